@@ -1,0 +1,364 @@
+//! The desired state: which learner should have which course, from when to when, and why.
+//!
+//! Access is the sum of its causes (DESIGN.md trap 4): every paid, uncredited invoice line
+//! whose product maps to a course is one cause; a refund of one invoice leaves the access
+//! another invoice pays for.
+
+use crate::invoice::{Invoice, InvoiceKey};
+use crate::learner::{Email, EmailError, LearnerProfile};
+use crate::mapping::{CourseRef, Mapping, RevokePolicy};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// One learner's access to one course on one site: the unit that is reconciled.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EntitlementKey {
+    pub site: String,
+    pub course: CourseRef,
+    pub learner: Email,
+}
+
+impl std::fmt::Display for EntitlementKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.site, self.course, self.learner)
+    }
+}
+
+/// Why one invoice line does or does not grant access right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CauseState {
+    /// Paid: grants access from `start` until `end` (`None` = no end).
+    Paid { start: Timestamp, end: Option<Timestamp> },
+    /// Never paid, or paid and then unpaid again.
+    Unpaid,
+    /// Fully credited by one or more credit notes.
+    Credited { by: Vec<String> },
+    /// The invoice no longer exists in its source.
+    Deleted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cause {
+    pub invoice: InvoiceKey,
+    pub invoice_number: String,
+    pub line: String,
+    pub state: CauseState,
+}
+
+impl Cause {
+    /// A short human sentence, for the plan and the audit log.
+    pub fn describe(&self) -> String {
+        let n = &self.invoice_number;
+        match &self.state {
+            CauseState::Paid { .. } => format!("invoice {n} line {} is paid", self.line),
+            CauseState::Unpaid => format!("invoice {n} is not paid"),
+            CauseState::Credited { by } => format!("invoice {n} line {} credited by {}", self.line, by.join(", ")),
+            CauseState::Deleted => format!("invoice {n} was deleted"),
+        }
+    }
+}
+
+/// What the learner should have in Moodle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Access {
+    Active {
+        start: Timestamp,
+        end: Option<Timestamp>,
+    },
+    /// No cause grants access any more; `policy` says what to do with an existing enrolment.
+    Revoked {
+        policy: RevokePolicy,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entitlement {
+    pub key: EntitlementKey,
+    pub profile: LearnerProfile,
+    pub role: String,
+    pub access: Access,
+    pub causes: Vec<Cause>,
+}
+
+/// Why an invoice (or one of its lines) produces no entitlement: shown to the admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum HoldReason {
+    /// The invoice has mapped products but no usable learner email.
+    LearnerEmail { detail: String },
+    /// A line's product is not mapped to any course: nothing to grant (informational).
+    UnmappedProduct { product: String },
+    /// A line has no product reference at all (informational).
+    NoProduct,
+    /// A credit note refers to an invoice we have never seen.
+    UnknownCreditedInvoice { invoice_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    pub invoice: InvoiceKey,
+    pub invoice_number: String,
+    /// The line concerned, or `None` for the whole invoice.
+    pub line: Option<String>,
+    #[serde(flatten)]
+    pub reason: HoldReason,
+}
+
+impl Hold {
+    /// Whether this hold blocks access someone paid for (an error), or is only a note.
+    pub fn is_error(&self) -> bool {
+        matches!(
+            self.reason,
+            HoldReason::LearnerEmail { .. } | HoldReason::UnknownCreditedInvoice { .. }
+        )
+    }
+
+    pub fn describe(&self) -> String {
+        let n = &self.invoice_number;
+        match &self.reason {
+            HoldReason::LearnerEmail { detail } => {
+                format!("invoice {n}: no learner email ({detail}); add an email to the customer or its billing contact")
+            }
+            HoldReason::UnmappedProduct { product } => {
+                format!("invoice {n}: product `{product}` is not mapped to a course; nothing to grant")
+            }
+            HoldReason::NoProduct => format!("invoice {n}: a line has no product reference; nothing to grant"),
+            HoldReason::UnknownCreditedInvoice { invoice_id } => {
+                format!("credit note {n} refers to invoice {invoice_id}, which was never seen")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesiredState {
+    pub entitlements: BTreeMap<EntitlementKey, Entitlement>,
+    pub holds: Vec<Hold>,
+}
+
+/// Computes the desired state from every invoice we know (including credit notes and deleted
+/// ones) and the mappings. Pure and deterministic: the same input gives the same output.
+pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState {
+    let mut by_product: HashMap<&str, Vec<&Mapping>> = HashMap::new();
+    for m in mappings {
+        by_product.entry(m.product.as_str()).or_default().push(m);
+    }
+
+    let credits = credited_quantities(invoices);
+    let mut out = DesiredState::default();
+    let mut grouped: BTreeMap<EntitlementKey, (LearnerProfile, String, RevokePolicy, Vec<Cause>)> = BTreeMap::new();
+
+    for inv in invoices {
+        if let Some(original) = &inv.credit_note_for {
+            if !inv.deleted
+                && !invoices
+                    .iter()
+                    .any(|o| o.key.source == inv.key.source && &o.key.id == original)
+            {
+                out.holds.push(hold(
+                    inv,
+                    None,
+                    HoldReason::UnknownCreditedInvoice {
+                        invoice_id: original.clone(),
+                    },
+                ));
+            }
+            continue;
+        }
+
+        // Which lines grant something, before we insist on an email.
+        let mut mapped_lines = Vec::new();
+        for line in &inv.lines {
+            match line.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                None => out.holds.push(hold(inv, Some(&line.id), HoldReason::NoProduct)),
+                Some(product) => match by_product.get(product) {
+                    None => out.holds.push(hold(
+                        inv,
+                        Some(&line.id),
+                        HoldReason::UnmappedProduct {
+                            product: product.to_string(),
+                        },
+                    )),
+                    Some(ms) => mapped_lines.push((line, ms)),
+                },
+            }
+        }
+        if mapped_lines.is_empty() {
+            continue;
+        }
+
+        let email = match inv.customer.email.as_deref().map(Email::parse) {
+            Some(Ok(email)) => email,
+            Some(Err(e)) => {
+                let detail = match e {
+                    EmailError::Empty => "the email is empty".to_string(),
+                    other => other.to_string(),
+                };
+                if !inv.deleted {
+                    out.holds.push(hold(inv, None, HoldReason::LearnerEmail { detail }));
+                }
+                continue;
+            }
+            None => {
+                if !inv.deleted {
+                    out.holds.push(hold(
+                        inv,
+                        None,
+                        HoldReason::LearnerEmail {
+                            detail: "none given".to_string(),
+                        },
+                    ));
+                }
+                continue;
+            }
+        };
+        let profile = LearnerProfile::from_billing_name(email.clone(), &inv.customer.name);
+
+        for (line, ms) in mapped_lines {
+            let credited_by = credits.get(&(inv.key.clone(), line.id.clone()));
+            let fully_credited = credited_by.is_some_and(|(qty, _)| *qty >= line.quantity.max(1.0) - 1e-9);
+            for m in ms {
+                let state = if inv.deleted {
+                    CauseState::Deleted
+                } else if fully_credited {
+                    CauseState::Credited {
+                        by: credited_by.map(|(_, by)| by.clone()).unwrap_or_default(),
+                    }
+                } else if let Some(paid_at) = inv.paid_at {
+                    CauseState::Paid {
+                        start: paid_at,
+                        end: m.duration_secs.map(|d| paid_at.plus_seconds(d)),
+                    }
+                } else {
+                    CauseState::Unpaid
+                };
+                let key = EntitlementKey {
+                    site: m.site.clone(),
+                    course: m.course.clone(),
+                    learner: email.clone(),
+                };
+                let entry = grouped
+                    .entry(key)
+                    .or_insert_with(|| (profile.clone(), m.role.clone(), m.on_revoke, Vec::new()));
+                entry.3.push(Cause {
+                    invoice: inv.key.clone(),
+                    invoice_number: inv.number.clone(),
+                    line: line.id.clone(),
+                    state,
+                });
+            }
+        }
+    }
+
+    for (key, (profile, role, policy, causes)) in grouped {
+        let access = merge_access(&causes, policy);
+        out.entitlements.insert(
+            key.clone(),
+            Entitlement {
+                key,
+                profile,
+                role,
+                access,
+                causes,
+            },
+        );
+    }
+    out
+}
+
+/// Merges the causes of one entitlement. Paid causes chain: a renewal paid before the current
+/// end extends from that end, so paying early never loses days.
+fn merge_access(causes: &[Cause], policy: RevokePolicy) -> Access {
+    let mut paid: Vec<(Timestamp, Option<i64>, &InvoiceKey)> = causes
+        .iter()
+        .filter_map(|c| match c.state {
+            CauseState::Paid { start, end } => Some((start, end.map(|e| e.0 - start.0), &c.invoice)),
+            _ => None,
+        })
+        .collect();
+    if paid.is_empty() {
+        return Access::Revoked { policy };
+    }
+    paid.sort();
+    let start = paid[0].0;
+    let mut end: Option<Timestamp> = None;
+    let mut unlimited = false;
+    for (paid_at, duration, _) in &paid {
+        match duration {
+            None => unlimited = true,
+            Some(d) => {
+                let from = match end {
+                    Some(e) if e > *paid_at => e,
+                    _ => *paid_at,
+                };
+                end = Some(from.plus_seconds(*d));
+            }
+        }
+    }
+    Access::Active {
+        start,
+        end: if unlimited { None } else { end },
+    }
+}
+
+/// For each original (invoice, line): how much quantity credit notes have credited, and by which.
+/// A credit-note line without a line reference credits the line with the same product; a credit
+/// note without any line references credits the whole invoice.
+fn credited_quantities(invoices: &[Invoice]) -> HashMap<(InvoiceKey, String), (f64, Vec<String>)> {
+    let mut out: HashMap<(InvoiceKey, String), (f64, Vec<String>)> = HashMap::new();
+    let originals: HashMap<(&str, &str), &Invoice> = invoices
+        .iter()
+        .map(|i| ((i.key.source.as_str(), i.key.id.as_str()), i))
+        .collect();
+    for note in invoices.iter().filter(|i| !i.deleted) {
+        let Some(original_id) = &note.credit_note_for else {
+            continue;
+        };
+        let Some(original) = originals.get(&(note.key.source.as_str(), original_id.as_str())) else {
+            continue;
+        };
+        let whole = note
+            .lines
+            .iter()
+            .all(|l| l.credits_line.is_none() && l.product.is_none());
+        let mut credit = |line_id: &str, qty: f64| {
+            let e = out.entry((original.key.clone(), line_id.to_string())).or_default();
+            e.0 += qty;
+            if !e.1.contains(&note.number) {
+                e.1.push(note.number.clone());
+            }
+        };
+        if whole {
+            for l in &original.lines {
+                credit(&l.id, f64::INFINITY);
+            }
+            continue;
+        }
+        for l in &note.lines {
+            let qty = l.quantity.abs();
+            let target = l.credits_line.clone().or_else(|| {
+                original
+                    .lines
+                    .iter()
+                    .find(|o| o.product.is_some() && o.product == l.product)
+                    .map(|o| o.id.clone())
+            });
+            if let Some(target) = target {
+                credit(&target, qty);
+            }
+        }
+    }
+    out
+}
+
+fn hold(inv: &Invoice, line: Option<&str>, reason: HoldReason) -> Hold {
+    Hold {
+        invoice: inv.key.clone(),
+        invoice_number: inv.number.clone(),
+        line: line.map(str::to_string),
+        reason,
+    }
+}

@@ -1,0 +1,98 @@
+//! Invoices as the billing system states them, normalised across sources.
+
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A stable identity for an invoice: the source's name and the source's own id
+/// (FacturaScripts' `idfactura`, a webhook's `data.id`). Never the printed number,
+/// which FacturaScripts may reuse after a delete.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct InvoiceKey {
+    pub source: String,
+    pub id: String,
+}
+
+impl InvoiceKey {
+    pub fn new(source: impl Into<String>, id: impl Into<String>) -> Self {
+        InvoiceKey {
+            source: source.into(),
+            id: id.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for InvoiceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.source, self.id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    /// The learner's address as the source gave it (billing contact first, then the
+    /// customer's own). Unparsed: a bad address must hold this invoice, not fail the poll.
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    pub id: String,
+    /// The product reference that mappings are keyed on; `None` for free-text lines.
+    pub product: Option<String>,
+    /// Negative on credit-note lines.
+    pub quantity: f64,
+    /// On a credit-note line: the id of the original invoice's line it credits.
+    pub credits_line: Option<String>,
+}
+
+/// An invoice as a source reports it right now (FacturaScripts poll, webhook).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceSnapshot {
+    pub key: InvoiceKey,
+    /// The number people read (e.g. `F2026A7`), for messages only.
+    pub number: String,
+    pub customer: Customer,
+    pub lines: Vec<InvoiceLine>,
+    pub paid: bool,
+    /// For a credit note (rectifying invoice): the id, in the same source, of the invoice it credits.
+    pub credit_note_for: Option<String>,
+}
+
+/// An invoice as we know it: the latest snapshot plus what only we can remember.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invoice {
+    pub key: InvoiceKey,
+    pub number: String,
+    pub customer: Customer,
+    pub lines: Vec<InvoiceLine>,
+    /// When we first saw this invoice paid (kept while it stays paid); `None` = not paid now.
+    pub paid_at: Option<Timestamp>,
+    pub credit_note_for: Option<String>,
+    /// The source no longer has this invoice.
+    pub deleted: bool,
+}
+
+impl Invoice {
+    /// `paid_at` is when we first saw it paid: the caller remembers it across snapshots.
+    pub fn from_snapshot(s: InvoiceSnapshot, paid_at: Option<Timestamp>) -> Invoice {
+        Invoice {
+            paid_at: if s.paid { paid_at } else { None },
+            key: s.key,
+            number: s.number,
+            customer: s.customer,
+            lines: s.lines,
+            credit_note_for: s.credit_note_for,
+            deleted: false,
+        }
+    }
+
+    pub fn is_paid(&self) -> bool {
+        self.paid_at.is_some() && !self.deleted
+    }
+
+    pub fn is_credit_note(&self) -> bool {
+        self.credit_note_for.is_some()
+    }
+}

@@ -1,0 +1,142 @@
+//! The plan: desired state vs. what we last applied in Moodle → the actions that converge.
+//!
+//! `applied` is what Moodle holds for a key as far as we know: what our worker last set,
+//! corrected by drift sweeps that read Moodle's real enrolments.
+
+use crate::entitlement::{Access, DesiredState, Entitlement, EntitlementKey};
+use crate::learner::LearnerProfile;
+use crate::mapping::RevokePolicy;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnrolmentStatus {
+    Active,
+    Suspended,
+}
+
+/// A manual enrolment as it stands in Moodle. `timeend == 0` means "no end", as in Moodle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedEnrolment {
+    pub status: EnrolmentStatus,
+    pub role: String,
+    pub timestart: i64,
+    pub timeend: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Create or update the enrolment with exactly these values (the learner's account is
+    /// matched or created first). Always carries all three of timestart/timeend/suspend,
+    /// because Moodle resets any that a repeated call omits (DESIGN.md trap 5).
+    Enrol {
+        key: EntitlementKey,
+        profile: LearnerProfile,
+        role: String,
+        timestart: i64,
+        timeend: i64,
+        suspended: bool,
+        reason: String,
+    },
+    /// Remove the enrolment.
+    Unenrol { key: EntitlementKey, reason: String },
+}
+
+impl Action {
+    pub fn key(&self) -> &EntitlementKey {
+        match self {
+            Action::Enrol { key, .. } | Action::Unenrol { key, .. } => key,
+        }
+    }
+
+    pub fn reason(&self) -> &str {
+        match self {
+            Action::Enrol { reason, .. } | Action::Unenrol { reason, .. } => reason,
+        }
+    }
+
+    /// What this action leaves in Moodle once done (`None` = no enrolment).
+    pub fn outcome(&self) -> Option<AppliedEnrolment> {
+        match self {
+            Action::Enrol {
+                role,
+                timestart,
+                timeend,
+                suspended,
+                ..
+            } => Some(AppliedEnrolment {
+                status: if *suspended {
+                    EnrolmentStatus::Suspended
+                } else {
+                    EnrolmentStatus::Active
+                },
+                role: role.clone(),
+                timestart: *timestart,
+                timeend: *timeend,
+            }),
+            Action::Unenrol { .. } => None,
+        }
+    }
+}
+
+/// Plans every key of the desired state. Keys only in `applied` (their mapping was removed)
+/// are left alone: removing a mapping never revokes paid access by surprise.
+pub fn plan(desired: &DesiredState, applied: &BTreeMap<EntitlementKey, AppliedEnrolment>) -> Vec<Action> {
+    desired
+        .entitlements
+        .values()
+        .filter_map(|e| plan_key(e, applied.get(&e.key)))
+        .collect()
+}
+
+/// Plans one key: `None` when Moodle already matches.
+pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<Action> {
+    let reason = e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ");
+    match (&e.access, applied) {
+        (Access::Active { start, end }, _) => {
+            let want = AppliedEnrolment {
+                status: EnrolmentStatus::Active,
+                role: e.role.clone(),
+                timestart: start.0,
+                timeend: end.map_or(0, |t| t.0),
+            };
+            (applied != Some(&want)).then(|| enrol(e, want, reason))
+        }
+        (Access::Revoked { .. }, None) => None,
+        (
+            Access::Revoked {
+                policy: RevokePolicy::Suspend,
+            },
+            Some(a),
+        ) => (a.status == EnrolmentStatus::Active).then(|| {
+            let want = AppliedEnrolment {
+                status: EnrolmentStatus::Suspended,
+                ..a.clone()
+            };
+            enrol(e, want, reason)
+        }),
+        (
+            Access::Revoked {
+                policy: RevokePolicy::Unenrol,
+            },
+            Some(_),
+        ) => Some(Action::Unenrol {
+            key: e.key.clone(),
+            reason,
+        }),
+    }
+}
+
+fn enrol(e: &Entitlement, want: AppliedEnrolment, reason: String) -> Action {
+    Action::Enrol {
+        key: e.key.clone(),
+        profile: e.profile.clone(),
+        role: want.role,
+        timestart: want.timestart,
+        timeend: want.timeend,
+        suspended: want.status == EnrolmentStatus::Suspended,
+        reason,
+    }
+}

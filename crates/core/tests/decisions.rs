@@ -1,0 +1,515 @@
+//! The core's decisions as tables of cases: invoices + mappings + what Moodle holds → actions.
+
+use mm_core::entitlement::{Access, CauseState};
+use mm_core::*;
+use std::collections::BTreeMap;
+
+const DAY: i64 = 86_400;
+const T0: i64 = 1_767_225_600; // 2026-01-01
+
+fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: RevokePolicy) -> Mapping {
+    Mapping {
+        product: product.into(),
+        site: "main".into(),
+        course: CourseRef::parse(course).unwrap(),
+        role: "student".into(),
+        duration_secs: duration_days.map(|d| d * DAY),
+        on_revoke,
+    }
+}
+
+/// A compact invoice: id, email, products, paid at (days after T0).
+fn inv(id: &str, email: Option<&str>, products: &[&str], paid_day: Option<i64>) -> Invoice {
+    Invoice {
+        key: InvoiceKey::new("erp", id),
+        number: format!("F{id}"),
+        customer: Customer {
+            id: "C1".into(),
+            name: "Ada Lovelace".into(),
+            email: email.map(str::to_string),
+        },
+        lines: products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| InvoiceLine {
+                id: format!("{id}-{i}"),
+                product: (!p.is_empty()).then(|| p.to_string()),
+                quantity: 1.0,
+                credits_line: None,
+            })
+            .collect(),
+        paid_at: paid_day.map(|d| Timestamp(T0 + d * DAY)),
+        credit_note_for: None,
+        deleted: false,
+    }
+}
+
+fn credit(id: &str, of: &str, lines: &[&str]) -> Invoice {
+    let mut c = inv(id, Some("ada@example.org"), &[], None);
+    c.credit_note_for = Some(of.into());
+    c.lines = lines
+        .iter()
+        .map(|l| InvoiceLine {
+            id: format!("{id}-{l}"),
+            product: None,
+            quantity: -1.0,
+            credits_line: Some(l.to_string()),
+        })
+        .collect();
+    if lines.is_empty() {
+        c.lines = vec![InvoiceLine {
+            id: format!("{id}-0"),
+            product: None,
+            quantity: -1.0,
+            credits_line: None,
+        }];
+    }
+    c
+}
+
+fn deleted(mut i: Invoice) -> Invoice {
+    i.deleted = true;
+    i
+}
+
+fn key(course: &str, email: &str) -> EntitlementKey {
+    EntitlementKey {
+        site: "main".into(),
+        course: CourseRef::parse(course).unwrap(),
+        learner: Email::parse(email).unwrap(),
+    }
+}
+
+fn applied(status: EnrolmentStatus, start_day: i64, end_day: Option<i64>) -> AppliedEnrolment {
+    AppliedEnrolment {
+        status,
+        role: "student".into(),
+        timestart: T0 + start_day * DAY,
+        timeend: end_day.map_or(0, |d| T0 + d * DAY),
+    }
+}
+
+/// Expected outcome per key after the plan: Some((status, start_day, end_day)) or None (absent / untouched).
+type Want = Option<(EnrolmentStatus, i64, Option<i64>)>;
+
+struct Case {
+    name: &'static str,
+    invoices: Vec<Invoice>,
+    mappings: Vec<Mapping>,
+    applied: Vec<(EntitlementKey, AppliedEnrolment)>,
+    /// (key, number of actions expected for it, resulting state)
+    want: Vec<(EntitlementKey, usize, Want)>,
+    holds: usize,
+    hold_errors: usize,
+}
+
+fn run(case: &Case) {
+    let desired = desired_state(&case.invoices, &case.mappings);
+    let applied: BTreeMap<_, _> = case.applied.iter().cloned().collect();
+    let actions = plan(&desired, &applied);
+    for (k, n, want) in &case.want {
+        let mine: Vec<&Action> = actions.iter().filter(|a| a.key() == k).collect();
+        assert_eq!(mine.len(), *n, "{}: actions for {k}: {mine:?}", case.name);
+        let result = match mine.last() {
+            Some(a) => a.outcome(),
+            None => applied.get(k).cloned(),
+        };
+        let got: Want = result.map(|r| {
+            (
+                r.status,
+                (r.timestart - T0) / DAY,
+                (r.timeend != 0).then(|| (r.timeend - T0) / DAY),
+            )
+        });
+        assert_eq!(&got, want, "{}: state of {k}", case.name);
+    }
+    let total_wanted: usize = case.want.iter().map(|w| w.1).sum();
+    assert_eq!(
+        actions.len(),
+        total_wanted,
+        "{}: unexpected extra actions {actions:?}",
+        case.name
+    );
+    assert_eq!(
+        desired.holds.len(),
+        case.holds,
+        "{}: holds {:?}",
+        case.name,
+        desired.holds
+    );
+    assert_eq!(
+        desired.holds.iter().filter(|h| h.is_error()).count(),
+        case.hold_errors,
+        "{}: hold errors",
+        case.name
+    );
+    // Idempotence: applying the plan and planning again yields nothing.
+    let mut after = applied.clone();
+    for a in &actions {
+        match a.outcome() {
+            Some(o) => after.insert(a.key().clone(), o),
+            None => after.remove(a.key()),
+        };
+    }
+    assert!(
+        plan(&desired, &after).is_empty(),
+        "{}: second plan not empty",
+        case.name
+    );
+}
+
+use EnrolmentStatus::{Active, Suspended};
+use RevokePolicy::{Suspend, Unenrol};
+
+#[test]
+fn decision_table() {
+    let ada = "ada@example.org";
+    let m365 = || vec![mapping("PY-101", "PY101", Some(365), Suspend)];
+    let cases = vec![
+        Case {
+            name: "paid invoice enrols for the mapped duration",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "unpaid invoice grants nothing and plans nothing",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], None)],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", ada), 0, None)],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "paid then unpaid again suspends, keeping dates",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], None)],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "already suspended stays as is",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], None)],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Suspended, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 0, Some((Suspended, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "suspended then paid again reactivates",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Suspended, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "already enrolled with the right values: nothing to do",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "a changed end date in Moodle is put back",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, None))],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "unenrol policy removes the enrolment on unpay",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], None)],
+            mappings: vec![mapping("PY-101", "PY101", Some(365), Unenrol)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, None)],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "unenrol policy also removes a suspended enrolment",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], None)],
+            mappings: vec![mapping("PY-101", "PY101", Some(365), Unenrol)],
+            applied: vec![(key("PY101", ada), applied(Suspended, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, None)],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "no duration means no end date",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(3))],
+            mappings: vec![mapping("PY-101", "PY101", None, Suspend)],
+            applied: vec![],
+            want: vec![(key("PY101", ada), 1, Some((Active, 3, None)))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "unmapped product: nothing, with a visible note",
+            invoices: vec![inv("1", Some(ada), &["BOOK-1"], Some(0))],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![],
+            holds: 1,
+            hold_errors: 0,
+        },
+        Case {
+            name: "line without product: a note",
+            invoices: vec![inv("1", Some(ada), &["", "PY-101"], Some(0))],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
+            holds: 1,
+            hold_errors: 0,
+        },
+        Case {
+            name: "customer without email: held as an error, others unaffected",
+            invoices: vec![
+                inv("1", None, &["PY-101"], Some(0)),
+                inv("2", Some("bob@example.org"), &["PY-101"], Some(0)),
+            ],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", "bob@example.org"), 1, Some((Active, 0, Some(365))))],
+            holds: 1,
+            hold_errors: 1,
+        },
+        Case {
+            name: "invalid email is held as an error",
+            invoices: vec![inv("1", Some("not-an-email"), &["PY-101"], Some(0))],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![],
+            holds: 1,
+            hold_errors: 1,
+        },
+        Case {
+            name: "no email but no mapped product: only the note",
+            invoices: vec![inv("1", None, &["BOOK-1"], Some(0))],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![],
+            holds: 1,
+            hold_errors: 0,
+        },
+        Case {
+            name: "email case does not split a learner",
+            invoices: vec![
+                inv("1", Some("Ada@Example.org"), &["PY-101"], Some(0)),
+                inv("2", Some(ada), &["PY-101"], Some(400)),
+            ],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(765))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "renewal paid before the end extends from the old end",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101"], Some(0)),
+                inv("2", Some(ada), &["PY-101"], Some(300)),
+            ],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(730))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "renewal paid after expiry starts afresh",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101"], Some(0)),
+                inv("2", Some(ada), &["PY-101"], Some(500)),
+            ],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(865))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "two invoices, one unpaid: the paid one keeps access",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101"], Some(0)),
+                inv("2", Some(ada), &["PY-101"], None),
+            ],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "full credit note revokes",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0)), credit("9", "1", &[])],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "partial credit note revokes only the credited line",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101", "JS-101"], Some(0)),
+                credit("9", "1", &["1-1"]),
+            ],
+            mappings: vec![
+                mapping("PY-101", "PY101", Some(365), Suspend),
+                mapping("JS-101", "JS101", Some(365), Suspend),
+            ],
+            applied: vec![
+                (key("PY101", ada), applied(Active, 0, Some(365))),
+                (key("JS101", ada), applied(Active, 0, Some(365))),
+            ],
+            want: vec![
+                (key("PY101", ada), 0, Some((Active, 0, Some(365)))),
+                (key("JS101", ada), 1, Some((Suspended, 0, Some(365)))),
+            ],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "credit note for one invoice leaves the other invoice's access",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101"], Some(0)),
+                inv("2", Some(ada), &["PY-101"], Some(10)),
+                credit("9", "1", &[]),
+            ],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Active, 10, Some(375))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "a deleted credit note no longer credits",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101"], Some(0)),
+                deleted(credit("9", "1", &[])),
+            ],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "credit note for an unknown invoice is held",
+            invoices: vec![credit("9", "77", &[])],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![],
+            holds: 1,
+            hold_errors: 1,
+        },
+        Case {
+            name: "deleted invoice revokes",
+            invoices: vec![deleted(inv("1", Some(ada), &["PY-101"], Some(0)))],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "deleted invoice without email raises no hold",
+            invoices: vec![deleted(inv("1", None, &["PY-101"], Some(0)))],
+            mappings: m365(),
+            applied: vec![],
+            want: vec![],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "bundle: one product, two courses",
+            invoices: vec![inv("1", Some(ada), &["BUNDLE"], Some(0))],
+            mappings: vec![
+                mapping("BUNDLE", "PY101", Some(30), Suspend),
+                mapping("BUNDLE", "JS101", None, Suspend),
+            ],
+            applied: vec![],
+            want: vec![
+                (key("PY101", ada), 1, Some((Active, 0, Some(30)))),
+                (key("JS101", ada), 1, Some((Active, 0, None))),
+            ],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "mapping removed: existing enrolment left alone",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: vec![],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
+            holds: 1,
+            hold_errors: 0,
+        },
+        Case {
+            name: "two learners, same course, independent",
+            invoices: vec![
+                inv("1", Some(ada), &["PY-101"], Some(0)),
+                inv("2", Some("bob@example.org"), &["PY-101"], None),
+            ],
+            mappings: m365(),
+            applied: vec![(key("PY101", "bob@example.org"), applied(Active, 0, Some(365)))],
+            want: vec![
+                (key("PY101", ada), 1, Some((Active, 0, Some(365)))),
+                (key("PY101", "bob@example.org"), 1, Some((Suspended, 0, Some(365)))),
+            ],
+            holds: 0,
+            hold_errors: 0,
+        },
+    ];
+    for case in &cases {
+        run(case);
+    }
+    assert!(cases.len() >= 25);
+}
+
+#[test]
+fn causes_explain_the_decision() {
+    let invoices = vec![
+        inv("1", Some("ada@example.org"), &["PY-101"], Some(0)),
+        credit("9", "1", &[]),
+    ];
+    let d = desired_state(&invoices, &[mapping("PY-101", "PY101", Some(365), Suspend)]);
+    let e = d.entitlements.values().next().unwrap();
+    assert!(matches!(e.access, Access::Revoked { policy: Suspend }));
+    assert!(matches!(&e.causes[0].state, CauseState::Credited { by } if by == &vec!["F9".to_string()]));
+    assert_eq!(e.causes[0].describe(), "invoice F1 line 1-0 credited by F9");
+}
+
+#[test]
+fn desired_state_is_deterministic_under_reordering() {
+    let mut invoices = vec![
+        inv("1", Some("ada@example.org"), &["PY-101"], Some(0)),
+        inv("2", Some("ada@example.org"), &["PY-101"], Some(100)),
+        inv("3", Some("bob@example.org"), &["PY-101"], Some(5)),
+        credit("9", "3", &[]),
+    ];
+    let m = vec![mapping("PY-101", "PY101", Some(365), Suspend)];
+    let a = desired_state(&invoices, &m);
+    invoices.reverse();
+    let b = desired_state(&invoices, &m);
+    let strip = |d: &DesiredState| {
+        d.entitlements
+            .values()
+            .map(|e| (e.key.clone(), e.access.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
