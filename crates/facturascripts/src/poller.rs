@@ -1,0 +1,696 @@
+//! The invoice poller (contract §6). FacturaScripts has no change cursor, no webhook and no
+//! modification column on invoices, so each tick combines a few cheap scans:
+//!
+//! 1. **window**: `idfactura_gt = max_seen - max(overlap, trailing_window)`, `sort[idfactura]=ASC`,
+//!    keyset-paged: new invoices (with an overlap for out-of-order commits) and recent ones;
+//! 2. **unpaid**: `filter[pagada]=0` (never `false`: MariaDB reads it as 0 = unpaid anyway, but
+//!    `true` would silently mean unpaid too);
+//! 3. **editable**: `filter[editable]=1` (drafts can change anything);
+//! 4. **left the watch set**: invoices that were unpaid/editable last tick and are in none of
+//!    those scans now were paid, issued or deleted: re-read them (range or `GET`). This is also
+//!    what protects against an untrustworthy `200 []`: an empty scan makes us re-read everything
+//!    it used to hold instead of believing it;
+//! 5. **deletion check**: one `limit=1` count of `idfactura_lte=max_seen` compared with the ids we
+//!    know; on a mismatch, bisect by counts down to small ranges and list those;
+//! 6. **customers/contacts**: a rotating page of `clientes` and of `contactos` per tick, compared
+//!    with fingerprints of those our reported invoices use; a change re-reports their invoices;
+//! 7. lines of every invoice to report, fetched by id range (`idfactura_gte`/`_lte`), not one
+//!    request per invoice; customers/contacts by id (few) or by listing (many), cached.
+//!
+//! Every `full_sweep_every` ticks (and on the first tick) the window scan starts at 0: every
+//! invoice is listed (paged, big pages), and the ids are returned so the engine can mark the
+//! rest deleted.
+
+use crate::client::FsClient;
+use crate::error::{FsError, Result};
+use crate::filter::{Filter, ListQuery, SortDir};
+use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente};
+use crate::snapshot::to_snapshot;
+use mm_core::InvoiceSnapshot;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct PollerConfig {
+    /// `InvoiceKey::source` of the snapshots.
+    pub source_name: String,
+    /// Page size of the per-tick scans.
+    pub page_size: u64,
+    /// Page size of the full sweep and of the first import.
+    pub sweep_page_size: u64,
+    /// Ids below `max_seen` re-read each tick for out-of-order commits.
+    pub overlap: i64,
+    /// The last N ids are re-read and compared every tick (`pagada` can revert).
+    pub trailing_window: i64,
+    /// A full sweep every N ticks (0 = only the first tick).
+    pub full_sweep_every: u64,
+    /// Ids closer than this are fetched with one range request (lines, headers).
+    pub cluster_gap: i64,
+    /// Rows of `clientes` and of `contactos` compared per tick (rotating).
+    pub customer_scan_page: u64,
+    /// How long a fetched customer/contact is reused without asking again.
+    pub customer_ttl: Duration,
+    /// At most this many single `GET`s for customers/contacts; above, list them.
+    pub max_single_gets: usize,
+}
+
+impl PollerConfig {
+    pub fn new(source_name: impl Into<String>) -> Self {
+        PollerConfig {
+            source_name: source_name.into(),
+            page_size: 500,
+            sweep_page_size: 2000,
+            overlap: 50,
+            trailing_window: 200,
+            full_sweep_every: 288,
+            cluster_gap: 64,
+            customer_scan_page: 500,
+            customer_ttl: Duration::from_secs(300),
+            max_single_gets: 25,
+        }
+    }
+}
+
+/// Sorted, disjoint inclusive id ranges: the ids known to exist, compact for a mostly dense
+/// id space.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IdSet(Vec<(i64, i64)>);
+
+impl IdSet {
+    pub fn from_sorted(ids: impl IntoIterator<Item = i64>) -> IdSet {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for id in ids {
+            match out.last_mut() {
+                Some((_, hi)) if id == *hi + 1 => *hi = id,
+                Some((_, hi)) if id <= *hi => {}
+                _ => out.push((id, id)),
+            }
+        }
+        IdSet(out)
+    }
+    pub fn contains(&self, id: i64) -> bool {
+        let i = self.0.partition_point(|&(_, hi)| hi < id);
+        self.0.get(i).is_some_and(|&(lo, _)| lo <= id)
+    }
+    pub fn insert(&mut self, id: i64) {
+        if self.contains(id) {
+            return;
+        }
+        let i = self.0.partition_point(|&(_, hi)| hi < id);
+        let joins_prev = i > 0 && self.0[i - 1].1 + 1 == id;
+        let joins_next = i < self.0.len() && self.0[i].0 - 1 == id;
+        match (joins_prev, joins_next) {
+            (true, true) => {
+                self.0[i - 1].1 = self.0[i].1;
+                self.0.remove(i);
+            }
+            (true, false) => self.0[i - 1].1 = id,
+            (false, true) => self.0[i].0 = id,
+            (false, false) => self.0.insert(i, (id, id)),
+        }
+    }
+    pub fn remove(&mut self, id: i64) {
+        let i = self.0.partition_point(|&(_, hi)| hi < id);
+        let Some(&(lo, hi)) = self.0.get(i) else { return };
+        if id < lo {
+            return;
+        }
+        match (lo == id, hi == id) {
+            (true, true) => {
+                self.0.remove(i);
+            }
+            (true, false) => self.0[i].0 = id + 1,
+            (false, true) => self.0[i].1 = id - 1,
+            (false, false) => {
+                self.0[i].1 = id - 1;
+                self.0.insert(i + 1, (id + 1, hi));
+            }
+        }
+    }
+    /// How many known ids lie in `lo..=hi`.
+    pub fn count_in(&self, lo: i64, hi: i64) -> u64 {
+        self.0
+            .iter()
+            .filter(|&&(a, b)| b >= lo && a <= hi)
+            .map(|&(a, b)| (b.min(hi) - a.max(lo) + 1) as u64)
+            .sum()
+    }
+    pub fn ids_in(&self, lo: i64, hi: i64) -> Vec<i64> {
+        self.0.iter().filter(|&&(a, b)| b >= lo && a <= hi).flat_map(|&(a, b)| a.max(lo)..=b.min(hi)).collect()
+    }
+    pub fn len(&self) -> u64 {
+        self.0.iter().map(|&(a, b)| (b - a + 1) as u64).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Why an invoice is re-read every tick, and what it looked like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watched {
+    /// Fingerprint of the header fields a snapshot depends on.
+    pub fp: u64,
+    /// Unpaid or editable at the last look: if it drops out of those scans it must be re-read.
+    pub sticky: bool,
+}
+
+/// What the poller remembers between ticks. Serialize it as JSON and give it back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PollCursor {
+    /// Highest `idfactura` seen.
+    pub max_seen: i64,
+    pub ticks: u64,
+    /// Ids known to exist (for the count-based deletion check).
+    pub known: IdSet,
+    /// Invoices compared every tick: unpaid, editable, or in the trailing window.
+    pub watched: BTreeMap<i64, Watched>,
+    /// Fingerprints (email, name) of the customers and billing contacts used by reported invoices.
+    pub customers: BTreeMap<String, u64>,
+    pub contacts: BTreeMap<i64, u64>,
+    pub customer_scan_offset: u64,
+    pub contact_scan_offset: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TickOutput {
+    /// New or changed invoices (and those whose customer/contact changed).
+    pub snapshots: Vec<InvoiceSnapshot>,
+    /// On a full sweep: every invoice id that exists, so the engine can mark the rest deleted.
+    pub full_sweep_ids: Option<Vec<String>>,
+    /// Invoices found deleted during this tick (without waiting for a full sweep).
+    pub deleted: Vec<String>,
+    /// HTTP requests this tick cost.
+    pub requests: u64,
+}
+
+struct Cached<T> {
+    at: Instant,
+    value: Option<T>,
+}
+
+pub struct Poller {
+    client: FsClient,
+    cfg: PollerConfig,
+    customers: Mutex<HashMap<String, Cached<Cliente>>>,
+    contacts: Mutex<HashMap<i64, Cached<Contacto>>>,
+}
+
+/// FNV-1a 64: stable across builds and Rust versions (the cursor is persisted).
+fn fnv(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0x1f)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn header_fp(f: &FacturaCliente) -> u64 {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let oi = |v: Option<i64>| v.map(|i| i.to_string()).unwrap_or_default();
+    fnv(&[
+        &f.codigo,
+        &o(&f.codcliente),
+        &oi(f.idcontactofact),
+        if f.pagada { "1" } else { "0" },
+        &oi(f.idestado),
+        match f.editable {
+            Some(true) => "1",
+            Some(false) => "0",
+            None => "",
+        },
+        &oi(f.idfacturarect),
+        &format!("{:.4}", f.total),
+        &format!("{:.4}", f.neto),
+        &o(&f.nombrecliente),
+    ])
+}
+
+fn customer_fp(c: &Cliente) -> u64 {
+    fnv(&[&c.email_trimmed().unwrap_or_default(), &c.display_name().unwrap_or_default()])
+}
+
+fn contact_fp(c: &Contacto) -> u64 {
+    fnv(&[&c.email_trimmed().unwrap_or_default(), &c.full_name().unwrap_or_default()])
+}
+
+/// Group sorted ids into inclusive ranges whose members are at most `gap` apart.
+fn clusters(ids: &BTreeSet<i64>, gap: i64) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &id in ids {
+        match out.last_mut() {
+            Some((_, hi)) if id - *hi <= gap => *hi = id,
+            _ => out.push((id, id)),
+        }
+    }
+    out
+}
+
+impl Poller {
+    pub fn new(client: FsClient, cfg: PollerConfig) -> Poller {
+        Poller { client, cfg, customers: Mutex::new(HashMap::new()), contacts: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn client(&self) -> &FsClient {
+        &self.client
+    }
+
+    pub fn config(&self) -> &PollerConfig {
+        &self.cfg
+    }
+
+    /// Every invoice matching `base`, keyset-paged on `idfactura` (stable under inserts).
+    async fn scan(&self, base: ListQuery, mut after: i64, page: u64) -> Result<Vec<FacturaCliente>> {
+        let mut out = Vec::new();
+        loop {
+            let q = base
+                .clone()
+                .filter(Filter::gt("idfactura", after))
+                .sort("idfactura", SortDir::Asc)
+                .limit(page);
+            let got = self.client.list_invoices(&q).await?;
+            let n = got.items.len() as u64;
+            if let Some(last) = got.items.last() {
+                after = last.idfactura;
+            }
+            out.extend(got.items);
+            if n < page {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Headers of these ids, by range where they cluster and by `GET` where alone. Absent = deleted.
+    async fn fetch_headers(&self, ids: &BTreeSet<i64>) -> Result<BTreeMap<i64, FacturaCliente>> {
+        let mut out = BTreeMap::new();
+        for (lo, hi) in clusters(ids, self.cfg.cluster_gap) {
+            if lo == hi {
+                if let Some(f) = self.client.get_invoice(lo).await? {
+                    out.insert(f.idfactura, f);
+                }
+                continue;
+            }
+            let rows =
+                self.scan(ListQuery::new().filter(Filter::lte("idfactura", hi)), lo - 1, self.cfg.page_size).await?;
+            out.extend(rows.into_iter().filter(|f| ids.contains(&f.idfactura)).map(|f| (f.idfactura, f)));
+        }
+        Ok(out)
+    }
+
+    /// Lines of these invoices, one paged range request per cluster of ids.
+    async fn fetch_lines(&self, ids: &BTreeSet<i64>) -> Result<BTreeMap<i64, Vec<LineaFacturaCliente>>> {
+        let mut out: BTreeMap<i64, Vec<LineaFacturaCliente>> = BTreeMap::new();
+        for (lo, hi) in clusters(ids, self.cfg.cluster_gap) {
+            let q = if lo == hi {
+                ListQuery::new().filter(Filter::eq("idfactura", lo))
+            } else {
+                ListQuery::new().filter(Filter::gte("idfactura", lo)).filter(Filter::lte("idfactura", hi))
+            };
+            let mut after = 0i64;
+            loop {
+                let page = self
+                    .client
+                    .list_lines(
+                        &q.clone()
+                            .filter(Filter::gt("idlinea", after))
+                            .sort("idlinea", SortDir::Asc)
+                            .limit(self.cfg.sweep_page_size),
+                    )
+                    .await?;
+                let n = page.items.len() as u64;
+                if let Some(l) = page.items.last() {
+                    after = l.idlinea;
+                }
+                for l in page.items {
+                    if ids.contains(&l.idfactura) {
+                        out.entry(l.idfactura).or_default().push(l);
+                    }
+                }
+                if n < self.cfg.sweep_page_size {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn fetch_customers(&self, codes: &BTreeSet<String>) -> Result<HashMap<String, Cliente>> {
+        let ttl = self.cfg.customer_ttl;
+        let mut out = HashMap::new();
+        let mut missing = BTreeSet::new();
+        {
+            let cache = self.customers.lock().map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
+            for c in codes {
+                match cache.get(c) {
+                    Some(e) if e.at.elapsed() < ttl => {
+                        if let Some(v) = &e.value {
+                            out.insert(c.clone(), v.clone());
+                        }
+                    }
+                    _ => {
+                        missing.insert(c.clone());
+                    }
+                }
+            }
+        }
+        let mut fetched: Vec<(String, Option<Cliente>)> = Vec::new();
+        if missing.len() <= self.cfg.max_single_gets {
+            for c in &missing {
+                fetched.push((c.clone(), self.client.get_customer(c).await?));
+            }
+        } else {
+            let all: Vec<Cliente> = self
+                .client
+                .list_all("clientes", &ListQuery::new().sort("codcliente", SortDir::Asc), self.cfg.sweep_page_size)
+                .await?;
+            let mut by: HashMap<String, Cliente> = all.into_iter().map(|c| (c.codcliente.clone(), c)).collect();
+            for c in &missing {
+                fetched.push((c.clone(), by.remove(c)));
+            }
+            // Keep the rest too: the listing was paid for.
+            if let Ok(mut cache) = self.customers.lock() {
+                for (k, v) in by {
+                    cache.insert(k, Cached { at: Instant::now(), value: Some(v) });
+                }
+            }
+        }
+        let mut cache = self.customers.lock().map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
+        for (k, v) in fetched {
+            if let Some(v) = &v {
+                out.insert(k.clone(), v.clone());
+            }
+            cache.insert(k, Cached { at: Instant::now(), value: v });
+        }
+        Ok(out)
+    }
+
+    async fn fetch_contacts(&self, ids: &BTreeSet<i64>) -> Result<HashMap<i64, Contacto>> {
+        let ttl = self.cfg.customer_ttl;
+        let mut out = HashMap::new();
+        let mut missing = BTreeSet::new();
+        {
+            let cache = self.contacts.lock().map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
+            for id in ids {
+                match cache.get(id) {
+                    Some(e) if e.at.elapsed() < ttl => {
+                        if let Some(v) = &e.value {
+                            out.insert(*id, v.clone());
+                        }
+                    }
+                    _ => {
+                        missing.insert(*id);
+                    }
+                }
+            }
+        }
+        let mut fetched: Vec<(i64, Option<Contacto>)> = Vec::new();
+        if missing.len() <= self.cfg.max_single_gets {
+            for id in &missing {
+                fetched.push((*id, self.client.get_contact(*id).await?));
+            }
+        } else {
+            for (lo, hi) in clusters(&missing, self.cfg.cluster_gap.max(1000)) {
+                let q = ListQuery::new()
+                    .filter(Filter::gte("idcontacto", lo))
+                    .filter(Filter::lte("idcontacto", hi))
+                    .sort("idcontacto", SortDir::Asc);
+                let rows: Vec<Contacto> = self.client.list_all("contactos", &q, self.cfg.sweep_page_size).await?;
+                let mut by: HashMap<i64, Contacto> = rows.into_iter().map(|c| (c.idcontacto, c)).collect();
+                for id in missing.range(lo..=hi) {
+                    fetched.push((*id, by.remove(id)));
+                }
+            }
+        }
+        let mut cache = self.contacts.lock().map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
+        for (k, v) in fetched {
+            if let Some(v) = &v {
+                out.insert(k, v.clone());
+            }
+            cache.insert(k, Cached { at: Instant::now(), value: v });
+        }
+        Ok(out)
+    }
+
+    /// Server count of invoices in `lo..=hi` (one `limit=1` request).
+    async fn count_range(&self, lo: i64, hi: i64) -> Result<u64> {
+        let q = ListQuery::new().filter(Filter::gte("idfactura", lo)).filter(Filter::lte("idfactura", hi)).limit(1);
+        let page = self.client.list_invoices(&q).await?;
+        page.total.ok_or_else(|| FsError::Decode("list without X-Total-Count".into()))
+    }
+
+    /// Compare server counts with the known ids over `1..=max`; bisect mismatching ranges down
+    /// to a page and list those. Returns (headers found in listed ranges, ids known but gone).
+    async fn reconcile_known(
+        &self,
+        known: &IdSet,
+        max: i64,
+    ) -> Result<(BTreeMap<i64, FacturaCliente>, BTreeSet<i64>)> {
+        let mut found = BTreeMap::new();
+        let mut gone = BTreeSet::new();
+        let mut stack = vec![(1i64, max, None::<u64>)];
+        while let Some((lo, hi, known_server)) = stack.pop() {
+            if lo > hi {
+                continue;
+            }
+            let server = match known_server {
+                Some(c) => c,
+                None => self.count_range(lo, hi).await?,
+            };
+            let mine = known.count_in(lo, hi);
+            if server == mine {
+                continue;
+            }
+            if server <= self.cfg.page_size || hi - lo < self.cfg.page_size as i64 {
+                let rows = self
+                    .scan(ListQuery::new().filter(Filter::lte("idfactura", hi)), lo - 1, self.cfg.page_size)
+                    .await?;
+                let ids: BTreeSet<i64> = rows.iter().map(|f| f.idfactura).collect();
+                gone.extend(known.ids_in(lo, hi).into_iter().filter(|i| !ids.contains(i)));
+                found.extend(rows.into_iter().map(|f| (f.idfactura, f)));
+                continue;
+            }
+            let mid = lo + (hi - lo) / 2;
+            let left = self.count_range(lo, mid).await?;
+            stack.push((mid + 1, hi, Some(server.saturating_sub(left))));
+            stack.push((lo, mid, Some(left)));
+        }
+        Ok((found, gone))
+    }
+
+    /// One poll. Mutates `cursor` only on success (work on a copy, commit at the end).
+    pub async fn tick(&self, cursor: &mut PollCursor) -> Result<TickOutput> {
+        let start = self.client.request_count();
+        let mut cur = cursor.clone();
+        cur.ticks += 1;
+        let full = cur.ticks == 1 || cur.max_seen == 0 || (self.cfg.full_sweep_every > 0 && cur.ticks % self.cfg.full_sweep_every == 0);
+        let prev_max = cur.max_seen;
+
+        // 1-3: scans.
+        let mut headers: BTreeMap<i64, FacturaCliente> = BTreeMap::new();
+        let mut deleted: BTreeSet<i64> = BTreeSet::new();
+        let mut full_ids = None;
+        if full {
+            let all = self.scan(ListQuery::new(), 0, self.cfg.sweep_page_size).await?;
+            let ids: Vec<i64> = all.iter().map(|f| f.idfactura).collect();
+            let new_known = IdSet::from_sorted(ids.iter().copied());
+            for id in cur.known.ids_in(i64::MIN, i64::MAX) {
+                if !new_known.contains(id) {
+                    deleted.insert(id);
+                }
+            }
+            cur.known = new_known;
+            full_ids = Some(ids.iter().map(i64::to_string).collect::<Vec<_>>());
+            headers.extend(all.into_iter().map(|f| (f.idfactura, f)));
+        } else {
+            let from = (prev_max - self.cfg.overlap.max(self.cfg.trailing_window)).max(0);
+            for f in self.scan(ListQuery::new(), from, self.cfg.page_size).await? {
+                headers.insert(f.idfactura, f);
+            }
+            for f in self.scan(ListQuery::new().filter(Filter::eq("pagada", false)), 0, self.cfg.page_size).await? {
+                headers.insert(f.idfactura, f);
+            }
+            for f in self.scan(ListQuery::new().filter(Filter::eq("editable", true)), 0, self.cfg.page_size).await? {
+                headers.insert(f.idfactura, f);
+            }
+            // 4: sticky invoices that left the unpaid/editable scans.
+            let left: BTreeSet<i64> =
+                cur.watched.iter().filter(|(id, w)| w.sticky && !headers.contains_key(id)).map(|(id, _)| *id).collect();
+            if !left.is_empty() {
+                let got = self.fetch_headers(&left).await?;
+                for id in &left {
+                    if !got.contains_key(id) {
+                        deleted.insert(*id);
+                    }
+                }
+                let still_open = got.values().filter(|f| !f.pagada || f.editable != Some(false)).count();
+                if still_open > 0 {
+                    tracing::warn!(
+                        still_open,
+                        "FacturaScripts scan for unpaid/editable invoices missed rows that are still unpaid/editable; not trusting it"
+                    );
+                }
+                headers.extend(got);
+            }
+            // 5: deletions / late commits below the window.
+            if prev_max > 0 {
+                let (found, gone) = self.reconcile_known(&cur.known, prev_max).await?;
+                deleted.extend(gone);
+                for (id, f) in found {
+                    headers.entry(id).or_insert(f);
+                }
+            }
+            for id in &deleted {
+                cur.known.remove(*id);
+            }
+            for id in headers.keys() {
+                cur.known.insert(*id);
+            }
+        }
+        for id in &deleted {
+            cur.watched.remove(id);
+        }
+        let new_max = headers.keys().next_back().copied().unwrap_or(0).max(prev_max);
+        let window_low = new_max - self.cfg.trailing_window;
+
+        // Which headers are new or changed.
+        let mut report: BTreeSet<i64> = BTreeSet::new();
+        for (id, f) in &headers {
+            let fp = header_fp(f);
+            let changed = cur.watched.get(id).map(|w| w.fp) != Some(fp);
+            let is_new = *id > prev_max || !cursor.known.contains(*id);
+            if full && !is_new && !cur.watched.contains_key(id) {
+                // Unchanged old invoice seen by the sweep: nothing to report.
+                continue;
+            }
+            if changed || is_new {
+                report.insert(*id);
+            }
+        }
+
+        // 6: rotating customer/contact comparison.
+        let mut changed_customers = BTreeSet::new();
+        let mut changed_contacts = BTreeSet::new();
+        if !cur.customers.is_empty() {
+            let q = ListQuery::new().sort("codcliente", SortDir::Asc).offset(cur.customer_scan_offset).limit(self.cfg.customer_scan_page);
+            let page = self.client.list_customers(&q).await?;
+            let n = page.items.len() as u64;
+            for c in &page.items {
+                if let Some(old) = cur.customers.get(&c.codcliente)
+                    && *old != customer_fp(c)
+                {
+                    changed_customers.insert(c.codcliente.clone());
+                }
+                if let Ok(mut cache) = self.customers.lock() {
+                    cache.insert(c.codcliente.clone(), Cached { at: Instant::now(), value: Some(c.clone()) });
+                }
+            }
+            let total = page.total.unwrap_or(0);
+            cur.customer_scan_offset = if n == 0 || cur.customer_scan_offset + n >= total { 0 } else { cur.customer_scan_offset + n };
+        }
+        if !cur.contacts.is_empty() {
+            let q = ListQuery::new().sort("idcontacto", SortDir::Asc).offset(cur.contact_scan_offset).limit(self.cfg.customer_scan_page);
+            let page = self.client.list_contacts(&q).await?;
+            let n = page.items.len() as u64;
+            for c in &page.items {
+                if let Some(old) = cur.contacts.get(&c.idcontacto)
+                    && *old != contact_fp(c)
+                {
+                    changed_contacts.insert(c.idcontacto);
+                }
+                if let Ok(mut cache) = self.contacts.lock() {
+                    cache.insert(c.idcontacto, Cached { at: Instant::now(), value: Some(c.clone()) });
+                }
+            }
+            let total = page.total.unwrap_or(0);
+            cur.contact_scan_offset = if n == 0 || cur.contact_scan_offset + n >= total { 0 } else { cur.contact_scan_offset + n };
+        }
+        for code in &changed_customers {
+            let rows = self.scan(ListQuery::new().filter(Filter::eq("codcliente", code.as_str())), 0, self.cfg.page_size).await?;
+            for f in rows {
+                report.insert(f.idfactura);
+                headers.insert(f.idfactura, f);
+            }
+        }
+        for id in &changed_contacts {
+            let rows = self.scan(ListQuery::new().filter(Filter::eq("idcontactofact", *id)), 0, self.cfg.page_size).await?;
+            for f in rows {
+                report.insert(f.idfactura);
+                headers.insert(f.idfactura, f);
+            }
+        }
+
+        // 7: lines, customers, contacts of what we report.
+        let lines = self.fetch_lines(&report).await?;
+        let codes: BTreeSet<String> = report.iter().filter_map(|id| headers.get(id)?.codcliente.clone()).collect();
+        let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
+        let customers = self.fetch_customers(&codes).await?;
+        let contacts = self.fetch_contacts(&contact_ids).await?;
+
+        let mut snapshots = Vec::with_capacity(report.len());
+        for id in &report {
+            let Some(f) = headers.get(id) else { continue };
+            let code = f.codcliente.clone().unwrap_or_default();
+            let fallback;
+            let customer = match customers.get(&code) {
+                Some(c) => c,
+                None => {
+                    fallback = Cliente { codcliente: code.clone(), razonsocial: f.nombrecliente.clone(), ..Default::default() };
+                    &fallback
+                }
+            };
+            let contact = f.idcontactofact.and_then(|i| contacts.get(&i));
+            let ls = lines.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            snapshots.push(to_snapshot(&self.cfg.source_name, f, ls, customer, contact));
+            if customers.contains_key(&code) {
+                cur.customers.insert(code, customer_fp(customer));
+            }
+            if let Some(c) = contact {
+                cur.contacts.insert(c.idcontacto, contact_fp(c));
+            }
+        }
+
+        // Update the watch set.
+        for (id, f) in &headers {
+            let sticky = !f.pagada || f.editable != Some(false);
+            if sticky || *id > window_low {
+                cur.watched.insert(*id, Watched { fp: header_fp(f), sticky });
+            } else {
+                cur.watched.remove(id);
+            }
+        }
+        cur.watched.retain(|id, w| w.sticky || *id > window_low);
+        cur.max_seen = new_max;
+
+        *cursor = cur;
+        Ok(TickOutput {
+            snapshots,
+            full_sweep_ids: full_ids,
+            deleted: deleted.iter().map(i64::to_string).collect(),
+            requests: self.client.request_count() - start,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idset_ops() {
+        let mut s = IdSet::from_sorted([1, 2, 3, 5, 6, 9]);
+        assert_eq!(s.len(), 6);
+        assert_eq!(s.count_in(2, 6), 4);
+        s.remove(2);
+        assert!(!s.contains(2) && s.contains(1) && s.contains(3));
+        s.insert(4);
+        s.insert(2);
+        assert_eq!(s, IdSet::from_sorted([1, 2, 3, 4, 5, 6, 9]));
+        assert_eq!(s.ids_in(5, 100), vec![5, 6, 9]);
+    }
+}
