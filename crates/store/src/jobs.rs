@@ -1,0 +1,242 @@
+//! Durable jobs: one row per entitlement key meaning "look at this key again".
+//!
+//! A claim takes a lease (`locked_until`); a crashed worker's lease expires and another worker
+//! takes the job over. A key re-queued while running keeps its lock, so two workers never
+//! reconcile one key at once; the finishing worker then leaves it queued for the new generation.
+
+use crate::{Backend, Store, StoreError, key_strings, row_key};
+use mm_core::{EntitlementKey, Timestamp};
+use sqlx::{Any, Row, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    pub key: EntitlementKey,
+    pub generation: i64,
+    /// Including this one.
+    pub attempts: i64,
+    pub worker: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct JobCounts {
+    pub queued: i64,
+    pub running: i64,
+    pub done: i64,
+    pub dead: i64,
+}
+
+/// How a failed job continues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobFailure {
+    RetryAt(Timestamp),
+    /// A permanent error: parked for an admin, with the error shown.
+    Dead,
+}
+
+/// Queues `key`. `force` (the desired state changed, or an admin asked) revives a dead job and
+/// makes it due now; otherwise a job in back-off or parked as dead is left as it is.
+pub(crate) async fn enqueue_with(
+    tx: &mut Transaction<'_, Any>,
+    key: &EntitlementKey,
+    now: Timestamp,
+    force: bool,
+) -> Result<(), StoreError> {
+    let k = key_strings(key);
+    let sql = if force {
+        "INSERT INTO jobs (site, course, learner, status, generation, attempts, run_at, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', 1, 0, $4, $5, $6)
+         ON CONFLICT (site, course, learner) DO UPDATE SET status = 'queued', generation = jobs.generation + 1,
+           run_at = excluded.run_at, attempts = 0, last_error = NULL, updated_at = excluded.updated_at"
+    } else {
+        "INSERT INTO jobs (site, course, learner, status, generation, attempts, run_at, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', 1, 0, $4, $5, $6)
+         ON CONFLICT (site, course, learner) DO UPDATE SET status = 'queued', generation = jobs.generation + 1,
+           run_at = excluded.run_at, attempts = 0, updated_at = excluded.updated_at
+         WHERE jobs.status = 'done'"
+    };
+    sqlx::query(sql)
+        .bind(&k.0)
+        .bind(&k.1)
+        .bind(&k.2)
+        .bind(now.0)
+        .bind(now.0)
+        .bind(now.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn complete_in(
+    tx: &mut Transaction<'_, Any>,
+    job: &ClaimedJob,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let k = key_strings(&job.key);
+    sqlx::query(
+        "UPDATE jobs SET status = CASE WHEN generation = $1 THEN 'done' ELSE 'queued' END,
+           locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = $2
+         WHERE site = $3 AND course = $4 AND learner = $5 AND locked_by = $6",
+    )
+    .bind(job.generation)
+    .bind(now.0)
+    .bind(&k.0)
+    .bind(&k.1)
+    .bind(&k.2)
+    .bind(&job.worker)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Queues keys outside any other change (a webhook hint, a sweep, an admin's retry).
+    pub async fn enqueue(&self, keys: &[EntitlementKey], force: bool, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for key in keys {
+            enqueue_with(&mut tx, key, now, force).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` due jobs (queued and due, or running with an expired lease).
+    pub async fn claim_jobs(
+        &self,
+        worker: &str,
+        limit: i64,
+        lease_secs: i64,
+        now: Timestamp,
+    ) -> Result<Vec<ClaimedJob>, StoreError> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1,
+               updated_at = $3
+             WHERE (site, course, learner) IN (
+               SELECT site, course, learner FROM jobs
+               WHERE (status = 'queued' AND run_at <= $4 AND (locked_until IS NULL OR locked_until < $5))
+                  OR (status = 'running' AND locked_until < $6)
+               ORDER BY run_at LIMIT $7 {lock})
+             RETURNING site, course, learner, generation, attempts"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(worker)
+            .bind(now.0 + lease_secs)
+            .bind(now.0)
+            .bind(now.0)
+            .bind(now.0)
+            .bind(now.0)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ClaimedJob {
+                    key: row_key(r)?,
+                    generation: r.try_get("generation")?,
+                    attempts: r.try_get("attempts")?,
+                    worker: worker.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a job finished without any change in Moodle (the key was already converged).
+    pub async fn complete_job(&self, job: &ClaimedJob, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        complete_in(&mut tx, job, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn fail_job(
+        &self,
+        job: &ClaimedJob,
+        error: &str,
+        next: JobFailure,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let k = key_strings(&job.key);
+        let (status, run_at) = match next {
+            JobFailure::RetryAt(t) => ("queued", t.0),
+            JobFailure::Dead => ("dead", now.0),
+        };
+        // A newer generation queued meanwhile deserves a fresh try, not the dead letter.
+        sqlx::query(
+            "UPDATE jobs SET status = CASE WHEN generation = $1 THEN $2 ELSE 'queued' END, run_at = $3,
+               last_error = $4, locked_by = NULL, locked_until = NULL, updated_at = $5
+             WHERE site = $6 AND course = $7 AND learner = $8 AND locked_by = $9",
+        )
+        .bind(job.generation)
+        .bind(status)
+        .bind(run_at)
+        .bind(error)
+        .bind(now.0)
+        .bind(&k.0)
+        .bind(&k.1)
+        .bind(&k.2)
+        .bind(&job.worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Extends the lease of every job this worker holds.
+    pub async fn heartbeat(&self, worker: &str, lease_secs: i64, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query("UPDATE jobs SET locked_until = $1 WHERE locked_by = $2 AND status = 'running'")
+            .bind(now.0 + lease_secs)
+            .bind(worker)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// On shutdown: hands this worker's unfinished jobs back to the queue.
+    pub async fn release_jobs(&self, worker: &str, now: Timestamp) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, updated_at = $1
+             WHERE locked_by = $2 AND status = 'running'",
+        )
+        .bind(now.0)
+        .bind(worker)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
+    pub async fn job_counts(&self) -> Result<JobCounts, StoreError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut c = JobCounts::default();
+        for r in rows {
+            let n: i64 = r.try_get("n")?;
+            match r.try_get::<String, _>("status")?.as_str() {
+                "queued" => c.queued = n,
+                "running" => c.running = n,
+                "done" => c.done = n,
+                "dead" => c.dead = n,
+                _ => {}
+            }
+        }
+        Ok(c)
+    }
+
+    /// Dead jobs with their errors, for the admin.
+    pub async fn dead_jobs(&self) -> Result<Vec<(EntitlementKey, String)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT site, course, learner, last_error FROM jobs WHERE status = 'dead' ORDER BY updated_at")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    row_key(r)?,
+                    r.try_get::<Option<String>, _>("last_error")?.unwrap_or_default(),
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,630 @@
+//! Persistence for MoodleManagement: SQLite (embedded default, WAL) or PostgreSQL, chosen by URL.
+//!
+//! Everything goes through `sqlx::Any` with portable SQL (`$N` placeholders in order, `ON CONFLICT`
+//! upserts, `RETURNING`); the only per-backend SQL is the job claim, which uses
+//! `FOR UPDATE SKIP LOCKED` on PostgreSQL so replicas never claim the same key.
+
+mod error;
+mod jobs;
+mod records;
+
+pub use error::StoreError;
+pub use jobs::{ClaimedJob, JobCounts, JobFailure};
+pub use records::{AuditEntry, AuditRecord, EntitlementRow, HoldRow, UpsertOutcome};
+
+use mm_core::{AppliedEnrolment, CourseRef, EnrolmentStatus, EntitlementKey, Invoice, InvoiceSnapshot, Mapping};
+use mm_core::{DesiredState, Email, RevokePolicy, Timestamp};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish()
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://path` (created if missing, WAL mode) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(scheme_of(url)));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Connect(redact_url(&url), e))?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATOR.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// For `/readyz`: the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ---- invoices -------------------------------------------------------------------------
+
+    /// Records what a source reports now. `paid_at` is kept while the invoice stays paid, set
+    /// to `now` when it becomes paid and cleared when it is unpaid again.
+    pub async fn upsert_invoice(&self, s: &InvoiceSnapshot, now: Timestamp) -> Result<UpsertOutcome, StoreError> {
+        let snapshot = serde_json::to_string(s)?;
+        let mut tx = self.pool.begin().await?;
+        let existing = sqlx::query("SELECT snapshot, paid_at, deleted FROM invoices WHERE source = $1 AND id = $2")
+            .bind(&s.key.source)
+            .bind(&s.key.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (changed, paid_at) = match &existing {
+            None => (true, s.paid.then_some(now.0)),
+            Some(row) => {
+                let old: String = row.try_get("snapshot")?;
+                let old_paid: Option<i64> = row.try_get("paid_at")?;
+                let deleted: i64 = row.try_get("deleted")?;
+                let paid_at = if s.paid { old_paid.or(Some(now.0)) } else { None };
+                (old != snapshot || deleted != 0 || paid_at != old_paid, paid_at)
+            }
+        };
+        if changed {
+            sqlx::query(
+                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
+                 ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
+                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at",
+            )
+            .bind(&s.key.source)
+            .bind(&s.key.id)
+            .bind(&s.number)
+            .bind(&snapshot)
+            .bind(paid_at)
+            .bind(now.0)
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(UpsertOutcome {
+            changed,
+            created: existing.is_none(),
+        })
+    }
+
+    /// Marks one invoice as deleted in its source. Returns whether anything changed.
+    pub async fn mark_invoice_deleted(&self, source: &str, id: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE invoices SET deleted = 1, updated_at = $1 WHERE source = $2 AND id = $3 AND deleted = 0",
+        )
+        .bind(now.0)
+        .bind(source)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() > 0)
+    }
+
+    /// After a full sweep: every live invoice of `source` not in `present` is deleted there.
+    pub async fn mark_missing_deleted(
+        &self,
+        source: &str,
+        present: &[String],
+        now: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let present: std::collections::HashSet<&str> = present.iter().map(String::as_str).collect();
+        let live: Vec<String> = sqlx::query("SELECT id FROM invoices WHERE source = $1 AND deleted = 0")
+            .bind(source)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("id"))
+            .collect::<Result<_, _>>()?;
+        let mut gone = Vec::new();
+        for id in live.into_iter().filter(|id| !present.contains(id.as_str())) {
+            if self.mark_invoice_deleted(source, &id, now).await? {
+                gone.push(id);
+            }
+        }
+        Ok(gone)
+    }
+
+    pub async fn invoices(&self) -> Result<Vec<Invoice>, StoreError> {
+        let rows = sqlx::query("SELECT snapshot, paid_at, deleted FROM invoices ORDER BY source, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let s: InvoiceSnapshot = serde_json::from_str(&r.try_get::<String, _>("snapshot")?)?;
+                let paid_at: Option<i64> = r.try_get("paid_at")?;
+                let mut inv = Invoice::from_snapshot(s, paid_at.map(Timestamp));
+                inv.deleted = r.try_get::<i64, _>("deleted")? != 0;
+                Ok(inv)
+            })
+            .collect()
+    }
+
+    pub async fn invoice_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM invoices")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
+    }
+
+    // ---- mappings -------------------------------------------------------------------------
+
+    /// Replaces the mappings declared in the configuration file (configuration as code);
+    /// mappings made elsewhere are kept.
+    pub async fn replace_config_mappings(&self, mappings: &[Mapping]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM mappings WHERE origin = 'config'")
+            .execute(&mut *tx)
+            .await?;
+        for m in mappings {
+            sqlx::query(
+                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'config')
+                 ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
+                   duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config'",
+            )
+            .bind(&m.product)
+            .bind(&m.site)
+            .bind(m.course.to_string())
+            .bind(&m.role)
+            .bind(m.duration_secs)
+            .bind(policy_str(m.on_revoke))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn mappings(&self) -> Result<Vec<Mapping>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT product, site, course, role, duration_secs, on_revoke FROM mappings ORDER BY product, site, course",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let course: String = r.try_get("course")?;
+                Ok(Mapping {
+                    product: r.try_get("product")?,
+                    site: r.try_get("site")?,
+                    course: CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    role: r.try_get("role")?,
+                    duration_secs: r.try_get("duration_secs")?,
+                    on_revoke: match r.try_get::<String, _>("on_revoke")?.as_str() {
+                        "unenrol" => RevokePolicy::Unenrol,
+                        _ => RevokePolicy::Suspend,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    // ---- desired state --------------------------------------------------------------------
+
+    /// Saves the desired state and, in the same transaction, queues every key whose plan is
+    /// not empty (`keys_to_queue`). Entitlements no longer desired are removed. A key whose
+    /// desired state did not change is not pulled out of back-off or the dead letter.
+    pub async fn save_desired(
+        &self,
+        desired: &DesiredState,
+        keys_to_queue: &[EntitlementKey],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let existing: BTreeMap<(String, String, String), String> =
+            sqlx::query("SELECT site, course, learner, body FROM entitlements")
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok::<_, StoreError>((
+                        (r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?),
+                        r.try_get("body")?,
+                    ))
+                })
+                .collect::<Result<_, _>>()?;
+        let mut seen = std::collections::HashSet::new();
+        let mut changed = std::collections::HashSet::new();
+        for e in desired.entitlements.values() {
+            let k = key_strings(&e.key);
+            let body = serde_json::to_string(e)?;
+            seen.insert(k.clone());
+            if existing.get(&k) == Some(&body) {
+                continue;
+            }
+            changed.insert(k.clone());
+            let status = match e.access {
+                mm_core::entitlement::Access::Active { .. } => "active",
+                mm_core::entitlement::Access::Revoked { .. } => "revoked",
+            };
+            sqlx::query(
+                "INSERT INTO entitlements (site, course, learner, body, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (site, course, learner) DO UPDATE SET body = excluded.body, status = excluded.status,
+                   updated_at = excluded.updated_at",
+            )
+            .bind(&k.0)
+            .bind(&k.1)
+            .bind(&k.2)
+            .bind(&body)
+            .bind(status)
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for k in existing.keys().filter(|k| !seen.contains(*k)) {
+            sqlx::query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+                .bind(&k.0)
+                .bind(&k.1)
+                .bind(&k.2)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM holds").execute(&mut *tx).await?;
+        for h in &desired.holds {
+            sqlx::query(
+                "INSERT INTO holds (source, invoice_id, line, is_error, message, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (source, invoice_id, line) DO NOTHING",
+            )
+            .bind(&h.invoice.source)
+            .bind(&h.invoice.id)
+            .bind(h.line.clone().unwrap_or_default())
+            .bind(i64::from(h.is_error()))
+            .bind(h.describe())
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for key in keys_to_queue {
+            // A changed desired state deserves a fresh attempt even after a dead letter.
+            jobs::enqueue_with(&mut tx, key, now, changed.contains(&key_strings(key))).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The desired entitlement of one key, as last saved.
+    pub async fn entitlement(&self, key: &EntitlementKey) -> Result<Option<mm_core::Entitlement>, StoreError> {
+        let k = key_strings(key);
+        let row = sqlx::query("SELECT body FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+            .bind(&k.0)
+            .bind(&k.1)
+            .bind(&k.2)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(serde_json::from_str(&r.try_get::<String, _>("body")?)?))
+            .transpose()
+    }
+
+    pub async fn holds(&self) -> Result<Vec<HoldRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT source, invoice_id, line, is_error, message FROM holds ORDER BY source, invoice_id, line",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HoldRow {
+                    source: r.try_get("source")?,
+                    invoice_id: r.try_get("invoice_id")?,
+                    line: r.try_get("line")?,
+                    is_error: r.try_get::<i64, _>("is_error")? != 0,
+                    message: r.try_get("message")?,
+                })
+            })
+            .collect()
+    }
+
+    // ---- applied (observed) state ---------------------------------------------------------
+
+    pub async fn applied(&self) -> Result<BTreeMap<EntitlementKey, AppliedEnrolment>, StoreError> {
+        let rows =
+            sqlx::query("SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok((row_key(r)?, row_applied(r)?))).collect()
+    }
+
+    pub async fn applied_for(&self, key: &EntitlementKey) -> Result<Option<AppliedEnrolment>, StoreError> {
+        let k = key_strings(key);
+        let row = sqlx::query(
+            "SELECT status, role, timestart, timeend FROM applied_enrolments WHERE site = $1 AND course = $2 AND learner = $3",
+        )
+        .bind(&k.0)
+        .bind(&k.1)
+        .bind(&k.2)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| row_applied(&r)).transpose()
+    }
+
+    /// Records the outcome of a Moodle change, its audit entry, and completes the job, atomically.
+    pub async fn record_applied(
+        &self,
+        key: &EntitlementKey,
+        after: Option<(&AppliedEnrolment, i64, i64)>,
+        audit: &AuditEntry,
+        job: Option<&ClaimedJob>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let k = key_strings(key);
+        let mut tx = self.pool.begin().await?;
+        match after {
+            Some((a, user_id, course_id)) => {
+                sqlx::query(
+                    "INSERT INTO applied_enrolments (site, course, learner, status, role, timestart, timeend,
+                       moodle_user_id, moodle_course_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                     ON CONFLICT (site, course, learner) DO UPDATE SET status = excluded.status, role = excluded.role,
+                       timestart = excluded.timestart, timeend = excluded.timeend,
+                       moodle_user_id = excluded.moodle_user_id, moodle_course_id = excluded.moodle_course_id,
+                       updated_at = excluded.updated_at",
+                )
+                .bind(&k.0)
+                .bind(&k.1)
+                .bind(&k.2)
+                .bind(status_str(a.status))
+                .bind(&a.role)
+                .bind(a.timestart)
+                .bind(a.timeend)
+                .bind(user_id)
+                .bind(course_id)
+                .bind(now.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM applied_enrolments WHERE site = $1 AND course = $2 AND learner = $3")
+                    .bind(&k.0)
+                    .bind(&k.1)
+                    .bind(&k.2)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        records::insert_audit(&mut tx, audit, now).await?;
+        if let Some(job) = job {
+            jobs::complete_in(&mut tx, job, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn audit(&self, entry: &AuditEntry, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        records::insert_audit(&mut tx, entry, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        records::audit_log(&self.pool, limit).await
+    }
+
+    /// Desired entitlements joined with what Moodle holds, for the enrolments page.
+    pub async fn entitlement_rows(&self) -> Result<Vec<EntitlementRow>, StoreError> {
+        records::entitlement_rows(&self.pool).await
+    }
+
+    // ---- Moodle users ---------------------------------------------------------------------
+
+    pub async fn moodle_user(&self, site: &str, learner: &Email) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT user_id FROM moodle_users WHERE site = $1 AND learner = $2")
+            .bind(site)
+            .bind(learner.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("user_id")).transpose()?)
+    }
+
+    pub async fn set_moodle_user(&self, site: &str, learner: &Email, user_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO moodle_users (site, learner, user_id) VALUES ($1, $2, $3)
+             ON CONFLICT (site, learner) DO UPDATE SET user_id = excluded.user_id",
+        )
+        .bind(site)
+        .bind(learner.as_str())
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    // ---- source cursors -------------------------------------------------------------------
+
+    pub async fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT cursor FROM source_cursors WHERE source = $1")
+            .bind(source)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("cursor")).transpose()?)
+    }
+
+    pub async fn set_cursor(&self, source: &str, cursor: &str, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO source_cursors (source, cursor, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+        )
+        .bind(source)
+        .bind(cursor)
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn key_strings(k: &EntitlementKey) -> (String, String, String) {
+    (k.site.clone(), k.course.to_string(), k.learner.as_str().to_string())
+}
+
+pub(crate) fn row_key(r: &AnyRow) -> Result<EntitlementKey, StoreError> {
+    let course: String = r.try_get("course")?;
+    let learner: String = r.try_get("learner")?;
+    Ok(EntitlementKey {
+        site: r.try_get("site")?,
+        course: CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        learner: Email::parse(&learner).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+fn row_applied(r: &AnyRow) -> Result<AppliedEnrolment, StoreError> {
+    Ok(AppliedEnrolment {
+        status: match r.try_get::<String, _>("status")?.as_str() {
+            "suspended" => EnrolmentStatus::Suspended,
+            _ => EnrolmentStatus::Active,
+        },
+        role: r.try_get("role")?,
+        timestart: r.try_get("timestart")?,
+        timeend: r.try_get("timeend")?,
+    })
+}
+
+fn status_str(s: EnrolmentStatus) -> &'static str {
+    match s {
+        EnrolmentStatus::Active => "active",
+        EnrolmentStatus::Suspended => "suspended",
+    }
+}
+
+fn policy_str(p: RevokePolicy) -> &'static str {
+    match p {
+        RevokePolicy::Suspend => "suspend",
+        RevokePolicy::Unenrol => "unenrol",
+    }
+}
+
+fn scheme_of(url: &str) -> String {
+    url.split(':').next().unwrap_or_default().to_string()
+}
+
+/// Drops the password from a database URL before it reaches an error message.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub mod testing {
+    //! Fresh databases for tests: SQLite always, PostgreSQL when `MM_TEST_POSTGRES_URL` points
+    //! to a server (the test script starts one and sets `MM_REQUIRE_POSTGRES=1`, so a missing
+    //! server fails the run instead of skipping silently).
+
+    use super::{Store, StoreError};
+    use rand::Rng;
+    use sqlx::Connection;
+
+    pub struct TestDb {
+        pub url: String,
+        pub backend: &'static str,
+        _dir: Option<tempfile::TempDir>,
+    }
+
+    impl TestDb {
+        pub async fn store(&self) -> Store {
+            let s = Store::connect(&self.url).await.expect("connect test db");
+            s.migrate().await.expect("migrate test db");
+            s
+        }
+    }
+
+    /// The backends every store-touching test must run on.
+    pub fn backends() -> Vec<&'static str> {
+        let mut b = vec!["sqlite"];
+        match std::env::var("MM_TEST_POSTGRES_URL") {
+            Ok(u) if !u.is_empty() => b.push("postgres"),
+            _ if std::env::var("MM_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+                panic!("MM_REQUIRE_POSTGRES=1 but MM_TEST_POSTGRES_URL is not set: run scripts/test.sh")
+            }
+            _ => eprintln!("note: MM_TEST_POSTGRES_URL not set, PostgreSQL variants skipped (scripts/test.sh sets it)"),
+        }
+        b
+    }
+
+    pub async fn fresh(backend: &'static str) -> Result<TestDb, StoreError> {
+        match backend {
+            "postgres" => {
+                let admin = std::env::var("MM_TEST_POSTGRES_URL")
+                    .map_err(|_| StoreError::Corrupt("no MM_TEST_POSTGRES_URL".into()))?;
+                let name = format!("mm_test_{:016x}", rand::thread_rng().r#gen::<u64>());
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await?;
+                conn.close().await?;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                Ok(TestDb {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    _dir: None,
+                })
+            }
+            _ => {
+                let dir = tempfile::tempdir().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+                Ok(TestDb {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Read models and the audit log.
+
+use crate::{StoreError, key_strings};
+use mm_core::{EntitlementKey, Timestamp};
+use serde::Serialize;
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    /// Anything we care about differs from what we had.
+    pub changed: bool,
+    pub created: bool,
+}
+
+/// One change made (or attempted) in Moodle, with its cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub key: EntitlementKey,
+    /// `enrol`, `suspend`, `reactivate`, `update`, `unenrol`, `create_user`.
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: String,
+    pub job: String,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: i64,
+    pub site: String,
+    pub course: String,
+    pub learner: String,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: String,
+    pub job: String,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoldRow {
+    pub source: String,
+    pub invoice_id: String,
+    pub line: String,
+    pub is_error: bool,
+    pub message: String,
+}
+
+/// A desired entitlement next to what Moodle holds and its job, for the enrolments page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntitlementRow {
+    pub site: String,
+    pub course: String,
+    pub learner: String,
+    pub desired: String,
+    pub entitlement: serde_json::Value,
+    pub applied_status: Option<String>,
+    pub applied_timestart: Option<i64>,
+    pub applied_timeend: Option<i64>,
+    pub job_status: Option<String>,
+    pub job_error: Option<String>,
+}
+
+pub(crate) async fn insert_audit(
+    tx: &mut Transaction<'_, Any>,
+    e: &AuditEntry,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let k = key_strings(&e.key);
+    sqlx::query(
+        "INSERT INTO audit_log (at, site, course, learner, action, before, after, reason, job, ok, error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(now.0)
+    .bind(&k.0)
+    .bind(&k.1)
+    .bind(&k.2)
+    .bind(&e.action)
+    .bind(&e.before)
+    .bind(&e.after)
+    .bind(&e.reason)
+    .bind(&e.job)
+    .bind(i64::from(e.ok))
+    .bind(&e.error)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn audit_log(pool: &AnyPool, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, at, site, course, learner, action, before, after, reason, job, ok, error
+         FROM audit_log ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRecord {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                site: r.try_get("site")?,
+                course: r.try_get("course")?,
+                learner: r.try_get("learner")?,
+                action: r.try_get("action")?,
+                before: r.try_get("before")?,
+                after: r.try_get("after")?,
+                reason: r.try_get("reason")?,
+                job: r.try_get("job")?,
+                ok: r.try_get::<i64, _>("ok")? != 0,
+                error: r.try_get("error")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn entitlement_rows(pool: &AnyPool) -> Result<Vec<EntitlementRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT e.site, e.course, e.learner, e.status, e.body, a.status AS applied_status,
+                a.timestart AS applied_timestart, a.timeend AS applied_timeend,
+                j.status AS job_status, j.last_error AS job_error
+         FROM entitlements e
+         LEFT JOIN applied_enrolments a ON a.site = e.site AND a.course = e.course AND a.learner = e.learner
+         LEFT JOIN jobs j ON j.site = e.site AND j.course = e.course AND j.learner = e.learner
+         ORDER BY e.site, e.course, e.learner",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EntitlementRow {
+                site: r.try_get("site")?,
+                course: r.try_get("course")?,
+                learner: r.try_get("learner")?,
+                desired: r.try_get("status")?,
+                entitlement: serde_json::from_str(&r.try_get::<String, _>("body")?)?,
+                applied_status: r.try_get("applied_status")?,
+                applied_timestart: r.try_get("applied_timestart")?,
+                applied_timeend: r.try_get("applied_timeend")?,
+                job_status: r.try_get("job_status")?,
+                job_error: r.try_get("job_error")?,
+            })
+        })
+        .collect()
+}

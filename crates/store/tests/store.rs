@@ -1,0 +1,221 @@
+//! Store behaviour, run on every backend (SQLite always, PostgreSQL under scripts/test.sh).
+
+use mm_core::*;
+use mm_store::testing::{backends, fresh};
+use mm_store::{JobFailure, Store};
+
+fn snapshot(id: &str, paid: bool) -> InvoiceSnapshot {
+    InvoiceSnapshot {
+        key: InvoiceKey::new("erp", id),
+        number: format!("F{id}"),
+        customer: Customer {
+            id: "C1".into(),
+            name: "Ada Lovelace".into(),
+            email: Some("ada@example.org".into()),
+        },
+        lines: vec![InvoiceLine {
+            id: "1".into(),
+            product: Some("PY-101".into()),
+            quantity: 1.0,
+            credits_line: None,
+        }],
+        paid,
+        credit_note_for: None,
+    }
+}
+
+fn key(learner: &str) -> EntitlementKey {
+    EntitlementKey {
+        site: "main".into(),
+        course: CourseRef::parse("PY101").unwrap(),
+        learner: Email::parse(learner).unwrap(),
+    }
+}
+
+async fn each_backend<F, Fut>(f: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        eprintln!("-- backend {b}");
+        f(db.store().await).await;
+    }
+}
+
+#[tokio::test]
+async fn paid_at_is_remembered_while_paid_and_cleared_on_unpay() {
+    each_backend(|s| async move {
+        let o = s.upsert_invoice(&snapshot("1", false), Timestamp(100)).await.unwrap();
+        assert!(o.created && o.changed);
+        let o = s.upsert_invoice(&snapshot("1", false), Timestamp(150)).await.unwrap();
+        assert!(!o.changed, "same snapshot is no change");
+        s.upsert_invoice(&snapshot("1", true), Timestamp(200)).await.unwrap();
+        let o = s.upsert_invoice(&snapshot("1", true), Timestamp(300)).await.unwrap();
+        assert!(!o.changed);
+        assert_eq!(s.invoices().await.unwrap()[0].paid_at, Some(Timestamp(200)));
+        s.upsert_invoice(&snapshot("1", false), Timestamp(400)).await.unwrap();
+        assert_eq!(s.invoices().await.unwrap()[0].paid_at, None);
+        // A full sweep that no longer lists it marks it deleted, once.
+        assert_eq!(
+            s.mark_missing_deleted("erp", &[], Timestamp(500)).await.unwrap(),
+            vec!["1".to_string()]
+        );
+        assert!(
+            s.mark_missing_deleted("erp", &[], Timestamp(501))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(s.invoices().await.unwrap()[0].deleted);
+        // Seen again: alive.
+        assert!(
+            s.upsert_invoice(&snapshot("1", false), Timestamp(600))
+                .await
+                .unwrap()
+                .changed
+        );
+        assert!(!s.invoices().await.unwrap()[0].deleted);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_is_claimed_by_one_worker_and_requeued_generations_survive() {
+    each_backend(|s| async move {
+        let k = key("ada@example.org");
+        s.enqueue(std::slice::from_ref(&k), true, Timestamp(10)).await.unwrap();
+        let a = s.claim_jobs("w1", 10, 30, Timestamp(10)).await.unwrap();
+        assert_eq!(a.len(), 1);
+        assert!(
+            s.claim_jobs("w2", 10, 30, Timestamp(11)).await.unwrap().is_empty(),
+            "held by w1"
+        );
+        // Re-queued while running: w2 still cannot take it until w1 lets go.
+        s.enqueue(std::slice::from_ref(&k), true, Timestamp(12)).await.unwrap();
+        assert!(
+            s.claim_jobs("w2", 10, 30, Timestamp(13)).await.unwrap().is_empty(),
+            "still leased by w1"
+        );
+        s.complete_job(&a[0], Timestamp(14)).await.unwrap();
+        let c = s.job_counts().await.unwrap();
+        assert_eq!((c.queued, c.done), (1, 0), "newer generation stays queued");
+        let b = s.claim_jobs("w2", 10, 30, Timestamp(15)).await.unwrap();
+        assert_eq!(b.len(), 1);
+        // A completion by a worker that no longer holds the lease changes nothing.
+        s.complete_job(&a[0], Timestamp(16)).await.unwrap();
+        assert_eq!(s.job_counts().await.unwrap().running, 1);
+        s.complete_job(&b[0], Timestamp(17)).await.unwrap();
+        assert_eq!(s.job_counts().await.unwrap().done, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_taken_over_and_release_requeues() {
+    each_backend(|s| async move {
+        let k = key("ada@example.org");
+        s.enqueue(std::slice::from_ref(&k), true, Timestamp(0)).await.unwrap();
+        assert_eq!(s.claim_jobs("crashed", 10, 30, Timestamp(0)).await.unwrap().len(), 1);
+        assert!(s.claim_jobs("w2", 10, 30, Timestamp(29)).await.unwrap().is_empty());
+        let taken = s.claim_jobs("w2", 10, 30, Timestamp(31)).await.unwrap();
+        assert_eq!(taken.len(), 1);
+        assert_eq!(taken[0].attempts, 2);
+        assert_eq!(s.release_jobs("w2", Timestamp(32)).await.unwrap(), 1);
+        assert_eq!(s.claim_jobs("w3", 10, 30, Timestamp(33)).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failures_back_off_then_park_and_only_a_change_revives() {
+    each_backend(|s| async move {
+        let k = key("ada@example.org");
+        s.enqueue(std::slice::from_ref(&k), true, Timestamp(0)).await.unwrap();
+        let j = s.claim_jobs("w", 10, 30, Timestamp(0)).await.unwrap().remove(0);
+        s.fail_job(&j, "timeout", JobFailure::RetryAt(Timestamp(100)), Timestamp(1))
+            .await
+            .unwrap();
+        assert!(
+            s.claim_jobs("w", 10, 30, Timestamp(50)).await.unwrap().is_empty(),
+            "backing off"
+        );
+        // A poll that merely sees the same plan does not cut the back-off short.
+        s.enqueue(std::slice::from_ref(&k), false, Timestamp(60)).await.unwrap();
+        assert!(s.claim_jobs("w", 10, 30, Timestamp(61)).await.unwrap().is_empty());
+        let j = s.claim_jobs("w", 10, 30, Timestamp(100)).await.unwrap().remove(0);
+        s.fail_job(&j, "wsnoinstance", JobFailure::Dead, Timestamp(101))
+            .await
+            .unwrap();
+        s.enqueue(std::slice::from_ref(&k), false, Timestamp(200))
+            .await
+            .unwrap();
+        assert!(
+            s.claim_jobs("w", 10, 30, Timestamp(201)).await.unwrap().is_empty(),
+            "dead stays dead"
+        );
+        assert_eq!(
+            s.dead_jobs().await.unwrap(),
+            vec![(k.clone(), "wsnoinstance".to_string())]
+        );
+        s.enqueue(std::slice::from_ref(&k), true, Timestamp(300)).await.unwrap();
+        assert_eq!(
+            s.claim_jobs("w", 10, 30, Timestamp(300)).await.unwrap().len(),
+            1,
+            "forced: revived"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn config_mappings_round_trip() {
+    each_backend(|s| async move {
+        let m = Mapping {
+            product: "PY-101".into(),
+            site: "main".into(),
+            course: CourseRef::parse("idnumber:PY").unwrap(),
+            role: "student".into(),
+            duration_secs: Some(86400),
+            on_revoke: RevokePolicy::Unenrol,
+        };
+        s.replace_config_mappings(std::slice::from_ref(&m)).await.unwrap();
+        s.replace_config_mappings(std::slice::from_ref(&m)).await.unwrap();
+        assert_eq!(s.mappings().await.unwrap(), vec![m]);
+        s.replace_config_mappings(&[]).await.unwrap();
+        assert!(s.mappings().await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_claims_never_hand_out_a_key_twice() {
+    each_backend(|s| async move {
+        let keys: Vec<_> = (0..200).map(|i| key(&format!("l{i}@example.org"))).collect();
+        s.enqueue(&keys, true, Timestamp(0)).await.unwrap();
+        let mut tasks = Vec::new();
+        for w in 0..4 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut got = Vec::new();
+                loop {
+                    let batch = s.claim_jobs(&format!("w{w}"), 7, 60, Timestamp(1)).await.unwrap();
+                    if batch.is_empty() {
+                        break got;
+                    }
+                    got.extend(batch.into_iter().map(|j| j.key));
+                }
+            }));
+        }
+        let mut all = Vec::new();
+        for t in tasks {
+            all.extend(t.await.unwrap());
+        }
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!((n, all.len()), (200, 200));
+    })
+    .await;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, then the whole suite on SQLite and PostgreSQL.
+# Installs and starts what the tests need (idempotent), on Debian 12 as root or with sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need_pkgs=()
+command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/postgres ] || need_pkgs+=(postgresql)
+command -v cargo-nextest >/dev/null 2>&1 || NEXTEST_MISSING=1
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "==> installing ${need_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+# A private PostgreSQL cluster on a Unix socket and loopback port, owned by the postgres user.
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+PG_PORT=${MM_TEST_PG_PORT:-55432}
+PG_DIR=${MM_TEST_PG_DIR:-/tmp/mm-test-pg}
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+start_postgres() {
+  if [ -f "$PG_DIR/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
+    return
+  fi
+  $SUDO rm -rf "$PG_DIR"
+  $SUDO mkdir -p "$PG_DIR" && $SUDO chown postgres "$PG_DIR"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR" -A trust -U postgres >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/log" -w \
+    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+}
+echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT"
+start_postgres
+export MM_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+export MM_REQUIRE_POSTGRES=1
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy"
+cargo clippy --all-targets --quiet -- -D warnings
+
+echo "==> tests"
+if [ -z "${NEXTEST_MISSING:-}" ]; then
+  cargo nextest run --workspace --no-fail-fast
+else
+  cargo test --workspace --no-fail-fast
+fi
