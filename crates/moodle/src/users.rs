@@ -1,0 +1,417 @@
+//! Users: look-up (exact and case-insensitive by email), creation (safe after ambiguous
+//! failures), update and suspension.
+
+use std::collections::HashMap;
+
+use mm_net::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::Warning;
+use crate::batch::{BatchError, BatchFailure};
+use crate::error::MoodleError;
+use crate::form::Form;
+use crate::transport::{Mode, MoodleClient};
+
+/// A field `core_user_get_users_by_field` can search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserField {
+    /// Moodle user id.
+    Id,
+    /// External id number.
+    Idnumber,
+    /// Username (lower case in Moodle).
+    Username,
+    /// Email. Case-sensitive on PostgreSQL: prefer [`MoodleClient::find_users_by_email_ci`].
+    Email,
+}
+
+impl UserField {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserField::Id => "id",
+            UserField::Idnumber => "idnumber",
+            UserField::Username => "username",
+            UserField::Email => "email",
+        }
+    }
+}
+
+/// A search key of `core_user_get_users`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserCriterion {
+    /// exact
+    Id,
+    /// exact
+    Idnumber,
+    /// exact
+    Username,
+    /// exact
+    Auth,
+    /// case-insensitive LIKE
+    Email,
+    /// case-insensitive LIKE
+    Firstname,
+    /// case-insensitive LIKE
+    Lastname,
+}
+
+impl UserCriterion {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserCriterion::Id => "id",
+            UserCriterion::Idnumber => "idnumber",
+            UserCriterion::Username => "username",
+            UserCriterion::Auth => "auth",
+            UserCriterion::Email => "email",
+            UserCriterion::Firstname => "firstname",
+            UserCriterion::Lastname => "lastname",
+        }
+    }
+}
+
+/// A Moodle user (`user_description`; which fields are present depends on the caller's rights).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// Moodle user id.
+    pub id: i64,
+    /// Username.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// First name.
+    #[serde(default)]
+    pub firstname: Option<String>,
+    /// Last name.
+    #[serde(default)]
+    pub lastname: Option<String>,
+    /// Full name.
+    #[serde(default)]
+    pub fullname: String,
+    /// Email (absent when the caller may not see it).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// External id number (omitted by Moodle when empty).
+    #[serde(default)]
+    pub idnumber: Option<String>,
+    /// Auth plugin.
+    #[serde(default)]
+    pub auth: Option<String>,
+    /// Site-level suspension.
+    #[serde(default, deserialize_with = "crate::de::opt_bool")]
+    pub suspended: Option<bool>,
+    /// Confirmed account.
+    #[serde(default, deserialize_with = "crate::de::opt_bool")]
+    pub confirmed: Option<bool>,
+    /// Language.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Last access (unix time, 0 = never).
+    #[serde(default, deserialize_with = "crate::de::opt_int")]
+    pub lastaccess: Option<i64>,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Lower-case username (Moodle rejects upper case).
+    pub username: String,
+    /// Email.
+    pub email: String,
+    /// First name.
+    pub firstname: String,
+    /// Last name.
+    pub lastname: String,
+    /// Auth plugin; `None` = Moodle's default (`manual`).
+    pub auth: Option<String>,
+    /// Let Moodle generate a password and mail it.
+    pub createpassword: bool,
+    /// Explicit password (must satisfy the site policy).
+    pub password: Option<SecretString>,
+    /// External id number.
+    pub idnumber: Option<String>,
+}
+
+/// A created user as returned by Moodle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    /// New Moodle id.
+    pub id: i64,
+    /// Username.
+    pub username: String,
+}
+
+/// Fields to change on a user; `None` leaves a field unchanged (only sent keys change).
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    /// Moodle user id.
+    pub id: i64,
+    /// New username.
+    pub username: Option<String>,
+    /// New auth plugin.
+    pub auth: Option<String>,
+    /// Suspend (true) or reactivate (false).
+    pub suspended: Option<bool>,
+    /// New password.
+    pub password: Option<SecretString>,
+    /// New first name.
+    pub firstname: Option<String>,
+    /// New last name.
+    pub lastname: Option<String>,
+    /// New email.
+    pub email: Option<String>,
+    /// New id number.
+    pub idnumber: Option<String>,
+}
+
+/// Result of `core_user_get_users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsersSearch {
+    /// Matching users, by id.
+    #[serde(default)]
+    pub users: Vec<User>,
+    /// E.g. `invalidfieldparameter` for an unsupported key.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Deserialize)]
+struct WarningsOnly {
+    #[serde(default)]
+    warnings: Vec<Warning>,
+}
+
+pub(crate) fn create_users_form(users: &[&NewUser]) -> Form {
+    let mut f = Form::new();
+    for (i, u) in users.iter().enumerate() {
+        let mut s = f.item("users", i);
+        s.text("username", u.username.as_str());
+        if u.createpassword {
+            s.bool("createpassword", true);
+        }
+        if let Some(p) = &u.password {
+            s.text("password", p.expose_secret());
+        }
+        s.text("firstname", u.firstname.as_str())
+            .text("lastname", u.lastname.as_str())
+            .text("email", u.email.as_str());
+        s.opt_text("auth", u.auth.as_deref())
+            .opt_text("idnumber", u.idnumber.as_deref());
+    }
+    f
+}
+
+pub(crate) fn update_users_form(users: &[UserUpdate]) -> Form {
+    let mut f = Form::new();
+    for (i, u) in users.iter().enumerate() {
+        let mut s = f.item("users", i);
+        s.int("id", u.id);
+        s.opt_text("username", u.username.as_deref())
+            .opt_text("auth", u.auth.as_deref());
+        if let Some(v) = u.suspended {
+            s.bool("suspended", v);
+        }
+        if let Some(p) = &u.password {
+            s.text("password", p.expose_secret());
+        }
+        s.opt_text("firstname", u.firstname.as_deref())
+            .opt_text("lastname", u.lastname.as_deref())
+            .opt_text("email", u.email.as_deref())
+            .opt_text("idnumber", u.idnumber.as_deref());
+    }
+    f
+}
+
+/// Escape the LIKE escape character only. `_` and `%` are left as wildcards on purpose: they
+/// make the match a superset of the exact address, and [`MoodleClient::find_users_by_email_ci`]
+/// then keeps only exact case-insensitive matches. (Escaping them would depend on the escape
+/// character of the site's database driver; a superset plus a filter does not.)
+fn like_literal(s: &str) -> String {
+    s.replace('\\', "\\\\")
+}
+
+impl MoodleClient {
+    /// `core_user_get_users_by_field`, split into requests of `batch_size` values.
+    /// Users not found are simply absent.
+    pub async fn get_users_by_field(&self, field: UserField, values: &[String]) -> Result<Vec<User>, MoodleError> {
+        let results = self
+            .per_chunk(values.len(), |range| {
+                let mut f = Form::new();
+                f.text("field", field.as_str()).list("values", &values[range]);
+                async move {
+                    self.call::<Vec<User>>("core_user_get_users_by_field", &f, Mode::Idempotent)
+                        .await
+                }
+            })
+            .await;
+        let mut out = Vec::new();
+        for (_, r) in results {
+            out.extend(r?);
+        }
+        Ok(out)
+    }
+
+    /// `core_user_get_users` with the given criteria (sent verbatim: `email`, `firstname` and
+    /// `lastname` are case-insensitive LIKE patterns).
+    pub async fn search_users(&self, criteria: &[(UserCriterion, String)]) -> Result<UsersSearch, MoodleError> {
+        let mut f = Form::new();
+        for (i, (k, v)) in criteria.iter().enumerate() {
+            f.item("criteria", i).text("key", k.as_str()).text("value", v.as_str());
+        }
+        self.call("core_user_get_users", &f, Mode::Idempotent).await
+    }
+
+    /// Every (non-deleted) user whose email equals `email` ignoring case.
+    ///
+    /// `core_user_get_users_by_field(email)` is case-sensitive on PostgreSQL while
+    /// `core_user_create_users` refuses an address differing only in case, so an exact look-up
+    /// would miss the account and the creation would fail. This uses the case-insensitive
+    /// `LIKE` of `core_user_get_users` and filters the answer, so `_`/`%` in an address cannot
+    /// return other people's accounts.
+    pub async fn find_users_by_email_ci(&self, email: &str) -> Result<Vec<User>, MoodleError> {
+        let wanted = email.trim().to_lowercase();
+        let found = self
+            .search_users(&[(UserCriterion::Email, like_literal(email.trim()))])
+            .await?;
+        Ok(found
+            .users
+            .into_iter()
+            .filter(|u| u.email.as_deref().is_some_and(|e| e.trim().to_lowercase() == wanted))
+            .collect())
+    }
+
+    /// `core_user_create_users`, in batches.
+    ///
+    /// Not idempotent (a second call fails with `Username already exists`), so a batch is sent
+    /// once; after an *ambiguous* failure (timeout, broken connection, HTTP 5xx: Moodle may have
+    /// committed the batch) the usernames are looked up first and only the users still missing
+    /// are created again, up to the retry policy's attempts. A username that exists afterwards
+    /// is reported as created (even if another actor created it in between: look users up
+    /// before creating them).
+    pub async fn create_users(&self, users: &[NewUser]) -> Result<Vec<CreatedUser>, BatchError> {
+        let results = self
+            .per_chunk(users.len(), |range| self.create_chunk(&users[range]))
+            .await;
+        let mut created = Vec::new();
+        let mut failures = Vec::new();
+        for (range, r) in results {
+            match r {
+                Ok(list) => created.extend(list),
+                Err(error) => failures.push(BatchFailure { range, error }),
+            }
+        }
+        if failures.is_empty() {
+            Ok(created)
+        } else {
+            Err(BatchError {
+                total: users.len(),
+                failures,
+                created,
+            })
+        }
+    }
+
+    async fn create_chunk(&self, chunk: &[NewUser]) -> Result<Vec<CreatedUser>, MoodleError> {
+        let policy = self.retry_policy();
+        let attempts = policy.max_attempts.max(1);
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut attempt = 0;
+        loop {
+            let remaining: Vec<&NewUser> = chunk.iter().filter(|u| !ids.contains_key(&u.username)).collect();
+            if remaining.is_empty() {
+                break;
+            }
+            let form = create_users_form(&remaining);
+            match self
+                .call::<Vec<CreatedUser>>("core_user_create_users", &form, Mode::Once)
+                .await
+            {
+                Ok(list) => {
+                    ids.extend(list.into_iter().map(|c| (c.username, c.id)));
+                    break;
+                }
+                Err(e) if matches!(e, MoodleError::CircuitOpen(_)) || !e.is_retryable() => return Err(e),
+                Err(e) => {
+                    if e.is_ambiguous() {
+                        tracing::warn!(site = %self.site_name(), error = %e, "ambiguous user creation: looking users up before retrying");
+                        let names: Vec<String> = remaining.iter().map(|u| u.username.clone()).collect();
+                        let found = self.get_users_by_field(UserField::Username, &names).await?;
+                        for u in found {
+                            if let Some(name) = u.username {
+                                ids.insert(name, u.id);
+                            }
+                        }
+                        if chunk.iter().all(|u| ids.contains_key(&u.username)) {
+                            break;
+                        }
+                    }
+                    attempt += 1;
+                    if attempt >= attempts {
+                        return Err(e);
+                    }
+                    tokio::time::sleep(policy.delay(attempt - 1)).await;
+                }
+            }
+        }
+        chunk
+            .iter()
+            .map(|u| {
+                ids.get(&u.username).map(|id| CreatedUser {
+                    id: *id,
+                    username: u.username.clone(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| MoodleError::Decode {
+                function: "core_user_create_users".to_owned(),
+                detail: "Moodle did not return every created user".to_owned(),
+            })
+    }
+
+    /// `core_user_update_users` (per-user on Moodle 4.x: failures come back as warnings).
+    /// Idempotent, so retried; batched.
+    pub async fn update_users(&self, users: &[UserUpdate]) -> Result<Vec<Warning>, BatchError> {
+        let results = self
+            .per_chunk(users.len(), |range| {
+                let f = update_users_form(&users[range]);
+                async move {
+                    // 3.x answers `null`, 4.x `{"warnings":[…]}`.
+                    let r: Option<WarningsOnly> = self.call("core_user_update_users", &f, Mode::Idempotent).await?;
+                    Ok(r.map(|w| w.warnings).unwrap_or_default())
+                }
+            })
+            .await;
+        let mut warnings = Vec::new();
+        let mut failures = Vec::new();
+        for (range, r) in results {
+            match r {
+                Ok(w) => warnings.extend(w),
+                Err(error) => failures.push(BatchFailure { range, error }),
+            }
+        }
+        if failures.is_empty() {
+            Ok(warnings)
+        } else {
+            Err(BatchError {
+                total: users.len(),
+                failures,
+                created: Vec::new(),
+            })
+        }
+    }
+
+    /// Suspend users site-wide (`suspended=1`, which also ends their sessions).
+    pub async fn suspend_users(&self, ids: &[i64]) -> Result<Vec<Warning>, BatchError> {
+        let updates: Vec<UserUpdate> = ids
+            .iter()
+            .map(|id| UserUpdate {
+                id: *id,
+                suspended: Some(true),
+                ..UserUpdate::default()
+            })
+            .collect();
+        self.update_users(&updates).await
+    }
+}
