@@ -195,16 +195,22 @@ impl MoodleClient {
             .acquire()
             .await
             .map_err(|_| MoodleError::Config("request limiter closed".to_owned()))?;
+        let body = self.encode_body(function, params);
+        self.inner.requests.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(site = %self.inner.name, function, attempt, params = params.pairs().len(), "moodle request");
+        let result = self.post(function, body).await;
+        result.map_err(|e| e.redacted(&self.inner.token))
+    }
+
+    /// `wstoken`, `moodlewsrestformat=json`, `wsfunction`, then the parameters, in that order.
+    /// Synchronous on purpose: the serializer is not `Send` and must not live across an await.
+    fn encode_body(&self, function: &str, params: &Form) -> String {
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         ser.append_pair("wstoken", self.inner.token.expose_secret());
         ser.append_pair("moodlewsrestformat", "json");
         ser.append_pair("wsfunction", function);
         params.append_to(&mut ser);
-        let body = ser.finish();
-        self.inner.requests.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(site = %self.inner.name, function, attempt, params = params.pairs().len(), "moodle request");
-        let result = self.post(function, body).await;
-        result.map_err(|e| e.redacted(&self.inner.token))
+        ser.finish()
     }
 
     async fn post(&self, function: &str, body: String) -> Result<Value, MoodleError> {
@@ -340,6 +346,19 @@ pub fn parse_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The engine spawns these futures on a multi-threaded runtime: they must be `Send`.
+    #[allow(dead_code)]
+    fn futures_are_send(c: &MoodleClient) {
+        fn send<T: Send>(_: T) {}
+        send(c.site_info());
+        send(c.create_users(&[]));
+        send(c.enrol_users(&[]));
+        send(c.enrol_users_isolating(&[]));
+        send(c.get_users_by_field(crate::UserField::Id, &[]));
+        send(c.find_users_by_email_ci(""));
+        send(c.call_raw("f", &Form::new()));
+    }
 
     #[test]
     fn classify() {

@@ -120,13 +120,24 @@ fn decode(function: &str, p: &[(String, String)]) -> Option<Call> {
                     Some("1") => true,
                     Some(_) => return None,
                 };
-                let password = c.opt(&k("users", i, "password")).map(|s| SecretString::from(s.to_owned()));
+                let password = c
+                    .opt(&k("users", i, "password"))
+                    .map(|s| SecretString::from(s.to_owned()));
                 let firstname = c.take(&k("users", i, "firstname"))?.to_owned();
                 let lastname = c.take(&k("users", i, "lastname"))?.to_owned();
                 let email = c.take(&k("users", i, "email"))?.to_owned();
                 let auth = c.opt(&k("users", i, "auth")).map(str::to_owned);
                 let idnumber = c.opt(&k("users", i, "idnumber")).map(str::to_owned);
-                users.push(NewUser { username, email, firstname, lastname, auth, createpassword, password, idnumber });
+                users.push(NewUser {
+                    username,
+                    email,
+                    firstname,
+                    lastname,
+                    auth,
+                    createpassword,
+                    password,
+                    idnumber,
+                });
                 i += 1;
             }
             if users.is_empty() {
@@ -147,12 +158,24 @@ fn decode(function: &str, p: &[(String, String)]) -> Option<Call> {
                     Some("0") => Some(false),
                     Some(_) => return None,
                 };
-                let password = c.opt(&k("users", i, "password")).map(|s| SecretString::from(s.to_owned()));
+                let password = c
+                    .opt(&k("users", i, "password"))
+                    .map(|s| SecretString::from(s.to_owned()));
                 let firstname = c.opt(&k("users", i, "firstname")).map(str::to_owned);
                 let lastname = c.opt(&k("users", i, "lastname")).map(str::to_owned);
                 let email = c.opt(&k("users", i, "email")).map(str::to_owned);
                 let idnumber = c.opt(&k("users", i, "idnumber")).map(str::to_owned);
-                users.push(UserUpdate { id, username, auth, suspended, password, firstname, lastname, email, idnumber });
+                users.push(UserUpdate {
+                    id,
+                    username,
+                    auth,
+                    suspended,
+                    password,
+                    firstname,
+                    lastname,
+                    email,
+                    idnumber,
+                });
                 i += 1;
             }
             if users.is_empty() {
@@ -192,7 +215,9 @@ fn decode(function: &str, p: &[(String, String)]) -> Option<Call> {
                     "id" => Call::GetCourse(CourseLookup::Id(value.parse().ok()?)),
                     "shortname" => Call::GetCourse(CourseLookup::Shortname(value.to_owned())),
                     "idnumber" => Call::GetCourse(CourseLookup::Idnumber(value.to_owned())),
-                    "ids" => Call::CoursesByIds(value.split(',').map(|s| s.parse().ok()).collect::<Option<Vec<i64>>>()?),
+                    "ids" => {
+                        Call::CoursesByIds(value.split(',').map(|s| s.parse().ok()).collect::<Option<Vec<i64>>>()?)
+                    }
                     "category" => Call::CoursesInCategory(value.parse().ok()?),
                     _ => return None,
                 }
@@ -295,7 +320,9 @@ fn decode(function: &str, p: &[(String, String)]) -> Option<Call> {
             }
         }
         "core_completion_get_course_completion_status" => Call::CourseCompletion(c.int("courseid")?, c.int("userid")?),
-        "core_completion_get_activities_completion_status" => Call::ActivitiesCompletion(c.int("courseid")?, c.int("userid")?),
+        "core_completion_get_activities_completion_status" => {
+            Call::ActivitiesCompletion(c.int("courseid")?, c.int("userid")?)
+        }
         "core_badges_get_user_badges" => Call::Badges(if c.done() { None } else { Some(c.int("userid")?) }),
         "core_cohort_add_cohort_members" => {
             let mut members = Vec::new();
@@ -358,8 +385,16 @@ fn decode(function: &str, p: &[(String, String)]) -> Option<Call> {
             let itemid = c.int("itemid")?;
             let filepath = c.take("filepath")?.to_owned();
             let filename = c.take("filename")?.to_owned();
-            let content = base64::engine::general_purpose::STANDARD.decode(c.take("filecontent")?).ok()?;
-            Call::Upload(FileUpload { target, itemid, filepath, filename, content })
+            let content = base64::engine::general_purpose::STANDARD
+                .decode(c.take("filecontent")?)
+                .ok()?;
+            Call::Upload(FileUpload {
+                target,
+                itemid,
+                filepath,
+                filename,
+                content,
+            })
         }
         _ => return None,
     };
@@ -411,9 +446,15 @@ async fn run(client: &MoodleClient, call: &Call) -> Result<Value, MoodleError> {
         Call::UsersCoursesWithCount(u) => ids(&client.users_courses_with_count(*u).await?, |c| c.id),
         Call::CourseCompletion(c, u) => {
             let s = client.course_completion_status(*c, *u).await?.completionstatus;
-            json!([s.completed, s.aggregation, s.completions.iter().map(|c| c.kind).collect::<Vec<_>>()])
+            json!([
+                s.completed,
+                s.aggregation,
+                s.completions.iter().map(|c| c.kind).collect::<Vec<_>>()
+            ])
         }
-        Call::ActivitiesCompletion(c, u) => ids(&client.activities_completion_status(*c, *u).await?.statuses, |s| s.cmid),
+        Call::ActivitiesCompletion(c, u) => {
+            ids(&client.activities_completion_status(*c, *u).await?.statuses, |s| s.cmid)
+        }
         Call::Badges(u) => {
             let b = client.user_badges(*u).await?;
             Value::from(b.badges.iter().map(|b| b.name.clone()).collect::<Vec<_>>())
@@ -429,21 +470,35 @@ async fn run(client: &MoodleClient, call: &Call) -> Result<Value, MoodleError> {
 
 /// The same summary computed from the recorded answer.
 fn expected_summary(call: &Call, r: &Value) -> Value {
-    let arr_ids = |v: &Value| Value::from(v.as_array().map(|a| a.iter().map(|x| x["id"].clone()).collect::<Vec<_>>()).unwrap_or_default());
+    let arr_ids = |v: &Value| {
+        Value::from(
+            v.as_array()
+                .map(|a| a.iter().map(|x| x["id"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        )
+    };
     let arr_codes = |v: &Value| {
-        Value::from(v.as_array().map(|a| a.iter().map(|x| x["warningcode"].clone()).collect::<Vec<_>>()).unwrap_or_default())
+        Value::from(
+            v.as_array()
+                .map(|a| a.iter().map(|x| x["warningcode"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        )
     };
     match call {
         Call::SiteInfo => json!([
             r["sitename"],
             r["userid"],
-            r["functions"].as_array().map(|a| a.iter().map(|f| f["name"].clone()).collect::<Vec<_>>())
+            r["functions"]
+                .as_array()
+                .map(|a| a.iter().map(|f| f["name"].clone()).collect::<Vec<_>>())
         ]),
         Call::UsersByField(..) | Call::Categories | Call::FindCategories(..) | Call::EnrolledUsers(..) => arr_ids(r),
         Call::UsersCourses(_) | Call::UsersCoursesWithCount(_) => arr_ids(r),
-        Call::CreateUsers(_) => {
-            Value::from(r.as_array().map(|a| a.iter().map(|x| json!([x["id"], x["username"]])).collect::<Vec<_>>()).unwrap_or_default())
-        }
+        Call::CreateUsers(_) => Value::from(
+            r.as_array()
+                .map(|a| a.iter().map(|x| json!([x["id"], x["username"]])).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        ),
         Call::UpdateUsers(_) | Call::Cohorts(_) => arr_codes(&r["warnings"]),
         Call::SearchUsers(_) => json!([arr_ids(&r["users"]), arr_codes(&r["warnings"])]),
         Call::GetCourse(_) => r["courses"].get(0).map_or(Value::Null, |c| c["id"].clone()),
@@ -454,18 +509,28 @@ fn expected_summary(call: &Call, r: &Value) -> Value {
             json!([
                 s["completed"],
                 s["aggregation"],
-                s["completions"].as_array().map(|a| a.iter().map(|c| c["type"].clone()).collect::<Vec<_>>())
+                s["completions"]
+                    .as_array()
+                    .map(|a| a.iter().map(|c| c["type"].clone()).collect::<Vec<_>>())
             ])
         }
-        Call::ActivitiesCompletion(..) => {
-            Value::from(r["statuses"].as_array().map(|a| a.iter().map(|x| x["cmid"].clone()).collect::<Vec<_>>()).unwrap_or_default())
-        }
-        Call::Badges(_) => {
-            Value::from(r["badges"].as_array().map(|a| a.iter().map(|x| x["name"].clone()).collect::<Vec<_>>()).unwrap_or_default())
-        }
-        Call::Messages(_) => {
-            Value::from(r.as_array().map(|a| a.iter().map(|x| x["msgid"].clone()).collect::<Vec<_>>()).unwrap_or_default())
-        }
+        Call::ActivitiesCompletion(..) => Value::from(
+            r["statuses"]
+                .as_array()
+                .map(|a| a.iter().map(|x| x["cmid"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        ),
+        Call::Badges(_) => Value::from(
+            r["badges"]
+                .as_array()
+                .map(|a| a.iter().map(|x| x["name"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        ),
+        Call::Messages(_) => Value::from(
+            r.as_array()
+                .map(|a| a.iter().map(|x| x["msgid"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default(),
+        ),
         Call::Upload(_) => json!([r["itemid"], r["filename"]]),
     }
 }
@@ -490,9 +555,19 @@ fn check_error(i: usize, example: &Value, err: &MoodleError) {
         Value::Object(m) if m.contains_key("exception") => {
             let want = m.get("errorcode").and_then(Value::as_str);
             assert_eq!(err.errorcode(), want, "example {i}: errorcode");
-            let ex = err.exception().unwrap_or_else(|| panic!("example {i}: expected a Moodle exception, got {err:?}"));
-            assert_eq!(Some(ex.message.as_str()), m.get("message").and_then(Value::as_str), "example {i}: message");
-            assert_eq!(err.is_retryable(), want == Some("sitemaintenance"), "example {i}: retryable");
+            let ex = err
+                .exception()
+                .unwrap_or_else(|| panic!("example {i}: expected a Moodle exception, got {err:?}"));
+            assert_eq!(
+                Some(ex.message.as_str()),
+                m.get("message").and_then(Value::as_str),
+                "example {i}: message"
+            );
+            assert_eq!(
+                err.is_retryable(),
+                want == Some("sitemaintenance"),
+                "example {i}: retryable"
+            );
         }
         Value::String(s) if s.is_empty() => {
             assert!(matches!(err, MoodleError::WebServicesDisabled), "example {i}: {err:?}");
@@ -518,7 +593,10 @@ fn is_error_answer(r: &Value) -> bool {
 async fn replay_every_recorded_example() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/moodle/examples.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("!!!!!!!! SKIPPED: {} not found; the Moodle contract replay did NOT run !!!!!!!!", path.display());
+        eprintln!(
+            "!!!!!!!! SKIPPED: {} not found; the Moodle contract replay did NOT run !!!!!!!!",
+            path.display()
+        );
         return;
     };
     let examples: Vec<Value> = serde_json::from_str(&text).expect("examples.json is JSON");
@@ -558,9 +636,16 @@ async fn replay_every_recorded_example() {
             && pairs[0].0 == "wstoken"
             && pairs[1] == ("moodlewsrestformat".to_owned(), "json".to_owned())
             && pairs[2].0 == "wsfunction";
-        let params: Vec<(String, String)> =
-            pairs.iter().filter(|(k, _)| !matches!(k.as_str(), "wstoken" | "moodlewsrestformat" | "wsfunction")).cloned().collect();
-        let call = if standard_prefix && !is_get && pairs[2].1 == function { decode(function, &pairs[3..]) } else { None };
+        let params: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "wstoken" | "moodlewsrestformat" | "wsfunction"))
+            .cloned()
+            .collect();
+        let call = if standard_prefix && !is_get && pairs[2].1 == function {
+            decode(function, &pairs[3..])
+        } else {
+            None
+        };
 
         match call {
             Some(call) => {
@@ -569,21 +654,40 @@ async fn replay_every_recorded_example() {
                 // The body must be the recorded one, byte for byte, modulo the token value.
                 let token_enc: String = url::form_urlencoded::byte_serialize(pairs[0].1.as_bytes()).collect();
                 let expected = form.replacen(&format!("wstoken={token_enc}"), &format!("wstoken={TOKEN}"), 1);
-                assert_eq!(stub.last_body().as_deref(), Some(expected.as_str()), "example {i} ({function}): request body");
+                assert_eq!(
+                    stub.last_body().as_deref(),
+                    Some(expected.as_str()),
+                    "example {i} ({function}): request body"
+                );
                 match outcome {
                     Ok(summary) => {
-                        assert!(!is_error_answer(response), "example {i}: expected an error, got {summary}");
-                        assert_eq!(summary, expected_summary(&call, response), "example {i} ({function}): parsed value");
+                        assert!(
+                            !is_error_answer(response),
+                            "example {i}: expected an error, got {summary}"
+                        );
+                        assert_eq!(
+                            summary,
+                            expected_summary(&call, response),
+                            "example {i} ({function}): parsed value"
+                        );
                     }
                     Err(e) => check_error(i, ex, &e),
                 }
                 typed += 1;
             }
             None => {
-                let outcome = client.call_raw(if function == "(none)" { "" } else { function }, &Form::from_pairs(params)).await;
+                let outcome = client
+                    .call_raw(
+                        if function == "(none)" { "" } else { function },
+                        &Form::from_pairs(params),
+                    )
+                    .await;
                 assert_eq!(stub.count() - before, 1, "example {i}: one request");
                 let body = stub.last_body().unwrap_or_default();
-                assert!(body.starts_with(&format!("wstoken={TOKEN}&moodlewsrestformat=json&wsfunction=")), "example {i}: envelope");
+                assert!(
+                    body.starts_with(&format!("wstoken={TOKEN}&moodlewsrestformat=json&wsfunction=")),
+                    "example {i}: envelope"
+                );
                 match outcome {
                     Ok(v) => {
                         assert!(!is_error_answer(response), "example {i}: expected an error, got {v}");
@@ -603,5 +707,8 @@ async fn replay_every_recorded_example() {
     );
     eprintln!("raw examples: {raw_examples:?}");
     assert_eq!(total, examples.len(), "every example must be handled");
-    assert!(typed >= 100, "most examples should go through the typed API, got {typed}");
+    assert!(
+        typed >= 100,
+        "most examples should go through the typed API, got {typed}"
+    );
 }

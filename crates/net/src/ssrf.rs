@@ -133,19 +133,21 @@ fn embedded_v4(ip: IpAddr) -> Option<Ipv4Addr> {
         IpAddr::V6(v6) => {
             let s = v6.segments();
             let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
-            if s[0..5] == [0, 0, 0, 0, 0] && s[5] == 0xffff {
-                Some(low) // IPv4-mapped
-            } else if s[0..6] == [0, 0, 0, 0, 0, 0] && !(s[6] == 0 && s[7] <= 1) {
-                Some(low) // IPv4-compatible (deprecated); `::` and `::1` are handled as IPv6
-            } else if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-                Some(low) // NAT64 well-known prefix
+            // IPv4-mapped `::ffff:0:0/96`; IPv4-compatible `::/96` (deprecated; `::` and `::1`
+            // themselves are IPv6 addresses); NAT64 well-known prefix `64:ff9b::/96`.
+            let mapped = s[0..5] == [0, 0, 0, 0, 0] && s[5] == 0xffff;
+            let compatible = s[0..6] == [0, 0, 0, 0, 0, 0] && !(s[6] == 0 && s[7] <= 1);
+            let nat64 = s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0];
+            if mapped || compatible || nat64 {
+                Some(low)
             } else if s[0] == 0x2002 {
+                // 6to4: the IPv4 address sits in segments 1 and 2.
                 Some(Ipv4Addr::new(
                     (s[1] >> 8) as u8,
                     s[1] as u8,
                     (s[2] >> 8) as u8,
                     s[2] as u8,
-                )) // 6to4
+                ))
             } else {
                 None
             }

@@ -25,10 +25,20 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(v: serde_json::Value) -> Self {
-        Self { status: 200, content_type: "application/json".into(), body: v.to_string(), delay: None }
+        Self {
+            status: 200,
+            content_type: "application/json".into(),
+            body: v.to_string(),
+            delay: None,
+        }
     }
     pub fn raw(status: u16, content_type: &str, body: &str) -> Self {
-        Self { status, content_type: content_type.into(), body: body.into(), delay: None }
+        Self {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+            delay: None,
+        }
     }
     pub fn delayed(mut self, d: Duration) -> Self {
         self.delay = Some(d);
@@ -54,7 +64,9 @@ impl Stub {
             handler: Arc::new(Mutex::new(handler)),
             port: 0,
         };
-        let app = Router::new().route("/webservice/rest/server.php", post(serve)).with_state(stub.clone());
+        let app = Router::new()
+            .route("/webservice/rest/server.php", post(serve))
+            .with_state(stub.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         tokio::spawn(async move {
@@ -89,15 +101,25 @@ async fn serve(State(stub): State<Stub>, body: String) -> Response {
         tokio::time::sleep(d).await;
     }
     let mut resp = (StatusCode::from_u16(reply.status).unwrap(), reply.body).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_str(&reply.content_type).unwrap());
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&reply.content_type).unwrap(),
+    );
     resp
 }
 
 pub fn config(stub: &Stub) -> SiteConfig {
     let mut c = SiteConfig::new("stub", stub.url(), SecretString::from(TOKEN));
     c.allow_private_network = true;
-    c.retry = RetryPolicy { max_attempts: 3, base: Duration::from_millis(5), max: Duration::from_millis(20) };
-    c.breaker = BreakerConfig { failure_threshold: 50, cool_down: Duration::from_secs(30) };
+    c.retry = RetryPolicy {
+        max_attempts: 3,
+        base: Duration::from_millis(5),
+        max: Duration::from_millis(20),
+    };
+    c.breaker = BreakerConfig {
+        failure_threshold: 50,
+        cool_down: Duration::from_secs(30),
+    };
     c.timeout = Duration::from_secs(5);
     c
 }
@@ -108,7 +130,9 @@ pub fn client(stub: &Stub) -> MoodleClient {
 
 /// Decode a form body into pairs.
 pub fn pairs(body: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url::form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 pub fn param<'a>(p: &'a [(String, String)], key: &str) -> Option<&'a str> {
