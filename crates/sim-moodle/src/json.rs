@@ -139,7 +139,6 @@ fn xml_escape(s: &str, out: &mut String) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
             c => out.push(c),
         }
     }

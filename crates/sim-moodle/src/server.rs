@@ -199,12 +199,12 @@ impl MoodleSim {
                 "Invalid token - token expired - check validuntil time for the token",
             ));
         }
-        if let (Some(allowed), Some(ip)) = (&tok.iprestriction, ip) {
-            if allowed != ip {
-                return Err(WsError::access(format!(
-                    "Invalid service - IP:{ip} is not supported - check this allowed user"
-                )));
-            }
+        if let (Some(allowed), Some(ip)) = (&tok.iprestriction, ip)
+            && allowed != ip
+        {
+            return Err(WsError::access(format!(
+                "Invalid service - IP:{ip} is not supported - check this allowed user"
+            )));
         }
         let Some(user) = st.users.get(&tok.userid).cloned() else {
             return Err(WsError::moodle("invalidtoken", "Invalid token - token not found"));

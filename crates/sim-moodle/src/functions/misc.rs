@@ -193,7 +193,7 @@ pub fn send_instant_messages(state: &mut State, caller: &Caller, p: &V) -> Resul
             None => Some(format!(
                 "You cannot send a message to a user ID ({to}) that doesn't exist."
             )),
-            Some(u) if u.blocks_non_contacts && !caller.user.admin => Some(
+            Some(u) if u.blocks_non_contacts => Some(
                 "You can't message this user due to their message preferences. Try adding them as a contact."
                     .to_owned(),
             ),
@@ -270,6 +270,11 @@ pub fn new_draft_itemid() -> i64 {
 
 /// core_files_upload (user draft area only).
 pub fn files_upload(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsError> {
+    let component = p.get_str("component").unwrap_or("");
+    let filearea = p.get_str("filearea").unwrap_or("");
+    if component != "user" || filearea != "draft" {
+        return Err(WsError::coding("File can be uploaded to user draft area only"));
+    }
     let contextid = p.get_int("contextid");
     let level = p.get_str("contextlevel");
     let instance = p.get_int("instanceid");
@@ -283,11 +288,6 @@ pub fn files_upload(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsEr
             ));
         }
     };
-    let component = p.get_str("component").unwrap_or("");
-    let filearea = p.get_str("filearea").unwrap_or("");
-    if component != "user" || filearea != "draft" {
-        return Err(WsError::coding("File can be uploaded to user draft area only"));
-    }
     let mut itemid = p.get_int("itemid").unwrap_or(0);
     if itemid <= 0 {
         itemid = new_draft_itemid();

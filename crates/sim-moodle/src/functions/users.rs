@@ -173,10 +173,10 @@ pub fn get_users_by_field(state: &mut State, caller: &Caller, p: &V) -> Result<J
     for v in &values {
         match field {
             "id" => {
-                if let Ok(id) = v.parse::<i64>() {
-                    if state.user(id).is_some() {
-                        ids.push(id);
-                    }
+                if let Ok(id) = v.parse::<i64>()
+                    && state.user(id).is_some()
+                {
+                    ids.push(id);
                 }
             }
             "username" => {
@@ -397,10 +397,11 @@ pub fn create_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsEr
                 "Email address already exists: {email}"
             )));
         }
-        if !password.is_empty() && !createpassword {
-            if let Some(errs) = password_policy_errors(&password) {
-                return Err(WsError::moodle(&errs, format!("error/{errs}")));
-            }
+        if !password.is_empty()
+            && !createpassword
+            && let Some(errs) = password_policy_errors(&password)
+        {
+            return Err(WsError::moodle(&errs, format!("error/{errs}")));
         }
         new_usernames.insert(username.clone());
         new_emails.insert(email.to_lowercase());
@@ -499,15 +500,16 @@ pub fn update_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsEr
                 continue;
             }
         }
-        if let Some(un) = item.get_str("username") {
-            if state.user_by_username(un).is_some_and(|u| u.id != id) {
-                warnings.push(warn(id, "dmlwriteexception", "Error writing to database"));
-                continue;
-            }
+        if let Some(un) = item.get_str("username")
+            && state.user_by_username(un).is_some_and(|u| u.id != id)
+        {
+            warnings.push(warn(id, "dmlwriteexception", "Error writing to database"));
+            continue;
         }
-        if let Some(pw) = item.get_str("password") {
-            if let Some(errs) = password_policy_errors(pw) {
-                return Err(WsError::new(
+        if let Some(pw) = item.get_str("password")
+            && let Some(errs) = password_policy_errors(pw)
+        {
+            return Err(WsError::new(
                     crate::errors::class::INVALID_RESPONSE,
                     "invalidresponse",
                     "Invalid response value detected",
@@ -515,7 +517,6 @@ pub fn update_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsEr
                 .debug(format!(
                     "warnings => Invalid response value detected: warningcode => Invalid response value detected: Invalid external api response: the value is \"{errs}\" of PHP type \"string\", the server was expecting \"alphanum\" type"
                 )));
-            }
         }
         let mut u = existing.clone();
         let set = |dst: &mut String, k: &str| {
