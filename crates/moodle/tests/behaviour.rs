@@ -484,3 +484,46 @@ async fn token_and_passwords_never_in_logs_debug_or_errors() {
     assert!(!all.contains("Pa55word-Secret"), "password leaked in Debug");
     assert!(all.contains("moodle request"), "tracing output was captured");
 }
+
+#[tokio::test]
+async fn isolating_enrolment_bisects_to_the_bad_row() {
+    let enrolled = Arc::new(Mutex::new(Vec::<String>::new()));
+    let e2 = enrolled.clone();
+    let stub = Stub::start(Arc::new(move |_, body| {
+        let p = pairs(body);
+        let users: Vec<String> = p
+            .iter()
+            .filter(|(k, _)| k.ends_with("[userid]"))
+            .map(|(_, v)| v.clone())
+            .collect();
+        if users.iter().any(|u| u == "13") {
+            // Moodle rolls back the whole request.
+            return Reply::json(
+                json!({"exception":"dml_missing_record_exception","errorcode":"invaliduser","message":"Invalid user"}),
+            );
+        }
+        e2.lock().unwrap().extend(users);
+        Reply::json(Value::Null)
+    }))
+    .await;
+    let client = common::client(&stub);
+    let items: Vec<Enrolment> = [10, 11, 12, 13, 14, 15, 16, 17]
+        .into_iter()
+        .map(|u| Enrolment {
+            roleid: 5,
+            userid: u,
+            courseid: 3,
+            timestart: 0,
+            timeend: 0,
+            suspend: false,
+        })
+        .collect();
+    let err = client.enrol_users_isolating(&items).await.unwrap_err();
+    assert_eq!(err.failures.len(), 1);
+    assert_eq!(err.failures[0].range, 3..4);
+    assert_eq!(err.failures[0].error.errorcode(), Some("invaliduser"));
+    let mut done = enrolled.lock().unwrap().clone();
+    done.sort();
+    assert_eq!(done, ["10", "11", "12", "14", "15", "16", "17"]);
+    eprintln!("bisecting 8 rows with one bad row took {} requests", stub.count());
+}
