@@ -1,1 +1,241 @@
-fn main() {}
+//! `moodle-management`: the command line. Thin on purpose; the logic lives in the library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use moodle_management::app::App;
+use moodle_management::config::{Config, LogFormat};
+use moodle_management::{demo, telemetry};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(
+    name = "moodle-management",
+    version,
+    about = "A paid invoice enrols its learner in Moodle, by itself."
+)]
+struct Cli {
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service: pollers, workers, web server.
+    Serve {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// One full pass: poll every source, compute the desired state, converge Moodle.
+    Reconcile {
+        /// Run one pass and exit: 0 when Moodle matches the invoices, non-zero otherwise.
+        #[arg(long, required = true)]
+        once: bool,
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
+    /// Run the whole loop against built-in simulators, with sample data.
+    Demo {
+        /// Where the web server listens.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Run the scenario headless and exit 0 once Moodle matches the desired state.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run one simulator on its own as an HTTP server.
+    Simulate {
+        #[command(subcommand)]
+        which: Simulator,
+    },
+}
+
+#[derive(Subcommand)]
+enum Simulator {
+    /// A stateful Moodle web-services simulator.
+    Moodle {
+        #[arg(long, default_value = "127.0.0.1:8081")]
+        listen: SocketAddr,
+        /// The admin token (random when omitted).
+        #[arg(long)]
+        token: Option<String>,
+        /// A seed file (TOML or JSON): courses, users, completions.
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Latency added to every call, e.g. 20ms.
+        #[arg(long)]
+        latency: Option<humantime::Duration>,
+        /// Mount the /__admin endpoints (state dump, request counts, faults).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// A stateful FacturaScripts api/3 simulator.
+    Facturascripts {
+        #[arg(long, default_value = "127.0.0.1:8082")]
+        listen: SocketAddr,
+        /// The API key (random when omitted).
+        #[arg(long)]
+        token: Option<String>,
+        /// Mount the /__admin endpoints (scripted changes, state dump, faults).
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(path: Option<&PathBuf>, log_json: bool) -> anyhow::Result<Config> {
+    let mut config = Config::load(path.map(PathBuf::as_path))?;
+    if log_json {
+        config.log_format = LogFormat::Json;
+    }
+    telemetry::init(config.log_format, &config.log_level);
+    Ok(config)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { config } => {
+            let config = load_config(config.as_ref(), cli.log_json)?;
+            let app = App::build(config).await?;
+            let shutdown = CancellationToken::new();
+            tokio::spawn(stop_on_signal(shutdown.clone()));
+            app.run(shutdown).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { config } => {
+            let config = load_config(config.as_ref(), cli.log_json)?;
+            let store = mm_store::Store::connect(&config.database_url).await?;
+            store.migrate().await.context("applying migrations")?;
+            println!("database migrated");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reconcile { once: _, config } => {
+            let config = load_config(config.as_ref(), cli.log_json)?;
+            let app = App::build(config).await?;
+            for (site, r) in app.check_sites().await {
+                if let Err(e) = r {
+                    eprintln!("warning: Moodle `{site}`: {e}");
+                }
+            }
+            let report = app.reconcile_once().await?;
+            print!("{}", demo::describe_pass(&report));
+            Ok(if report.converged() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+        Command::Demo { listen, check } => {
+            telemetry::init(
+                if cli.log_json {
+                    LogFormat::Json
+                } else {
+                    LogFormat::Human
+                },
+                if check { "warn" } else { "info" },
+            );
+            if check {
+                demo::check().await
+            } else {
+                demo::run(listen).await.map(|()| ExitCode::SUCCESS)
+            }
+        }
+        Command::Simulate { which } => {
+            telemetry::init(
+                if cli.log_json {
+                    LogFormat::Json
+                } else {
+                    LogFormat::Human
+                },
+                "info",
+            );
+            match which {
+                Simulator::Moodle {
+                    listen,
+                    token,
+                    seed,
+                    latency,
+                    admin,
+                } => {
+                    let seed = seed
+                        .map(|p| {
+                            mm_sim_moodle::SimSeed::from_file(&p).with_context(|| format!("seed file {}", p.display()))
+                        })
+                        .transpose()?;
+                    let mut faults = mm_sim_fault::FaultConfig::default();
+                    if let Some(l) = latency {
+                        faults.latency_fixed = l.into();
+                    }
+                    let opts = mm_sim_moodle::SimOptions {
+                        token,
+                        seed,
+                        faults,
+                        debug: false,
+                        admin,
+                    };
+                    mm_sim_moodle::run_standalone(listen, opts).await?;
+                }
+                Simulator::Facturascripts { listen, token, admin } => {
+                    let opts = mm_sim_facturascripts::FsSimOptions {
+                        token,
+                        admin,
+                        ..Default::default()
+                    };
+                    mm_sim_facturascripts::run_standalone(listen, opts).await?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Cancels `token` on Ctrl-C or SIGTERM: jobs in flight finish, the rest are released.
+async fn stop_on_signal(token: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                token.cancel();
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: finishing jobs in flight");
+    token.cancel();
+}

@@ -1,0 +1,314 @@
+//! The service assembled: store, Moodle sites, invoice sources, worker and web server.
+
+use crate::config::Config;
+use crate::reconcile::{Recompute, recompute};
+use crate::sites::{REQUIRED_FUNCTIONS, Site, Sites};
+use crate::sources::{PollSummary, Source};
+use crate::worker::{RoundOutcome, Worker};
+use anyhow::Context;
+use mm_core::Timestamp;
+use mm_store::Store;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+pub fn now() -> Timestamp {
+    Timestamp(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+    )
+}
+
+/// The result of one full pass (`reconcile --once`).
+#[derive(Debug, Default, Clone)]
+pub struct PassReport {
+    pub polled: Vec<(String, Result<PollSummary, String>)>,
+    pub before: Recompute,
+    pub worker: RoundOutcome,
+    pub after: Recompute,
+    /// Jobs parked with an error or still backing off, with their error.
+    pub failing: Vec<String>,
+    pub holds: Vec<String>,
+}
+
+impl PassReport {
+    pub fn converged(&self) -> bool {
+        self.after.converged() && self.polled.iter().all(|(_, r)| r.is_ok())
+    }
+}
+
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub sites: Sites,
+    pub sources: Vec<Source>,
+    pub worker_id: String,
+    /// Wakes the worker when new jobs were queued.
+    pub wake: Notify,
+}
+
+impl App {
+    /// Connects the database (migrating it), loads the mappings of the configuration and
+    /// builds the clients. Nothing is called remotely yet.
+    pub async fn build(config: Config) -> anyhow::Result<Arc<App>> {
+        let sites = config
+            .moodle
+            .iter()
+            .map(Site::new)
+            .collect::<Result<Vec<_>, _>>()
+            .context("Moodle site")?;
+        Self::build_with_sites(config, Sites::new(sites)).await
+    }
+
+    pub async fn build_with_sites(config: Config, sites: Sites) -> anyhow::Result<Arc<App>> {
+        if let Some(dir) = config
+            .database_url
+            .strip_prefix("sqlite://")
+            .and_then(|p| std::path::Path::new(p).parent())
+        {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the database folder {}", dir.display()))?;
+            }
+        }
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        store.replace_config_mappings(&config.mappings).await?;
+        let sources = config
+            .sources
+            .iter()
+            .map(Source::from_config)
+            .collect::<Result<Vec<_>, _>>()?;
+        let worker_id = format!("{}-{}", hostname(), std::process::id());
+        Ok(Arc::new(App {
+            config,
+            store,
+            sites,
+            sources,
+            worker_id,
+            wake: Notify::new(),
+        }))
+    }
+
+    /// Asks every site which functions its token may call; reports what is missing and how
+    /// to fix it, before the first sale needs it.
+    pub async fn check_sites(&self) -> Vec<(String, Result<String, String>)> {
+        let mut out = Vec::new();
+        for site in self.sites.iter() {
+            let r = match site.client.check_functions(REQUIRED_FUNCTIONS).await {
+                Ok(info) => Ok(format!("{} ({})", info.sitename, info.release.unwrap_or_default())),
+                Err(e) => Err(match e.fix_hint() {
+                    Some(h) => format!("{e} — fix: {h}"),
+                    None => e.to_string(),
+                }),
+            };
+            out.push((site.name.clone(), r));
+        }
+        out
+    }
+
+    pub async fn poll_all(&self) -> Vec<(String, Result<PollSummary, String>)> {
+        let mut out = Vec::new();
+        for s in &self.sources {
+            let r = s.poll(&self.store, now()).await.map_err(|e| e.to_string());
+            if let Err(e) = &r {
+                tracing::warn!(source = s.name(), error = %e, "poll failed");
+            }
+            out.push((s.name().to_string(), r));
+        }
+        out
+    }
+
+    /// Runs worker rounds until nothing is due.
+    pub async fn drain(&self) -> anyhow::Result<RoundOutcome> {
+        let worker = Worker {
+            store: &self.store,
+            sites: &self.sites,
+            config: &self.config.worker,
+            id: self.worker_id.clone(),
+        };
+        let mut total = RoundOutcome::default();
+        loop {
+            let r = worker.run_round(now()).await?;
+            total.claimed += r.claimed;
+            total.applied += r.applied;
+            total.unchanged += r.unchanged;
+            total.retrying += r.retrying;
+            total.dead += r.dead;
+            if r.claimed == 0 {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// One full pass: poll every source, compute the desired state, converge Moodle.
+    pub async fn reconcile_once(&self) -> anyhow::Result<PassReport> {
+        let polled = self.poll_all().await;
+        let before = recompute(&self.store, now()).await?;
+        let worker = self.drain().await?;
+        let after = recompute(&self.store, now()).await?;
+        let failing = self
+            .store
+            .entitlement_rows()
+            .await?
+            .into_iter()
+            .filter(|r| matches!(r.job_status.as_deref(), Some("dead") | Some("queued")) && r.job_error.is_some())
+            .map(|r| {
+                format!(
+                    "{}/{}/{}: {}",
+                    r.site,
+                    r.course,
+                    r.learner,
+                    r.job_error.unwrap_or_default()
+                )
+            })
+            .collect();
+        let holds = self
+            .store
+            .holds()
+            .await?
+            .into_iter()
+            .filter(|h| h.is_error)
+            .map(|h| h.message)
+            .collect();
+        Ok(PassReport {
+            polled,
+            before,
+            worker,
+            after,
+            failing,
+            holds,
+        })
+    }
+
+    /// The service: a poller per source, the worker, the web server; until `shutdown`.
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
+        for (site, r) in self.check_sites().await {
+            match r {
+                Ok(info) => tracing::info!(site, info, "Moodle site ready"),
+                Err(e) => tracing::error!(site, error = %e, "Moodle site not usable yet"),
+            }
+        }
+        let listener = tokio::net::TcpListener::bind(self.config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", self.config.listen))?;
+        tracing::info!("web server on http://{}", listener.local_addr()?);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..self.sources.len() {
+            tasks.spawn(poll_loop(self.clone(), i, shutdown.clone()));
+        }
+        tasks.spawn(worker_loop(self.clone(), shutdown.clone()));
+        let router = crate::web::router(self.clone());
+        let web_shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            if let Err(e) = axum::serve(listener, router)
+                .with_graceful_shutdown(web_shutdown.cancelled_owned())
+                .await
+            {
+                tracing::error!(error = %e, "web server stopped");
+            }
+        });
+        while tasks.join_next().await.is_some() {}
+        let released = self.store.release_jobs(&self.worker_id, now()).await.unwrap_or(0);
+        tracing::info!(released, "stopped");
+        self.store.close().await;
+        Ok(())
+    }
+}
+
+async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
+    let source = &app.sources[index];
+    let mut first = true;
+    loop {
+        match source.poll(&app.store, now()).await {
+            Ok(s) => {
+                tracing::debug!(
+                    source = source.name(),
+                    changed = s.changed,
+                    deleted = s.deleted,
+                    requests = s.requests,
+                    "polled"
+                );
+                if s.changed + s.deleted > 0 || first {
+                    first = false;
+                    match recompute(&app.store, now()).await {
+                        Ok(r) if r.planned > 0 => app.wake.notify_one(),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "computing the desired state failed"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(source = source.name(), error = %e, "poll failed"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(source.interval()) => {}
+        }
+    }
+}
+
+async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
+    let worker = Worker {
+        store: &app.store,
+        sites: &app.sites,
+        config: &app.config.worker,
+        id: app.worker_id.clone(),
+    };
+    let lease = i64::try_from(app.config.worker.lease.as_secs()).unwrap_or(120);
+    let mut last_sweep = std::time::Instant::now();
+    loop {
+        // Requeue whatever the plan says differs, now and then, so nothing missed stays missed.
+        if last_sweep.elapsed() > Duration::from_secs(60) {
+            last_sweep = std::time::Instant::now();
+            if let Err(e) = recompute(&app.store, now()).await {
+                tracing::error!(error = %e, "periodic recompute failed");
+            }
+        }
+        let round = tokio::select! {
+            // A round in flight finishes; its jobs are released after the loop.
+            r = worker.run_round(now()) => r,
+            _ = heartbeat(&app, lease) => continue,
+        };
+        match round {
+            Ok(r) if r.claimed > 0 => {
+                tracing::info!(
+                    applied = r.applied,
+                    unchanged = r.unchanged,
+                    retrying = r.retrying,
+                    dead = r.dead,
+                    "worker round"
+                );
+                if shutdown.is_cancelled() {
+                    return;
+                }
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "worker round failed"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = app.wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+}
+
+/// Extends this worker's leases while a round runs; never finishes on its own.
+async fn heartbeat(app: &App, lease: i64) {
+    loop {
+        tokio::time::sleep(Duration::from_secs((lease / 3).max(1) as u64)).await;
+        if let Err(e) = app.store.heartbeat(&app.worker_id, lease, now()).await {
+            tracing::warn!(error = %e, "lease heartbeat failed");
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into())
+}

@@ -1,0 +1,578 @@
+//! Configuration: one TOML file, then `MM_`-prefixed environment overrides.
+//!
+//! Unknown keys, bad URLs and missing secrets are refused at start, naming the key and how
+//! to fix it. Secrets may come from the file, an environment variable or a `*_file` path.
+
+use mm_core::{CourseRef, Mapping, RevokePolicy};
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("configuration file {path} is invalid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("`{key}`: {message}")]
+    Invalid { key: String, message: String },
+}
+
+fn invalid(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    }
+}
+
+// ---- the file, as written -------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawServer,
+    #[serde(default)]
+    database: RawDatabase,
+    #[serde(default)]
+    log: RawLog,
+    #[serde(default)]
+    worker: RawWorker,
+    #[serde(default)]
+    moodle: Vec<RawMoodle>,
+    #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
+    mapping: Vec<RawMapping>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    listen: Option<String>,
+    public_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: Option<String>,
+    level: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorker {
+    batch_size: Option<i64>,
+    lease: Option<String>,
+    retry_base: Option<String>,
+    retry_max: Option<String>,
+    max_attempts: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMoodle {
+    name: String,
+    url: String,
+    token: Option<String>,
+    token_file: Option<PathBuf>,
+    #[serde(default)]
+    allow_private_network: bool,
+    batch_size: Option<usize>,
+    concurrency: Option<usize>,
+    timeout: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    kind: String,
+    name: String,
+    url: Option<String>,
+    token: Option<String>,
+    token_file: Option<PathBuf>,
+    poll_interval: Option<String>,
+    #[serde(default)]
+    allow_private_network: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMapping {
+    product: String,
+    moodle: String,
+    course: String,
+    #[serde(default = "default_role")]
+    role: String,
+    duration: Option<String>,
+    on_revoke: Option<String>,
+}
+
+fn default_role() -> String {
+    "student".to_string()
+}
+
+// ---- the validated configuration ------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_url: Url,
+    pub database_url: String,
+    pub log_format: LogFormat,
+    pub log_level: String,
+    pub worker: WorkerConfig,
+    pub moodle: Vec<MoodleSite>,
+    pub sources: Vec<SourceConfig>,
+    pub mappings: Vec<Mapping>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Jobs claimed per round; their Moodle calls are batched together.
+    pub batch_size: i64,
+    pub lease: Duration,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    /// Retryable failures before a job is parked as dead.
+    pub max_attempts: i64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            batch_size: 500,
+            lease: Duration::from_secs(120),
+            retry_base: Duration::from_secs(10),
+            retry_max: Duration::from_secs(3600),
+            max_attempts: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MoodleSite {
+    pub name: String,
+    pub url: Url,
+    pub token: SecretString,
+    pub allow_private_network: bool,
+    pub batch_size: usize,
+    pub concurrency: usize,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub enum SourceConfig {
+    FacturaScripts {
+        name: String,
+        url: Url,
+        token: SecretString,
+        poll_interval: Duration,
+        allow_private_network: bool,
+    },
+}
+
+impl SourceConfig {
+    pub fn name(&self) -> &str {
+        match self {
+            SourceConfig::FacturaScripts { name, .. } => name,
+        }
+    }
+}
+
+impl Config {
+    /// Loads `path` (or only defaults and the environment when `None`).
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        Self::load_with_env(path, |k| std::env::var(k).ok())
+    }
+
+    /// As [`Config::load`], with the environment given as a function (for tests).
+    pub fn load_with_env(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let raw = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.to_path_buf(),
+                    source,
+                })?;
+                Self::parse_raw(&text, p)?
+            }
+            None => RawConfig::default(),
+        };
+        Self::validate(raw, &env, path.and_then(Path::parent))
+    }
+
+    /// Parses TOML text (errors name `origin`).
+    pub fn from_toml(text: &str, origin: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        Self::validate(Self::parse_raw(text, origin)?, &env, origin.parent())
+    }
+
+    fn parse_raw(text: &str, origin: &Path) -> Result<RawConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: origin.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
+    fn validate(
+        raw: RawConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+        base_dir: Option<&Path>,
+    ) -> Result<Config, ConfigError> {
+        let listen_s = env("MM_SERVER_LISTEN")
+            .or(raw.server.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_s.parse().map_err(|_| {
+            invalid(
+                "server.listen",
+                format!("`{listen_s}` is not an address like 127.0.0.1:8080"),
+            )
+        })?;
+        let public_s = env("MM_SERVER_PUBLIC_URL")
+            .or(raw.server.public_url)
+            .unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = parse_http_url("server.public_url", &public_s)?;
+        let database_url = env("MM_DATABASE_URL")
+            .or(raw.database.url)
+            .unwrap_or_else(|| "sqlite://data/moodle-management.sqlite".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "database.url",
+                "use sqlite://path/to/file.sqlite or postgres://user@host/db",
+            ));
+        }
+        let log_format = match env("MM_LOG_FORMAT").or(raw.log.format).as_deref() {
+            None | Some("human") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "log.format",
+                    format!("`{other}`: expected \"human\" or \"json\""),
+                ));
+            }
+        };
+        let log_level = env("MM_LOG_LEVEL").or(raw.log.level).unwrap_or_else(|| "info".into());
+
+        let d = WorkerConfig::default();
+        let worker = WorkerConfig {
+            batch_size: positive("worker.batch_size", raw.worker.batch_size.unwrap_or(d.batch_size))?,
+            lease: opt_duration("worker.lease", raw.worker.lease.as_deref())?.unwrap_or(d.lease),
+            retry_base: opt_duration("worker.retry_base", raw.worker.retry_base.as_deref())?.unwrap_or(d.retry_base),
+            retry_max: opt_duration("worker.retry_max", raw.worker.retry_max.as_deref())?.unwrap_or(d.retry_max),
+            max_attempts: positive("worker.max_attempts", raw.worker.max_attempts.unwrap_or(d.max_attempts))?,
+        };
+
+        let mut moodle = Vec::new();
+        for (i, m) in raw.moodle.into_iter().enumerate() {
+            let key = format!("moodle[{i}] ({})", m.name);
+            check_name(&format!("moodle[{i}].name"), &m.name)?;
+            if moodle.iter().any(|s: &MoodleSite| s.name == m.name) {
+                return Err(invalid(
+                    format!("moodle[{i}].name"),
+                    format!("site `{}` is declared twice", m.name),
+                ));
+            }
+            let env_key = format!("MM_MOODLE_{}_TOKEN", env_segment(&m.name));
+            let token = secret(&format!("{key}.token"), m.token, m.token_file, &env_key, env, base_dir)?;
+            moodle.push(MoodleSite {
+                url: parse_http_url(&format!("{key}.url"), &m.url)?,
+                token,
+                allow_private_network: m.allow_private_network,
+                batch_size: m.batch_size.unwrap_or(100).clamp(1, 1000),
+                concurrency: m.concurrency.unwrap_or(4).clamp(1, 64),
+                timeout: opt_duration(&format!("{key}.timeout"), m.timeout.as_deref())?
+                    .unwrap_or(Duration::from_secs(60)),
+                name: m.name,
+            });
+        }
+
+        let mut sources = Vec::new();
+        for (i, s) in raw.source.into_iter().enumerate() {
+            let key = format!("source[{i}] ({})", s.name);
+            check_name(&format!("source[{i}].name"), &s.name)?;
+            if sources.iter().any(|x: &SourceConfig| x.name() == s.name) {
+                return Err(invalid(
+                    format!("source[{i}].name"),
+                    format!("source `{}` is declared twice", s.name),
+                ));
+            }
+            match s.kind.as_str() {
+                "facturascripts" => {
+                    let url = s
+                        .url
+                        .ok_or_else(|| invalid(format!("{key}.url"), "required for kind = \"facturascripts\""))?;
+                    let env_key = format!("MM_SOURCE_{}_TOKEN", env_segment(&s.name));
+                    let token = secret(&format!("{key}.token"), s.token, s.token_file, &env_key, env, base_dir)?;
+                    let poll_interval = opt_duration(&format!("{key}.poll_interval"), s.poll_interval.as_deref())?
+                        .unwrap_or(Duration::from_secs(30));
+                    if poll_interval < Duration::from_secs(1) {
+                        return Err(invalid(format!("{key}.poll_interval"), "must be at least 1s"));
+                    }
+                    sources.push(SourceConfig::FacturaScripts {
+                        url: parse_http_url(&format!("{key}.url"), &url)?,
+                        token,
+                        poll_interval,
+                        allow_private_network: s.allow_private_network,
+                        name: s.name,
+                    });
+                }
+                other => {
+                    return Err(invalid(
+                        format!("{key}.kind"),
+                        format!("`{other}`: expected \"facturascripts\""),
+                    ));
+                }
+            }
+        }
+
+        let mut mappings = Vec::new();
+        for (i, m) in raw.mapping.into_iter().enumerate() {
+            let key = format!("mapping[{i}] ({})", m.product);
+            if m.product.trim().is_empty() {
+                return Err(invalid(format!("{key}.product"), "must not be empty"));
+            }
+            if !moodle.iter().any(|s| s.name == m.moodle) {
+                return Err(invalid(
+                    format!("{key}.moodle"),
+                    format!("no [[moodle]] site is named `{}`; declare it or fix the name", m.moodle),
+                ));
+            }
+            let course = CourseRef::parse(&m.course).map_err(|e| invalid(format!("{key}.course"), e.to_string()))?;
+            let duration_secs = opt_duration(&format!("{key}.duration"), m.duration.as_deref())?
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+            let on_revoke = match m.on_revoke.as_deref() {
+                None | Some("suspend") => RevokePolicy::Suspend,
+                Some("unenrol") => RevokePolicy::Unenrol,
+                Some(other) => {
+                    return Err(invalid(
+                        format!("{key}.on_revoke"),
+                        format!("`{other}`: expected suspend or unenrol"),
+                    ));
+                }
+            };
+            mappings.push(Mapping {
+                product: m.product.trim().to_string(),
+                site: m.moodle,
+                course,
+                role: m.role,
+                duration_secs,
+                on_revoke,
+            });
+        }
+
+        Ok(Config {
+            listen,
+            public_url,
+            database_url,
+            log_format,
+            log_level,
+            worker,
+            moodle,
+            sources,
+            mappings,
+        })
+    }
+}
+
+fn parse_http_url(key: &str, s: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(s).map_err(|e| invalid(key, format!("`{s}` is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(key, format!("`{s}`: only http:// and https:// are allowed")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            key,
+            "credentials in the URL are not allowed; use the token settings",
+        ));
+    }
+    Ok(url)
+}
+
+fn opt_duration(key: &str, s: Option<&str>) -> Result<Option<Duration>, ConfigError> {
+    s.map(|s| {
+        humantime::parse_duration(s.trim())
+            .map_err(|e| invalid(key, format!("`{s}` is not a duration like 30s, 5m, 365d ({e})")))
+    })
+    .transpose()
+}
+
+fn positive(key: &str, n: i64) -> Result<i64, ConfigError> {
+    if n > 0 {
+        Ok(n)
+    } else {
+        Err(invalid(key, "must be a positive number"))
+    }
+}
+
+fn check_name(key: &str, name: &str) -> Result<(), ConfigError> {
+    let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(key, format!("`{name}`: use letters, digits, - and _ only")))
+    }
+}
+
+/// `main-lms` → `MAIN_LMS`, for `MM_MOODLE_<NAME>_TOKEN`.
+fn env_segment(name: &str) -> String {
+    name.to_ascii_uppercase().replace('-', "_")
+}
+
+/// A secret from, in order: the environment, `*_file`, the file's inline value.
+fn secret(
+    key: &str,
+    inline: Option<String>,
+    file: Option<PathBuf>,
+    env_key: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    base_dir: Option<&Path>,
+) -> Result<SecretString, ConfigError> {
+    if let Some(v) = env(env_key).filter(|v| !v.trim().is_empty()) {
+        return Ok(SecretString::from(v.trim().to_string()));
+    }
+    if let Some(f) = file {
+        let path = match base_dir {
+            Some(b) if f.is_relative() => b.join(&f),
+            _ => f.clone(),
+        };
+        let v = std::fs::read_to_string(&path)
+            .map_err(|e| invalid(format!("{key}_file"), format!("cannot read {}: {e}", path.display())))?;
+        let v = v.trim();
+        if v.is_empty() {
+            return Err(invalid(format!("{key}_file"), format!("{} is empty", path.display())));
+        }
+        return Ok(SecretString::from(v.to_string()));
+    }
+    match inline.filter(|v| !v.trim().is_empty()) {
+        Some(v) => Ok(SecretString::from(v.trim().to_string())),
+        None => Err(invalid(
+            key,
+            format!("missing: set it in the file, in `{key}_file`, or in the environment as {env_key}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_toml(text, Path::new("test.toml"), move |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    const GOOD: &str = r#"
+[server]
+listen = "127.0.0.1:9000"
+[database]
+url = "sqlite://x.sqlite"
+[[moodle]]
+name = "main"
+url = "https://lms.example.org"
+token = "abc"
+[[source]]
+kind = "facturascripts"
+name = "erp"
+url = "https://erp.example.org"
+token = "k"
+poll_interval = "45s"
+[[mapping]]
+product = "REF-001"
+moodle = "main"
+course = "PY101"
+duration = "365d"
+"#;
+
+    #[test]
+    fn a_complete_file_loads() {
+        let c = load(GOOD, &[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(c.moodle[0].token.expose_secret(), "abc");
+        assert_eq!(c.mappings[0].duration_secs, Some(365 * 86400));
+        assert_eq!(c.mappings[0].role, "student");
+        match &c.sources[0] {
+            SourceConfig::FacturaScripts { poll_interval, .. } => assert_eq!(*poll_interval, Duration::from_secs(45)),
+        }
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let c = load(
+            GOOD,
+            &[
+                ("MM_DATABASE_URL", "postgres://db/x"),
+                ("MM_MOODLE_MAIN_TOKEN", "from-env"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.database_url, "postgres://db/x");
+        assert_eq!(c.moodle[0].token.expose_secret(), "from-env");
+    }
+
+    #[test]
+    fn mistakes_name_the_key_and_the_fix() {
+        let cases: &[(&str, &str)] = &[
+            ("[server]\nlisten = \"x\"\n", "server.listen"),
+            ("[server]\nlistn = \"x\"\n", "unknown field `listn`"),
+            (
+                "[[moodle]]\nname = \"main\"\nurl = \"ftp://x\"\ntoken = \"t\"\n",
+                "only http:// and https://",
+            ),
+            (
+                "[[moodle]]\nname = \"main\"\nurl = \"https://x.org\"\n",
+                "MM_MOODLE_MAIN_TOKEN",
+            ),
+            (
+                "[[moodle]]\nname = \"main\"\nurl = \"https://x.org\"\ntoken_file = \"/nonexistent/t\"\n",
+                "token_file",
+            ),
+            (
+                "[[mapping]]\nproduct = \"A\"\nmoodle = \"nope\"\ncourse = \"C\"\n",
+                "no [[moodle]] site is named `nope`",
+            ),
+            ("[database]\nurl = \"mysql2://x\"\n", "database.url"),
+            (
+                "[[source]]\nkind = \"stripe\"\nname = \"s\"\n",
+                "expected \"facturascripts\"",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = load(text, &[]).unwrap_err().to_string();
+            assert!(err.contains(want), "{text:?}: `{err}` should mention `{want}`");
+        }
+        let with_bad_duration = GOOD.replace("365d", "forever");
+        assert!(
+            load(&with_bad_duration, &[])
+                .unwrap_err()
+                .to_string()
+                .contains("mapping[0] (REF-001).duration")
+        );
+    }
+
+    #[test]
+    fn the_example_file_is_valid() {
+        let text = include_str!("../config.example.toml");
+        load(text, &[]).unwrap();
+    }
+}

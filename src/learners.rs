@@ -1,0 +1,245 @@
+//! Learners in Moodle: matched by email, created when missing, never guessed.
+//!
+//! `core_user_get_users_by_field` is case-sensitive on a PostgreSQL Moodle while
+//! `core_user_create_users` refuses an address that exists in another letter case (and fails
+//! the whole batch), so: batch look-up first, batch creation next, and only for the users of
+//! a failed creation batch a case-insensitive look-up and a creation one by one.
+
+use crate::sites::Site;
+use crate::worker::JobError;
+use mm_core::{Email, LearnerProfile};
+use mm_moodle::{NewUser, User, UserField};
+use mm_store::Store;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+pub enum UserResolution {
+    Found(i64),
+    /// No account exists (only answered when we were not asked to create one).
+    Absent,
+    Failed(JobError),
+}
+
+/// Finds or creates the Moodle account of every profile.
+pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) -> HashMap<Email, UserResolution> {
+    let mut out: HashMap<Email, UserResolution> = HashMap::new();
+    let mut unknown: Vec<&LearnerProfile> = Vec::new();
+    for p in profiles {
+        if out.contains_key(&p.email) || unknown.iter().any(|u| u.email == p.email) {
+            continue;
+        }
+        match store.moodle_user(&site.name, &p.email).await {
+            Ok(Some(id)) => {
+                out.insert(p.email.clone(), UserResolution::Found(id));
+            }
+            Ok(None) => unknown.push(p),
+            Err(e) => {
+                out.insert(
+                    p.email.clone(),
+                    UserResolution::Failed(JobError {
+                        message: e.to_string(),
+                        retryable: true,
+                    }),
+                );
+            }
+        }
+    }
+    if unknown.is_empty() {
+        return out;
+    }
+
+    // 1. One batched look-up by the canonical (lower-case) address.
+    let emails: Vec<String> = unknown.iter().map(|p| p.email.as_str().to_string()).collect();
+    let found = match site.client.get_users_by_field(UserField::Email, &emails).await {
+        Ok(users) => users,
+        Err(e) => {
+            let err = JobError::from_moodle(&site.name, "looking up learners", &e);
+            for p in unknown {
+                out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
+            }
+            return out;
+        }
+    };
+    let by_email = group_by_email(found);
+    let mut to_create: Vec<&LearnerProfile> = Vec::new();
+    for p in unknown {
+        match by_email.get(p.email.as_str()).map(Vec::as_slice) {
+            Some([one]) => {
+                out.insert(p.email.clone(), remember(store, site, &p.email, *one).await);
+            }
+            Some(many @ [_, _, ..]) => {
+                out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
+            }
+            _ => to_create.push(p),
+        }
+    }
+    if to_create.is_empty() {
+        return out;
+    }
+
+    // 2. One batched creation; Moodle mails each learner a password (`createpassword`).
+    let new_users: Vec<NewUser> = to_create.iter().map(|p| new_user(p, &username_for(&p.email))).collect();
+    let (created, failed_ranges) = match site.client.create_users(&new_users).await {
+        Ok(created) => (created, Vec::new()),
+        Err(batch) => (
+            batch.created.clone(),
+            batch.failures.iter().map(|f| f.range.clone()).collect::<Vec<_>>(),
+        ),
+    };
+    let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
+    for (i, p) in to_create.iter().enumerate() {
+        if failed_ranges.iter().any(|r| r.contains(&i)) {
+            let r = create_one_carefully(store, site, p).await;
+            out.insert(p.email.clone(), r);
+        } else if let Some(id) = ids.get(&new_users[i].username) {
+            out.insert(p.email.clone(), remember(store, site, &p.email, *id).await);
+        } else {
+            out.insert(
+                p.email.clone(),
+                UserResolution::Failed(JobError {
+                    message: "Moodle did not return the new user".into(),
+                    retryable: true,
+                }),
+            );
+        }
+    }
+    out
+}
+
+/// The account of a learner we only need to act on if it exists (unenrolment).
+pub async fn known_user(store: &Store, site: &Site, email: &Email) -> UserResolution {
+    match store.moodle_user(&site.name, email).await {
+        Ok(Some(id)) => return UserResolution::Found(id),
+        Ok(None) => {}
+        Err(e) => {
+            return UserResolution::Failed(JobError {
+                message: e.to_string(),
+                retryable: true,
+            });
+        }
+    }
+    match site.client.find_users_by_email_ci(email.as_str()).await {
+        Ok(users) => match users.as_slice() {
+            [] => UserResolution::Absent,
+            [one] => remember(store, site, email, one.id).await,
+            many => UserResolution::Failed(conflict(site, email, &many.iter().map(|u| u.id).collect::<Vec<_>>())),
+        },
+        Err(e) => UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
+    }
+}
+
+/// After a failed creation batch: the address may exist in another letter case, or the
+/// username may be taken by someone else.
+async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) -> UserResolution {
+    match site.client.find_users_by_email_ci(p.email.as_str()).await {
+        Ok(users) if users.len() == 1 => return remember(store, site, &p.email, users[0].id).await,
+        Ok(users) if users.len() > 1 => {
+            return UserResolution::Failed(conflict(
+                site,
+                &p.email,
+                &users.iter().map(|u| u.id).collect::<Vec<_>>(),
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
+    }
+    let base = username_for(&p.email);
+    let mut last = None;
+    for n in 1..=3 {
+        let username = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        match site.client.create_users(&[new_user(p, &username)]).await {
+            Ok(created) => match created.first() {
+                Some(c) => return remember(store, site, &p.email, c.id).await,
+                None => break,
+            },
+            Err(batch) => {
+                let e = batch.failures.into_iter().next().map(|f| f.error);
+                if let Some(e) = e {
+                    let retryable = e.is_retryable();
+                    last = Some(JobError::from_moodle(&site.name, "creating the learner's account", &e));
+                    if retryable {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    UserResolution::Failed(last.unwrap_or_else(|| JobError::permanent("Moodle did not create the learner's account")))
+}
+
+async fn remember(store: &Store, site: &Site, email: &Email, id: i64) -> UserResolution {
+    match store.set_moodle_user(&site.name, email, id).await {
+        Ok(()) => UserResolution::Found(id),
+        Err(e) => UserResolution::Failed(JobError {
+            message: e.to_string(),
+            retryable: true,
+        }),
+    }
+}
+
+fn conflict(site: &Site, email: &Email, ids: &[i64]) -> JobError {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    JobError::permanent(format!(
+        "{} Moodle accounts on `{}` share the email {email} (user ids {}); merge them or change the address of \
+         all but one in Moodle, then retry",
+        ids.len(),
+        site.name,
+        ids.join(", ")
+    ))
+}
+
+fn group_by_email(users: Vec<User>) -> HashMap<String, Vec<i64>> {
+    let mut m: HashMap<String, Vec<i64>> = HashMap::new();
+    for u in users {
+        if let Some(e) = u.email.as_deref() {
+            m.entry(e.trim().to_lowercase()).or_default().push(u.id);
+        }
+    }
+    m
+}
+
+fn new_user(p: &LearnerProfile, username: &str) -> NewUser {
+    NewUser {
+        username: username.to_string(),
+        email: p.email.as_str().to_string(),
+        firstname: p.firstname.clone(),
+        lastname: p.lastname.clone(),
+        auth: Some("manual".to_string()),
+        createpassword: true,
+        password: None,
+        idnumber: None,
+    }
+}
+
+/// A Moodle username from an email: PARAM_USERNAME accepts lower-case letters, digits and
+/// `_ - . @` (without extended username characters), at most 100 characters.
+pub fn username_for(email: &Email) -> String {
+    email
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(100)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_only_use_characters_moodle_accepts() {
+        for (email, want) in [
+            ("ada@example.org", "ada@example.org"),
+            ("ada+courses@example.org", "ada_courses@example.org"),
+            ("josé@example.org", "jos_@example.org"),
+        ] {
+            assert_eq!(username_for(&Email::parse(email).unwrap()), want);
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! The worker: claims due jobs, plans each key again from the stored desired state, and
+//! converges Moodle with batched calls. It never learns why a key was queued, so everything it
+//! does is idempotent: a crash, a retry or a duplicate job ends in the same state.
+
+use crate::config::WorkerConfig;
+use crate::learners::{self, UserResolution};
+use crate::sites::{Site, Sites, role_id};
+use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
+use mm_moodle::{Enrolment, MoodleError, Unenrolment};
+use mm_store::{AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
+use rand::Rng;
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+/// What one round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RoundOutcome {
+    pub claimed: usize,
+    /// Changes made in Moodle.
+    pub applied: usize,
+    /// Keys that were already right.
+    pub unchanged: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+/// Why a job failed, as the admin will read it.
+#[derive(Debug, Clone)]
+pub struct JobError {
+    pub message: String,
+    pub retryable: bool,
+}
+
+impl JobError {
+    pub fn permanent(message: impl Into<String>) -> JobError {
+        JobError {
+            message: message.into(),
+            retryable: false,
+        }
+    }
+
+    pub fn from_moodle(site: &str, what: &str, e: &MoodleError) -> JobError {
+        let mut message = format!("{what} on Moodle `{site}` failed: {e}");
+        if let Some(hint) = e.fix_hint() {
+            message.push_str(&format!(" — fix: {hint}"));
+        }
+        JobError {
+            message,
+            retryable: e.is_retryable(),
+        }
+    }
+}
+
+pub struct Worker<'a> {
+    pub store: &'a Store,
+    pub sites: &'a Sites,
+    pub config: &'a WorkerConfig,
+    pub id: String,
+}
+
+struct Pending {
+    job: ClaimedJob,
+    action: Action,
+    before: Option<AppliedEnrolment>,
+}
+
+impl Worker<'_> {
+    /// Claims and runs one round of due jobs. `claimed == 0` means the queue has nothing due.
+    pub async fn run_round(&self, now: Timestamp) -> Result<RoundOutcome, StoreError> {
+        let lease = i64::try_from(self.config.lease.as_secs()).unwrap_or(120);
+        let jobs = self
+            .store
+            .claim_jobs(&self.id, self.config.batch_size, lease, now)
+            .await?;
+        let mut out = RoundOutcome {
+            claimed: jobs.len(),
+            ..Default::default()
+        };
+        if jobs.is_empty() {
+            return Ok(out);
+        }
+
+        // Plan every key again from what is stored now: the job only said "look again".
+        let mut by_site: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
+        for job in jobs {
+            let desired = self.store.entitlement(&job.key).await?;
+            let before = self.store.applied_for(&job.key).await?;
+            match desired.as_ref().and_then(|e| plan_key(e, before.as_ref())) {
+                Some(action) => by_site
+                    .entry(job.key.site.clone())
+                    .or_default()
+                    .push(Pending { job, action, before }),
+                None => {
+                    self.store.complete_job(&job, now).await?;
+                    out.unchanged += 1;
+                }
+            }
+        }
+
+        for (site_name, pending) in by_site {
+            let results = match self.sites.get(&site_name) {
+                Some(site) => self.converge_site(site, &pending).await,
+                None => pending
+                    .iter()
+                    .map(|_| {
+                        Err(JobError::permanent(format!(
+                            "Moodle site `{site_name}` is not configured; add a [[moodle]] block named `{site_name}`"
+                        )))
+                    })
+                    .collect(),
+            };
+            for (p, result) in pending.iter().zip(results) {
+                match result {
+                    Ok((user_id, course_id)) => {
+                        let after = p.action.outcome();
+                        self.store
+                            .record_applied(
+                                &p.job.key,
+                                after.as_ref().map(|a| (a, user_id, course_id)),
+                                &audit_entry(p, &self.id),
+                                Some(&p.job),
+                                now,
+                            )
+                            .await?;
+                        out.applied += 1;
+                    }
+                    Err(e) => {
+                        let next = if e.retryable && p.job.attempts < self.config.max_attempts {
+                            out.retrying += 1;
+                            JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
+                        } else {
+                            out.dead += 1;
+                            JobFailure::Dead
+                        };
+                        tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %e.message, "job failed");
+                        self.store.fail_job(&p.job, &e.message, next, now).await?;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Executes the actions of one site with as few Moodle calls as possible: one course lookup
+    /// per course, batched user look-up/creation, one batched enrol and one batched unenrol.
+    /// Returns, per action, the Moodle (user id, course id) it touched or why it failed.
+    async fn converge_site(&self, site: &Site, pending: &[Pending]) -> Vec<Result<(i64, i64), JobError>> {
+        let mut results: Vec<Option<Result<(i64, i64), JobError>>> = (0..pending.len()).map(|_| None).collect();
+
+        // Courses.
+        let mut course_ids = HashMap::new();
+        for p in pending {
+            let course = &p.job.key.course;
+            if course_ids.contains_key(course) {
+                continue;
+            }
+            let r = match site.course_id(course).await {
+                Ok(Some(id)) => Ok(id),
+                Ok(None) => Err(JobError::permanent(format!(
+                    "course `{course}` does not exist on Moodle `{}`; fix the mapping or create the course",
+                    site.name
+                ))),
+                Err(e) => Err(JobError::from_moodle(&site.name, "looking up the course", &e)),
+            };
+            course_ids.insert(course.clone(), r);
+        }
+
+        // Learners: matched by email, created when missing (only for enrolments).
+        let profiles: Vec<_> = pending
+            .iter()
+            .filter_map(|p| match &p.action {
+                Action::Enrol { profile, .. } => Some(profile.clone()),
+                Action::Unenrol { .. } => None,
+            })
+            .collect();
+        let mut users: HashMap<_, UserResolution> = learners::resolve(self.store, site, &profiles).await;
+        for p in pending.iter().filter(|p| matches!(p.action, Action::Unenrol { .. })) {
+            let email = &p.job.key.learner;
+            if !users.contains_key(email) {
+                let r = learners::known_user(self.store, site, email).await;
+                users.insert(email.clone(), r);
+            }
+        }
+
+        let mut enrols: Vec<(usize, Enrolment)> = Vec::new();
+        let mut unenrols: Vec<(usize, Unenrolment)> = Vec::new();
+        for (i, p) in pending.iter().enumerate() {
+            let course = match &course_ids[&p.job.key.course] {
+                Ok(id) => *id,
+                Err(e) => {
+                    results[i] = Some(Err(e.clone()));
+                    continue;
+                }
+            };
+            let user = match users.get(&p.job.key.learner) {
+                Some(UserResolution::Found(id)) => *id,
+                Some(UserResolution::Absent) => {
+                    // Nothing to unenrol: the learner has no account.
+                    results[i] = Some(Ok((0, course)));
+                    continue;
+                }
+                Some(UserResolution::Failed(e)) => {
+                    results[i] = Some(Err(e.clone()));
+                    continue;
+                }
+                None => {
+                    results[i] = Some(Err(JobError::permanent("learner was not resolved")));
+                    continue;
+                }
+            };
+            match &p.action {
+                Action::Enrol {
+                    role,
+                    timestart,
+                    timeend,
+                    suspended,
+                    ..
+                } => match role_id(role) {
+                    Some(roleid) => enrols.push((
+                        i,
+                        Enrolment {
+                            roleid,
+                            userid: user,
+                            courseid: course,
+                            timestart: *timestart,
+                            timeend: *timeend,
+                            suspend: *suspended,
+                        },
+                    )),
+                    None => {
+                        results[i] = Some(Err(JobError::permanent(format!(
+                            "role `{role}` is unknown: use student, teacher, editingteacher, manager or a role id"
+                        ))))
+                    }
+                },
+                Action::Unenrol { .. } => unenrols.push((
+                    i,
+                    Unenrolment {
+                        userid: user,
+                        courseid: course,
+                    },
+                )),
+            }
+        }
+
+        if !enrols.is_empty() {
+            let items: Vec<Enrolment> = enrols.iter().map(|(_, e)| e.clone()).collect();
+            let failed = match site.client.enrol_users_isolating(&items).await {
+                Ok(()) => HashMap::new(),
+                Err(batch) => batch
+                    .failures
+                    .iter()
+                    .flat_map(|f| f.range.clone().map(move |i| (i, f.error.clone())))
+                    .collect::<HashMap<_, _>>(),
+            };
+            for (n, (i, e)) in enrols.iter().enumerate() {
+                results[*i] = Some(match failed.get(&n) {
+                    None => Ok((e.userid, e.courseid)),
+                    Some(err) => Err(JobError::from_moodle(&site.name, "enrolment", err)),
+                });
+            }
+        }
+        if !unenrols.is_empty() {
+            let items: Vec<Unenrolment> = unenrols.iter().map(|(_, u)| u.clone()).collect();
+            let failed = match site.client.unenrol_users(&items).await {
+                Ok(()) => HashMap::new(),
+                Err(batch) => batch
+                    .failures
+                    .iter()
+                    .flat_map(|f| f.range.clone().map(move |i| (i, f.error.clone())))
+                    .collect::<HashMap<_, _>>(),
+            };
+            for (n, (i, u)) in unenrols.iter().enumerate() {
+                results[*i] = Some(match failed.get(&n) {
+                    None => Ok((u.userid, u.courseid)),
+                    Some(err) => Err(JobError::from_moodle(&site.name, "unenrolment", err)),
+                });
+            }
+        }
+
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(JobError::permanent("not executed"))))
+            .collect()
+    }
+}
+
+/// Full-jitter exponential back-off: uniform in [1 s, min(max, base·2^(attempt-1))].
+pub fn backoff(config: &WorkerConfig, attempt: i64) -> Duration {
+    let exp = u32::try_from(attempt.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+    let cap = config
+        .retry_base
+        .saturating_mul(2u32.saturating_pow(exp))
+        .min(config.retry_max);
+    let cap_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX).max(1000);
+    Duration::from_millis(rand::thread_rng().gen_range(1000..=cap_ms))
+}
+
+fn audit_entry(p: &Pending, worker: &str) -> AuditEntry {
+    let after = p.action.outcome();
+    let action = match (&p.before, &after) {
+        (_, None) => "unenrol",
+        (None, Some(a)) if a.status == EnrolmentStatus::Suspended => "enrol_suspended",
+        (None, Some(_)) => "enrol",
+        (Some(b), Some(a)) if b.status == EnrolmentStatus::Active && a.status == EnrolmentStatus::Suspended => {
+            "suspend"
+        }
+        (Some(b), Some(a)) if b.status == EnrolmentStatus::Suspended && a.status == EnrolmentStatus::Active => {
+            "reactivate"
+        }
+        (Some(_), Some(_)) => "update",
+    };
+    AuditEntry {
+        key: p.job.key.clone(),
+        action: action.to_string(),
+        before: p.before.as_ref().and_then(|b| serde_json::to_string(b).ok()),
+        after: after.as_ref().and_then(|a| serde_json::to_string(a).ok()),
+        reason: p.action.reason().to_string(),
+        job: format!("{}#{} by {worker}", p.job.key, p.job.generation),
+        ok: true,
+        error: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_full_jitter_and_stays_capped() {
+        let cfg = WorkerConfig {
+            retry_base: Duration::from_secs(10),
+            retry_max: Duration::from_secs(60),
+            ..WorkerConfig::default()
+        };
+        for (attempt, cap) in [(1, 10), (2, 20), (3, 40), (4, 60), (30, 60)] {
+            let samples: Vec<Duration> = (0..300).map(|_| backoff(&cfg, attempt)).collect();
+            let max = samples.iter().max().unwrap();
+            let min = samples.iter().min().unwrap();
+            assert!(
+                *max <= Duration::from_secs(cap),
+                "attempt {attempt}: {max:?} over {cap}s"
+            );
+            assert!(*min >= Duration::from_secs(1), "attempt {attempt}: {min:?} under 1s");
+            assert!(
+                *max > Duration::from_secs(cap) / 2,
+                "attempt {attempt}: jitter never reaches the upper half"
+            );
+            assert!(min < max, "attempt {attempt}: no jitter");
+        }
+    }
+}
