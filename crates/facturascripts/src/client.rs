@@ -242,6 +242,10 @@ impl FsClient {
         Ok(FsClient { base, token: cfg.token, http, retry: cfg.retry, requests: AtomicU64::new(0) })
     }
 
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
     /// HTTP requests sent so far (retries included).
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)

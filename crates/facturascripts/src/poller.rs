@@ -54,14 +54,17 @@ pub struct PollerConfig {
     pub customer_ttl: Duration,
     /// At most this many single `GET`s for customers/contacts; above, list them.
     pub max_single_gets: usize,
+    /// Drafts among the last N ids have their lines compared every tick (a line edit that keeps
+    /// the totals is invisible in the header); older drafts are compared by header only.
+    pub draft_lines_window: i64,
 }
 
 impl PollerConfig {
     pub fn new(source_name: impl Into<String>) -> Self {
         PollerConfig {
             source_name: source_name.into(),
-            page_size: 500,
-            sweep_page_size: 2000,
+            page_size: 2000,
+            sweep_page_size: 5000,
             overlap: 50,
             trailing_window: 200,
             full_sweep_every: 288,
@@ -69,6 +72,7 @@ impl PollerConfig {
             customer_scan_page: 500,
             customer_ttl: Duration::from_secs(300),
             max_single_gets: 25,
+            draft_lines_window: 500,
         }
     }
 }
@@ -257,6 +261,11 @@ impl Poller {
         Poller { client, cfg, customers: Mutex::new(HashMap::new()), contacts: Mutex::new(HashMap::new()) }
     }
 
+    /// The installation root the client talks to.
+    pub fn client_base(&self) -> String {
+        self.client.base_url().to_string()
+    }
+
     pub fn client(&self) -> &FsClient {
         &self.client
     }
@@ -307,6 +316,20 @@ impl Poller {
     async fn fetch_lines(&self, ids: &BTreeSet<i64>) -> Result<BTreeMap<i64, Vec<LineaFacturaCliente>>> {
         let mut out: BTreeMap<i64, Vec<LineaFacturaCliente>> = BTreeMap::new();
         for (lo, hi) in clusters(ids, self.cfg.cluster_gap) {
+            out.extend(self.fetch_lines_range(lo, hi, ids).await?);
+        }
+        Ok(out)
+    }
+
+    /// Lines of the invoices `lo..=hi`, keeping those of `ids`.
+    async fn fetch_lines_range(
+        &self,
+        lo: i64,
+        hi: i64,
+        ids: &BTreeSet<i64>,
+    ) -> Result<BTreeMap<i64, Vec<LineaFacturaCliente>>> {
+        let mut out: BTreeMap<i64, Vec<LineaFacturaCliente>> = BTreeMap::new();
+        {
             let q = if lo == hi {
                 ListQuery::new().filter(Filter::eq("idfactura", lo))
             } else {
@@ -541,8 +564,11 @@ impl Poller {
             if prev_max > 0 {
                 let (found, gone) = self.reconcile_known(&cur.known, prev_max).await?;
                 deleted.extend(gone);
+                // Only late commits are news; the rest of a listed range is old and unchanged.
                 for (id, f) in found {
-                    headers.entry(id).or_insert(f);
+                    if !cur.known.contains(id) {
+                        headers.entry(id).or_insert(f);
+                    }
                 }
             }
             for id in &deleted {
@@ -558,10 +584,37 @@ impl Poller {
         let new_max = headers.keys().next_back().copied().unwrap_or(0).max(prev_max);
         let window_low = new_max - self.cfg.trailing_window;
 
+        // Drafts can change their lines without changing their totals: compare their lines too.
+        // Only recent drafts (the ones being edited) have their lines compared, to bound the cost;
+        // older drafts are compared by header (totals) only.
+        let draft_low = new_max - self.cfg.draft_lines_window;
+        let drafts: BTreeSet<i64> = headers
+            .iter()
+            .filter(|(id, f)| f.editable != Some(false) && **id > draft_low)
+            .map(|(id, _)| *id)
+            .collect();
+        let mut lines = match (drafts.first(), drafts.last()) {
+            // One range request over the recent window rather than one per scattered draft.
+            (Some(&lo), Some(&hi)) if drafts.len() > 1 => self.fetch_lines_range(lo, hi, &drafts).await?,
+            _ => self.fetch_lines(&drafts).await?,
+        };
+        let fp_of = |id: i64, f: &FacturaCliente, lines: &BTreeMap<i64, Vec<LineaFacturaCliente>>| {
+            let h = header_fp(f);
+            if f.editable == Some(false) || id <= draft_low {
+                return h;
+            }
+            let mut parts = vec![h.to_string()];
+            for l in lines.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+                parts.push(format!("{}|{}|{}|{:?}", l.idlinea, l.referencia.clone().unwrap_or_default(), l.cantidad, l.idlinearect));
+            }
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            fnv(&refs)
+        };
+
         // Which headers are new or changed.
         let mut report: BTreeSet<i64> = BTreeSet::new();
         for (id, f) in &headers {
-            let fp = header_fp(f);
+            let fp = fp_of(*id, f, &lines);
             let changed = cur.watched.get(id).map(|w| w.fp) != Some(fp);
             let is_new = *id > prev_max || !cursor.known.contains(*id);
             if full && !is_new && !cur.watched.contains_key(id) {
@@ -626,7 +679,8 @@ impl Poller {
         }
 
         // 7: lines, customers, contacts of what we report.
-        let lines = self.fetch_lines(&report).await?;
+        let missing_lines: BTreeSet<i64> = report.iter().filter(|id| !drafts.contains(id)).copied().collect();
+        lines.extend(self.fetch_lines(&missing_lines).await?);
         let codes: BTreeSet<String> = report.iter().filter_map(|id| headers.get(id)?.codcliente.clone()).collect();
         let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
         let customers = self.fetch_customers(&codes).await?;
@@ -659,7 +713,7 @@ impl Poller {
         for (id, f) in &headers {
             let sticky = !f.pagada || f.editable != Some(false);
             if sticky || *id > window_low {
-                cur.watched.insert(*id, Watched { fp: header_fp(f), sticky });
+                cur.watched.insert(*id, Watched { fp: fp_of(*id, f, &lines), sticky });
             } else {
                 cur.watched.remove(id);
             }
