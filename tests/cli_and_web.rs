@@ -1,0 +1,178 @@
+//! The binary as users run it, and the web server as a browser sees it.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use moodle_management::app::App;
+use moodle_management::demo::DemoWorld;
+use std::process::Command;
+use tower::ServiceExt;
+
+const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).env_remove("RUST_LOG").output().expect("run the binary");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn demo_check_converges_and_prints_one_summary_line() {
+    let (code, stdout, stderr) = run(&["demo", "--check"]);
+    assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(lines[0].starts_with("demo --check: converged"), "{stdout}");
+    assert!(lines[0].contains("invoices seen") && lines[0].contains("Moodle calls"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reconcile_once_from_a_config_file_exits_zero_when_converged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("r.sqlite").display());
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s").await.unwrap();
+    world.seed_invoices().unwrap();
+    let mut toml = String::new();
+    toml.push_str(&format!("[database]\nurl = \"{db}\"\n"));
+    toml.push_str(&format!(
+        "[[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken_file = \"moodle.token\"\nallow_private_network = true\n",
+        world.moodle_url
+    ));
+    toml.push_str(&format!(
+        "[[source]]\nkind = \"facturascripts\"\nname = \"erp\"\nurl = \"{}\"\nallow_private_network = true\n",
+        world.fs_url
+    ));
+    toml.push_str("[[mapping]]\nproduct = \"PY-101\"\nmoodle = \"main\"\ncourse = \"PY101\"\nduration = \"30d\"\n");
+    std::fs::write(dir.path().join("moodle.token"), world.moodle.token()).unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, toml).unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let fs_token = world.fs.token().to_string();
+
+    // The FacturaScripts key comes from the environment, as the config documents.
+    let first = tokio::task::spawn_blocking({
+        let cfg = cfg.clone();
+        let fs_token = fs_token.clone();
+        move || {
+            Command::new(BIN)
+                .args(["reconcile", "--once", "--config", &cfg])
+                .env("MM_SOURCE_ERP_TOKEN", &fs_token)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout.contains("converged: Moodle matches the invoices"), "{stdout}");
+    assert!(stdout.contains("held: invoice"), "the walk-in customer without email is reported: {stdout}");
+    assert!(!stdout.contains(&fs_token) && !stdout.contains(&world.moodle.token()), "secrets never printed");
+    let enrolled = world.moodle.enrolments().iter().filter(|e| e.course_shortname == "PY101").count();
+    assert!(enrolled >= 2, "PY-101 buyers enrolled: {enrolled}");
+
+    // Without the key, the run refuses to start and says where the key can come from.
+    let missing = tokio::task::spawn_blocking(move || {
+        Command::new(BIN).args(["reconcile", "--once", "--config", &cfg]).env_remove("MM_SOURCE_ERP_TOKEN").output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_ne!(missing.status.code(), Some(0));
+    assert!(stderr.contains("MM_SOURCE_ERP_TOKEN"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("r.sqlite").display());
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s").await.unwrap();
+    let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
+    world.fs.pay(id, true).unwrap();
+    // The course's manual enrolment method is disabled: Moodle answers wsnoinstance.
+    let course = world.moodle.with_state(|st| st.courses.values().find(|c| c.shortname == "PY101").map(|c| c.id)).unwrap();
+    world.moodle.set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
+    let app = App::build(world.config.clone()).await.unwrap();
+    let report = app.reconcile_once().await.unwrap();
+    assert!(!report.converged());
+    assert_eq!(report.failing.len(), 1, "{report:?}");
+    assert!(report.failing[0].contains("wsnoinstance"), "{}", report.failing[0]);
+    assert!(report.failing[0].contains("fix:"), "an admin-facing fix is given: {}", report.failing[0]);
+    let text = moodle_management::demo::describe_pass(&report);
+    assert!(text.contains("NOT converged"), "{text}");
+}
+
+#[test]
+fn a_bad_config_is_refused_with_the_key_and_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[server]\nlisten = \"127.0.0.1:8080\"\nlistn = \"oops\"\n").unwrap();
+    let (code, _, stderr) = run(&["migrate", "--config", cfg.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("listn"), "{stderr}");
+    let (code, _, stderr) = run(&["migrate", "--config", "/nonexistent/config.toml"]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("/nonexistent/config.toml"), "{stderr}");
+}
+
+#[test]
+fn migrate_creates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite");
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(&cfg, format!("[database]\nurl = \"sqlite://{}\"\n", db.display())).unwrap();
+    let (code, stdout, stderr) = run(&["migrate", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("migrated"));
+    assert!(db.exists());
+}
+
+async fn get(app: &std::sync::Arc<App>, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = moodle_management::web::router(app.clone())
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn the_web_pages_show_enrolments_with_their_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("w.sqlite").display());
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s").await.unwrap();
+    world.seed_invoices().unwrap();
+    let app = App::build(world.config.clone()).await.unwrap();
+    app.reconcile_once().await.unwrap();
+
+    assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
+    assert_eq!(get(&app, "/readyz").await.0, StatusCode::OK);
+    let (status, headers, page) = get(&app, "/enrolments").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("content-security-policy").is_some());
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert!(page.contains("ada@example.org"), "learners listed");
+    assert!(page.contains("line"), "causes listed");
+    assert!(page.contains("no learner email"), "holds listed");
+    let (_, _, json) = get(&app, "/api/enrolments").await;
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let ada = rows.as_array().unwrap().iter().find(|r| r["learner"] == "ada@example.org").unwrap();
+    assert_eq!(ada["applied_status"], "active");
+    assert!(ada["entitlement"]["causes"][0]["invoice_number"].is_string());
+    let (_, _, jobs) = get(&app, "/api/jobs").await;
+    assert!(jobs.contains("\"dead\":[]"), "{jobs}");
+    assert_eq!(get(&app, "/nope").await.0, StatusCode::NOT_FOUND);
+
+    // The database goes away: not ready, and the answer leaks nothing.
+    app.store.close().await;
+    let (status, _, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body, "database unreachable");
+    let (status, _, body) = get(&app, "/api/enrolments").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!body.contains("sqlite"), "{body}");
+}

@@ -1,0 +1,172 @@
+//! The whole loop over loopback: FacturaScripts simulator → poll → desired state → jobs →
+//! worker → Moodle simulator, through the real HTTP clients, on SQLite and PostgreSQL.
+
+use moodle_management::app::App;
+use moodle_management::demo::DemoWorld;
+use mm_sim_moodle::EnrolStatus;
+use mm_store::testing::{TestDb, backends, fresh};
+use std::sync::Arc;
+
+struct Loop {
+    world: DemoWorld,
+    app: Arc<App>,
+    _db: TestDb,
+}
+
+impl Loop {
+    async fn start(backend: &'static str) -> Loop {
+        let db = fresh(backend).await.unwrap();
+        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s").await.unwrap();
+        let app = App::build(world.config.clone()).await.unwrap();
+        Loop { world, app, _db: db }
+    }
+
+    fn customer(&self, i: usize) -> (&str, &str) {
+        let (c, e) = &self.world.customers[i];
+        (c.as_str(), e.as_str())
+    }
+
+    fn paid_invoice(&self, customer: usize, products: &[&str]) -> i64 {
+        let id = self.world.invoice(self.customer(customer).0, products).unwrap();
+        self.world.fs.pay(id, true).unwrap();
+        id
+    }
+
+    /// (status, timestart, timeend) of the learner's enrolment in the course, if any.
+    fn enrolment(&self, email: &str, course: &str) -> Option<(EnrolStatus, i64, i64)> {
+        self.world
+            .moodle
+            .enrolments()
+            .into_iter()
+            .find(|e| e.email.eq_ignore_ascii_case(email) && e.course_shortname == course)
+            .map(|e| (e.status, e.timestart, e.timeend))
+    }
+}
+
+#[tokio::test]
+async fn paid_invoice_enrols_the_learner_for_the_mapped_duration() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let (_, email) = l.customer(2);
+        l.paid_invoice(2, &["PY-101"]);
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        let (status, start, end) = l.enrolment(email, "PY101").unwrap_or_else(|| panic!("{b}: not enrolled"));
+        assert_eq!(status, EnrolStatus::Active, "{b}");
+        assert_eq!(end - start, 365 * 86_400, "{b}: the mapping says 365d");
+        assert!(l.world.differences(&l.app).await.unwrap().is_empty());
+        let audit = l.app.store.audit_log(10).await.unwrap();
+        assert_eq!(audit.len(), 1, "{b}");
+        assert_eq!(audit[0].action, "enrol");
+        assert!(audit[0].reason.contains("is paid"), "{b}: {}", audit[0].reason);
+    }
+}
+
+#[tokio::test]
+async fn paid_then_unpaid_again_is_suspended_then_reactivated() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let (_, email) = l.customer(0);
+        let id = l.paid_invoice(0, &["JS-101"]);
+        l.app.reconcile_once().await.unwrap();
+        let enrolled = l.enrolment(email, "JS101").unwrap();
+        assert_eq!(enrolled.0, EnrolStatus::Active);
+
+        l.world.fs.pay(id, false).unwrap();
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        let suspended = l.enrolment(email, "JS101").unwrap();
+        assert_eq!(suspended.0, EnrolStatus::Suspended, "{b}");
+        assert_eq!((suspended.1, suspended.2), (enrolled.1, enrolled.2), "{b}: dates kept while suspended");
+
+        l.world.fs.pay(id, true).unwrap();
+        l.app.reconcile_once().await.unwrap();
+        assert_eq!(l.enrolment(email, "JS101").unwrap().0, EnrolStatus::Active, "{b}");
+        let actions: Vec<String> = l.app.store.audit_log(10).await.unwrap().into_iter().rev().map(|a| a.action).collect();
+        assert_eq!(actions, ["enrol", "suspend", "reactivate"], "{b}");
+    }
+}
+
+#[tokio::test]
+async fn unmapped_product_grants_nothing_and_says_why() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let (_, email) = l.customer(1);
+        l.paid_invoice(1, &["BOOK-1"]);
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}");
+        assert!(l.world.moodle.enrolments().iter().all(|e| !e.email.eq_ignore_ascii_case(email)), "{b}");
+        let holds = l.app.store.holds().await.unwrap();
+        assert_eq!(holds.len(), 1, "{b}: {holds:?}");
+        assert!(!holds[0].is_error);
+        assert!(holds[0].message.contains("`BOOK-1` is not mapped"), "{b}: {}", holds[0].message);
+    }
+}
+
+#[tokio::test]
+async fn a_customer_without_email_is_held_and_others_are_unaffected() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let nobody = l.world.fs.add_customer("Walk-in customer", "");
+        let held = l.world.invoice(&nobody, &["PY-101"]).unwrap();
+        l.world.fs.pay(held, true).unwrap();
+        let (_, email) = l.customer(3);
+        l.paid_invoice(3, &["PY-101"]);
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(l.enrolment(email, "PY101").map(|e| e.0), Some(EnrolStatus::Active), "{b}");
+        assert_eq!(report.holds.len(), 1, "{b}: {:?}", report.holds);
+        assert!(report.holds[0].contains("no learner email"), "{b}: {}", report.holds[0]);
+        assert!(report.holds[0].contains("add an email"), "{b}: the message says how to fix it");
+    }
+}
+
+#[tokio::test]
+async fn a_second_pass_changes_nothing_and_calls_moodle_zero_times() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        l.world.seed_invoices().unwrap();
+        let first = l.app.reconcile_once().await.unwrap();
+        assert!(first.converged() && first.worker.applied > 10, "{b}: {first:?}");
+        let enrolments = l.world.moodle.enrolments();
+        let calls = l.world.moodle.total_requests();
+        let second = l.app.reconcile_once().await.unwrap();
+        assert!(second.converged(), "{b}");
+        assert_eq!((second.worker.claimed, second.worker.applied), (0, 0), "{b}");
+        assert_eq!(l.world.moodle.total_requests(), calls, "{b}: no Moodle call when nothing changed");
+        assert_eq!(l.world.moodle.enrolments(), enrolments, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn an_existing_account_in_other_letter_case_is_reused_not_duplicated() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        // DemoWorld's Moodle already has Maria.Garcia@Example.org; the ERP says maria.garcia@example.org.
+        let i = l.world.customers.iter().position(|(_, e)| e == "maria.garcia@example.org").unwrap();
+        l.paid_invoice(i, &["SQL-101"]);
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        let marias: Vec<_> =
+            l.world.moodle.users().into_iter().filter(|u| u.email.eq_ignore_ascii_case("maria.garcia@example.org")).collect();
+        assert_eq!(marias.len(), 1, "{b}: one account");
+        assert_eq!(l.enrolment("maria.garcia@example.org", "SQL101").map(|e| e.0), Some(EnrolStatus::Active));
+    }
+}
+
+#[tokio::test]
+async fn a_credit_note_revokes_only_what_it_credits() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let (_, email) = l.customer(4);
+        let bundle = l.paid_invoice(4, &["SQL-101", "DATA-201"]);
+        l.app.reconcile_once().await.unwrap();
+        let lines = l.world.fs.lines_of(bundle);
+        // Credit the second line (DATA-201) only.
+        l.world.fs.credit(bundle, Some(vec![(lines[1], 1.0)])).unwrap();
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(l.enrolment(email, "SQL101").map(|e| e.0), Some(EnrolStatus::Active), "{b}");
+        assert_eq!(l.enrolment(email, "DATA201").map(|e| e.0), Some(EnrolStatus::Suspended), "{b}");
+    }
+}
