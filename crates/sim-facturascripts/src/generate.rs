@@ -39,6 +39,7 @@ pub fn generate(sim: &FsSim, invoices: usize, seed: u64) -> Generated {
                 cantidad: 1.0,
                 pvpunitario: None,
                 idlinea: None,
+                dtopor: 0.0,
             })
             .collect();
         let roll: f64 = rng.r#gen();

@@ -180,7 +180,7 @@ impl FsSim {
         let mut db = self.lock();
         let specs: Vec<LineSpec> = lines
             .iter()
-            .map(|(r, q, p)| LineSpec { referencia: Some(r.to_string()), descripcion: None, cantidad: *q, pvpunitario: Some(*p), idlinea: None })
+            .map(|(r, q, p)| LineSpec { referencia: Some(r.to_string()), cantidad: *q, pvpunitario: Some(*p), ..Default::default() })
             .collect();
         let id = db.create_invoice(codcliente, &specs, None, None, None)?;
         db.set_status(id, state::STATUS_ISSUED)?;
@@ -191,7 +191,7 @@ impl FsSim {
         let mut db = self.lock();
         let specs: Vec<LineSpec> = lines
             .iter()
-            .map(|(r, q, p)| LineSpec { referencia: Some(r.to_string()), descripcion: None, cantidad: *q, pvpunitario: Some(*p), idlinea: None })
+            .map(|(r, q, p)| LineSpec { referencia: Some(r.to_string()), cantidad: *q, pvpunitario: Some(*p), ..Default::default() })
             .collect();
         db.create_invoice(codcliente, &specs, None, None, None)
     }
@@ -244,7 +244,14 @@ impl FsSim {
                 _ => None,
             };
             let (q, r) = if l == idlinea { (cantidad, referencia.map(str::to_string).or(r)) } else { (t.f64(&k, "cantidad"), r) };
-            specs.push(LineSpec { referencia: r, descripcion: None, cantidad: q, pvpunitario: Some(t.f64(&k, "pvpunitario")), idlinea: Some(l) });
+            specs.push(LineSpec {
+                referencia: r,
+                descripcion: None,
+                cantidad: q,
+                pvpunitario: Some(t.f64(&k, "pvpunitario")),
+                idlinea: Some(l),
+                dtopor: t.f64(&k, "dtopor"),
+            });
         }
         db.sync_lines(id, &specs)
     }
@@ -281,6 +288,13 @@ impl FsSim {
             }
         }
         Some(table::as_str(&pk.to_value()))
+    }
+    /// The next id a table assigns (ids are not gapless on the real system either).
+    pub fn set_next_id(&self, resource: &str, next: i64) {
+        let mut db = self.lock();
+        if let Some(res) = state::RESOURCES.iter().copied().find(|r| *r == resource) {
+            db.t(res).next_id = next;
+        }
     }
     /// Set a raw field of a record.
     pub fn set_raw(&self, resource: &str, id: &str, field: &str, value: Value) {

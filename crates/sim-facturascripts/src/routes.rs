@@ -163,8 +163,9 @@ fn process(db: &mut Db, method: &Method, path: &str, query: &str, headers: &Head
     }
     // 7. Resource.
     if resource.is_empty() {
-        let mut all: Vec<&str> = RESOURCES.iter().chain(CUSTOM_RESOURCES.iter()).copied().collect();
+        let mut all: Vec<&str> = RESOURCES.iter().chain(CUSTOM_RESOURCES.iter()).chain(crate::state::OTHER_RESOURCES.iter()).copied().collect();
         all.sort_unstable();
+        all.dedup();
         return ok(json!({ "resources": all }));
     }
     let form = form_fields(method, headers, body);
@@ -195,6 +196,11 @@ fn process(db: &mut Db, method: &Method, path: &str, query: &str, headers: &Head
         },
         r => match RESOURCES.iter().copied().find(|x| *x == r) {
             Some(res) => model(db, method, res, id, query, &form, es, &key),
+            // Core models this simulator does not hold data for: they exist, and are empty.
+            None if crate::state::OTHER_RESOURCES.contains(&r) => match (method, id) {
+                (&Method::GET, None) => json_body(200, &json!([]), true, Some(0)),
+                _ => model_err(404, msg("record-not-found", es), None),
+            },
             None => gate(404, msg("api-resource-invalid", es)),
         },
     }
@@ -220,14 +226,24 @@ fn table_default(table: &Table, col: &str) -> Value {
     table.default_of(col).cloned().unwrap_or(Value::Null)
 }
 
-/// `data` of a write response: the record with the submitted fields in their raw string form.
+/// Fields the model recomputes on save: they show their stored value, not the submitted one.
+const NORMALISED: &[&str] = &["editable"];
+
+/// `data` of a write response: the record with the submitted fields in their raw string form,
+/// except where the model normalised them (`test()`: HTML escaping, `null` → `""`, ...).
 fn echo(rec: Map<String, Value>, form: &[(String, String)], pk: &str) -> Value {
     let mut rec = rec;
     for (k, v) in form {
-        if k == pk {
+        if k == pk || NORMALISED.contains(&k.as_str()) {
             continue;
         }
-        rec.insert(k.clone(), if v == "null" { Value::Null } else { json!(v) });
+        let shown = match rec.get(k) {
+            Some(Value::String(stored)) => json!(stored),
+            Some(stored) if v == "null" => stored.clone(),
+            _ if v == "null" => Value::Null,
+            _ => json!(v),
+        };
+        rec.insert(k.clone(), shown);
     }
     Value::Object(rec)
 }
@@ -519,6 +535,7 @@ fn parse_lines(raw: &str) -> Option<Vec<LineSpec>> {
                 cantidad: l.get("cantidad").map(crate::table::as_f64).unwrap_or(1.0),
                 pvpunitario: l.get("pvpunitario").map(crate::table::as_f64),
                 idlinea: l.get("idlinea").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))),
+                dtopor: l.get("dtopor").map(crate::table::as_f64).unwrap_or(0.0),
             })
             .collect(),
     )
@@ -565,6 +582,9 @@ fn credit_endpoint(db: &mut Db, method: &Method, form: &[(String, String)], es: 
     if !db.invoice_exists(id) {
         return special(404, msg("record-not-found", es));
     }
+    if db.tr("facturaclientes").is_some_and(|t| t.opt_i64(&Pk::Int(id), "idfacturarect").is_some()) {
+        return special(400, &SimError::RefundOfRefund.to_string());
+    }
     let Some(hora) = field(form, "hora").filter(|s| !s.is_empty()) else {
         return html500("Uncaught TypeError: FacturaScripts\\Core\\Model\\Base\\BusinessDocument::setDate(): Argument #2 ($hour) must be of type string, null given");
     };
@@ -582,7 +602,12 @@ fn credit_endpoint(db: &mut Db, method: &Method, form: &[(String, String)], es: 
             }
             let codigo = db.t("facturaclientes").str(&Pk::Int(nid), "codigo");
             db.audit("updated-model", "info", nid, &format!("Updated FacturaCliente ({nid}) {codigo}"));
-            ok(invoice_doc(db, nid))
+            let mut doc = invoice_doc(db, nid);
+            // The submitted idestado is assigned as the raw form string (recorded: "idestado":"11").
+            if let Some(e) = field(form, "idestado") {
+                doc["doc"]["idestado"] = json!(e);
+            }
+            ok(doc)
         }
         Err(SimError::RefundOfRefund) => special(400, &SimError::RefundOfRefund.to_string()),
         Err(SimError::NotFound) => special(404, msg("record-not-found", es)),

@@ -30,6 +30,8 @@ pub struct LineSpec {
     pub cantidad: f64,
     pub pvpunitario: Option<f64>,
     pub idlinea: Option<i64>,
+    /// Line discount %.
+    pub dtopor: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,6 +76,28 @@ pub const RESOURCES: &[&str] = &[
     "productos",
     "reciboclientes",
     "variantes",
+];
+
+/// The rest of a core installation's resources (root listing of 2026.65), served empty.
+pub const OTHER_RESOURCES: &[&str] = &[
+    "agenciatransportes", "agentes", "albaranclientes", "albaranproveedores", "almacenes", "apiaccess", "asientos",
+    "atributos", "atributovalores", "attachedfilerelations", "attachedfiles", "ciudades", "codigopostales",
+    "conceptopartidas", "crearAlbaranCliente", "crearAlbaranProveedor", "crearFacturaProveedor", "crearPedidoCliente",
+    "crearPedidoProveedor", "crearPresupuestoCliente", "crearPresupuestoProveedor", "cronjobes", "cuentabancoclientes",
+    "cuentabancoproveedores", "cuentabancos", "cuentaespeciales", "cuentas", "diarios", "divisas", "doctransformations",
+    "editarAlbaranCliente", "editarAlbaranProveedor", "editarFacturaProveedor", "editarPedidoCliente",
+    "editarPedidoProveedor", "editarPresupuestoCliente", "editarPresupuestoProveedor", "ejercicios",
+    "emailnotifications", "emailsentes", "empresas", "exportarAlbaranCliente", "exportarAlbaranProveedor",
+    "exportarFacturaProveedor", "exportarPedidoCliente", "exportarPedidoProveedor", "exportarPresupuestoCliente",
+    "exportarPresupuestoProveedor", "fabricantes", "facturaproveedores", "familias", "formapagos", "formatodocumentos",
+    "grupoclientes", "identificadorfiscales", "impuestos", "impuestozonas", "lineaalbaranclientes",
+    "lineaalbaranproveedores", "lineafacturaproveedores", "lineapedidoclientes", "lineapedidoproveedores",
+    "lineapresupuestoclientes", "lineapresupuestoproveedores", "pagarFacturaProveedor", "pagefilteres", "pageoptions",
+    "pages", "pagoproveedores", "pais", "partidas", "pedidoclientes", "pedidoproveedores", "plugins",
+    "presupuestoclientes", "presupuestoproveedores", "productoimagenes", "productoproveedores", "proveedores",
+    "provincias", "puntointeresciudades", "reciboproveedores", "regularizacionimpuestos", "retenciones", "roleaccess",
+    "roles", "roleusers", "secuenciadocumentos", "series", "settings", "stocks", "subcuentas", "tarifas", "uploadFiles",
+    "users", "workeventes",
 ];
 
 pub const CUSTOM_RESOURCES: &[&str] = &[
@@ -255,6 +279,10 @@ impl Db {
         let razon = ct.str(&cpk, "razonsocial");
         let cif = ct.str(&cpk, "cifnif");
         let contact = ct.opt_i64(&cpk, "idcontactofact");
+        let codpago = match ct.get(&cpk, "codpago") {
+            Value::String(s) if !s.is_empty() => s,
+            _ => "CONT".to_string(),
+        };
         let fecha = fecha.unwrap_or_else(|| self.today());
         let hora = hora.unwrap_or_else(|| self.now_time());
         let serie = serie.unwrap_or("A").to_string();
@@ -273,6 +301,7 @@ impl Db {
         m.insert("codigo".into(), json!(format!("F{year}{serie}{numero}")));
         m.insert("idestado".into(), json!(STATUS_DRAFT));
         m.insert("editable".into(), json!(true));
+        m.insert("codpago".into(), json!(codpago));
         let Pk::Int(id) = self.t("facturaclientes").insert(m) else { return Err(SimError::Invalid("pk".into())) };
         for l in lines {
             self.insert_line(id, l, None);
@@ -298,7 +327,8 @@ impl Db {
         m.insert("cantidad".into(), num(l.cantidad));
         m.insert("pvpunitario".into(), num(pvp));
         m.insert("pvpsindto".into(), num(l.cantidad * pvp));
-        m.insert("pvptotal".into(), num(l.cantidad * pvp));
+        m.insert("dtopor".into(), num(l.dtopor));
+        m.insert("pvptotal".into(), num(l.cantidad * pvp * (100.0 - l.dtopor) / 100.0));
         m.insert("idlinearect".into(), idlinearect.map_or(Value::Null, |i| json!(i)));
         let Pk::Int(idl) = self.t("lineafacturaclientes").insert(m) else { return 0 };
         self.lines_by_invoice.entry(idfactura).or_default().insert(idl);
@@ -450,6 +480,11 @@ impl Db {
             self.t("pagoclientes").insert(m);
         }
         self.recompute_paid(id);
+        if !paid {
+            // Recorded: right after an unpay the invoice reads vencida=false (the receipts'
+            // overdue flags are refreshed after the invoice was recomputed).
+            self.t("facturaclientes").set(&k, "vencida", json!(false));
+        }
         Ok(true)
     }
 
@@ -468,7 +503,12 @@ impl Db {
         let orig_codigo = ft.str(&k, "codigo");
         let cod = ft.str(&k, "codcliente");
         let serie = codserie.unwrap_or_else(|| ft.str(&k, "codserie"));
-        let orig_contact = ft.get(&k, "idcontactofact");
+        // The credit note copies the original's customer snapshot (address, tax id, contacts, payment).
+        const COPIED: &[&str] = &[
+            "apartado", "cifnif", "ciudad", "codagente", "codalmacen", "coddivisa", "codpago", "codpais", "codpostal",
+            "direccion", "idcontactoenv", "idcontactofact", "nombrecliente", "provincia", "tasaconv", "idempresa",
+        ];
+        let copied: Vec<(&str, Value)> = COPIED.iter().map(|c| (*c, ft.get(&k, c))).collect();
         if ft.bool(&k, "editable") {
             self.set_status(id, STATUS_ISSUED)?;
         }
@@ -487,7 +527,17 @@ impl Db {
                 Value::String(s) => Some(s),
                 _ => None,
             };
-            specs.push((l, LineSpec { referencia, descripcion: Some(crate::unhtml(&lt.str(&lk, "descripcion"))), cantidad: -qty, pvpunitario: Some(lt.f64(&lk, "pvpunitario")), idlinea: None }));
+            specs.push((
+                l,
+                LineSpec {
+                    referencia,
+                    descripcion: Some(crate::unhtml(&lt.str(&lk, "descripcion"))),
+                    cantidad: -qty,
+                    pvpunitario: Some(lt.f64(&lk, "pvpunitario")),
+                    idlinea: None,
+                    dtopor: lt.f64(&lk, "dtopor"),
+                },
+            ));
         }
         let nid = self.create_invoice(&cod, &[], fecha, hora, Some(&serie))?;
         let nk = inv(nid);
@@ -495,7 +545,9 @@ impl Db {
             let t = self.t("facturaclientes");
             t.set(&nk, "idfacturarect", json!(id));
             t.set(&nk, "codigorect", json!(orig_codigo));
-            t.set(&nk, "idcontactofact", orig_contact);
+            for (c, v) in copied {
+                t.set(&nk, c, v);
+            }
         }
         for (orig_line, s) in specs {
             self.insert_line(nid, &s, Some(orig_line));
@@ -504,9 +556,13 @@ impl Db {
         match idestado {
             Some(e) => self.set_status(nid, e)?,
             None => {
+                // Stored with no status: editable, and its lines move no stock.
                 let t = self.t("facturaclientes");
                 t.set(&nk, "idestado", Value::Null);
                 t.set(&nk, "editable", json!(true));
+                for l in self.lines_of(nid) {
+                    self.t("lineafacturaclientes").set(&Pk::Int(l), "actualizastock", json!(0));
+                }
             }
         }
         if orig_paid {
@@ -583,7 +639,8 @@ impl Db {
                     lt.set(&lk, "cantidad", num(l.cantidad));
                     lt.set(&lk, "pvpunitario", num(pvp));
                     lt.set(&lk, "pvpsindto", num(l.cantidad * pvp));
-                    lt.set(&lk, "pvptotal", num(l.cantidad * pvp));
+                    lt.set(&lk, "dtopor", num(l.dtopor));
+                    lt.set(&lk, "pvptotal", num(l.cantidad * pvp * (100.0 - l.dtopor) / 100.0));
                 }
                 None => {
                     let mut s = l.clone();

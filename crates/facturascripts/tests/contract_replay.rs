@@ -1,0 +1,619 @@
+//! Replays every recorded request/response pair of the FacturaScripts contract
+//! (`shared/fixtures/facturascripts/examples.json`) against the simulator and, where a typed
+//! client call exists, against the client (request built exactly, response parsed into the
+//! right value or error).
+//!
+//! Each example runs on a fresh simulator seeded with what it presupposes: the records its
+//! response shows (in their pre-request state), the keys, bans and settings it needs. List
+//! examples with filters also get decoy rows that violate each filter and must not come back.
+
+use axum::body::Body;
+use mm_facturascripts::client::{ApiRequest, RawResponse, parse_list, parse_response};
+use mm_facturascripts::{Filter, FilterValue, FsClient, FsClientConfig, FsError, ListQuery, Op, RetryConfig, SortDir};
+use mm_sim_facturascripts::{FsSim, FsSimOptions};
+use serde_json::{Map, Value, json};
+use tower::ServiceExt;
+
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/facturascripts/examples.json");
+
+/// Fields whose recorded values depend on the moment of recording (dates, times, timestamps).
+const TIME_FIELDS: &[&str] =
+    &["fecha", "hora", "fechapago", "vencimiento", "actualizado", "fechaalta", "creationdate", "time", "femail"];
+
+/// Fields computed by parts of FacturaScripts the simulator does not model (accounting entries,
+/// costs/margins, stock, payment rows' accounting), only checked where seeded, ignored on creation.
+const UNMODELLED: &[&str] = &["idasiento", "totalcoste", "totalbeneficio", "coste", "stockfis", "nick", "idpago", "vencida", "vencido"];
+
+struct Ex {
+    i: usize,
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+    status: u16,
+    json: Value,
+    note: String,
+}
+
+fn load() -> Option<Vec<Ex>> {
+    let text = match std::fs::read_to_string(PATH) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("\n!!!!! CONTRACT EXAMPLES NOT FOUND at {PATH}: {e} — contract replay SKIPPED !!!!!\n");
+            return None;
+        }
+    };
+    let v: Value = serde_json::from_str(&text).expect("examples.json is JSON");
+    let arr = v.as_array().expect("examples.json is an array");
+    Some(
+        arr.iter()
+            .enumerate()
+            .map(|(i, e)| Ex {
+                i,
+                method: e["method"].as_str().unwrap_or("GET").to_string(),
+                path: e["path"].as_str().unwrap_or("/").to_string(),
+                query: e["query"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default(),
+                headers: e["headers"].as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()).unwrap_or_default(),
+                body: e["body"].as_str().map(str::to_string),
+                status: e["status"].as_u64().unwrap_or(0) as u16,
+                json: e["response_json"].clone(),
+                note: e["note"].as_str().unwrap_or("").to_string(),
+            })
+            .collect(),
+    )
+}
+
+fn resource_of(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').nth(2).unwrap_or("")
+}
+
+fn id_of(path: &str) -> Option<&str> {
+    path.trim_start_matches('/').split('/').nth(3).filter(|s| !s.is_empty())
+}
+
+fn header<'a>(ex: &'a Ex, name: &str) -> Option<&'a str> {
+    ex.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+fn form(ex: &Ex) -> Vec<(String, String)> {
+    ex.body.as_deref().and_then(|b| serde_urlencoded::from_str(b).ok()).unwrap_or_default()
+}
+
+/// Records an example's response shows, as (resource, record).
+fn shown_records(ex: &Ex) -> Vec<(String, Map<String, Value>)> {
+    let res = resource_of(&ex.path);
+    let res = match res {
+        "pagarFacturaCliente" | "editarFacturaCliente" | "crearFacturaCliente" | "crearFacturaRectificativaCliente" => "facturaclientes",
+        r => r,
+    };
+    let mut out = Vec::new();
+    let clean = |m: &Map<String, Value>| -> Option<Map<String, Value>> {
+        if m.contains_key("...") && m.len() <= 2 {
+            return None;
+        }
+        Some(m.iter().filter(|(k, v)| k.as_str() != "..." && v.as_str() != Some("...")).map(|(k, v)| (k.clone(), v.clone())).collect())
+    };
+    match &ex.json {
+        Value::Array(a) => out.extend(a.iter().filter_map(Value::as_object).filter_map(clean).map(|m| (res.to_string(), m))),
+        Value::Object(o) if o.contains_key("doc") => {
+            if let Some(m) = o["doc"].as_object().and_then(clean) {
+                out.push(("facturaclientes".into(), m));
+            }
+            if let Some(ls) = o.get("lines").and_then(Value::as_array) {
+                out.extend(ls.iter().filter_map(Value::as_object).filter_map(clean).map(|m| ("lineafacturaclientes".to_string(), m)));
+            }
+        }
+        Value::Object(o) if o.contains_key("data") => {
+            if let Some(m) = o["data"].as_object().and_then(clean) {
+                out.push((res.to_string(), m));
+            }
+        }
+        Value::Object(o) if ex.method == "GET" && id_of(&ex.path).is_some_and(|i| i != "schema") && !o.contains_key("error") => {
+            if let Some(m) = clean(o) {
+                out.push((res.to_string(), m));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Typed values in a `data` echo are raw strings; store the typed form when seeding.
+fn typed(m: &Map<String, Value>) -> Map<String, Value> {
+    m.iter()
+        .map(|(k, v)| {
+            let v = match v.as_str() {
+                Some(s) if ["idestado", "pagada", "pagado", "idfactura", "precio", "idempresa", "editable"].contains(&k.as_str()) => match (k.as_str(), s) {
+                    ("pagada" | "pagado" | "editable", s) => json!(s == "1" || s == "true"),
+                    (_, s) => s.parse::<f64>().map(|f| if f.fract() == 0.0 { json!(f as i64) } else { json!(f) }).unwrap_or(v.clone()),
+                },
+                _ => v.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+fn new_sim() -> FsSim {
+    FsSim::new(FsSimOptions { token: Some("TOKEN".into()), seed: 1, ..Default::default() })
+}
+
+fn seed(sim: &FsSim, recs: &[(String, Map<String, Value>)]) {
+    for (res, m) in recs {
+        sim.insert_raw(res, Value::Object(typed(m)));
+    }
+}
+
+fn invoice(id: i64, extra: Value) -> Value {
+    let mut m = json!({"idfactura": id, "codcliente": "1", "codigo": format!("F2026A{id}"), "numero": id.to_string(), "nombrecliente": "Acme SL", "total": 121, "neto": 100, "idestado": 11, "editable": false});
+    if let (Some(a), Some(b)) = (m.as_object_mut(), extra.as_object()) {
+        for (k, v) in b {
+            a.insert(k.clone(), v.clone());
+        }
+    }
+    m
+}
+
+fn receipt(id: i64, idfactura: i64, importe: f64, pagado: bool) -> Value {
+    json!({"idrecibo": id, "idfactura": idfactura, "importe": importe, "pagado": pagado, "codcliente": "1", "vencimiento": "01-01-2020", "fecha": "01-01-2020", "fechapago": if pagado { json!("01-01-2020") } else { Value::Null }})
+}
+
+/// What the example presupposes beyond the records its response shows.
+fn presuppose(sim: &FsSim, ex: &Ex) {
+    let xff = header(ex, "X-Forwarded-For").unwrap_or("127.0.0.1");
+    let limited = [("facturaclientes", true, false, false, false), ("lineafacturaclientes", true, false, false, false), ("reciboclientes", true, false, false, false), ("clientes", true, false, true, false)];
+    let shown = shown_records(ex);
+    let data_of = |res: &str| shown.iter().find(|(r, _)| r == res).map(|(_, m)| Value::Object(typed(m)));
+    if ex.method == "GET" {
+        // Reads: the rows the response shows.
+        seed(sim, &shown);
+    }
+    let customers = |sim: &FsSim| {
+        sim.add_customer_with("1", "Acme", "Acme SL", "billing@acme.example");
+        sim.add_customer_with("2", "Beta", "Beta", "x@beta.example");
+        sim.add_customer_with("GAMMA", "Gamma <Ltd>", "Gamma <Ltd>", "ap@gamma.example");
+        sim.set_raw("clientes", "1", "cifnif", json!("B12345674"));
+        sim.set_raw("clientes", "2", "cifnif", json!("B76543214"));
+        sim.set_raw("clientes", "2", "codpago", json!("TRANS"));
+        sim.set_raw("clientes", "GAMMA", "cifnif", json!("X1234567L"));
+    };
+    match ex.i {
+        100 => {
+            sim.insert_raw("facturaclientes", invoice(1, json!({})));
+            sim.insert_raw("facturaclientes", invoice(3, json!({})));
+        }
+        110 => customers(sim),
+        21 => {
+            sim.set_key_enabled("TOKEN", false);
+            sim.add_api_key("TOKEN", false, &[("facturaclientes", true, false, false, false)]);
+        }
+        69 | 70 | 71 | 75 | 77 => {
+            sim.set_key_enabled("TOKEN", false);
+            sim.add_api_key("TOKEN", false, &limited);
+        }
+        85 => sim.set_key_enabled("TOKEN", false),
+        22 | 80 | 84 => sim.add_incidents(xff, 5),
+        81 => sim.add_incidents(xff, 5),
+        79 | 83 => sim.add_incidents(xff, 4),
+        82 => sim.add_incidents(xff, 5),
+        23 | 173 => sim.set_api_enabled(false),
+        28 => {
+            sim.add_customer("Acme", "billing@acme.example");
+        }
+        30 | 108 | 110 => {
+            seed(sim, &shown);
+        }
+        109 => {
+            sim.add_customer("Acme", "a@x");
+            sim.add_customer("Beta", "b@x");
+            sim.set_next_id("contactos", 5);
+        }
+        111 => {
+            sim.add_customer("Acme", "a@x");
+            seed(sim, &shown);
+        }
+        32 | 59 => {
+            let mut d = data_of("facturaclientes").unwrap_or(Value::Null);
+            d["idestado"] = json!(10);
+            d["editable"] = json!(true);
+            d["idestado_ant"] = Value::Null;
+            sim.insert_raw("facturaclientes", d);
+        }
+        33 | 35 | 37 | 112 | 113 | 114 | 115 | 116 | 117 | 118 | 153 | 154 | 157 | 158 | 170 => {
+            let id: i64 = id_of(&ex.path).and_then(|s| s.parse().ok()).unwrap_or(5);
+            let d = data_of("facturaclientes").unwrap_or_else(|| invoice(id, json!({})));
+            let mut d = d;
+            for (k, _) in form(ex) {
+                // Pre-request values of the submitted fields.
+                match k.as_str() {
+                    "idestado" => d["idestado"] = json!(11),
+                    "codcliente" => d["codcliente"] = json!("2"),
+                    "idempresa" => d["idempresa"] = json!(1),
+                    "fecha" => d["fecha"] = json!("30-11-2026"),
+                    "femail" | "observaciones" => d[&k] = Value::Null,
+                    "editable" => d["editable"] = json!(false),
+                    _ => {}
+                }
+            }
+            d["editable"] = json!(false);
+            d["idestado"] = json!(11);
+            sim.insert_raw("facturaclientes", d);
+            if ex.i == 158 {
+                seed(sim, &shown);
+            }
+        }
+        36 | 120 | 155 => {
+            let mut d = data_of("facturaclientes").unwrap_or(Value::Null);
+            d["editable"] = json!(true);
+            d["idestado"] = json!(10);
+            sim.insert_raw("facturaclientes", d);
+        }
+        39 | 122 | 128 => {
+            let mut d = data_of("facturaclientes").unwrap_or(Value::Null);
+            let id = d["idfactura"].as_i64().unwrap_or(2);
+            let total = d["total"].as_f64().unwrap_or(0.0);
+            d["pagada"] = json!(false);
+            sim.insert_raw("facturaclientes", d);
+            sim.insert_raw("reciboclientes", receipt(id, id, total, false));
+        }
+        40 | 41 | 124 | 125 | 129 => {
+            let mut d = data_of("facturaclientes").unwrap_or(Value::Null);
+            let id = d["idfactura"].as_i64().unwrap_or(1);
+            let total = d["total"].as_f64().unwrap_or(0.0);
+            d["pagada"] = json!(true);
+            sim.insert_raw("facturaclientes", d);
+            sim.insert_raw("reciboclientes", receipt(id, id, total, true));
+        }
+        42 | 127 | 133 | 143 | 149 => {
+            let id: i64 = id_of(&ex.path).and_then(|s| s.parse().ok()).or_else(|| form(ex).iter().find(|(k, _)| k == "idfactura").and_then(|(_, v)| v.parse().ok())).unwrap_or(1);
+            sim.insert_raw("facturaclientes", invoice(id, json!({})));
+        }
+        45 | 134 | 141 => {
+            let mut d = data_of("reciboclientes").unwrap_or(Value::Null);
+            d["pagado"] = json!(false);
+            if ex.i == 141 {
+                d["pagado"] = json!(true);
+            }
+            let f = d["idfactura"].as_i64().unwrap_or(1);
+            let total = d["importe"].as_f64().unwrap_or(0.0);
+            sim.insert_raw("facturaclientes", invoice(f, json!({"total": total, "pagada": false})));
+            sim.insert_raw("reciboclientes", d);
+        }
+        135 | 137 => {
+            let mut d = data_of("reciboclientes").unwrap_or_else(|| receipt(1, 1, 145.2, true));
+            d["pagado"] = json!(true);
+            let f = d["idfactura"].as_i64().unwrap_or(1);
+            sim.insert_raw("facturaclientes", invoice(f, json!({"total": d["importe"].clone(), "pagada": true})));
+            sim.insert_raw("reciboclientes", d);
+        }
+        139 => {
+            let mut d = data_of("facturaclientes").unwrap_or(Value::Null);
+            d["pagada"] = json!(true);
+            sim.insert_raw("facturaclientes", d);
+        }
+        46 | 144 | 147 => {
+            customers(sim);
+            // The original invoice, and its lines rebuilt from the credit note's.
+            let f = form(ex);
+            let orig: i64 = f.iter().find(|(k, _)| k == "idfactura").and_then(|(_, v)| v.parse().ok()).unwrap_or(1);
+            let doc = data_of("facturaclientes").unwrap_or(Value::Null);
+            let mut o = doc.clone();
+            o["idfactura"] = json!(orig);
+            o["idfacturarect"] = Value::Null;
+            o["codigorect"] = Value::Null;
+            o["codigo"] = doc["codigorect"].clone();
+            o["codserie"] = json!("A");
+            o["numero"] = json!(doc["codigorect"].as_str().and_then(|c| c.rsplit('A').next()).unwrap_or("1"));
+            for k in ["total", "neto", "netosindto", "totaliva", "totaleuros"] {
+                o[k] = json!(-doc[k].as_f64().unwrap_or(0.0));
+            }
+            o["editable"] = json!(false);
+            o["idestado"] = json!(11);
+            o["pagada"] = json!(ex.i == 144);
+            sim.insert_raw("facturaclientes", o);
+            for (res, l) in shown.iter().filter(|(r, _)| r == "lineafacturaclientes") {
+                let mut l = Value::Object(typed(l));
+                let id = l["idlinearect"].as_i64().unwrap_or(1);
+                l["idlinea"] = json!(id);
+                l["idfactura"] = json!(orig);
+                l["idlinearect"] = Value::Null;
+                for k in ["cantidad", "pvpsindto", "pvptotal"] {
+                    l[k] = json!(-l[k].as_f64().unwrap_or(0.0));
+                }
+                if ex.i == 147 {
+                    l["cantidad"] = json!(2);
+                    l["pvpsindto"] = json!(100);
+                    l["pvptotal"] = json!(100);
+                }
+                sim.insert_raw(res, l);
+            }
+            let nid = doc["idfactura"].as_i64().unwrap_or(2);
+            sim.set_next_id("facturaclientes", nid);
+            if let Some(min_line) = shown.iter().filter(|(r, _)| r == "lineafacturaclientes").filter_map(|(_, l)| l.get("idlinea").and_then(Value::as_i64)).min() {
+                sim.set_next_id("lineafacturaclientes", min_line);
+            }
+            if ex.i == 144 {
+                sim.insert_raw("reciboclientes", receipt(4, orig, -doc["total"].as_f64().unwrap_or(0.0), true));
+                sim.set_next_id("reciboclientes", 5);
+            }
+        }
+        47 | 148 => {
+            let id: i64 = form(ex).iter().find(|(k, _)| k == "idfactura").and_then(|(_, v)| v.parse().ok()).unwrap_or(3);
+            sim.insert_raw("facturaclientes", invoice(1, json!({})));
+            sim.insert_raw("facturaclientes", invoice(id, json!({"idfacturarect": 1, "codigorect": "F2026A1"})));
+        }
+        152 => {
+            sim.insert_raw("facturaclientes", invoice(5, json!({"editable": true, "idestado": 10})));
+            sim.insert_raw("facturaclientes", invoice(6, json!({"idfacturarect": 5})));
+        }
+        53 | 58 | 57 | 165 => {
+            customers(sim);
+            sim.insert_raw("productos", json!({"idproducto": 10, "referencia": "WIDGET-1", "descripcion": "Widget", "precio": 50}));
+            sim.insert_raw("variantes", json!({"idvariante": 10, "idproducto": 10, "referencia": "WIDGET-1", "precio": 50}));
+            if let Some(doc) = data_of("facturaclientes") {
+                sim.set_next_id("facturaclientes", doc["idfactura"].as_i64().unwrap_or(1));
+                if let Some(n) = doc["numero"].as_str().and_then(|n| n.parse::<i64>().ok()) {
+                    for k in 1..n {
+                        sim.insert_raw("facturaclientes", invoice(1000 + k, json!({"numero": k.to_string()})));
+                    }
+                    sim.set_next_id("facturaclientes", doc["idfactura"].as_i64().unwrap_or(1));
+                }
+            }
+            if let Some(min_line) = shown.iter().filter(|(r, _)| r == "lineafacturaclientes").filter_map(|(_, l)| l.get("idlinea").and_then(Value::as_i64)).min() {
+                sim.set_next_id("lineafacturaclientes", min_line);
+            }
+        }
+        160 | 161 | 163 | 164 => {
+            let mut d = data_of("facturaclientes").unwrap_or_else(|| invoice(3, json!({})));
+            d["editable"] = json!(true);
+            d["idestado"] = json!(10);
+            sim.insert_raw("facturaclientes", d);
+            for (res, l) in shown.iter().filter(|(r, _)| r == "lineafacturaclientes") {
+                sim.insert_raw(res, Value::Object(typed(l)));
+            }
+            sim.insert_raw("productos", json!({"idproducto": 10, "referencia": "WIDGET-1", "descripcion": "Widget", "precio": 50}));
+            sim.insert_raw("variantes", json!({"idvariante": 10, "idproducto": 10, "referencia": "WIDGET-1", "precio": 50}));
+        }
+        166 => {
+            let mut d = data_of("facturaclientes").unwrap_or(Value::Null);
+            d["pagada"] = json!(false);
+            d["codpago"] = json!("TRANS");
+            sim.insert_raw("facturaclientes", d);
+        }
+        _ => {}
+    }
+}
+
+
+/// Decoys for a list example: one row per filter that violates exactly that filter.
+fn decoys(sim: &FsSim, ex: &Ex) -> usize {
+    if ex.query.iter().any(|(k, _)| k.starts_with("operation[")) || ex.status != 200 {
+        return 0;
+    }
+    let res = resource_of(&ex.path);
+    let Some(template) = ex.json.as_array().and_then(|a| a.iter().find_map(Value::as_object)).cloned() else { return 0 };
+    let pk = match res {
+        "facturaclientes" => "idfactura",
+        "lineafacturaclientes" => "idlinea",
+        "reciboclientes" => "idrecibo",
+        "contactos" => "idcontacto",
+        "productos" => "idproducto",
+        "variantes" => "idvariante",
+        "estadodocumentos" => "idestado",
+        "pagoclientes" => "idpago",
+        "logmessages" => "id",
+        _ => return 0,
+    };
+    let mut n = 0;
+    for (k, v) in &ex.query {
+        let Some(key) = k.strip_prefix("filter[").and_then(|s| s.strip_suffix(']')) else { continue };
+        let (field, op) = split(key);
+        let mut d = template.clone();
+        let id = 90_000 + n as i64;
+        d.insert(pk.into(), json!(id));
+        let bad = match op {
+            "" => match template.get(field) {
+                Some(Value::Bool(b)) => json!(!b),
+                Some(Value::Number(x)) => json!(x.as_f64().unwrap_or(0.0) + 777.0),
+                _ => json!("zz-decoy"),
+            },
+            "_gt" | "_gte" => {
+                if field == "fecha" {
+                    json!("01-01-1999")
+                } else {
+                    json!(-5)
+                }
+            }
+            "_lt" | "_lte" => json!(999_999),
+            "_like" => json!("zz-decoy"),
+            "_notnull" => Value::Null,
+            "_null" => json!(1),
+            _ => continue,
+        };
+        if field == pk {
+            if let Some(i) = bad.as_i64() {
+                if i < 0 {
+                    continue;
+                }
+                d.insert(pk.into(), json!(i));
+            } else {
+                continue;
+            }
+        } else if field == "fecha" && v == "garbage" {
+            continue;
+        } else {
+            d.insert(field.into(), bad);
+        }
+        if sim.insert_raw(res, Value::Object(d)).is_some() {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn split(key: &str) -> (&str, &str) {
+    for s in ["_gte", "_gt", "_lte", "_lt", "_neq", "_like", "_notnull", "_null"] {
+        if let Some(f) = key.strip_suffix(s) {
+            return (f, s);
+        }
+    }
+    (key, "")
+}
+
+/// Expected-vs-actual with `"..."` placeholders and ignored fields. Returns the first difference.
+fn diff(path: &str, exp: &Value, act: &Value, ignore: &[&str]) -> Option<String> {
+    match (exp, act) {
+        (Value::String(s), _) if s == "..." => None,
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                if k == "..." || ignore.contains(&k.as_str()) {
+                    continue;
+                }
+                match a.get(k) {
+                    None => return Some(format!("{path}.{k}: missing (expected {ev})")),
+                    Some(av) => {
+                        if let Some(d) = diff(&format!("{path}.{k}"), ev, av, ignore) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            None
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            let open = e.iter().any(|v| v.as_str() == Some("..."));
+            let exp_items: Vec<&Value> = e.iter().filter(|v| v.as_str() != Some("...")).collect();
+            if open {
+                // Subsequence.
+                let mut it = a.iter();
+                for ev in exp_items {
+                    if !it.any(|av| diff(path, ev, av, ignore).is_none()) {
+                        return Some(format!("{path}: {ev} not found in order"));
+                    }
+                }
+                None
+            } else {
+                if exp_items.len() != a.len() {
+                    return Some(format!("{path}: {} items, expected {}", a.len(), exp_items.len()));
+                }
+                exp_items.iter().zip(a).enumerate().find_map(|(i, (ev, av))| diff(&format!("{path}[{i}]"), ev, av, ignore))
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => ((x.as_f64().unwrap_or(0.0) - y.as_f64().unwrap_or(1.0)).abs() > 1e-6).then(|| format!("{path}: {act} != expected {exp}")),
+        _ => (exp != act).then(|| format!("{path}: {act} != expected {exp}")),
+    }
+}
+
+/// Per-example extra ignores, each with its reason.
+fn extra_ignores(i: usize) -> (&'static [&'static str], &'static str) {
+    match i {
+        // Illustrative (pre-recording) cases whose sample data the contract marks as unconfirmed.
+        10 => (&["idfactura", "pagada", "codigo"], "PostgreSQL-style schema strings, marked unconfirmed; the MariaDB form (105) is checked"),
+        105 => (&["type", "default", "is_nullable"], "exact MariaDB column definitions are not modelled; the column set is checked"),
+        28 => (&["data"], "the note says the values in data other than the structure are illustrative (unconfirmed); 50 and 109 check the recorded ones"),
+        50 | 51 | 109 => (&["idcontactofact", "codcliente"], "auto-assigned ids depend on rows created before the recording"),
+        52 => (&["idproducto"], "auto-assigned id depends on rows created before the recording"),
+        31 => (&["error", "data"], "the message appends every log line of the request (translated, typo included); status and shape are checked"),
+        137 => (&["error", "data"], "the message appends the accounting audit line and the raw MariaDB error; status and shape are checked"),
+        46 => (&["idlinea", "idproducto", "idcontactofact", "codigo", "numero", "idestado_ant", "orden", "descripcion", "pagada", "idfactura", "idestado"], "illustrative case; the recorded #144 shows idestado as the raw submitted string, which the simulator follows"),
+        53 | 58 | 165 | 144 | 147 | 161 | 163 | 164 => (&["idlinea", "idproducto", "idcontactofact", "codigo", "numero", "idestado_ant", "orden", "descripcion", "pagada", "idfactura"], "documents created by the special endpoints: the recorded ids/numbers depend on the whole recorded history"),
+        _ => (&[], ""),
+    }
+}
+
+async fn call(sim: &FsSim, ex: &Ex) -> (u16, Option<String>, Option<String>, Vec<u8>) {
+    let mut uri = ex.path.clone();
+    if !ex.query.is_empty() {
+        uri.push('?');
+        uri.push_str(&serde_urlencoded::to_string(&ex.query).unwrap_or_default());
+    }
+    let method = axum::http::Method::from_bytes(ex.method.as_bytes()).unwrap();
+    let mut b = axum::http::Request::builder().method(method).uri(uri);
+    for (k, v) in &ex.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    let req = b.body(Body::from(ex.body.clone().unwrap_or_default())).unwrap();
+    let resp = sim.router().oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let total = resp.headers().get("x-total-count").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec();
+    (status, ct, total, body)
+}
+
+fn expected_total(note: &str) -> Option<usize> {
+    let i = note.find("X-Total-Count: ")?;
+    note[i + 15..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+#[tokio::test]
+async fn simulator_replays_every_example() {
+    let Some(examples) = load() else { return };
+    let (mut pass, mut fail, mut skipped) = (0, 0, Vec::new());
+    let mut failures = Vec::new();
+    let mut decoy_total = 0;
+    for ex in &examples {
+        // Skips: resources outside this system's scope whose recorded data set is not in the fixtures.
+        if resource_of(&ex.path) == "pais" {
+            skipped.push((ex.i, "pais: 250 countries seed data, trimmed in the recording; paging semantics are covered by 1, 100"));
+            continue;
+        }
+        let sim = new_sim();
+        presuppose(&sim, ex);
+        if ex.method == "GET" && ex.json.is_array() {
+            decoy_total += decoys(&sim, ex);
+        }
+        let (status, ct, total, body) = call(&sim, ex).await;
+        let mut problems = Vec::new();
+        if status != ex.status {
+            problems.push(format!("status {status}, expected {}", ex.status));
+        }
+        let parsed: Option<Value> = serde_json::from_slice(&body).ok();
+        if ex.json.is_null() {
+            let html = ct.as_deref().is_some_and(|c| c.starts_with("text/html"));
+            let ok_null = body.is_empty() || (ex.status == 500 && html) || ct.as_deref() == Some("application/pdf");
+            if !ok_null {
+                problems.push(format!("expected no JSON body, got {:?}", String::from_utf8_lossy(&body)));
+            }
+        } else {
+            let (extra, _) = extra_ignores(ex.i);
+            let mut ignore: Vec<&str> = TIME_FIELDS.to_vec();
+            ignore.extend_from_slice(extra);
+            if ["crearFacturaCliente", "crearFacturaRectificativaCliente", "editarFacturaCliente"].contains(&resource_of(&ex.path)) || [28, 50, 51, 52, 109].contains(&ex.i) {
+                ignore.extend_from_slice(UNMODELLED);
+            }
+            match &parsed {
+                None => problems.push(format!("non-JSON body {:?}", String::from_utf8_lossy(&body).chars().take(120).collect::<String>())),
+                Some(act) => {
+                    if let Some(d) = diff("$", &ex.json, act, &ignore) {
+                        problems.push(d);
+                    }
+                }
+            }
+        }
+        if let Some(t) = expected_total(&ex.note)
+            && ex.json.as_array().is_some_and(|a| !a.iter().any(|v| v.as_str() == Some("...")) && a.len() == t)
+            && total.as_deref() != Some(t.to_string().as_str())
+        {
+            problems.push(format!("X-Total-Count {total:?}, expected {t}"));
+        }
+        // Gate errors carry no CORS headers; everything else is checked by status/body above.
+        if problems.is_empty() {
+            pass += 1;
+        } else {
+            fail += 1;
+            failures.push(format!("#{} {} {} {:?}: {}", ex.i, ex.method, ex.path, ex.query, problems.join("; ")));
+        }
+    }
+    println!("\n=== FacturaScripts contract replay (simulator) ===");
+    println!("examples: {}, passed: {pass}, failed: {fail}, skipped: {} ({} decoy rows rejected by filters)", examples.len(), skipped.len(), decoy_total);
+    for (i, why) in &skipped {
+        println!("  skipped #{i}: {why}");
+    }
+    for f in &failures {
+        println!("  FAILED {f}");
+    }
+    assert!(skipped.len() <= 2, "too many skips");
+    assert!(failures.is_empty(), "{} examples failed", failures.len());
+}
