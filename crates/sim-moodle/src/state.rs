@@ -37,6 +37,14 @@ pub struct Site {
     pub maintenance: bool,
     /// `$CFG->enablewebservices` and REST enabled
     pub webservices: bool,
+    /// `$CFG->themerev`: the revision inside every theme image URL (profile pictures).
+    /// Sites differ, so a seed can set it to match recorded URLs.
+    #[serde(default = "default_themerev")]
+    pub themerev: i64,
+}
+
+fn default_themerev() -> i64 {
+    1_795_615_718
 }
 
 impl Default for Site {
@@ -52,6 +60,7 @@ impl Default for Site {
             badges: true,
             maintenance: false,
             webservices: true,
+            themerev: default_themerev(),
         }
     }
 }
@@ -214,6 +223,10 @@ pub struct Activity {
     pub instance: i64,
     /// tracking (1 manual, 2 automatic)
     pub tracking: i64,
+    /// Activity name, shown as the criterion of a course completion status (empty:
+    /// `<modname> <instance>`).
+    #[serde(default)]
+    pub name: String,
 }
 
 /// Enrolment status.

@@ -83,7 +83,14 @@ pub fn course_status(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsE
                     "details",
                     J::obj()
                         .with("type", "Activity completion")
-                        .with("criteria", format!("{} {}", a.modname, a.instance))
+                        .with(
+                            "criteria",
+                            if a.name.is_empty() {
+                                format!("{} {}", a.modname, a.instance)
+                            } else {
+                                a.name.clone()
+                            },
+                        )
                         .with("requirement", "Marking yourself complete")
                         .with("status", ""),
                 ),

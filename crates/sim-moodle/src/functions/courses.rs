@@ -13,6 +13,23 @@ pub fn course_context(id: i64) -> i64 {
     id + 13
 }
 
+/// Category sortorder as `fix_course_sortorder()` assigns it: a depth-first walk of the
+/// tree (siblings by id), `MAX_COURSES_IN_CATEGORY` (10 000) apart, so a sub-category sorts
+/// right after its parent and deleted ids leave no gaps.
+pub fn category_sortorder(state: &State, id: i64) -> i64 {
+    fn walk(state: &State, parent: i64, id: i64, pos: &mut i64) -> bool {
+        for c in state.categories.values().filter(|c| c.parent == parent) {
+            *pos += 1;
+            if c.id == id || walk(state, c.id, id, pos) {
+                return true;
+            }
+        }
+        false
+    }
+    let mut pos = 0;
+    if walk(state, 0, id, &mut pos) { pos * 10_000 } else { 0 }
+}
+
 /// Course sortorder: new courses go to the top of their category.
 pub fn course_sortorder(state: &State, c: &Course) -> i64 {
     let later = state
@@ -20,7 +37,7 @@ pub fn course_sortorder(state: &State, c: &Course) -> i64 {
         .values()
         .filter(|o| o.category == c.category && o.id >= c.id && o.id != 1)
         .count();
-    c.category * 10000 + i64::try_from(later).unwrap_or(0)
+    category_sortorder(state, c.category) + i64::try_from(later).unwrap_or(0)
 }
 
 /// `courseimage` URL.
@@ -276,9 +293,12 @@ pub fn get_categories(state: &mut State, caller: &Caller, p: &V) -> Result<J, Ws
             }
         }
     }
+    // Returned by sortorder (the tree order), not by id.
+    let mut ids: Vec<(i64, i64)> = ids.iter().map(|id| (category_sortorder(state, *id), *id)).collect();
+    ids.sort_unstable();
     let out: Vec<J> = ids
         .iter()
-        .filter_map(|id| state.categories.get(id))
+        .filter_map(|(_, id)| state.categories.get(id))
         .filter(|c| c.visible || manage)
         .map(|c| {
             let path = cat_path(state, c.id);
@@ -290,7 +310,7 @@ pub fn get_categories(state: &mut State, caller: &Caller, p: &V) -> Result<J, Ws
             o.push("description", c.description.as_str());
             o.push("descriptionformat", c.descriptionformat);
             o.push("parent", c.parent);
-            o.push("sortorder", c.id * 10000);
+            o.push("sortorder", category_sortorder(state, c.id));
             o.push("coursecount", i64::try_from(coursecount).unwrap_or(0));
             if manage {
                 o.push("visible", i64::from(c.visible));

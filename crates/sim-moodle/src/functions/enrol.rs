@@ -341,9 +341,12 @@ pub fn get_users_courses(state: &mut State, caller: &Caller, p: &V) -> Result<J,
                 .with("fullname", c.fullname.as_str())
                 .with("displayname", c.fullname.as_str());
             if count {
+                // get_enrolled_sql($context) with its default onlyactive=false: every
+                // enrolled (non-deleted) user counts, suspended ones included — the
+                // recorded MATH101 count (#168) includes a suspended enrolment.
                 let n = state
                     .course_enrolments(c.id)
-                    .filter(|e| state.enrolment_active(e, t))
+                    .filter(|e| state.user(e.userid).is_some())
                     .count();
                 o.push("enrolledusercount", i64::try_from(n).unwrap_or(0));
             }

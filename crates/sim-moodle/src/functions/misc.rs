@@ -83,7 +83,18 @@ pub fn get_user_badges(state: &mut State, caller: &Caller, p: &V) -> Result<J, W
                 .with("imagecaption", J::Null)
                 .with(
                     "badgeurl",
-                    format!("{}/pluginfile.php/1/badges/badgeimage/{}/f3", state.site.wwwroot, b.id),
+                    // external_settings fileurl=1: the image URL is rewritten to
+                    // webservice/pluginfile.php, in the badge's context (course or system).
+                    format!(
+                        "{}/webservice/pluginfile.php/{}/badges/badgeimage/{}/f3",
+                        state.site.wwwroot,
+                        if b.courseid == 0 {
+                            1
+                        } else {
+                            super::courses::course_context(b.courseid)
+                        },
+                        b.id
+                    ),
                 )
                 .with("alignment", J::Arr(vec![]))
                 .with("relatedbadges", J::Arr(vec![]))

@@ -182,6 +182,9 @@ pub fn find(name: &str) -> Option<&'static Function> {
 
 /// `{wwwroot}/theme/image.php/boost/core/<rev>/u/f1|f2`
 pub fn picture_urls(state: &State) -> (String, String) {
-    let base = format!("{}/theme/image.php/boost/core/1795615718/u/", state.site.wwwroot);
+    let base = format!(
+        "{}/theme/image.php/boost/core/{}/u/",
+        state.site.wwwroot, state.site.themerev
+    );
     (format!("{base}f2"), format!("{base}f1"))
 }
