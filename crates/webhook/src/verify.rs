@@ -299,11 +299,16 @@ fn parse_id(raw: &str) -> Result<String, VerifyError> {
     Ok(id.to_string())
 }
 
-/// Digits only: no sign, no fraction, no exponent. A lenient parse (`1.6e9`, `+160…`) would
-/// let two different header texts sign as the same content.
+/// Canonical decimal only: no sign, fraction, exponent or leading zero. The signed content
+/// uses the number re-rendered (as the reference libraries do), so any lenient form
+/// (`+160…`, `0160…`) would be a second header text for the same signature.
 fn parse_timestamp(raw: &str) -> Result<i64, VerifyError> {
     let text = raw.trim();
-    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty()
+        || text.len() > 18
+        || (text.len() > 1 && text.starts_with('0'))
+        || !text.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(VerifyError::InvalidTimestamp);
     }
     text.parse::<i64>()
