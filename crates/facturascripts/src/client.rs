@@ -49,13 +49,23 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     pub fn list(resource: &str, q: &ListQuery) -> Result<ApiRequest> {
-        Ok(ApiRequest { method: Method::Get, path: format!("/api/3/{resource}"), query: q.to_pairs()?, form: None })
+        Ok(ApiRequest {
+            method: Method::Get,
+            path: format!("/api/3/{resource}"),
+            query: q.to_pairs()?,
+            form: None,
+        })
     }
     /// `GET /api/3/{resource}/{id}`. The id goes into the path verbatim: FacturaScripts does not
     /// percent-decode path segments, so ids with characters outside `[A-Za-z0-9_+.-]` are refused.
     pub fn get(resource: &str, id: &str) -> Result<ApiRequest> {
         check_id(id)?;
-        Ok(ApiRequest { method: Method::Get, path: format!("/api/3/{resource}/{id}"), query: vec![], form: None })
+        Ok(ApiRequest {
+            method: Method::Get,
+            path: format!("/api/3/{resource}/{id}"),
+            query: vec![],
+            form: None,
+        })
     }
     /// `POST /api/3/pagarFacturaCliente/{id}` with `pagada=1|0` (never `true`/`false`: the
     /// server `(bool)`-casts, so `false` would pay).
@@ -74,7 +84,12 @@ impl ApiRequest {
     /// `PUT /api/3/{resource}/{id}` with form fields.
     pub fn update(resource: &str, id: &str, form: Vec<(String, String)>) -> Result<ApiRequest> {
         check_id(id)?;
-        Ok(ApiRequest { method: Method::Put, path: format!("/api/3/{resource}/{id}"), query: vec![], form: Some(form) })
+        Ok(ApiRequest {
+            method: Method::Put,
+            path: format!("/api/3/{resource}/{id}"),
+            query: vec![],
+            form: Some(form),
+        })
     }
 }
 
@@ -111,14 +126,19 @@ pub fn parse_response(raw: &RawResponse) -> Result<Value> {
         return match json {
             Some(v) => Ok(v),
             None if raw.body.trim().is_empty() => Ok(Value::Null),
-            None => Err(FsError::Decode(format!("status {status} with a non-JSON body: {}", snippet(&raw.body)))),
+            None => Err(FsError::Decode(format!(
+                "status {status} with a non-JSON body: {}",
+                snippet(&raw.body)
+            ))),
         };
     }
     let gate_msg = json.as_ref().and_then(|j| {
         (j.get("status").and_then(Value::as_str) == Some("error"))
             .then(|| j.get("message").and_then(Value::as_str).unwrap_or_default().to_string())
     });
-    let model = json.as_ref().and_then(|j| j.get("error").and_then(Value::as_str).map(str::to_string));
+    let model = json
+        .as_ref()
+        .and_then(|j| j.get("error").and_then(Value::as_str).map(str::to_string));
     if let Some(message) = gate_msg {
         return Err(match status {
             401 | 403 => FsError::Auth { status, message },
@@ -132,9 +152,17 @@ pub fn parse_response(raw: &RawResponse) -> Result<Value> {
         return Err(FsError::Model { status, message, data });
     }
     Err(match status {
-        401 | 403 => FsError::Auth { status, message: snippet(&raw.body) },
-        429 => FsError::Banned { message: snippet(&raw.body) },
-        s if s >= 500 => FsError::Server { status, snippet: snippet(&raw.body) },
+        401 | 403 => FsError::Auth {
+            status,
+            message: snippet(&raw.body),
+        },
+        429 => FsError::Banned {
+            message: snippet(&raw.body),
+        },
+        s if s >= 500 => FsError::Server {
+            status,
+            snippet: snippet(&raw.body),
+        },
         _ => FsError::Decode(format!("status {status}: {}", snippet(&raw.body))),
     })
 }
@@ -149,7 +177,10 @@ pub fn parse_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Page<T>> {
     for row in rows {
         items.push(serde_json::from_value(row).map_err(|e| FsError::Decode(e.to_string()))?);
     }
-    Ok(Page { items, total: raw.total_count })
+    Ok(Page {
+        items,
+        total: raw.total_count,
+    })
 }
 
 /// Decode a one-record body (plain object, `{"ok","data"}` or `{"doc"}`).
@@ -179,16 +210,26 @@ pub struct RetryConfig {
 
 impl Default for RetryConfig {
     fn default() -> Self {
-        RetryConfig { attempts: 3, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        RetryConfig {
+            attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
 impl RetryConfig {
     pub fn none() -> Self {
-        RetryConfig { attempts: 1, ..RetryConfig::default() }
+        RetryConfig {
+            attempts: 1,
+            ..RetryConfig::default()
+        }
     }
     fn delay(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(2u32.saturating_pow(attempt)).min(self.max_delay);
+        let exp = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(attempt))
+            .min(self.max_delay);
         let jitter = rand::thread_rng().gen_range(0.5..1.0);
         exp.mul_f64(jitter)
     }
@@ -206,7 +247,13 @@ pub struct FsClientConfig {
 
 impl FsClientConfig {
     pub fn new(base_url: Url, token: SecretString) -> Self {
-        FsClientConfig { base_url, token, timeout: Duration::from_secs(60), retry: RetryConfig::default(), http: None }
+        FsClientConfig {
+            base_url,
+            token,
+            timeout: Duration::from_secs(60),
+            retry: RetryConfig::default(),
+            http: None,
+        }
     }
 }
 
@@ -220,7 +267,10 @@ pub struct FsClient {
 
 impl std::fmt::Debug for FsClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FsClient").field("base", &self.base.as_str()).field("token", &"[redacted]").finish()
+        f.debug_struct("FsClient")
+            .field("base", &self.base.as_str())
+            .field("token", &"[redacted]")
+            .finish()
     }
 }
 
@@ -239,7 +289,13 @@ impl FsClient {
                 .build()
                 .map_err(|e| FsError::Invalid(format!("http client: {e}")))?,
         };
-        Ok(FsClient { base, token: cfg.token, http, retry: cfg.retry, requests: AtomicU64::new(0) })
+        Ok(FsClient {
+            base,
+            token: cfg.token,
+            http,
+            retry: cfg.retry,
+            requests: AtomicU64::new(0),
+        })
     }
 
     pub fn base_url(&self) -> &Url {
@@ -271,24 +327,48 @@ impl FsClient {
         let mut token = reqwest::header::HeaderValue::from_str(self.token.expose_secret())
             .map_err(|_| FsError::Invalid("API key is not a valid header value".into()))?;
         token.set_sensitive(true);
-        let mut rb = self.http.request(method, url).header("Token", token).header("Accept", "application/json");
+        let mut rb = self
+            .http
+            .request(method, url)
+            .header("Token", token)
+            .header("Accept", "application/json");
         if let Some(form) = &req.form {
             rb = rb.form(form);
         }
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = rb.send().await.map_err(|e| FsError::Transport(e.without_url().to_string()))?;
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| FsError::Transport(e.without_url().to_string()))?;
         let status = resp.status().as_u16();
-        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         let total_count = header("x-total-count").and_then(|v| v.trim().parse().ok());
         let content_type = header("content-type");
-        let body = resp.text().await.map_err(|e| FsError::Transport(e.without_url().to_string()))?;
-        Ok(RawResponse { status, total_count, content_type, body })
+        let body = resp
+            .text()
+            .await
+            .map_err(|e| FsError::Transport(e.without_url().to_string()))?;
+        Ok(RawResponse {
+            status,
+            total_count,
+            content_type,
+            body,
+        })
     }
 
     /// Send with retry of transient failures (transport, 5xx). Only idempotent requests are
     /// retried (GET/PUT/DELETE); a POST is sent once.
     pub async fn send(&self, req: &ApiRequest) -> Result<RawResponse> {
-        let attempts = if req.method == Method::Post { 1 } else { self.retry.attempts.max(1) };
+        let attempts = if req.method == Method::Post {
+            1
+        } else {
+            self.retry.attempts.max(1)
+        };
         let mut attempt = 0;
         loop {
             let outcome = self.send_once(req).await.and_then(|raw| match parse_response(&raw) {
@@ -379,7 +459,12 @@ impl FsClient {
     }
     /// Mark every receipt of an invoice paid or unpaid; returns the invoice as the server
     /// answered (its `pagada` may be stale: read it again if it matters).
-    pub async fn pay_invoice(&self, idfactura: i64, paid: bool, fechapago: Option<NaiveDate>) -> Result<FacturaCliente> {
+    pub async fn pay_invoice(
+        &self,
+        idfactura: i64,
+        paid: bool,
+        fechapago: Option<NaiveDate>,
+    ) -> Result<FacturaCliente> {
         let raw = self.send(&ApiRequest::pay_invoice(idfactura, paid, fechapago)).await?;
         parse_record(&raw)
     }
@@ -390,17 +475,36 @@ mod tests {
     use super::*;
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse { status, total_count: None, content_type: None, body: body.into() }
+        RawResponse {
+            status,
+            total_count: None,
+            content_type: None,
+            body: body.into(),
+        }
     }
 
     #[test]
     fn errors_are_typed() {
-        assert!(matches!(parse_response(&raw(401, r#"{"status":"error","message":"x"}"#)), Err(FsError::Auth { status: 401, .. })));
+        assert!(matches!(
+            parse_response(&raw(401, r#"{"status":"error","message":"x"}"#)),
+            Err(FsError::Auth { status: 401, .. })
+        ));
         let e = parse_response(&raw(429, r#"{"status":"error","message":"x"}"#)).unwrap_err();
         assert!(e.is_retryable() && e.retry_after() >= Some(Duration::from_secs(600)));
-        assert!(parse_response(&raw(404, r#"{"error":"Record not found"}"#)).unwrap_err().is_not_found());
-        assert!(matches!(parse_response(&raw(500, "<html>fatal</html>")), Err(FsError::Server { status: 500, .. })));
-        assert!(!parse_response(&raw(403, r#"{"status":"error","message":"x"}"#)).unwrap_err().is_retryable());
+        assert!(
+            parse_response(&raw(404, r#"{"error":"Record not found"}"#))
+                .unwrap_err()
+                .is_not_found()
+        );
+        assert!(matches!(
+            parse_response(&raw(500, "<html>fatal</html>")),
+            Err(FsError::Server { status: 500, .. })
+        ));
+        assert!(
+            !parse_response(&raw(403, r#"{"status":"error","message":"x"}"#))
+                .unwrap_err()
+                .is_retryable()
+        );
     }
 
     #[test]

@@ -39,7 +39,11 @@ pub enum FsError {
     Gate { status: u16, message: String },
     /// Model error `{"error": ...}` (400 / 404 / 500 `API-ERROR: ...`).
     #[error("FacturaScripts error {status}: {message}")]
-    Model { status: u16, message: String, data: Option<serde_json::Value> },
+    Model {
+        status: u16,
+        message: String,
+        data: Option<serde_json::Value>,
+    },
     /// A 5xx that is not a model error, e.g. the PHP HTML error page.
     #[error("FacturaScripts server error {status}: {snippet}")]
     Server { status: u16, snippet: String },

@@ -122,7 +122,11 @@ pub struct Filter {
 
 impl Filter {
     fn new(field: impl Into<String>, op: Op, value: FilterValue) -> Filter {
-        Filter { field: field.into(), op, value }
+        Filter {
+            field: field.into(),
+            op,
+            value,
+        }
     }
     pub fn eq(field: impl Into<String>, v: impl Into<FilterValue>) -> Filter {
         Filter::new(field, Op::Eq, v.into())
@@ -202,7 +206,12 @@ fn valid_field(f: &str) -> bool {
 
 impl ListQuery {
     pub fn new() -> ListQuery {
-        ListQuery { filters: Vec::new(), sort: Vec::new(), offset: 0, limit: None }
+        ListQuery {
+            filters: Vec::new(),
+            sort: Vec::new(),
+            offset: 0,
+            limit: None,
+        }
     }
     /// AND this condition.
     pub fn filter(mut self, f: Filter) -> Self {
@@ -307,6 +316,11 @@ mod tests {
     #[test]
     fn bad_fields_are_refused_before_sending() {
         assert!(ListQuery::new().filter(Filter::eq("x-y", 1)).to_pairs().is_err());
-        assert!(ListQuery::new().sort("integer:numero", SortDir::Desc).to_pairs().is_ok());
+        assert!(
+            ListQuery::new()
+                .sort("integer:numero", SortDir::Desc)
+                .to_pairs()
+                .is_ok()
+        );
     }
 }

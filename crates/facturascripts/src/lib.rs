@@ -18,7 +18,7 @@ pub use error::{ErrorKind, FsError, Result};
 pub use filter::{Filter, FilterValue, ListQuery, Op, SortDir};
 pub use poller::{PollCursor, Poller, PollerConfig, TickOutput};
 pub use records::{
-    Cliente, Contacto, EstadoDocumento, FacturaCliente, LineaFacturaCliente, Producto,
-    ReciboCliente, Variante, decode_html, encode_html,
+    Cliente, Contacto, EstadoDocumento, FacturaCliente, LineaFacturaCliente, Producto, ReciboCliente, Variante,
+    decode_html, encode_html,
 };
 pub use snapshot::to_snapshot;

@@ -143,7 +143,11 @@ impl IdSet {
             .sum()
     }
     pub fn ids_in(&self, lo: i64, hi: i64) -> Vec<i64> {
-        self.0.iter().filter(|&&(a, b)| b >= lo && a <= hi).flat_map(|&(a, b)| a.max(lo)..=b.min(hi)).collect()
+        self.0
+            .iter()
+            .filter(|&&(a, b)| b >= lo && a <= hi)
+            .flat_map(|&(a, b)| a.max(lo)..=b.min(hi))
+            .collect()
     }
     pub fn len(&self) -> u64 {
         self.0.iter().map(|&(a, b)| (b - a + 1) as u64).sum()
@@ -237,11 +241,17 @@ fn header_fp(f: &FacturaCliente) -> u64 {
 }
 
 fn customer_fp(c: &Cliente) -> u64 {
-    fnv(&[&c.email_trimmed().unwrap_or_default(), &c.display_name().unwrap_or_default()])
+    fnv(&[
+        &c.email_trimmed().unwrap_or_default(),
+        &c.display_name().unwrap_or_default(),
+    ])
 }
 
 fn contact_fp(c: &Contacto) -> u64 {
-    fnv(&[&c.email_trimmed().unwrap_or_default(), &c.full_name().unwrap_or_default()])
+    fnv(&[
+        &c.email_trimmed().unwrap_or_default(),
+        &c.full_name().unwrap_or_default(),
+    ])
 }
 
 /// Group sorted ids into inclusive ranges whose members are at most `gap` apart.
@@ -258,7 +268,12 @@ fn clusters(ids: &BTreeSet<i64>, gap: i64) -> Vec<(i64, i64)> {
 
 impl Poller {
     pub fn new(client: FsClient, cfg: PollerConfig) -> Poller {
-        Poller { client, cfg, customers: Mutex::new(HashMap::new()), contacts: Mutex::new(HashMap::new()) }
+        Poller {
+            client,
+            cfg,
+            customers: Mutex::new(HashMap::new()),
+            contacts: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The installation root the client talks to.
@@ -305,9 +320,18 @@ impl Poller {
                 }
                 continue;
             }
-            let rows =
-                self.scan(ListQuery::new().filter(Filter::lte("idfactura", hi)), lo - 1, self.cfg.page_size).await?;
-            out.extend(rows.into_iter().filter(|f| ids.contains(&f.idfactura)).map(|f| (f.idfactura, f)));
+            let rows = self
+                .scan(
+                    ListQuery::new().filter(Filter::lte("idfactura", hi)),
+                    lo - 1,
+                    self.cfg.page_size,
+                )
+                .await?;
+            out.extend(
+                rows.into_iter()
+                    .filter(|f| ids.contains(&f.idfactura))
+                    .map(|f| (f.idfactura, f)),
+            );
         }
         Ok(out)
     }
@@ -333,7 +357,9 @@ impl Poller {
             let q = if lo == hi {
                 ListQuery::new().filter(Filter::eq("idfactura", lo))
             } else {
-                ListQuery::new().filter(Filter::gte("idfactura", lo)).filter(Filter::lte("idfactura", hi))
+                ListQuery::new()
+                    .filter(Filter::gte("idfactura", lo))
+                    .filter(Filter::lte("idfactura", hi))
             };
             let mut after = 0i64;
             loop {
@@ -368,7 +394,10 @@ impl Poller {
         let mut out = HashMap::new();
         let mut missing = BTreeSet::new();
         {
-            let cache = self.customers.lock().map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
+            let cache = self
+                .customers
+                .lock()
+                .map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
             for c in codes {
                 match cache.get(c) {
                     Some(e) if e.at.elapsed() < ttl => {
@@ -390,7 +419,11 @@ impl Poller {
         } else {
             let all: Vec<Cliente> = self
                 .client
-                .list_all("clientes", &ListQuery::new().sort("codcliente", SortDir::Asc), self.cfg.sweep_page_size)
+                .list_all(
+                    "clientes",
+                    &ListQuery::new().sort("codcliente", SortDir::Asc),
+                    self.cfg.sweep_page_size,
+                )
                 .await?;
             let mut by: HashMap<String, Cliente> = all.into_iter().map(|c| (c.codcliente.clone(), c)).collect();
             for c in &missing {
@@ -399,16 +432,31 @@ impl Poller {
             // Keep the rest too: the listing was paid for.
             if let Ok(mut cache) = self.customers.lock() {
                 for (k, v) in by {
-                    cache.insert(k, Cached { at: Instant::now(), value: Some(v) });
+                    cache.insert(
+                        k,
+                        Cached {
+                            at: Instant::now(),
+                            value: Some(v),
+                        },
+                    );
                 }
             }
         }
-        let mut cache = self.customers.lock().map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
+        let mut cache = self
+            .customers
+            .lock()
+            .map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
         for (k, v) in fetched {
             if let Some(v) = &v {
                 out.insert(k.clone(), v.clone());
             }
-            cache.insert(k, Cached { at: Instant::now(), value: v });
+            cache.insert(
+                k,
+                Cached {
+                    at: Instant::now(),
+                    value: v,
+                },
+            );
         }
         Ok(out)
     }
@@ -418,7 +466,10 @@ impl Poller {
         let mut out = HashMap::new();
         let mut missing = BTreeSet::new();
         {
-            let cache = self.contacts.lock().map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
+            let cache = self
+                .contacts
+                .lock()
+                .map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
             for id in ids {
                 match cache.get(id) {
                     Some(e) if e.at.elapsed() < ttl => {
@@ -450,30 +501,39 @@ impl Poller {
                 }
             }
         }
-        let mut cache = self.contacts.lock().map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
+        let mut cache = self
+            .contacts
+            .lock()
+            .map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
         for (k, v) in fetched {
             if let Some(v) = &v {
                 out.insert(k, v.clone());
             }
-            cache.insert(k, Cached { at: Instant::now(), value: v });
+            cache.insert(
+                k,
+                Cached {
+                    at: Instant::now(),
+                    value: v,
+                },
+            );
         }
         Ok(out)
     }
 
     /// Server count of invoices in `lo..=hi` (one `limit=1` request).
     async fn count_range(&self, lo: i64, hi: i64) -> Result<u64> {
-        let q = ListQuery::new().filter(Filter::gte("idfactura", lo)).filter(Filter::lte("idfactura", hi)).limit(1);
+        let q = ListQuery::new()
+            .filter(Filter::gte("idfactura", lo))
+            .filter(Filter::lte("idfactura", hi))
+            .limit(1);
         let page = self.client.list_invoices(&q).await?;
-        page.total.ok_or_else(|| FsError::Decode("list without X-Total-Count".into()))
+        page.total
+            .ok_or_else(|| FsError::Decode("list without X-Total-Count".into()))
     }
 
     /// Compare server counts with the known ids over `1..=max`; bisect mismatching ranges down
     /// to a page and list those. Returns (headers found in listed ranges, ids known but gone).
-    async fn reconcile_known(
-        &self,
-        known: &IdSet,
-        max: i64,
-    ) -> Result<(BTreeMap<i64, FacturaCliente>, BTreeSet<i64>)> {
+    async fn reconcile_known(&self, known: &IdSet, max: i64) -> Result<(BTreeMap<i64, FacturaCliente>, BTreeSet<i64>)> {
         let mut found = BTreeMap::new();
         let mut gone = BTreeSet::new();
         let mut stack = vec![(1i64, max, None::<u64>)];
@@ -491,7 +551,11 @@ impl Poller {
             }
             if server <= self.cfg.page_size || hi - lo < self.cfg.page_size as i64 {
                 let rows = self
-                    .scan(ListQuery::new().filter(Filter::lte("idfactura", hi)), lo - 1, self.cfg.page_size)
+                    .scan(
+                        ListQuery::new().filter(Filter::lte("idfactura", hi)),
+                        lo - 1,
+                        self.cfg.page_size,
+                    )
                     .await?;
                 let ids: BTreeSet<i64> = rows.iter().map(|f| f.idfactura).collect();
                 gone.extend(known.ids_in(lo, hi).into_iter().filter(|i| !ids.contains(i)));
@@ -511,7 +575,9 @@ impl Poller {
         let start = self.client.request_count();
         let mut cur = cursor.clone();
         cur.ticks += 1;
-        let full = cur.ticks == 1 || cur.max_seen == 0 || (self.cfg.full_sweep_every > 0 && cur.ticks % self.cfg.full_sweep_every == 0);
+        let full = cur.ticks == 1
+            || cur.max_seen == 0
+            || (self.cfg.full_sweep_every > 0 && cur.ticks.is_multiple_of(self.cfg.full_sweep_every));
         let prev_max = cur.max_seen;
 
         // 1-3: scans.
@@ -535,15 +601,33 @@ impl Poller {
             for f in self.scan(ListQuery::new(), from, self.cfg.page_size).await? {
                 headers.insert(f.idfactura, f);
             }
-            for f in self.scan(ListQuery::new().filter(Filter::eq("pagada", false)), 0, self.cfg.page_size).await? {
+            for f in self
+                .scan(
+                    ListQuery::new().filter(Filter::eq("pagada", false)),
+                    0,
+                    self.cfg.page_size,
+                )
+                .await?
+            {
                 headers.insert(f.idfactura, f);
             }
-            for f in self.scan(ListQuery::new().filter(Filter::eq("editable", true)), 0, self.cfg.page_size).await? {
+            for f in self
+                .scan(
+                    ListQuery::new().filter(Filter::eq("editable", true)),
+                    0,
+                    self.cfg.page_size,
+                )
+                .await?
+            {
                 headers.insert(f.idfactura, f);
             }
             // 4: sticky invoices that left the unpaid/editable scans.
-            let left: BTreeSet<i64> =
-                cur.watched.iter().filter(|(id, w)| w.sticky && !headers.contains_key(id)).map(|(id, _)| *id).collect();
+            let left: BTreeSet<i64> = cur
+                .watched
+                .iter()
+                .filter(|(id, w)| w.sticky && !headers.contains_key(id))
+                .map(|(id, _)| *id)
+                .collect();
             if !left.is_empty() {
                 let got = self.fetch_headers(&left).await?;
                 for id in &left {
@@ -605,7 +689,13 @@ impl Poller {
             }
             let mut parts = vec![h.to_string()];
             for l in lines.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
-                parts.push(format!("{}|{}|{}|{:?}", l.idlinea, l.referencia.clone().unwrap_or_default(), l.cantidad, l.idlinearect));
+                parts.push(format!(
+                    "{}|{}|{}|{:?}",
+                    l.idlinea,
+                    l.referencia.clone().unwrap_or_default(),
+                    l.cantidad,
+                    l.idlinearect
+                ));
             }
             let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
             fnv(&refs)
@@ -630,7 +720,10 @@ impl Poller {
         let mut changed_customers = BTreeSet::new();
         let mut changed_contacts = BTreeSet::new();
         if !cur.customers.is_empty() {
-            let q = ListQuery::new().sort("codcliente", SortDir::Asc).offset(cur.customer_scan_offset).limit(self.cfg.customer_scan_page);
+            let q = ListQuery::new()
+                .sort("codcliente", SortDir::Asc)
+                .offset(cur.customer_scan_offset)
+                .limit(self.cfg.customer_scan_page);
             let page = self.client.list_customers(&q).await?;
             let n = page.items.len() as u64;
             for c in &page.items {
@@ -640,14 +733,27 @@ impl Poller {
                     changed_customers.insert(c.codcliente.clone());
                 }
                 if let Ok(mut cache) = self.customers.lock() {
-                    cache.insert(c.codcliente.clone(), Cached { at: Instant::now(), value: Some(c.clone()) });
+                    cache.insert(
+                        c.codcliente.clone(),
+                        Cached {
+                            at: Instant::now(),
+                            value: Some(c.clone()),
+                        },
+                    );
                 }
             }
             let total = page.total.unwrap_or(0);
-            cur.customer_scan_offset = if n == 0 || cur.customer_scan_offset + n >= total { 0 } else { cur.customer_scan_offset + n };
+            cur.customer_scan_offset = if n == 0 || cur.customer_scan_offset + n >= total {
+                0
+            } else {
+                cur.customer_scan_offset + n
+            };
         }
         if !cur.contacts.is_empty() {
-            let q = ListQuery::new().sort("idcontacto", SortDir::Asc).offset(cur.contact_scan_offset).limit(self.cfg.customer_scan_page);
+            let q = ListQuery::new()
+                .sort("idcontacto", SortDir::Asc)
+                .offset(cur.contact_scan_offset)
+                .limit(self.cfg.customer_scan_page);
             let page = self.client.list_contacts(&q).await?;
             let n = page.items.len() as u64;
             for c in &page.items {
@@ -657,21 +763,43 @@ impl Poller {
                     changed_contacts.insert(c.idcontacto);
                 }
                 if let Ok(mut cache) = self.contacts.lock() {
-                    cache.insert(c.idcontacto, Cached { at: Instant::now(), value: Some(c.clone()) });
+                    cache.insert(
+                        c.idcontacto,
+                        Cached {
+                            at: Instant::now(),
+                            value: Some(c.clone()),
+                        },
+                    );
                 }
             }
             let total = page.total.unwrap_or(0);
-            cur.contact_scan_offset = if n == 0 || cur.contact_scan_offset + n >= total { 0 } else { cur.contact_scan_offset + n };
+            cur.contact_scan_offset = if n == 0 || cur.contact_scan_offset + n >= total {
+                0
+            } else {
+                cur.contact_scan_offset + n
+            };
         }
         for code in &changed_customers {
-            let rows = self.scan(ListQuery::new().filter(Filter::eq("codcliente", code.as_str())), 0, self.cfg.page_size).await?;
+            let rows = self
+                .scan(
+                    ListQuery::new().filter(Filter::eq("codcliente", code.as_str())),
+                    0,
+                    self.cfg.page_size,
+                )
+                .await?;
             for f in rows {
                 report.insert(f.idfactura);
                 headers.insert(f.idfactura, f);
             }
         }
         for id in &changed_contacts {
-            let rows = self.scan(ListQuery::new().filter(Filter::eq("idcontactofact", *id)), 0, self.cfg.page_size).await?;
+            let rows = self
+                .scan(
+                    ListQuery::new().filter(Filter::eq("idcontactofact", *id)),
+                    0,
+                    self.cfg.page_size,
+                )
+                .await?;
             for f in rows {
                 report.insert(f.idfactura);
                 headers.insert(f.idfactura, f);
@@ -681,7 +809,10 @@ impl Poller {
         // 7: lines, customers, contacts of what we report.
         let missing_lines: BTreeSet<i64> = report.iter().filter(|id| !drafts.contains(id)).copied().collect();
         lines.extend(self.fetch_lines(&missing_lines).await?);
-        let codes: BTreeSet<String> = report.iter().filter_map(|id| headers.get(id)?.codcliente.clone()).collect();
+        let codes: BTreeSet<String> = report
+            .iter()
+            .filter_map(|id| headers.get(id)?.codcliente.clone())
+            .collect();
         let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
         let customers = self.fetch_customers(&codes).await?;
         let contacts = self.fetch_contacts(&contact_ids).await?;
@@ -694,7 +825,11 @@ impl Poller {
             let customer = match customers.get(&code) {
                 Some(c) => c,
                 None => {
-                    fallback = Cliente { codcliente: code.clone(), razonsocial: f.nombrecliente.clone(), ..Default::default() };
+                    fallback = Cliente {
+                        codcliente: code.clone(),
+                        razonsocial: f.nombrecliente.clone(),
+                        ..Default::default()
+                    };
                     &fallback
                 }
             };
@@ -713,7 +848,13 @@ impl Poller {
         for (id, f) in &headers {
             let sticky = !f.pagada || f.editable != Some(false);
             if sticky || *id > window_low {
-                cur.watched.insert(*id, Watched { fp: fp_of(*id, f, &lines), sticky });
+                cur.watched.insert(
+                    *id,
+                    Watched {
+                        fp: fp_of(*id, f, &lines),
+                        sticky,
+                    },
+                );
             } else {
                 cur.watched.remove(id);
             }

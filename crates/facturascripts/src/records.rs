@@ -22,13 +22,18 @@ pub fn decode_html(s: &str) -> String {
 
 /// The stored (escaped) form of a text, for equality filters.
 pub fn encode_html(s: &str) -> String {
-    s.replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// Parse `dd-mm-YYYY` (also `d-m-YYYY`, and ISO `YYYY-MM-DD`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.get(..10.min(s.len())).unwrap_or(s).trim();
-    NaiveDate::parse_from_str(s, "%d-%m-%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
+    NaiveDate::parse_from_str(s, "%d-%m-%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
 }
 
 pub(crate) mod lenient {
@@ -201,7 +206,9 @@ pub struct Cliente {
 impl Cliente {
     /// Legal name (what invoices copy), else the display name; HTML-decoded.
     pub fn display_name(&self) -> Option<String> {
-        non_empty(&self.razonsocial).or_else(|| non_empty(&self.nombre)).map(decode_html)
+        non_empty(&self.razonsocial)
+            .or_else(|| non_empty(&self.nombre))
+            .map(decode_html)
     }
     pub fn email_trimmed(&self) -> Option<String> {
         non_empty(&self.email).map(decode_html)
@@ -228,8 +235,15 @@ pub struct Contacto {
 impl Contacto {
     /// `nombre + ' ' + apellidos` (as `Contacto::fullName`), HTML-decoded; `None` if both empty.
     pub fn full_name(&self) -> Option<String> {
-        let parts: Vec<&str> = [non_empty(&self.nombre), non_empty(&self.apellidos)].into_iter().flatten().collect();
-        if parts.is_empty() { None } else { Some(decode_html(&parts.join(" "))) }
+        let parts: Vec<&str> = [non_empty(&self.nombre), non_empty(&self.apellidos)]
+            .into_iter()
+            .flatten()
+            .collect();
+        if parts.is_empty() {
+            None
+        } else {
+            Some(decode_html(&parts.join(" ")))
+        }
     }
     pub fn email_trimmed(&self) -> Option<String> {
         non_empty(&self.email).map(decode_html)

@@ -22,7 +22,9 @@ pub fn to_snapshot(
     billing_contact: Option<&Contacto>,
 ) -> InvoiceSnapshot {
     let contact = billing_contact.filter(|c| invoice.idcontactofact.is_none_or(|id| id == c.idcontacto));
-    let email = contact.and_then(Contacto::email_trimmed).or_else(|| customer.email_trimmed());
+    let email = contact
+        .and_then(Contacto::email_trimmed)
+        .or_else(|| customer.email_trimmed());
     let name = contact
         .and_then(Contacto::full_name)
         .or_else(|| customer.display_name())
@@ -36,15 +38,30 @@ pub fn to_snapshot(
         .map(|l| InvoiceLine {
             id: l.idlinea.to_string(),
             product: l.referencia_trimmed(),
-            quantity: if credit && l.cantidad > 0.0 { -l.cantidad } else { l.cantidad },
-            credits_line: if credit { l.idlinearect.map(|i| i.to_string()) } else { None },
+            quantity: if credit && l.cantidad > 0.0 {
+                -l.cantidad
+            } else {
+                l.cantidad
+            },
+            credits_line: if credit {
+                l.idlinearect.map(|i| i.to_string())
+            } else {
+                None
+            },
         })
         .collect();
-    let customer_id = invoice.codcliente.clone().unwrap_or_else(|| customer.codcliente.clone());
+    let customer_id = invoice
+        .codcliente
+        .clone()
+        .unwrap_or_else(|| customer.codcliente.clone());
     InvoiceSnapshot {
         key: InvoiceKey::new(source_name, invoice.idfactura.to_string()),
         number: invoice.codigo.clone(),
-        customer: Customer { id: customer_id, name, email },
+        customer: Customer {
+            id: customer_id,
+            name,
+            email,
+        },
         lines,
         paid: invoice.pagada,
         credit_note_for: invoice.idfacturarect.map(|i| i.to_string()),
@@ -67,11 +84,35 @@ mod tests {
             ..Default::default()
         };
         let lines = vec![
-            LineaFacturaCliente { idlinea: 8, idfactura: 6, referencia: Some("WIDGET-1".into()), cantidad: -1.0, idlinearect: Some(4), ..Default::default() },
-            LineaFacturaCliente { idlinea: 1, idfactura: 1, referencia: Some("OTHER".into()), cantidad: 1.0, ..Default::default() },
+            LineaFacturaCliente {
+                idlinea: 8,
+                idfactura: 6,
+                referencia: Some("WIDGET-1".into()),
+                cantidad: -1.0,
+                idlinearect: Some(4),
+                ..Default::default()
+            },
+            LineaFacturaCliente {
+                idlinea: 1,
+                idfactura: 1,
+                referencia: Some("OTHER".into()),
+                cantidad: 1.0,
+                ..Default::default()
+            },
         ];
-        let cli = Cliente { codcliente: "GAMMA".into(), razonsocial: Some("Gamma &lt;Ltd&gt;".into()), email: Some("ap@gamma.example".into()), ..Default::default() };
-        let con = Contacto { idcontacto: 9, nombre: Some("Ana".into()), apellidos: Some("Ruiz".into()), email: Some(" ana@gamma.example ".into()), ..Default::default() };
+        let cli = Cliente {
+            codcliente: "GAMMA".into(),
+            razonsocial: Some("Gamma &lt;Ltd&gt;".into()),
+            email: Some("ap@gamma.example".into()),
+            ..Default::default()
+        };
+        let con = Contacto {
+            idcontacto: 9,
+            nombre: Some("Ana".into()),
+            apellidos: Some("Ruiz".into()),
+            email: Some(" ana@gamma.example ".into()),
+            ..Default::default()
+        };
         let s = to_snapshot("fs", &inv, &lines, &cli, Some(&con));
         assert_eq!(s.customer.email.as_deref(), Some("ana@gamma.example"));
         assert_eq!(s.customer.name, "Ana Ruiz");

@@ -6,7 +6,11 @@ use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use secrecy::SecretString;
 
 async fn setup() -> (FsSim, Poller) {
-    let sim = FsSim::new(FsSimOptions { token: Some("test-key".into()), seed: 1, ..Default::default() });
+    let sim = FsSim::new(FsSimOptions {
+        token: Some("test-key".into()),
+        seed: 1,
+        ..Default::default()
+    });
     let url = sim.spawn().await.unwrap();
     (sim.clone(), poller_for(&url, &sim))
 }
@@ -23,7 +27,7 @@ fn poller_for(url: &str, sim: &FsSim) -> Poller {
     Poller::new(client, pc)
 }
 
-fn find<'a>(out: &'a TickOutput, id: i64) -> Option<&'a InvoiceSnapshot> {
+fn find(out: &TickOutput, id: i64) -> Option<&InvoiceSnapshot> {
     out.snapshots.iter().find(|s| s.key.id == id.to_string())
 }
 
@@ -45,7 +49,11 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     let out = poller.tick(&mut cur).await.unwrap();
     assert_eq!(out.snapshots.len(), 20);
     assert!(out.full_sweep_ids.as_ref().is_some_and(|v| v.len() == 20));
-    assert!(out.snapshots.iter().all(|s| s.paid && s.customer.email.as_deref() == Some("bob@example.com")));
+    assert!(
+        out.snapshots
+            .iter()
+            .all(|s| s.paid && s.customer.email.as_deref() == Some("bob@example.com"))
+    );
 
     // Quiet tick: nothing to report.
     let out = poller.tick(&mut cur).await.unwrap();
@@ -53,7 +61,9 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     println!("quiet tick on 20 invoices: {} requests", out.requests);
 
     // New invoice.
-    let a = sim.create_invoice(&alice, &[("COURSE-A", 1.0, 100.0), ("COURSE-B", 2.0, 50.0)]).unwrap();
+    let a = sim
+        .create_invoice(&alice, &[("COURSE-A", 1.0, 100.0), ("COURSE-B", 2.0, 50.0)])
+        .unwrap();
     let out = poller.tick(&mut cur).await.unwrap();
     let s = find(&out, a).expect("new invoice reported");
     assert!(!s.paid);
@@ -92,7 +102,10 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     let s = find(&out, pcn).expect("partial credit note reported");
     assert_eq!(s.lines.len(), 1);
     assert_eq!(s.lines[0].quantity, -1.0);
-    assert_eq!(s.lines[0].credits_line.as_deref(), Some(lines_a[1].to_string().as_str()));
+    assert_eq!(
+        s.lines[0].credits_line.as_deref(),
+        Some(lines_a[1].to_string().as_str())
+    );
 
     // Deleted (an old one, outside every scan).
     sim.delete(ids[5]).unwrap();
@@ -103,7 +116,8 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     let d = sim.create_invoice(&bob, &[("COURSE-A", 1.0, 100.0)]).unwrap();
     sim.pay(d, true).unwrap();
     for _ in 0..10 {
-        sim.pay(sim.create_invoice(&bob, &[("COURSE-B", 1.0, 50.0)]).unwrap(), true).unwrap();
+        sim.pay(sim.create_invoice(&bob, &[("COURSE-B", 1.0, 50.0)]).unwrap(), true)
+            .unwrap();
     }
     poller.tick(&mut cur).await.unwrap();
     sim.set_status(d, 10).unwrap();
@@ -112,7 +126,10 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     let l = sim.lines_of(d)[0];
     sim.edit_line(l, 1.0, Some("COURSE-B")).unwrap();
     let out = poller.tick(&mut cur).await.unwrap();
-    assert_eq!(find(&out, d).expect("line change reported").lines[0].product.as_deref(), Some("COURSE-B"));
+    assert_eq!(
+        find(&out, d).expect("line change reported").lines[0].product.as_deref(),
+        Some("COURSE-B")
+    );
     sim.set_status(d, 11).unwrap();
     poller.tick(&mut cur).await.unwrap();
 
@@ -120,20 +137,27 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     sim.set_customer_email(&bob, "bob@new.example");
     let out = poller.tick(&mut cur).await.unwrap();
     assert!(find(&out, ids[10]).is_some(), "customer change re-reports old invoices");
-    let contact = sim.record("clientes", &alice).unwrap()["idcontactofact"].as_i64().unwrap();
+    let contact = sim.record("clientes", &alice).unwrap()["idcontactofact"]
+        .as_i64()
+        .unwrap();
     sim.set_contact_email(contact, "alice@new.example");
     let out = poller.tick(&mut cur).await.unwrap();
-    assert_eq!(find(&out, a).expect("contact email change reported").customer.email.as_deref(), Some("alice@new.example"));
+    assert_eq!(
+        find(&out, a)
+            .expect("contact email change reported")
+            .customer
+            .email
+            .as_deref(),
+        Some("alice@new.example")
+    );
 
     // A fresh poller resuming from the serialized cursor misses nothing.
     let json = serde_json::to_string(&cur).unwrap();
     let e = sim.create_invoice(&alice, &[("COURSE-A", 1.0, 100.0)]).unwrap();
     sim.pay(ids[7], false).unwrap();
     sim.delete(ids[8]).unwrap();
-    let url = format!("http://{}/", "placeholder");
-    let _ = url;
     let mut cur2: PollCursor = serde_json::from_str(&json).unwrap();
-    let (sim_url, _) = (poller.client_base(), ());
+    let sim_url = poller.client_base();
     let poller2 = poller_for(&sim_url, &sim);
     let out = poller2.tick(&mut cur2).await.unwrap();
     assert!(find(&out, e).is_some(), "new after resume");

@@ -17,7 +17,8 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
             return v.to_string();
         }
     }
-    peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "127.0.0.1".to_string())
+    peer.map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "127.0.0.1".to_string())
 }
 
 /// `header('X-Auth-Token', default: header('Token', ''))`.
@@ -25,11 +26,18 @@ pub fn token(headers: &HeaderMap) -> String {
     if let Some(v) = headers.get("x-auth-token") {
         return v.to_str().unwrap_or_default().to_string();
     }
-    headers.get("token").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    headers
+        .get("token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub fn count_incidents(incidents: &[(String, Instant)], ip: &str) -> usize {
-    incidents.iter().filter(|(i, t)| i == ip && t.elapsed() < INCIDENT_EXPIRATION).count()
+    incidents
+        .iter()
+        .filter(|(i, t)| i == ip && t.elapsed() < INCIDENT_EXPIRATION)
+        .count()
 }
 
 /// Language from the `fsLang` cookie (default en_EN).

@@ -135,7 +135,13 @@ pub fn parse(pairs: &[(String, String)], table: &Table) -> Result<ListSpec, Quer
                 }
                 // PHP arrays: a repeated key overwrites the earlier one.
                 conds.retain(|c| c.key != key);
-                conds.push(Cond { key: key.to_string(), field: field.to_string(), op, value: v.clone(), join: Join::And });
+                conds.push(Cond {
+                    key: key.to_string(),
+                    field: field.to_string(),
+                    op,
+                    value: v.clone(),
+                    join: Join::And,
+                });
             }
             Some(("operation", key, _)) => ops.push((key.to_string(), v.clone())),
             Some(("sort", key, arr)) => {
@@ -186,7 +192,12 @@ pub fn parse(pairs: &[(String, String)], table: &Table) -> Result<ListSpec, Quer
         }
     }
     let limit = if limit <= 0 { 0 } else { limit as usize };
-    Ok(ListSpec { conds, sort, offset: if limit == 0 { 0 } else { offset }, limit })
+    Ok(ListSpec {
+        conds,
+        sort,
+        offset: if limit == 0 { 0 } else { offset },
+        limit,
+    })
 }
 
 /// Parse a date filter value the way `DataBase::var2str`/MariaDB would see it.
@@ -207,7 +218,11 @@ fn parse_date_value(s: &str) -> Option<NaiveDateTime> {
 
 fn stored_date(s: &str) -> Option<NaiveDateTime> {
     let b = s.as_bytes();
-    if b.len() >= 10 && b[2] == b'-' && b[5] == b'-' { parse_date_value(s) } else { None }
+    if b.len() >= 10 && b[2] == b'-' && b[5] == b'-' {
+        parse_date_value(s)
+    } else {
+        None
+    }
 }
 
 fn like(hay: &str, pat: &str) -> bool {
@@ -219,7 +234,11 @@ fn like(hay: &str, pat: &str) -> bool {
             Some((c, rest)) => h.first() == Some(c) && rec(&h[1..], rest),
         }
     }
-    let pat = if pat.contains('%') { pat.to_lowercase() } else { format!("%{}%", pat.to_lowercase()) };
+    let pat = if pat.contains('%') {
+        pat.to_lowercase()
+    } else {
+        format!("%{}%", pat.to_lowercase())
+    };
     let h: Vec<char> = hay.to_lowercase().chars().collect();
     let p: Vec<char> = pat.chars().collect();
     rec(&h, &p)
@@ -300,9 +319,7 @@ fn sort_key_cmp(a: &Value, b: &Value, cast: SortCast) -> Ordering {
         (Value::Null, Value::Null) => Ordering::Equal,
         (Value::Null, _) => Ordering::Less,
         (_, Value::Null) => Ordering::Greater,
-        _ if cast == SortCast::Integer => {
-            (as_f64(a) as i64).cmp(&(as_f64(b) as i64))
-        }
+        _ if cast == SortCast::Integer => (as_f64(a) as i64).cmp(&(as_f64(b) as i64)),
         (Value::String(x), Value::String(y)) => match (stored_date(x), stored_date(y)) {
             (Some(dx), Some(dy)) => dx.cmp(&dy),
             _ => x.to_lowercase().cmp(&y.to_lowercase()),
@@ -316,7 +333,11 @@ pub fn run(table: &Table, spec: &ListSpec) -> (Vec<Map<String, Value>>, usize) {
     if spec.conds.iter().skip(1).any(|c| c.join == Join::Invalid) {
         return (Vec::new(), 0);
     }
-    let conds: Vec<(u16, &Cond)> = spec.conds.iter().filter_map(|c| table.col(&c.field).map(|i| (i, c))).collect();
+    let conds: Vec<(u16, &Cond)> = spec
+        .conds
+        .iter()
+        .filter_map(|c| table.col(&c.field).map(|i| (i, c)))
+        .collect();
     // Narrow by primary-key bounds when every condition is ANDed.
     let (mut lo, mut hi) = (Bound::Unbounded, Bound::Unbounded);
     if table.int_pk && spec.conds.iter().skip(1).all(|c| c.join == Join::And) {
@@ -355,10 +376,14 @@ pub fn run(table: &Table, spec: &ListSpec) -> (Vec<Map<String, Value>>, usize) {
         .map(|(_, r)| r)
         .collect();
     let total = matched.len();
-    let pk_only = spec.sort.is_empty() || (spec.sort.len() == 1 && spec.sort[0].0 == table.pk && !spec.sort[0].2 && spec.sort[0].1 == SortCast::None);
+    let pk_only = spec.sort.is_empty()
+        || (spec.sort.len() == 1 && spec.sort[0].0 == table.pk && !spec.sort[0].2 && spec.sort[0].1 == SortCast::None);
     if !pk_only {
-        let keys: Vec<(u16, SortCast, bool)> =
-            spec.sort.iter().filter_map(|(f, c, d)| table.col(f).map(|i| (i, *c, *d))).collect();
+        let keys: Vec<(u16, SortCast, bool)> = spec
+            .sort
+            .iter()
+            .filter_map(|(f, c, d)| table.col(f).map(|i| (i, *c, *d)))
+            .collect();
         matched.sort_by(|a, b| {
             for (i, cast, desc) in &keys {
                 let mut o = sort_key_cmp(table.value_at(a, *i), table.value_at(b, *i), *cast);
@@ -389,7 +414,11 @@ fn tighter_lo(a: Bound<Pk>, b: Bound<Pk>) -> Bound<Pk> {
         (Bound::Unbounded, _) => b,
         (_, Bound::Unbounded) => a,
         (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
-            if y > x || (y == x && matches!(b, Bound::Excluded(_))) { b } else { a }
+            if y > x || (y == x && matches!(b, Bound::Excluded(_))) {
+                b
+            } else {
+                a
+            }
         }
     }
 }
@@ -399,7 +428,11 @@ fn tighter_hi(a: Bound<Pk>, b: Bound<Pk>) -> Bound<Pk> {
         (Bound::Unbounded, _) => b,
         (_, Bound::Unbounded) => a,
         (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
-            if y < x || (y == x && matches!(b, Bound::Excluded(_))) { b } else { a }
+            if y < x || (y == x && matches!(b, Bound::Excluded(_))) {
+                b
+            } else {
+                a
+            }
         }
     }
 }

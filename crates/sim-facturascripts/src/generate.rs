@@ -25,8 +25,9 @@ pub fn generate(sim: &FsSim, invoices: usize, seed: u64) -> Generated {
         db.add_product(p, &format!("Course {i}"), 50.0 + i as f64 * 10.0);
     }
     let ncust = (invoices / 10).max(1);
-    let customers: Vec<String> =
-        (0..ncust).map(|i| db.add_customer(None, &format!("Learner {i}"), None, &format!("learner{i}@example.com"))).collect();
+    let customers: Vec<String> = (0..ncust)
+        .map(|i| db.add_customer(None, &format!("Learner {i}"), None, &format!("learner{i}@example.com")))
+        .collect();
     let (mut first, mut last) = (0, 0);
     let mut made: Vec<i64> = Vec::with_capacity(invoices);
     for n in 0..invoices {
@@ -53,7 +54,9 @@ pub fn generate(sim: &FsSim, invoices: usize, seed: u64) -> Generated {
                 Err(_) => continue,
             }
         } else {
-            let Ok(id) = db.create_invoice(cust, &lines, None, None, None) else { continue };
+            let Ok(id) = db.create_invoice(cust, &lines, None, None, None) else {
+                continue;
+            };
             if roll >= 0.01 {
                 let _ = db.set_status(id, STATUS_ISSUED);
             }
@@ -68,5 +71,11 @@ pub fn generate(sim: &FsSim, invoices: usize, seed: u64) -> Generated {
         }
         last = id;
     }
-    Generated { customers: ncust, products: products.len(), invoices, first_id: first, last_id: last }
+    Generated {
+        customers: ncust,
+        products: products.len(),
+        invoices,
+        first_id: first,
+        last_id: last,
+    }
 }

@@ -34,11 +34,17 @@ pub use state::SimError;
 
 /// `Tools::noHtml`: how FacturaScripts stores text.
 pub fn html(s: &str) -> String {
-    s.replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 pub fn unhtml(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 #[derive(Clone, Default)]
@@ -64,17 +70,30 @@ impl FsSim {
     pub fn new(opts: FsSimOptions) -> FsSim {
         let token = opts.token.clone().unwrap_or_else(|| {
             let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(opts.seed ^ 0x5eed);
-            (0..20).map(|_| rng.sample(rand::distributions::Alphanumeric) as char).collect()
+            (0..20)
+                .map(|_| rng.sample(rand::distributions::Alphanumeric) as char)
+                .collect()
         });
         let mut db = Db::new();
-        db.keys.push(ApiKey { id: 1, key: token.clone(), enabled: true, fullaccess: true, access: HashMap::new(), description: "Full access".into() });
+        db.keys.push(ApiKey {
+            id: 1,
+            key: token.clone(),
+            enabled: true,
+            fullaccess: true,
+            access: HashMap::new(),
+            description: "Full access".into(),
+        });
         let mut m = Map::new();
         m.insert("id".into(), json!(1));
         m.insert("description".into(), json!("Full access"));
         m.insert("fullaccess".into(), json!(true));
         m.insert("creationdate".into(), json!(db.today()));
         db.t("apikeyes").insert(m);
-        FsSim { db: Arc::new(Mutex::new(db)), token, opts }
+        FsSim {
+            db: Arc::new(Mutex::new(db)),
+            token,
+            opts,
+        }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Db> {
@@ -106,7 +125,11 @@ impl FsSim {
 
     /// Serve on an already bound listener (peer addresses are passed to the handler).
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router().into_make_service_with_connect_info::<SocketAddr>()).await
+        axum::serve(
+            listener,
+            self.router().into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
     }
 
     /// Bind `127.0.0.1:0`, serve in the background, return the base URL (`http://127.0.0.1:port/`).
@@ -135,8 +158,18 @@ impl FsSim {
     pub fn add_api_key(&self, key: &str, fullaccess: bool, access: &[(&str, bool, bool, bool, bool)]) {
         let mut db = self.lock();
         let id = db.keys.len() as i64 + 1;
-        let access = access.iter().map(|(r, g, p, u, d)| (r.to_string(), (*g, *p, *u, *d))).collect();
-        db.keys.push(ApiKey { id, key: key.into(), enabled: true, fullaccess, access, description: String::new() });
+        let access = access
+            .iter()
+            .map(|(r, g, p, u, d)| (r.to_string(), (*g, *p, *u, *d)))
+            .collect();
+        db.keys.push(ApiKey {
+            id,
+            key: key.into(),
+            enabled: true,
+            fullaccess,
+            access,
+            description: String::new(),
+        });
     }
     pub fn set_key_enabled(&self, key: &str, enabled: bool) {
         for k in self.lock().keys.iter_mut().filter(|k| k.key == key) {
@@ -162,7 +195,8 @@ impl FsSim {
     }
     /// A customer with an explicit code and legal name.
     pub fn add_customer_with(&self, codcliente: &str, name: &str, razonsocial: &str, email: &str) -> String {
-        self.lock().add_customer(Some(codcliente), name, Some(razonsocial), email)
+        self.lock()
+            .add_customer(Some(codcliente), name, Some(razonsocial), email)
     }
     /// An extra contact of a customer.
     pub fn add_contact(&self, codcliente: &str, nombre: &str, apellidos: &str, email: &str) -> i64 {
@@ -170,7 +204,9 @@ impl FsSim {
     }
     /// Make a contact the customer's (and its future invoices') billing contact.
     pub fn set_billing_contact(&self, codcliente: &str, idcontacto: i64) {
-        self.lock().t("clientes").set(&Pk::Str(codcliente.into()), "idcontactofact", json!(idcontacto));
+        self.lock()
+            .t("clientes")
+            .set(&Pk::Str(codcliente.into()), "idcontactofact", json!(idcontacto));
     }
     pub fn add_product(&self, referencia: &str, price: f64) -> i64 {
         self.lock().add_product(referencia, referencia, price)
@@ -180,7 +216,12 @@ impl FsSim {
         let mut db = self.lock();
         let specs: Vec<LineSpec> = lines
             .iter()
-            .map(|(r, q, p)| LineSpec { referencia: Some(r.to_string()), cantidad: *q, pvpunitario: Some(*p), ..Default::default() })
+            .map(|(r, q, p)| LineSpec {
+                referencia: Some(r.to_string()),
+                cantidad: *q,
+                pvpunitario: Some(*p),
+                ..Default::default()
+            })
             .collect();
         let id = db.create_invoice(codcliente, &specs, None, None, None)?;
         db.set_status(id, state::STATUS_ISSUED)?;
@@ -191,7 +232,12 @@ impl FsSim {
         let mut db = self.lock();
         let specs: Vec<LineSpec> = lines
             .iter()
-            .map(|(r, q, p)| LineSpec { referencia: Some(r.to_string()), cantidad: *q, pvpunitario: Some(*p), ..Default::default() })
+            .map(|(r, q, p)| LineSpec {
+                referencia: Some(r.to_string()),
+                cantidad: *q,
+                pvpunitario: Some(*p),
+                ..Default::default()
+            })
             .collect();
         db.create_invoice(codcliente, &specs, None, None, None)
     }
@@ -205,7 +251,14 @@ impl FsSim {
         let mut db = self.lock();
         let today = db.today();
         let now = db.now_time();
-        db.credit(id, lines, Some(today), Some(now), Some("R".into()), Some(state::STATUS_ISSUED))
+        db.credit(
+            id,
+            lines,
+            Some(today),
+            Some(now),
+            Some("R".into()),
+            Some(state::STATUS_ISSUED),
+        )
     }
     /// `ReceiptGenerator::update` for one invoice (what a receipt touch or cron does).
     pub fn recompute(&self, id: i64) {
@@ -214,7 +267,15 @@ impl FsSim {
     /// Cron: recompute every invoice.
     pub fn run_cron(&self) {
         let mut db = self.lock();
-        let ids: Vec<i64> = db.tr("facturaclientes").map(|t| t.rows.keys().filter_map(|k| if let Pk::Int(i) = k { Some(*i) } else { None }).collect()).unwrap_or_default();
+        let ids: Vec<i64> = db
+            .tr("facturaclientes")
+            .map(|t| {
+                t.rows
+                    .keys()
+                    .filter_map(|k| if let Pk::Int(i) = k { Some(*i) } else { None })
+                    .collect()
+            })
+            .unwrap_or_default();
         for i in ids {
             db.recompute_paid(i);
         }
@@ -234,7 +295,10 @@ impl FsSim {
     pub fn edit_line(&self, idlinea: i64, cantidad: f64, referencia: Option<&str>) -> Result<(), SimError> {
         let mut db = self.lock();
         let lk = Pk::Int(idlinea);
-        let id = db.tr("lineafacturaclientes").and_then(|t| t.opt_i64(&lk, "idfactura")).ok_or(SimError::NotFound)?;
+        let id = db
+            .tr("lineafacturaclientes")
+            .and_then(|t| t.opt_i64(&lk, "idfactura"))
+            .ok_or(SimError::NotFound)?;
         let mut specs = Vec::new();
         for l in db.lines_of(id) {
             let t = db.t("lineafacturaclientes");
@@ -243,7 +307,11 @@ impl FsSim {
                 Value::String(s) => Some(s),
                 _ => None,
             };
-            let (q, r) = if l == idlinea { (cantidad, referencia.map(str::to_string).or(r)) } else { (t.f64(&k, "cantidad"), r) };
+            let (q, r) = if l == idlinea {
+                (cantidad, referencia.map(str::to_string).or(r))
+            } else {
+                (t.f64(&k, "cantidad"), r)
+            };
             specs.push(LineSpec {
                 referencia: r,
                 descripcion: None,
@@ -256,10 +324,14 @@ impl FsSim {
         db.sync_lines(id, &specs)
     }
     pub fn set_customer_email(&self, codcliente: &str, email: &str) {
-        self.lock().t("clientes").set(&Pk::Str(codcliente.into()), "email", json!(email));
+        self.lock()
+            .t("clientes")
+            .set(&Pk::Str(codcliente.into()), "email", json!(email));
     }
     pub fn set_contact_email(&self, idcontacto: i64, email: &str) {
-        self.lock().t("contactos").set(&Pk::Int(idcontacto), "email", json!(email));
+        self.lock()
+            .t("contactos")
+            .set(&Pk::Int(idcontacto), "email", json!(email));
     }
     /// Line ids of an invoice.
     pub fn lines_of(&self, id: i64) -> Vec<i64> {
@@ -333,7 +405,10 @@ impl FsSim {
         let db = self.lock();
         let mut out = Map::new();
         for (name, t) in &db.tables {
-            out.insert(name.to_string(), Value::Array(t.rows.values().map(|r| Value::Object(t.to_json(r))).collect()));
+            out.insert(
+                name.to_string(),
+                Value::Array(t.rows.values().map(|r| Value::Object(t.to_json(r))).collect()),
+            );
         }
         Value::Object(out)
     }
@@ -344,18 +419,52 @@ impl FsSim {
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum AdminOp {
-    AddCustomer { name: String, email: String },
-    AddProduct { referencia: String, price: f64 },
-    CreateInvoice { codcliente: String, lines: Vec<(String, f64, f64)> },
-    Pay { id: i64, paid: bool },
-    Credit { id: i64, lines: Option<Vec<(i64, f64)>> },
-    Delete { id: i64 },
-    EditLine { idlinea: i64, cantidad: f64, referencia: Option<String> },
-    SetCustomerEmail { codcliente: String, email: String },
-    SetContactEmail { idcontacto: i64, email: String },
-    Recompute { id: i64 },
-    Generate { invoices: usize, seed: u64 },
-    SetApiEnabled { enabled: bool },
+    AddCustomer {
+        name: String,
+        email: String,
+    },
+    AddProduct {
+        referencia: String,
+        price: f64,
+    },
+    CreateInvoice {
+        codcliente: String,
+        lines: Vec<(String, f64, f64)>,
+    },
+    Pay {
+        id: i64,
+        paid: bool,
+    },
+    Credit {
+        id: i64,
+        lines: Option<Vec<(i64, f64)>>,
+    },
+    Delete {
+        id: i64,
+    },
+    EditLine {
+        idlinea: i64,
+        cantidad: f64,
+        referencia: Option<String>,
+    },
+    SetCustomerEmail {
+        codcliente: String,
+        email: String,
+    },
+    SetContactEmail {
+        idcontacto: i64,
+        email: String,
+    },
+    Recompute {
+        id: i64,
+    },
+    Generate {
+        invoices: usize,
+        seed: u64,
+    },
+    SetApiEnabled {
+        enabled: bool,
+    },
     ClearIncidents,
 }
 
@@ -375,7 +484,11 @@ impl FsSim {
                 self.delete(id)?;
                 json!({"deleted": id})
             }
-            AdminOp::EditLine { idlinea, cantidad, referencia } => {
+            AdminOp::EditLine {
+                idlinea,
+                cantidad,
+                referencia,
+            } => {
                 self.edit_line(idlinea, cantidad, referencia.as_deref())?;
                 json!({"ok": true})
             }
@@ -411,7 +524,11 @@ async fn admin_op(State(sim): State<FsSim>, body: axum::body::Bytes) -> axum::re
     };
     match sim.apply(op) {
         Ok(v) => axum::Json(v).into_response(),
-        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(json!({"error": e.to_string()}))).into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(json!({"error": e.to_string()})),
+        )
+            .into_response(),
     }
 }
 
@@ -420,7 +537,10 @@ async fn admin_dump(State(sim): State<FsSim>) -> axum::Json<Value> {
 }
 
 fn admin_router(sim: FsSim) -> Router {
-    Router::new().route("/__admin/op", post(admin_op)).route("/__admin/state", get(admin_dump)).with_state(sim)
+    Router::new()
+        .route("/__admin/op", post(admin_op))
+        .route("/__admin/state", get(admin_dump))
+        .with_state(sim)
 }
 
 /// Run the simulator until the process ends, printing its URL and API key first.

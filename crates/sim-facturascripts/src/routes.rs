@@ -57,9 +57,14 @@ fn ok(v: Value) -> Response {
 }
 
 fn html500(msg: &str) -> Response {
-    let mut r = Response::new(Body::from(format!("<!DOCTYPE html><html><body><h1>Fatal error</h1><p>{msg}</p></body></html>")));
+    let mut r = Response::new(Body::from(format!(
+        "<!DOCTYPE html><html><body><h1>Fatal error</h1><p>{msg}</p></body></html>"
+    )));
     *r.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=UTF-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=UTF-8"),
+    );
     r
 }
 
@@ -73,16 +78,24 @@ fn empty_cors() -> Response {
 
 /// Form fields as PHP sees them: urlencoded (any method), multipart (POST only); JSON is ignored.
 fn form_fields(method: &Method, headers: &HeaderMap, body: &[u8]) -> Vec<(String, String)> {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if ct.starts_with("application/x-www-form-urlencoded") {
         return serde_urlencoded::from_bytes(body).unwrap_or_default();
     }
     if ct.starts_with("multipart/form-data") && method == Method::POST {
-        let Some(boundary) = ct.split("boundary=").nth(1).map(|b| b.trim_matches('"').to_string()) else { return vec![] };
+        let Some(boundary) = ct.split("boundary=").nth(1).map(|b| b.trim_matches('"').to_string()) else {
+            return vec![];
+        };
         let text = String::from_utf8_lossy(body);
         let mut out = Vec::new();
         for part in text.split(&format!("--{boundary}")) {
-            let Some((head, val)) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n")) else { continue };
+            let Some((head, val)) = part.split_once("\r\n\r\n").or_else(|| part.split_once("\n\n")) else {
+                continue;
+            };
             if let Some(name) = head.split("name=\"").nth(1).and_then(|s| s.split('"').next()) {
                 out.push((name.to_string(), val.trim_end_matches(['\r', '\n']).to_string()));
             }
@@ -104,10 +117,26 @@ pub async fn handle(State(sim): State<FsSim>, req: Request) -> Response {
         Ok(g) => g,
         Err(p) => p.into_inner(),
     };
-    process(&mut db, &parts.method, parts.uri.path(), parts.uri.query().unwrap_or(""), &parts.headers, peer, &body)
+    process(
+        &mut db,
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query().unwrap_or(""),
+        &parts.headers,
+        peer,
+        &body,
+    )
 }
 
-fn process(db: &mut Db, method: &Method, path: &str, query: &str, headers: &HeaderMap, peer: Option<SocketAddr>, body: &[u8]) -> Response {
+fn process(
+    db: &mut Db,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    body: &[u8],
+) -> Response {
     let es = auth::spanish(headers);
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     // segs[0] = "api", [1] = version, [2] = resource, [3] = id
@@ -123,9 +152,13 @@ fn process(db: &mut Db, method: &Method, path: &str, query: &str, headers: &Head
     // 2. Preflight.
     if method == Method::OPTIONS {
         let mut r = empty_cors();
-        let echo = headers.get("access-control-request-headers").cloned().unwrap_or(HeaderValue::from_static(""));
+        let echo = headers
+            .get("access-control-request-headers")
+            .cloned()
+            .unwrap_or(HeaderValue::from_static(""));
         r.headers_mut().insert("access-control-allow-headers", echo);
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         return r;
     }
     // 3. IP ban.
@@ -136,7 +169,12 @@ fn process(db: &mut Db, method: &Method, path: &str, query: &str, headers: &Head
     }
     // 4. Token.
     let token = auth::token(headers);
-    let Some(key) = db.keys.iter().find(|k| k.enabled && !token.is_empty() && k.key == token).cloned() else {
+    let Some(key) = db
+        .keys
+        .iter()
+        .find(|k| k.enabled && !token.is_empty() && k.key == token)
+        .cloned()
+    else {
         db.incidents.push((ip, Instant::now()));
         return gate(401, msg("auth-token-invalid", es));
     };
@@ -163,7 +201,12 @@ fn process(db: &mut Db, method: &Method, path: &str, query: &str, headers: &Head
     }
     // 7. Resource.
     if resource.is_empty() {
-        let mut all: Vec<&str> = RESOURCES.iter().chain(CUSTOM_RESOURCES.iter()).chain(crate::state::OTHER_RESOURCES.iter()).copied().collect();
+        let mut all: Vec<&str> = RESOURCES
+            .iter()
+            .chain(CUSTOM_RESOURCES.iter())
+            .chain(crate::state::OTHER_RESOURCES.iter())
+            .copied()
+            .collect();
         all.sort_unstable();
         all.dedup();
         return ok(json!({ "resources": all }));
@@ -251,10 +294,21 @@ fn echo(rec: Map<String, Value>, form: &[(String, String)], pk: &str) -> Value {
 const UNLOCKED: &[&str] = &["femail", "idestado", "idestado_ant", "numdocs", "pagada"];
 
 #[allow(clippy::too_many_arguments)]
-fn model(db: &mut Db, method: &Method, res: &'static str, id: Option<&str>, query: &str, form: &[(String, String)], es: bool, _key: &crate::state::ApiKey) -> Response {
+fn model(
+    db: &mut Db,
+    method: &Method,
+    res: &'static str,
+    id: Option<&str>,
+    query: &str,
+    form: &[(String, String)],
+    es: bool,
+    _key: &crate::state::ApiKey,
+) -> Response {
     match *method {
         Method::GET => {
-            let Some(table) = db.tr(res) else { return gate(404, msg("api-resource-invalid", es)) };
+            let Some(table) = db.tr(res) else {
+                return gate(404, msg("api-resource-invalid", es));
+            };
             match id {
                 Some("schema") => {
                     let mut m = Map::new();
@@ -282,16 +336,25 @@ fn model(db: &mut Db, method: &Method, res: &'static str, id: Option<&str>, quer
                             let rows: Vec<Value> = rows.into_iter().map(|r| Value::Object(hide(res, r))).collect();
                             json_body(200, &Value::Array(rows), true, Some(total))
                         }
-                        Err(QueryError::FieldsNotAllowed(f)) => model_err(400, &format!("api: fields not allowed: {}", f.join(", ")), None),
-                        Err(QueryError::ArrayValue) => model_err(500, "API-ERROR: Array not allowed in var2str function", None),
-                        Err(QueryError::TypeError) => html500("Uncaught TypeError: strtoupper(): Argument #1 ($string) must be of type string, array given"),
+                        Err(QueryError::FieldsNotAllowed(f)) => {
+                            model_err(400, &format!("api: fields not allowed: {}", f.join(", ")), None)
+                        }
+                        Err(QueryError::ArrayValue) => {
+                            model_err(500, "API-ERROR: Array not allowed in var2str function", None)
+                        }
+                        Err(QueryError::TypeError) => html500(
+                            "Uncaught TypeError: strtoupper(): Argument #1 ($string) must be of type string, array given",
+                        ),
                     }
                 }
             }
         }
         Method::POST => {
             let table = db.t(res);
-            let code = field(form, table.pk).map(str::to_string).or(id.map(str::to_string)).unwrap_or_default();
+            let code = field(form, table.pk)
+                .map(str::to_string)
+                .or(id.map(str::to_string))
+                .unwrap_or_default();
             if let Some(rec) = table.pk_of(&code).and_then(|pk| table.record(&pk)) {
                 return model_err(400, msg("duplicate-record", es), Some(Value::Object(hide(res, rec))));
             }
@@ -304,15 +367,31 @@ fn model(db: &mut Db, method: &Method, res: &'static str, id: Option<&str>, quer
                         && !c.chars().all(|ch| ch.is_ascii_alphanumeric() || "_+.-".contains(ch))
                     {
                         let data = echo(Map::new(), form, "");
-                        return model_err(400, &format!("{} - The alphanumeric code entered ({c}) is not valid. (codcliente) must contain between 1 and 10 characters (letters, numbers, +, -, _ and .)", msg("record-save-error", es)), Some(data));
+                        return model_err(
+                            400,
+                            &format!(
+                                "{} - The alphanumeric code entered ({c}) is not valid. (codcliente) must contain between 1 and 10 characters (letters, numbers, +, -, _ and .)",
+                                msg("record-save-error", es)
+                            ),
+                            Some(data),
+                        );
                     }
                     let nombre = field(form, "nombre").unwrap_or("");
-                    let code = db.add_customer(field(form, "codcliente"), nombre, field(form, "razonsocial"), field(form, "email").unwrap_or(""));
+                    let code = db.add_customer(
+                        field(form, "codcliente"),
+                        nombre,
+                        field(form, "razonsocial"),
+                        field(form, "email").unwrap_or(""),
+                    );
                     let pk = Pk::Str(code);
                     for (k, v) in form {
                         if !["codcliente", "nombre", "razonsocial", "email"].contains(&k.as_str()) {
                             let t = db.t("clientes");
-                            let val = if v == "null" && k.starts_with("telefono") { json!("") } else { typed_value(t, k, v) };
+                            let val = if v == "null" && k.starts_with("telefono") {
+                                json!("")
+                            } else {
+                                typed_value(t, k, v)
+                            };
                             t.set(&pk, k, val);
                         }
                     }
@@ -320,7 +399,11 @@ fn model(db: &mut Db, method: &Method, res: &'static str, id: Option<&str>, quer
                     ok(json!({"ok": msg("record-updated-correctly", es), "data": echo(rec, form, "codcliente")}))
                 }
                 "productos" => {
-                    let id = db.add_product(field(form, "referencia").unwrap_or(""), field(form, "descripcion").unwrap_or(""), mysql_num(field(form, "precio").unwrap_or("0")));
+                    let id = db.add_product(
+                        field(form, "referencia").unwrap_or(""),
+                        field(form, "descripcion").unwrap_or(""),
+                        mysql_num(field(form, "precio").unwrap_or("0")),
+                    );
                     let pk = Pk::Int(id);
                     for (k, v) in form {
                         if !["referencia", "descripcion", "precio"].contains(&k.as_str()) {
@@ -349,7 +432,10 @@ fn model(db: &mut Db, method: &Method, res: &'static str, id: Option<&str>, quer
         }
         Method::PUT | Method::PATCH => {
             let table = db.t(res);
-            let code = field(form, table.pk).map(str::to_string).or(id.map(str::to_string)).unwrap_or_default();
+            let code = field(form, table.pk)
+                .map(str::to_string)
+                .or(id.map(str::to_string))
+                .unwrap_or_default();
             let Some(pk) = table.pk_of(&code).filter(|pk| table.rows.contains_key(pk)) else {
                 return model_err(404, msg("record-not-found", es), None);
             };
@@ -359,13 +445,17 @@ fn model(db: &mut Db, method: &Method, res: &'static str, id: Option<&str>, quer
             put_record(db, res, &pk, form, es)
         }
         Method::DELETE => {
-            let Some(id) = id else { return model_err(404, msg("record-not-found", es), None) };
+            let Some(id) = id else {
+                return model_err(404, msg("record-not-found", es), None);
+            };
             let table = db.t(res);
             let Some(pk) = table.pk_of(id).filter(|pk| table.rows.contains_key(pk)) else {
                 return model_err(404, msg("record-not-found", es), None);
             };
             let rec = if res == "facturaclientes" {
-                let Pk::Int(i) = pk else { return model_err(404, msg("record-not-found", es), None) };
+                let Pk::Int(i) = pk else {
+                    return model_err(404, msg("record-not-found", es), None);
+                };
                 match db.delete_invoice(i) {
                     Ok(r) => r,
                     Err(_) => return model_err(400, msg("record-deleted-error", es), None),
@@ -404,7 +494,11 @@ fn index_row(db: &mut Db, res: &str, id: i64) {
         _ => return,
     };
     if let Some(f) = db.tr(table).and_then(|t| t.opt_i64(&Pk::Int(id), col)) {
-        let idx = if res == "lineafacturaclientes" { &mut db.lines_by_invoice } else { &mut db.receipts_by_invoice };
+        let idx = if res == "lineafacturaclientes" {
+            &mut db.lines_by_invoice
+        } else {
+            &mut db.receipts_by_invoice
+        };
         idx.entry(f).or_default().insert(id);
     }
 }
@@ -433,7 +527,15 @@ fn put_record(db: &mut Db, res: &'static str, pk: &Pk, form: &[(String, String)]
             }
         });
         if changed_locked {
-            return model_err(400, &format!("{} - {}", msg("record-save-error", es), msg("non-editable-document", es)), Some(echo(before, form, "")));
+            return model_err(
+                400,
+                &format!(
+                    "{} - {}",
+                    msg("record-save-error", es),
+                    msg("non-editable-document", es)
+                ),
+                Some(echo(before, form, "")),
+            );
         }
     }
     if res == "reciboclientes"
@@ -442,7 +544,14 @@ fn put_record(db: &mut Db, res: &'static str, pk: &Pk, form: &[(String, String)]
         && !v.is_empty()
     {
         let data = echo(before, form, "");
-        return model_err(400, &format!("{} - Incorrect integer value: '{v}' for column `facturascripts`.`recibospagoscli`.`pagado` at row 1", msg("record-save-error", es)), Some(data));
+        return model_err(
+            400,
+            &format!(
+                "{} - Incorrect integer value: '{v}' for column `facturascripts`.`recibospagoscli`.`pagado` at row 1",
+                msg("record-save-error", es)
+            ),
+            Some(data),
+        );
     }
     let mut recompute = false;
     for (k, v) in form {
@@ -494,7 +603,12 @@ fn put_record(db: &mut Db, res: &'static str, pk: &Pk, form: &[(String, String)]
         && let Pk::Int(i) = pk
     {
         let codigo = db.t(res).str(pk, "codigo");
-        db.audit("updated-model", "info", *i, &format!("Updated FacturaCliente ({i}) {codigo}"));
+        db.audit(
+            "updated-model",
+            "info",
+            *i,
+            &format!("Updated FacturaCliente ({i}) {codigo}"),
+        );
     }
     let rec = db.t(res).record(pk).unwrap_or_default();
     ok(json!({"ok": msg("record-updated-correctly", es), "data": echo(rec, form, db.t(res).pk)}))
@@ -502,7 +616,12 @@ fn put_record(db: &mut Db, res: &'static str, pk: &Pk, form: &[(String, String)]
 
 fn invoice_doc(db: &mut Db, id: i64) -> Value {
     let doc = db.t("facturaclientes").record(&Pk::Int(id)).unwrap_or_default();
-    let lines: Vec<Value> = db.lines_of(id).into_iter().filter_map(|l| db.t("lineafacturaclientes").record(&Pk::Int(l))).map(Value::Object).collect();
+    let lines: Vec<Value> = db
+        .lines_of(id)
+        .into_iter()
+        .filter_map(|l| db.t("lineafacturaclientes").record(&Pk::Int(l)))
+        .map(Value::Object)
+        .collect();
     json!({"doc": doc, "lines": lines})
 }
 
@@ -510,15 +629,28 @@ fn pay_endpoint(db: &mut Db, method: &Method, id: &str, form: &[(String, String)
     if !matches!(*method, Method::POST | Method::PUT) {
         return special(405, "method-not-allowed");
     }
-    let Some(p) = field(form, "pagada") else { return special(400, "missing-pagada-parameter") };
-    let Ok(id) = id.parse::<i64>() else { return special(404, msg("record-not-found", es)) };
+    let Some(p) = field(form, "pagada") else {
+        return special(400, "missing-pagada-parameter");
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return special(404, msg("record-not-found", es));
+    };
     // PHP (bool) cast: only "" and "0" are false.
     let paid = !(p.is_empty() || p == "0");
-    match db.pay(id, paid, field(form, "fechapago").map(str::to_string), field(form, "codpago").map(str::to_string)) {
+    match db.pay(
+        id,
+        paid,
+        field(form, "fechapago").map(str::to_string),
+        field(form, "codpago").map(str::to_string),
+    ) {
         Err(_) => special(404, msg("record-not-found", es)),
         Ok(changed) => {
             let data = db.t("facturaclientes").record(&Pk::Int(id)).unwrap_or_default();
-            let m = if changed { msg("record-updated-correctly", es) } else { msg("no-changes", es) };
+            let m = if changed {
+                msg("record-updated-correctly", es)
+            } else {
+                msg("no-changes", es)
+            };
             ok(json!({"ok": m, "data": data}))
         }
     }
@@ -534,7 +666,9 @@ fn parse_lines(raw: &str) -> Option<Vec<LineSpec>> {
                 descripcion: l.get("descripcion").and_then(Value::as_str).map(str::to_string),
                 cantidad: l.get("cantidad").map(crate::table::as_f64).unwrap_or(1.0),
                 pvpunitario: l.get("pvpunitario").map(crate::table::as_f64),
-                idlinea: l.get("idlinea").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))),
+                idlinea: l
+                    .get("idlinea")
+                    .and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))),
                 dtopor: l.get("dtopor").map(crate::table::as_f64).unwrap_or(0.0),
             })
             .collect(),
@@ -545,19 +679,34 @@ fn create_endpoint(db: &mut Db, method: &Method, form: &[(String, String)], es: 
     if !matches!(*method, Method::POST | Method::PUT) {
         return special(405, "method-not-allowed");
     }
-    let Some(cod) = field(form, "codcliente").filter(|c| !c.is_empty()) else { return special(400, "codcliente field is required") };
-    let Some(lines) = field(form, "lineas").and_then(parse_lines) else { return special(400, "lineas field is required") };
-    if !db.tr("clientes").is_some_and(|t| t.rows.contains_key(&Pk::Str(cod.to_string()))) {
+    let Some(cod) = field(form, "codcliente").filter(|c| !c.is_empty()) else {
+        return special(400, "codcliente field is required");
+    };
+    let Some(lines) = field(form, "lineas").and_then(parse_lines) else {
+        return special(400, "lineas field is required");
+    };
+    if !db
+        .tr("clientes")
+        .is_some_and(|t| t.rows.contains_key(&Pk::Str(cod.to_string())))
+    {
         return special(404, msg("record-not-found", es));
     }
     if let Some(e) = field(form, "idestado").and_then(|e| e.parse::<i64>().ok())
         && e != STATUS_DRAFT
-        && !db.tr("estadodocumentos").is_some_and(|t| t.bool(&Pk::Int(e), "editable"))
+        && !db
+            .tr("estadodocumentos")
+            .is_some_and(|t| t.bool(&Pk::Int(e), "editable"))
     {
         db.t("facturaclientes").next_id += 1; // the rolled-back insert consumed an id
         return special(422, "Error calculating totals");
     }
-    let id = match db.create_invoice(cod, &lines, field(form, "fecha").map(str::to_string), field(form, "hora").map(str::to_string), field(form, "codserie")) {
+    let id = match db.create_invoice(
+        cod,
+        &lines,
+        field(form, "fecha").map(str::to_string),
+        field(form, "hora").map(str::to_string),
+        field(form, "codserie"),
+    ) {
         Ok(id) => id,
         Err(_) => return special(404, msg("record-not-found", es)),
     };
@@ -568,7 +717,12 @@ fn create_endpoint(db: &mut Db, method: &Method, form: &[(String, String)], es: 
         let _ = db.pay(id, true, None, None);
     }
     let codigo = db.t("facturaclientes").str(&Pk::Int(id), "codigo");
-    db.audit("updated-model", "info", id, &format!("Updated FacturaCliente ({id}) {codigo}"));
+    db.audit(
+        "updated-model",
+        "info",
+        id,
+        &format!("Updated FacturaCliente ({id}) {codigo}"),
+    );
     ok(invoice_doc(db, id))
 }
 
@@ -576,17 +730,28 @@ fn credit_endpoint(db: &mut Db, method: &Method, form: &[(String, String)], es: 
     if !matches!(*method, Method::POST | Method::PUT) {
         return special(405, "Method not allowed");
     }
-    let Some(id) = field(form, "idfactura").filter(|s| !s.is_empty()) else { return special(400, "idfactura field is required") };
-    let Some(fecha) = field(form, "fecha").filter(|s| !s.is_empty()) else { return special(400, "fecha field is required") };
-    let Ok(id) = id.parse::<i64>() else { return special(404, msg("record-not-found", es)) };
+    let Some(id) = field(form, "idfactura").filter(|s| !s.is_empty()) else {
+        return special(400, "idfactura field is required");
+    };
+    let Some(fecha) = field(form, "fecha").filter(|s| !s.is_empty()) else {
+        return special(400, "fecha field is required");
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return special(404, msg("record-not-found", es));
+    };
     if !db.invoice_exists(id) {
         return special(404, msg("record-not-found", es));
     }
-    if db.tr("facturaclientes").is_some_and(|t| t.opt_i64(&Pk::Int(id), "idfacturarect").is_some()) {
+    if db
+        .tr("facturaclientes")
+        .is_some_and(|t| t.opt_i64(&Pk::Int(id), "idfacturarect").is_some())
+    {
         return special(400, &SimError::RefundOfRefund.to_string());
     }
     let Some(hora) = field(form, "hora").filter(|s| !s.is_empty()) else {
-        return html500("Uncaught TypeError: FacturaScripts\\Core\\Model\\Base\\BusinessDocument::setDate(): Argument #2 ($hour) must be of type string, null given");
+        return html500(
+            "Uncaught TypeError: FacturaScripts\\Core\\Model\\Base\\BusinessDocument::setDate(): Argument #2 ($hour) must be of type string, null given",
+        );
     };
     let refunds: Vec<(i64, f64)> = form
         .iter()
@@ -595,13 +760,26 @@ fn credit_endpoint(db: &mut Db, method: &Method, form: &[(String, String)], es: 
         .collect();
     let refunds = if refunds.is_empty() { None } else { Some(refunds) };
     let idestado = field(form, "idestado").and_then(|e| e.parse().ok());
-    match db.credit(id, refunds, Some(fecha.to_string()), Some(hora.to_string()), field(form, "codserie").map(str::to_string), idestado) {
+    match db.credit(
+        id,
+        refunds,
+        Some(fecha.to_string()),
+        Some(hora.to_string()),
+        field(form, "codserie").map(str::to_string),
+        idestado,
+    ) {
         Ok(nid) => {
             if let Some(o) = field(form, "observaciones") {
-                db.t("facturaclientes").set(&Pk::Int(nid), "observaciones", json!(crate::html(o)));
+                db.t("facturaclientes")
+                    .set(&Pk::Int(nid), "observaciones", json!(crate::html(o)));
             }
             let codigo = db.t("facturaclientes").str(&Pk::Int(nid), "codigo");
-            db.audit("updated-model", "info", nid, &format!("Updated FacturaCliente ({nid}) {codigo}"));
+            db.audit(
+                "updated-model",
+                "info",
+                nid,
+                &format!("Updated FacturaCliente ({nid}) {codigo}"),
+            );
             let mut doc = invoice_doc(db, nid);
             // The submitted idestado is assigned as the raw form string (recorded: "idestado":"11").
             if let Some(e) = field(form, "idestado") {
@@ -619,14 +797,18 @@ fn edit_endpoint(db: &mut Db, method: &Method, id: &str, form: &[(String, String
     if !matches!(*method, Method::PUT | Method::PATCH) {
         return special(405, "method-not-allowed");
     }
-    let Ok(id) = id.parse::<i64>() else { return special(404, msg("record-not-found", es)) };
+    let Ok(id) = id.parse::<i64>() else {
+        return special(404, msg("record-not-found", es));
+    };
     if !db.invoice_exists(id) {
         return special(404, msg("record-not-found", es));
     }
     let pk = Pk::Int(id);
     let editable = db.t("facturaclientes").bool(&pk, "editable");
     if !editable {
-        let locked = form.iter().any(|(k, _)| k == "lineas" || !UNLOCKED.contains(&k.as_str()));
+        let locked = form
+            .iter()
+            .any(|(k, _)| k == "lineas" || !UNLOCKED.contains(&k.as_str()));
         if locked {
             return special(422, msg("non-editable-document", es));
         }
@@ -641,7 +823,9 @@ fn edit_endpoint(db: &mut Db, method: &Method, id: &str, form: &[(String, String
         }
         return ok(invoice_doc(db, id));
     }
-    let Some(lines) = field(form, "lineas").and_then(parse_lines) else { return special(400, "lineas field is required") };
+    let Some(lines) = field(form, "lineas").and_then(parse_lines) else {
+        return special(400, "lineas field is required");
+    };
     for (k, v) in form {
         if !["lineas", "pagada", "idfactura", "editable"].contains(&k.as_str()) {
             let t = db.t("facturaclientes");

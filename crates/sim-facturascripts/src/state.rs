@@ -80,24 +80,102 @@ pub const RESOURCES: &[&str] = &[
 
 /// The rest of a core installation's resources (root listing of 2026.65), served empty.
 pub const OTHER_RESOURCES: &[&str] = &[
-    "agenciatransportes", "agentes", "albaranclientes", "albaranproveedores", "almacenes", "apiaccess", "asientos",
-    "atributos", "atributovalores", "attachedfilerelations", "attachedfiles", "ciudades", "codigopostales",
-    "conceptopartidas", "crearAlbaranCliente", "crearAlbaranProveedor", "crearFacturaProveedor", "crearPedidoCliente",
-    "crearPedidoProveedor", "crearPresupuestoCliente", "crearPresupuestoProveedor", "cronjobes", "cuentabancoclientes",
-    "cuentabancoproveedores", "cuentabancos", "cuentaespeciales", "cuentas", "diarios", "divisas", "doctransformations",
-    "editarAlbaranCliente", "editarAlbaranProveedor", "editarFacturaProveedor", "editarPedidoCliente",
-    "editarPedidoProveedor", "editarPresupuestoCliente", "editarPresupuestoProveedor", "ejercicios",
-    "emailnotifications", "emailsentes", "empresas", "exportarAlbaranCliente", "exportarAlbaranProveedor",
-    "exportarFacturaProveedor", "exportarPedidoCliente", "exportarPedidoProveedor", "exportarPresupuestoCliente",
-    "exportarPresupuestoProveedor", "fabricantes", "facturaproveedores", "familias", "formapagos", "formatodocumentos",
-    "grupoclientes", "identificadorfiscales", "impuestos", "impuestozonas", "lineaalbaranclientes",
-    "lineaalbaranproveedores", "lineafacturaproveedores", "lineapedidoclientes", "lineapedidoproveedores",
-    "lineapresupuestoclientes", "lineapresupuestoproveedores", "pagarFacturaProveedor", "pagefilteres", "pageoptions",
-    "pages", "pagoproveedores", "pais", "partidas", "pedidoclientes", "pedidoproveedores", "plugins",
-    "presupuestoclientes", "presupuestoproveedores", "productoimagenes", "productoproveedores", "proveedores",
-    "provincias", "puntointeresciudades", "reciboproveedores", "regularizacionimpuestos", "retenciones", "roleaccess",
-    "roles", "roleusers", "secuenciadocumentos", "series", "settings", "stocks", "subcuentas", "tarifas", "uploadFiles",
-    "users", "workeventes",
+    "agenciatransportes",
+    "agentes",
+    "albaranclientes",
+    "albaranproveedores",
+    "almacenes",
+    "apiaccess",
+    "asientos",
+    "atributos",
+    "atributovalores",
+    "attachedfilerelations",
+    "attachedfiles",
+    "ciudades",
+    "codigopostales",
+    "conceptopartidas",
+    "crearAlbaranCliente",
+    "crearAlbaranProveedor",
+    "crearFacturaProveedor",
+    "crearPedidoCliente",
+    "crearPedidoProveedor",
+    "crearPresupuestoCliente",
+    "crearPresupuestoProveedor",
+    "cronjobes",
+    "cuentabancoclientes",
+    "cuentabancoproveedores",
+    "cuentabancos",
+    "cuentaespeciales",
+    "cuentas",
+    "diarios",
+    "divisas",
+    "doctransformations",
+    "editarAlbaranCliente",
+    "editarAlbaranProveedor",
+    "editarFacturaProveedor",
+    "editarPedidoCliente",
+    "editarPedidoProveedor",
+    "editarPresupuestoCliente",
+    "editarPresupuestoProveedor",
+    "ejercicios",
+    "emailnotifications",
+    "emailsentes",
+    "empresas",
+    "exportarAlbaranCliente",
+    "exportarAlbaranProveedor",
+    "exportarFacturaProveedor",
+    "exportarPedidoCliente",
+    "exportarPedidoProveedor",
+    "exportarPresupuestoCliente",
+    "exportarPresupuestoProveedor",
+    "fabricantes",
+    "facturaproveedores",
+    "familias",
+    "formapagos",
+    "formatodocumentos",
+    "grupoclientes",
+    "identificadorfiscales",
+    "impuestos",
+    "impuestozonas",
+    "lineaalbaranclientes",
+    "lineaalbaranproveedores",
+    "lineafacturaproveedores",
+    "lineapedidoclientes",
+    "lineapedidoproveedores",
+    "lineapresupuestoclientes",
+    "lineapresupuestoproveedores",
+    "pagarFacturaProveedor",
+    "pagefilteres",
+    "pageoptions",
+    "pages",
+    "pagoproveedores",
+    "pais",
+    "partidas",
+    "pedidoclientes",
+    "pedidoproveedores",
+    "plugins",
+    "presupuestoclientes",
+    "presupuestoproveedores",
+    "productoimagenes",
+    "productoproveedores",
+    "proveedores",
+    "provincias",
+    "puntointeresciudades",
+    "reciboproveedores",
+    "regularizacionimpuestos",
+    "retenciones",
+    "roleaccess",
+    "roles",
+    "roleusers",
+    "secuenciadocumentos",
+    "series",
+    "settings",
+    "stocks",
+    "subcuentas",
+    "tarifas",
+    "uploadFiles",
+    "users",
+    "workeventes",
 ];
 
 pub const CUSTOM_RESOURCES: &[&str] = &[
@@ -159,7 +237,9 @@ impl Db {
 
     /// A table by resource name. Every name in [`RESOURCES`] exists.
     pub fn t(&mut self, res: &'static str) -> &mut Table {
-        self.tables.entry(res).or_insert_with(|| Table::new(res, "id", true, Map::new()))
+        self.tables
+            .entry(res)
+            .or_insert_with(|| Table::new(res, "id", true, Map::new()))
     }
 
     pub fn tr(&self, res: &str) -> Option<&Table> {
@@ -167,7 +247,9 @@ impl Db {
     }
 
     pub fn today(&self) -> String {
-        self.today.clone().unwrap_or_else(|| chrono::Local::now().format("%d-%m-%Y").to_string())
+        self.today
+            .clone()
+            .unwrap_or_else(|| chrono::Local::now().format("%d-%m-%Y").to_string())
     }
     pub fn now_time(&self) -> String {
         chrono::Local::now().format("%H:%M:%S").to_string()
@@ -175,12 +257,20 @@ impl Db {
 
     fn status_editable(&self, idestado: Option<i64>) -> bool {
         let Some(id) = idestado else { return true };
-        self.tr("estadodocumentos").map(|t| t.bool(&Pk::Int(id), "editable")).unwrap_or(true)
+        self.tr("estadodocumentos")
+            .map(|t| t.bool(&Pk::Int(id), "editable"))
+            .unwrap_or(true)
     }
 
     // ---------------------------------------------------------------- customers, products
 
-    pub fn add_customer(&mut self, codcliente: Option<&str>, nombre: &str, razonsocial: Option<&str>, email: &str) -> String {
+    pub fn add_customer(
+        &mut self,
+        codcliente: Option<&str>,
+        nombre: &str,
+        razonsocial: Option<&str>,
+        email: &str,
+    ) -> String {
         let today = self.today();
         let nombre_s = crate::html(nombre);
         let razon = crate::html(razonsocial.unwrap_or(nombre));
@@ -231,7 +321,9 @@ impl Db {
         m.insert("precio".into(), num(precio));
         m.insert("fechaalta".into(), json!(today));
         m.insert("actualizado".into(), json!(now));
-        let Pk::Int(id) = self.t("productos").insert(m) else { return 0 };
+        let Pk::Int(id) = self.t("productos").insert(m) else {
+            return 0;
+        };
         let mut v = Map::new();
         v.insert("idvariante".into(), json!(id));
         v.insert("idproducto".into(), json!(id));
@@ -244,10 +336,16 @@ impl Db {
     fn product_by_ref(&self, referencia: &str) -> Option<(i64, String, f64)> {
         let vt = self.tr("variantes")?;
         let col = vt.col("referencia")?;
-        let (_, row) = vt.rows.iter().find(|(_, r)| as_str(vt.value_at(r, col)) == referencia)?;
+        let (_, row) = vt
+            .rows
+            .iter()
+            .find(|(_, r)| as_str(vt.value_at(r, col)) == referencia)?;
         let idp = vt.value_at(row, vt.col("idproducto")?).as_i64()?;
         let precio = as_f64(vt.value_at(row, vt.col("precio")?));
-        let desc = self.tr("productos").map(|p| p.str(&Pk::Int(idp), "descripcion")).unwrap_or_default();
+        let desc = self
+            .tr("productos")
+            .map(|p| p.str(&Pk::Int(idp), "descripcion"))
+            .unwrap_or_default();
         Some((idp, desc, precio))
     }
 
@@ -266,11 +364,19 @@ impl Db {
     }
 
     pub fn invoice_exists(&self, id: i64) -> bool {
-        self.tr("facturaclientes").is_some_and(|t| t.rows.contains_key(&inv(id)))
+        self.tr("facturaclientes")
+            .is_some_and(|t| t.rows.contains_key(&inv(id)))
     }
 
     /// Create a draft (status 10) the way `crearFacturaCliente` does. Returns the id.
-    pub fn create_invoice(&mut self, codcliente: &str, lines: &[LineSpec], fecha: Option<String>, hora: Option<String>, serie: Option<&str>) -> Result<i64, SimError> {
+    pub fn create_invoice(
+        &mut self,
+        codcliente: &str,
+        lines: &[LineSpec],
+        fecha: Option<String>,
+        hora: Option<String>,
+        serie: Option<&str>,
+    ) -> Result<i64, SimError> {
         let cpk = Pk::Str(codcliente.to_string());
         let ct = self.tr("clientes").ok_or(SimError::NotFound)?;
         if !ct.rows.contains_key(&cpk) {
@@ -302,7 +408,9 @@ impl Db {
         m.insert("idestado".into(), json!(STATUS_DRAFT));
         m.insert("editable".into(), json!(true));
         m.insert("codpago".into(), json!(codpago));
-        let Pk::Int(id) = self.t("facturaclientes").insert(m) else { return Err(SimError::Invalid("pk".into())) };
+        let Pk::Int(id) = self.t("facturaclientes").insert(m) else {
+            return Err(SimError::Invalid("pk".into()));
+        };
         for l in lines {
             self.insert_line(id, l, None);
         }
@@ -321,33 +429,55 @@ impl Db {
             m.insert("idlinea".into(), json!(i));
         }
         m.insert("idfactura".into(), json!(idfactura));
-        m.insert("referencia".into(), l.referencia.clone().map_or(Value::Null, Value::from));
+        m.insert(
+            "referencia".into(),
+            l.referencia.clone().map_or(Value::Null, Value::from),
+        );
         m.insert("idproducto".into(), idp.map_or(Value::Null, |i| json!(i)));
-        m.insert("descripcion".into(), json!(l.descripcion.clone().map(|d| crate::html(&d)).unwrap_or(desc)));
+        m.insert(
+            "descripcion".into(),
+            json!(l.descripcion.clone().map(|d| crate::html(&d)).unwrap_or(desc)),
+        );
         m.insert("cantidad".into(), num(l.cantidad));
         m.insert("pvpunitario".into(), num(pvp));
         m.insert("pvpsindto".into(), num(l.cantidad * pvp));
         m.insert("dtopor".into(), num(l.dtopor));
         m.insert("pvptotal".into(), num(l.cantidad * pvp * (100.0 - l.dtopor) / 100.0));
         m.insert("idlinearect".into(), idlinearect.map_or(Value::Null, |i| json!(i)));
-        let Pk::Int(idl) = self.t("lineafacturaclientes").insert(m) else { return 0 };
+        let Pk::Int(idl) = self.t("lineafacturaclientes").insert(m) else {
+            return 0;
+        };
         self.lines_by_invoice.entry(idfactura).or_default().insert(idl);
         idl
     }
 
     pub fn lines_of(&self, id: i64) -> Vec<i64> {
-        self.lines_by_invoice.get(&id).map(|s| s.iter().copied().collect()).unwrap_or_default()
+        self.lines_by_invoice
+            .get(&id)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
     }
     pub fn receipts_of(&self, id: i64) -> Vec<i64> {
-        self.receipts_by_invoice.get(&id).map(|s| s.iter().copied().collect()).unwrap_or_default()
+        self.receipts_by_invoice
+            .get(&id)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default()
     }
     pub fn credit_notes_of(&self, id: i64) -> Vec<i64> {
-        let Some(t) = self.tr("facturaclientes") else { return vec![] };
-        let Some(col) = t.col("idfacturarect") else { return vec![] };
-        t.rows.iter().filter(|(_, r)| t.value_at(r, col).as_i64() == Some(id)).filter_map(|(k, _)| match k {
-            Pk::Int(i) => Some(*i),
-            Pk::Str(_) => None,
-        }).collect()
+        let Some(t) = self.tr("facturaclientes") else {
+            return vec![];
+        };
+        let Some(col) = t.col("idfacturarect") else {
+            return vec![];
+        };
+        t.rows
+            .iter()
+            .filter(|(_, r)| t.value_at(r, col).as_i64() == Some(id))
+            .filter_map(|(k, _)| match k {
+                Pk::Int(i) => Some(*i),
+                Pk::Str(_) => None,
+            })
+            .collect()
     }
 
     /// Recalculate totals from the lines, regenerate receipts, recompute `pagada`.
@@ -365,7 +495,14 @@ impl Db {
         let total = ((neto + iva) * 100.0).round() / 100.0;
         let t = self.t("facturaclientes");
         let k = inv(id);
-        for (c, v) in [("neto", neto), ("netosindto", neto), ("totaliva", iva), ("total", total), ("totaleuros", total), ("totalbeneficio", neto)] {
+        for (c, v) in [
+            ("neto", neto),
+            ("netosindto", neto),
+            ("totaliva", iva),
+            ("total", total),
+            ("totaleuros", total),
+            ("totalbeneficio", neto),
+        ] {
             t.set(&k, c, num(v));
         }
         self.regenerate_receipts(id);
@@ -382,7 +519,10 @@ impl Db {
         let fecha = ft.str(&k, "fecha");
         let codpago = ft.str(&k, "codpago");
         let rs = self.receipts_of(id);
-        let sum: f64 = self.tr("reciboclientes").map(|t| rs.iter().map(|r| t.f64(&Pk::Int(*r), "importe")).sum()).unwrap_or(0.0);
+        let sum: f64 = self
+            .tr("reciboclientes")
+            .map(|t| rs.iter().map(|r| t.f64(&Pk::Int(*r), "importe")).sum())
+            .unwrap_or(0.0);
         let diff = ((total - sum) * 100.0).round() / 100.0;
         if diff.abs() < 0.005 || (rs.is_empty() && total == 0.0) {
             return;
@@ -444,7 +584,13 @@ impl Db {
     }
 
     /// `pagarFacturaCliente`: mark every receipt paid/unpaid. Returns false for "No changes".
-    pub fn pay(&mut self, id: i64, paid: bool, fechapago: Option<String>, codpago: Option<String>) -> Result<bool, SimError> {
+    pub fn pay(
+        &mut self,
+        id: i64,
+        paid: bool,
+        fechapago: Option<String>,
+        codpago: Option<String>,
+    ) -> Result<bool, SimError> {
         if !self.invoice_exists(id) {
             return Err(SimError::NotFound);
         }
@@ -490,7 +636,15 @@ impl Db {
 
     /// `crearFacturaRectificativaCliente`. `refunds`: (idlinea, positive qty); `None` = everything.
     #[allow(clippy::too_many_arguments)]
-    pub fn credit(&mut self, id: i64, refunds: Option<Vec<(i64, f64)>>, fecha: Option<String>, hora: Option<String>, codserie: Option<String>, idestado: Option<i64>) -> Result<i64, SimError> {
+    pub fn credit(
+        &mut self,
+        id: i64,
+        refunds: Option<Vec<(i64, f64)>>,
+        fecha: Option<String>,
+        hora: Option<String>,
+        codserie: Option<String>,
+        idestado: Option<i64>,
+    ) -> Result<i64, SimError> {
         if !self.invoice_exists(id) {
             return Err(SimError::NotFound);
         }
@@ -505,8 +659,22 @@ impl Db {
         let serie = codserie.unwrap_or_else(|| ft.str(&k, "codserie"));
         // The credit note copies the original's customer snapshot (address, tax id, contacts, payment).
         const COPIED: &[&str] = &[
-            "apartado", "cifnif", "ciudad", "codagente", "codalmacen", "coddivisa", "codpago", "codpais", "codpostal",
-            "direccion", "idcontactoenv", "idcontactofact", "nombrecliente", "provincia", "tasaconv", "idempresa",
+            "apartado",
+            "cifnif",
+            "ciudad",
+            "codagente",
+            "codalmacen",
+            "coddivisa",
+            "codpago",
+            "codpais",
+            "codpostal",
+            "direccion",
+            "idcontactoenv",
+            "idcontactofact",
+            "nombrecliente",
+            "provincia",
+            "tasaconv",
+            "idempresa",
         ];
         let copied: Vec<(&str, Value)> = COPIED.iter().map(|c| (*c, ft.get(&k, c))).collect();
         if ft.bool(&k, "editable") {
@@ -561,7 +729,8 @@ impl Db {
                 t.set(&nk, "idestado", Value::Null);
                 t.set(&nk, "editable", json!(true));
                 for l in self.lines_of(nid) {
-                    self.t("lineafacturaclientes").set(&Pk::Int(l), "actualizastock", json!(0));
+                    self.t("lineafacturaclientes")
+                        .set(&Pk::Int(l), "actualizastock", json!(0));
                 }
             }
         }
@@ -605,7 +774,12 @@ impl Db {
             self.free_numbers.entry(serie).or_default().insert(numero);
         }
         let rec = self.t("facturaclientes").remove(&k).ok_or(SimError::NotFound)?;
-        self.audit("deleted-model", "warning", id, &format!("Deleted FacturaCliente ({id}) {}", as_str(&rec["codigo"])));
+        self.audit(
+            "deleted-model",
+            "warning",
+            id,
+            &format!("Deleted FacturaCliente ({id}) {}", as_str(&rec["codigo"])),
+        );
         Ok(rec)
     }
 

@@ -43,7 +43,9 @@ pub fn num(f: f64) -> Value {
     if r.fract() == 0.0 && r.abs() < 1e15 {
         Value::from(r as i64)
     } else {
-        serde_json::Number::from_f64(r).map(Value::Number).unwrap_or(Value::Null)
+        serde_json::Number::from_f64(r)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
     }
 }
 
@@ -109,7 +111,16 @@ impl Table {
         let columns: Vec<String> = template.keys().cloned().collect();
         let index = columns.iter().enumerate().map(|(i, c)| (c.clone(), i as u16)).collect();
         let defaults = template.into_iter().map(|(_, v)| v).collect();
-        Table { resource, pk, int_pk, columns, index, defaults, rows: BTreeMap::new(), next_id: 1 }
+        Table {
+            resource,
+            pk,
+            int_pk,
+            columns,
+            index,
+            defaults,
+            rows: BTreeMap::new(),
+            next_id: 1,
+        }
     }
 
     pub fn col(&self, name: &str) -> Option<u16> {
@@ -125,7 +136,11 @@ impl Table {
     }
 
     pub fn value_at<'a>(&'a self, row: &'a Row, idx: u16) -> &'a Value {
-        row.0.iter().find(|(i, _)| *i == idx).map(|(_, v)| v).unwrap_or(&self.defaults[idx as usize])
+        row.0
+            .iter()
+            .find(|(i, _)| *i == idx)
+            .map(|(_, v)| v)
+            .unwrap_or(&self.defaults[idx as usize])
     }
 
     pub fn get(&self, pk: &Pk, col: &str) -> Value {
@@ -178,7 +193,11 @@ impl Table {
 
     /// Parse a URL/body id into this table's key type.
     pub fn pk_of(&self, s: &str) -> Option<Pk> {
-        if self.int_pk { s.trim().parse().ok().map(Pk::Int) } else { Some(Pk::Str(s.to_string())) }
+        if self.int_pk {
+            s.trim().parse().ok().map(Pk::Int)
+        } else {
+            Some(Pk::Str(s.to_string()))
+        }
     }
 
     pub fn pk_from_value(&self, v: &Value) -> Option<Pk> {
