@@ -1,0 +1,510 @@
+//! Behaviour of the simulator over real HTTP (127.0.0.1:0, reqwest), as a client sees it:
+//! batch transactions, enrolment semantics, e-mail case rules, instance states, enrolment
+//! visibility, completion, and the fault/maintenance/token/counter controls tests rely on.
+//! Each case cites the contract section (shared/fixtures/moodle/CONTRACT.md) it pins down.
+
+use std::time::{Duration, Instant};
+
+use mm_sim_fault::{ErrorKind, FaultConfig};
+use mm_sim_moodle::{DebugLevel, EnrolStatus, MoodleSim, NewSimUser, SimEnrolment, SimOptions};
+use serde_json::{Value, json};
+
+struct Site {
+    sim: MoodleSim,
+    url: String,
+    http: reqwest::Client,
+    math: i64,
+    dis: i64,
+    jdoe: i64,
+    asmith: i64,
+    _server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// MATH101 (enabled manual instance, self-completion), DIS101 (manual instance disabled),
+/// jdoe (mixed-case e-mail `Jane.Doe@Example.org`) and asmith; debugging on so that errors
+/// carry their debuginfo.
+async fn site() -> Site {
+    let sim = MoodleSim::new(SimOptions {
+        token: Some("ADMINTOKEN".into()),
+        debug: true,
+        ..SimOptions::default()
+    });
+    let math = sim.add_course("MATH101", "Mathematics 101", "M101");
+    let dis = sim.add_course("DIS101", "Disabled 101", "D101");
+    assert!(sim.set_manual_instance(dis, mm_sim_moodle::ManualInstance::Disabled));
+    let jdoe = sim.add_user(NewSimUser {
+        username: "jdoe".into(),
+        firstname: "Jane".into(),
+        lastname: "Doe".into(),
+        email: "Jane.Doe@Example.org".into(),
+        ..NewSimUser::default()
+    });
+    let asmith = sim.add_user(NewSimUser::learner("asmith", "asmith@example.org"));
+    let (addr, server) = sim
+        .clone()
+        .spawn("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("bind");
+    Site {
+        sim,
+        url: format!("http://{addr}/webservice/rest/server.php"),
+        http: reqwest::Client::new(),
+        math,
+        dis,
+        jdoe,
+        asmith,
+        _server: server,
+    }
+}
+
+impl Site {
+    /// POST a form call with `token`; returns the HTTP status and the raw body.
+    async fn raw(&self, token: &str, f: &str, params: &[(&str, String)]) -> (u16, String) {
+        let mut form: Vec<(&str, String)> = vec![
+            ("wstoken", token.to_owned()),
+            ("moodlewsrestformat", "json".to_owned()),
+            ("wsfunction", f.to_owned()),
+        ];
+        form.extend(params.iter().cloned());
+        let resp = self.http.post(&self.url).form(&form).send().await.expect("HTTP");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.expect("body"))
+    }
+
+    /// A call with the admin token: must be HTTP 200 (every Moodle error is, §1.6).
+    async fn call(&self, f: &str, params: &[(&str, String)]) -> Value {
+        self.call_as(&self.sim.token(), f, params).await
+    }
+
+    async fn call_as(&self, token: &str, f: &str, params: &[(&str, String)]) -> Value {
+        let (status, body) = self.raw(token, f, params).await;
+        assert_eq!(status, 200, "{f}: {body}");
+        serde_json::from_str(&body).expect("JSON body")
+    }
+
+    fn enrolments(&self) -> Vec<SimEnrolment> {
+        let mut e = self.sim.enrolments();
+        e.sort_by_key(|x| (x.userid, x.courseid));
+        e
+    }
+}
+
+fn p(k: &str, v: impl ToString) -> (&str, String) {
+    (k, v.to_string())
+}
+
+fn errorcode(v: &Value) -> &str {
+    v["errorcode"].as_str().unwrap_or("")
+}
+
+fn enrol_item(i: usize, roleid: i64, userid: i64, courseid: i64) -> Vec<(String, String)> {
+    vec![
+        (format!("enrolments[{i}][roleid]"), roleid.to_string()),
+        (format!("enrolments[{i}][userid]"), userid.to_string()),
+        (format!("enrolments[{i}][courseid]"), courseid.to_string()),
+    ]
+}
+
+fn borrow(v: &[(String, String)]) -> Vec<(&str, String)> {
+    v.iter().map(|(k, x)| (k.as_str(), x.clone())).collect()
+}
+
+fn new_user(i: usize, username: &str, email: &str) -> Vec<(String, String)> {
+    [
+        ("username", username),
+        ("password", "Secret-123"),
+        ("firstname", "New"),
+        ("lastname", "User"),
+        ("email", email),
+    ]
+    .iter()
+    .map(|(k, v)| (format!("users[{i}][{k}]"), (*v).to_owned()))
+    .collect()
+}
+
+// ---- batches are all-or-nothing (§1.10) ------------------------------------------------------
+
+#[tokio::test]
+async fn create_users_batch_is_all_or_nothing() {
+    let s = site().await;
+    let before = s.sim.users().len();
+    let mut form = new_user(0, "fresh1", "fresh1@example.org");
+    form.extend(new_user(1, "jdoe", "other@example.org")); // duplicate username
+    let r = s.call("core_user_create_users", &borrow(&form)).await;
+    assert_eq!(errorcode(&r), "invalidparameter");
+    assert_eq!(r["debuginfo"], "Username already exists: jdoe");
+    assert!(s.sim.user_by_username("fresh1").is_none(), "first user rolled back");
+    assert_eq!(s.sim.users().len(), before);
+
+    // A bad e-mail in the last row rolls back the rows before it too.
+    let mut form = new_user(0, "fresh1", "fresh1@example.org");
+    form.extend(new_user(1, "fresh2", "fresh2@example.org"));
+    form.extend(new_user(2, "fresh3", "not-an-email"));
+    let r = s.call("core_user_create_users", &borrow(&form)).await;
+    assert_eq!(r["debuginfo"], "Email address is invalid: not-an-email");
+    assert_eq!(s.sim.users().len(), before);
+
+    // The same batch without the bad row succeeds, in input order.
+    let form = [
+        new_user(0, "fresh1", "fresh1@example.org"),
+        new_user(1, "fresh2", "fresh2@example.org"),
+    ]
+    .concat();
+    let r = s.call("core_user_create_users", &borrow(&form)).await;
+    assert_eq!(r[0]["username"], "fresh1");
+    assert_eq!(r[1]["username"], "fresh2");
+    assert_eq!(s.sim.users().len(), before + 2);
+}
+
+#[tokio::test]
+async fn enrol_batch_is_all_or_nothing() {
+    let s = site().await;
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Suspended, 0, 0);
+    let before = s.enrolments();
+    for bad in [
+        enrol_item(2, 5, s.jdoe, s.dis),   // wsnoinstance
+        enrol_item(2, 5, 999_999, s.math), // invaliduser
+        enrol_item(2, 7, s.jdoe, s.math),  // wsusercannotassign
+        enrol_item(2, 5, s.jdoe, 999_999), // invalidparameter (context)
+    ] {
+        let form = [
+            enrol_item(0, 5, s.jdoe, s.math),   // new enrolment
+            enrol_item(1, 5, s.asmith, s.math), // reactivation of a suspended one
+            bad,
+        ]
+        .concat();
+        let r = s.call("enrol_manual_enrol_users", &borrow(&form)).await;
+        assert!(r.get("exception").is_some(), "{r}");
+        assert_eq!(s.enrolments(), before, "state unchanged after {r}");
+    }
+}
+
+#[tokio::test]
+async fn unenrol_batch_is_all_or_nothing() {
+    let s = site().await;
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Active, 0, 0);
+    let before = s.enrolments();
+    let form = vec![
+        p("enrolments[0][userid]", s.jdoe),
+        p("enrolments[0][courseid]", s.math),
+        p("enrolments[1][userid]", s.asmith),
+        p("enrolments[1][courseid]", 999_999),
+    ];
+    let r = s.call("enrol_manual_unenrol_users", &form).await;
+    assert_eq!(errorcode(&r), "invalidrecord");
+    assert_eq!(s.enrolments(), before);
+    let form = vec![
+        p("enrolments[0][userid]", s.jdoe),
+        p("enrolments[0][courseid]", s.math),
+        p("enrolments[1][userid]", 999_999),
+        p("enrolments[1][courseid]", s.math),
+    ];
+    let r = s.call("enrol_manual_unenrol_users", &form).await;
+    assert_eq!(errorcode(&r), "invaliduser");
+    assert_eq!(s.enrolments(), before);
+}
+
+// ---- enrol_user() semantics (§2.8) ------------------------------------------------------------
+
+#[tokio::test]
+async fn reenrol_without_times_resets_dates_and_reactivates() {
+    let s = site().await;
+    let mut form = enrol_item(0, 5, s.jdoe, s.math);
+    form.extend([
+        ("enrolments[0][timestart]".to_owned(), "1735689600".to_owned()),
+        ("enrolments[0][timeend]".to_owned(), "1767225600".to_owned()),
+        ("enrolments[0][suspend]".to_owned(), "1".to_owned()),
+    ]);
+    assert_eq!(s.call("enrol_manual_enrol_users", &borrow(&form)).await, Value::Null);
+    let e = &s.enrolments()[0];
+    assert_eq!(
+        (e.status, e.timestart, e.timeend),
+        (EnrolStatus::Suspended, 1_735_689_600, 1_767_225_600)
+    );
+    let courses = s.call("core_enrol_get_users_courses", &[p("userid", s.jdoe)]).await;
+    assert_eq!(courses, json!([]), "suspended: not listed");
+
+    let form = enrol_item(0, 5, s.jdoe, s.math);
+    assert_eq!(s.call("enrol_manual_enrol_users", &borrow(&form)).await, Value::Null);
+    let e = &s.enrolments()[0];
+    assert_eq!((e.status, e.timestart, e.timeend), (EnrolStatus::Active, 0, 0));
+    let courses = s.call("core_enrol_get_users_courses", &[p("userid", s.jdoe)]).await;
+    assert_eq!(courses[0]["id"], s.math);
+}
+
+#[tokio::test]
+async fn identical_reenrol_changes_nothing() {
+    let s = site().await;
+    let mut form = enrol_item(0, 5, s.jdoe, s.math);
+    form.push(("enrolments[0][timeend]".to_owned(), "1767225600".to_owned()));
+    s.call("enrol_manual_enrol_users", &borrow(&form)).await;
+    let once = s.enrolments();
+    let dump = s.sim.dump()["enrolments"].clone();
+    for _ in 0..3 {
+        assert_eq!(s.call("enrol_manual_enrol_users", &borrow(&form)).await, Value::Null);
+    }
+    assert_eq!(s.enrolments(), once);
+    assert_eq!(s.sim.dump()["enrolments"], dump, "not even timecreated moves");
+    assert_eq!(once.len(), 1);
+    assert_eq!(once[0].roleids, vec![5]);
+}
+
+#[tokio::test]
+async fn different_roleid_adds_a_second_role() {
+    let s = site().await;
+    s.call("enrol_manual_enrol_users", &borrow(&enrol_item(0, 5, s.jdoe, s.math)))
+        .await;
+    s.call("enrol_manual_enrol_users", &borrow(&enrol_item(0, 4, s.jdoe, s.math)))
+        .await;
+    let e = s.enrolments();
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].roleids, vec![4, 5], "the student role is kept");
+    let users = s.call("core_enrol_get_enrolled_users", &[p("courseid", s.math)]).await;
+    let roles: Vec<&str> = users[0]["roles"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .filter_map(|r| r["shortname"].as_str())
+        .collect();
+    assert_eq!(roles, ["teacher", "student"]);
+}
+
+// ---- e-mail case rules (§2.2, §2.3, §2.5) -----------------------------------------------------
+
+#[tokio::test]
+async fn email_lookup_is_case_sensitive_but_create_refuses_any_case() {
+    let s = site().await;
+    let by = |v: &str| vec![p("field", "email"), p("values[0]", v)];
+    let r = s
+        .call("core_user_get_users_by_field", &by("jane.doe@example.org"))
+        .await;
+    assert_eq!(r, json!([]), "PostgreSQL: exact, case-sensitive");
+    let r = s
+        .call("core_user_get_users_by_field", &by("Jane.Doe@Example.org"))
+        .await;
+    assert_eq!(r[0]["id"], s.jdoe);
+
+    let form = new_user(0, "jdoe2", "JANE.DOE@EXAMPLE.ORG");
+    let r = s.call("core_user_create_users", &borrow(&form)).await;
+    assert_eq!(errorcode(&r), "invalidparameter");
+    assert_eq!(r["debuginfo"], "Email address already exists: JANE.DOE@EXAMPLE.ORG");
+    assert!(s.sim.user_by_username("jdoe2").is_none());
+
+    let like = |v: &str| vec![p("criteria[0][key]", "email"), p("criteria[0][value]", v)];
+    let ids = |r: &Value| -> Vec<i64> {
+        r["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .filter_map(|u| u["id"].as_i64())
+            .collect()
+    };
+    let r = s.call("core_user_get_users", &like("%@EXAMPLE.org")).await;
+    assert_eq!(
+        ids(&r),
+        vec![2, s.jdoe, s.asmith],
+        "LIKE is case-insensitive (admin@example.org too)"
+    );
+    let r = s.call("core_user_get_users", &like("jane_doe@example.org")).await;
+    assert_eq!(ids(&r), vec![s.jdoe], "_ matches one character");
+    let r = s.call("core_user_get_users", &like("jane%")).await;
+    assert_eq!(ids(&r), vec![s.jdoe], "% matches any run");
+    let r = s.call("core_user_get_users", &like("jane.doe")).await;
+    assert_eq!(ids(&r), Vec::<i64>::new(), "no wildcard: whole value");
+}
+
+// ---- instance states and enrolment visibility (§2.8–2.11) ------------------------------------
+
+#[tokio::test]
+async fn disabled_instance_refuses_enrol_but_unenrol_works() {
+    let s = site().await;
+    let r = s
+        .call("enrol_manual_enrol_users", &borrow(&enrol_item(0, 5, s.jdoe, s.dis)))
+        .await;
+    assert_eq!(errorcode(&r), "wsnoinstance");
+    assert_eq!(
+        r["message"],
+        format!(
+            "Manual enrolment plugin instance doesn't exist or is disabled for the course (id = {})",
+            s.dis
+        )
+    );
+    assert!(s.enrolments().is_empty());
+    // Enrolled before the instance was disabled: unenrol still goes through it.
+    s.sim.enrol_by_hand(s.jdoe, s.dis, 5, EnrolStatus::Active, 0, 0);
+    let form = vec![p("enrolments[0][userid]", s.jdoe), p("enrolments[0][courseid]", s.dis)];
+    assert_eq!(s.call("enrol_manual_unenrol_users", &form).await, Value::Null);
+    assert!(s.enrolments().is_empty());
+    // Unenrolling someone not enrolled is silent.
+    assert_eq!(s.call("enrol_manual_unenrol_users", &form).await, Value::Null);
+}
+
+#[tokio::test]
+async fn enrolled_users_include_suspended_unless_onlyactive_and_users_courses_only_active() {
+    let s = site().await;
+    let future = s.sim.add_user(NewSimUser::learner("future", "future@example.org"));
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Suspended, 0, 0);
+    s.sim
+        .enrol_by_hand(future, s.math, 5, EnrolStatus::Active, 4_000_000_000, 0);
+    let ids = |r: &Value| -> Vec<i64> {
+        r.as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|u| u["id"].as_i64())
+            .collect()
+    };
+    let all = s.call("core_enrol_get_enrolled_users", &[p("courseid", s.math)]).await;
+    assert_eq!(ids(&all), vec![s.jdoe, s.asmith, future]);
+    let active = s
+        .call(
+            "core_enrol_get_enrolled_users",
+            &[
+                p("courseid", s.math),
+                p("options[0][name]", "onlyactive"),
+                p("options[0][value]", 1),
+            ],
+        )
+        .await;
+    assert_eq!(ids(&active), vec![s.jdoe]);
+
+    let mine = s.call("core_enrol_get_users_courses", &[p("userid", s.jdoe)]).await;
+    assert_eq!(ids(&mine), vec![s.math]);
+    assert_eq!(
+        mine[0]["enrolledusercount"], 3,
+        "get_enrolled_sql counts every enrolment"
+    );
+    for u in [s.asmith, future] {
+        let r = s.call("core_enrol_get_users_courses", &[p("userid", u)]).await;
+        assert_eq!(r, json!([]), "user {u}: suspended / not started");
+    }
+}
+
+// ---- completion (§2.12) -----------------------------------------------------------------------
+
+#[tokio::test]
+async fn completion_can_be_driven() {
+    let s = site().await;
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    let args = [p("courseid", s.math), p("userid", s.jdoe)];
+    let r = s.call("core_completion_get_course_completion_status", &args).await;
+    assert_eq!(r["completionstatus"]["completed"], false);
+    assert_eq!(r["completionstatus"]["completions"][0]["timecompleted"], Value::Null);
+    s.sim.mark_course_complete(s.jdoe, s.math, 1_767_225_600);
+    let r = s.call("core_completion_get_course_completion_status", &args).await;
+    assert_eq!(r["completionstatus"]["completed"], true);
+    assert_eq!(r["completionstatus"]["completions"][0]["complete"], true);
+    assert_eq!(r["completionstatus"]["completions"][0]["timecompleted"], 1_767_225_600);
+    let courses = s.call("core_enrol_get_users_courses", &[p("userid", s.jdoe)]).await;
+    assert_eq!(courses[0]["completed"], true);
+}
+
+// ---- controls: faults, maintenance, tokens, counters ------------------------------------------
+
+#[tokio::test]
+async fn fault_latency_and_error_rate() {
+    let s = site().await;
+    s.sim
+        .faults()
+        .set(FaultConfig::with_latency(Duration::from_millis(150)));
+    let t = Instant::now();
+    s.call("core_webservice_get_site_info", &[]).await;
+    assert!(t.elapsed() >= Duration::from_millis(150), "latency applied");
+
+    s.sim.faults().set(FaultConfig {
+        error_rate: 1.0,
+        error_kind: ErrorKind::Http503,
+        error_keys: vec!["enrol_manual_enrol_users".into()],
+        ..FaultConfig::default()
+    });
+    let (status, _) = s
+        .raw(
+            &s.sim.token(),
+            "enrol_manual_enrol_users",
+            &borrow(&enrol_item(0, 5, s.jdoe, s.math)),
+        )
+        .await;
+    assert_eq!(status, 503);
+    assert!(s.enrolments().is_empty(), "a faulted call does nothing");
+    let (status, _) = s.raw(&s.sim.token(), "core_webservice_get_site_info", &[]).await;
+    assert_eq!(status, 200, "other functions unaffected");
+
+    s.sim.faults().set(FaultConfig {
+        error_rate: 1.0,
+        ..FaultConfig::default()
+    });
+    let (status, _) = s.raw(&s.sim.token(), "core_webservice_get_site_info", &[]).await;
+    assert_eq!(status, 500);
+    s.sim.faults().clear();
+    let (status, _) = s.raw(&s.sim.token(), "core_webservice_get_site_info", &[]).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn maintenance_mode_and_revoked_token() {
+    let s = site().await;
+    s.sim.set_debug(DebugLevel::Off);
+    let teacher = s.sim.add_user(NewSimUser {
+        capabilities: ["moodle/course:view".to_owned(), "enrol/manual:enrol".to_owned()].into(),
+        ..NewSimUser::learner("teacher", "teacher@example.org")
+    });
+    let token = s.sim.add_token(teacher, None);
+    s.sim.set_maintenance(true);
+    let r = s.call_as(&token, "core_webservice_get_site_info", &[]).await;
+    assert_eq!(
+        r,
+        json!({"exception": "core\\exception\\moodle_exception", "errorcode": "sitemaintenance",
+               "message": "The site is undergoing maintenance and is currently not available"})
+    );
+    let r = s.call("core_webservice_get_site_info", &[]).await;
+    assert_eq!(r["userid"], 2, "the admin has moodle/site:maintenanceaccess");
+    s.sim.set_maintenance(false);
+    let r = s.call_as(&token, "core_webservice_get_site_info", &[]).await;
+    assert_eq!(r["userid"], teacher);
+
+    s.sim.revoke_token(&token);
+    let r = s.call_as(&token, "core_webservice_get_site_info", &[]).await;
+    assert_eq!(errorcode(&r), "invalidtoken");
+    s.sim.revoke_token(&s.sim.token());
+    let r = s
+        .call("enrol_manual_enrol_users", &borrow(&enrol_item(0, 5, s.jdoe, s.math)))
+        .await;
+    assert_eq!(r["errorcode"], "invalidtoken");
+    assert!(s.enrolments().is_empty());
+}
+
+#[tokio::test]
+async fn request_counters_per_function() {
+    let s = site().await;
+    for _ in 0..3 {
+        s.call("core_webservice_get_site_info", &[]).await;
+    }
+    s.call(
+        "core_user_get_users_by_field",
+        &[p("field", "id"), p("values[0]", s.jdoe)],
+    )
+    .await;
+    s.call(
+        "core_user_get_users_by_field",
+        &[p("field", "bogus"), p("values[0]", 1)],
+    )
+    .await; // an error counts
+    s.sim.faults().set(FaultConfig {
+        error_rate: 1.0,
+        ..FaultConfig::default()
+    });
+    s.raw(&s.sim.token(), "enrol_manual_enrol_users", &[]).await; // a fault counts
+    s.sim.faults().clear();
+    let counts = s.sim.request_counts();
+    assert_eq!(counts.get("core_webservice_get_site_info"), Some(&3));
+    assert_eq!(counts.get("core_user_get_users_by_field"), Some(&2));
+    assert_eq!(counts.get("enrol_manual_enrol_users"), Some(&1));
+    assert_eq!(s.sim.total_requests(), 6);
+    let log = s.sim.request_log();
+    assert_eq!(log.last().map(|l| l.outcome.as_str()), Some("fault"));
+    assert_eq!(log[4].outcome, "codingerror");
+    s.sim.reset_counts();
+    assert_eq!(s.sim.total_requests(), 0);
+    assert!(s.sim.request_counts().is_empty());
+}
