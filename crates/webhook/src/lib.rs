@@ -14,11 +14,9 @@ pub mod payload;
 pub mod secret;
 pub mod verify;
 
-pub use payload::{
-    Event, FieldProblem, PayloadError, TYPE_DELETED, TYPE_HINT, TYPE_UPSERTED, parse_event,
-};
+pub use payload::{Event, FieldProblem, PayloadError, TYPE_DELETED, TYPE_HINT, TYPE_UPSERTED, parse_event};
 pub use secret::{Secret, SecretError};
 pub use verify::{
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECS, HEADER_ID, HEADER_SIGNATURE,
-    HEADER_TIMESTAMP, Headers, VerifiedDelivery, Verifier, VerifyError, sign,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECS, HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP, Headers,
+    VerifiedDelivery, Verifier, VerifyError, sign,
 };

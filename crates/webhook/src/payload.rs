@@ -118,19 +118,14 @@ impl PayloadError {
 }
 
 fn join(problems: &[FieldProblem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 /// Parses a verified body. `source_name` is the configured source the route was called
 /// for (`/webhooks/{source}`); it becomes [`InvoiceKey::source`], so the same id from two
 /// billing systems never collides.
 pub fn parse_event(source_name: &str, body: &[u8]) -> Result<Event, PayloadError> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|e| PayloadError::NotJson(e.to_string()))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| PayloadError::NotJson(e.to_string()))?;
     let mut cx = Checker::default();
     let event = cx.event(source_name, &value);
     match event {
@@ -195,12 +190,7 @@ impl Checker {
         }
     }
 
-    fn required<'v>(
-        &mut self,
-        parent: &str,
-        m: &'v Map<String, Value>,
-        key: &str,
-    ) -> Option<&'v Value> {
+    fn required<'v>(&mut self, parent: &str, m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
         let v = m.get(key);
         if v.is_none() {
             self.problem(&join_path(parent, key), "required field is missing");
@@ -240,12 +230,7 @@ impl Checker {
     }
 
     /// Present, and either `null` or a non-empty string. `Some(None)` = explicit null.
-    fn required_nullable_id(
-        &mut self,
-        parent: &str,
-        m: &Map<String, Value>,
-        key: &str,
-    ) -> Option<Option<String>> {
+    fn required_nullable_id(&mut self, parent: &str, m: &Map<String, Value>, key: &str) -> Option<Option<String>> {
         match self.required(parent, m, key)? {
             Value::Null => Some(None),
             v => self.id_value(&join_path(parent, key), v).map(Some),
@@ -253,12 +238,7 @@ impl Checker {
     }
 
     /// Absent, `null`, or a non-empty string.
-    fn optional_id(
-        &mut self,
-        parent: &str,
-        m: &Map<String, Value>,
-        key: &str,
-    ) -> Option<Option<String>> {
+    fn optional_id(&mut self, parent: &str, m: &Map<String, Value>, key: &str) -> Option<Option<String>> {
         match m.get(key) {
             None | Some(Value::Null) => Some(None),
             Some(v) => self.id_value(&join_path(parent, key), v).map(Some),
@@ -308,9 +288,7 @@ impl Checker {
             other => {
                 self.problem(
                     "type",
-                    format!(
-                        "unknown event type `{other}` (expected {TYPE_UPSERTED}, {TYPE_DELETED} or {TYPE_HINT})"
-                    ),
+                    format!("unknown event type `{other}` (expected {TYPE_UPSERTED}, {TYPE_DELETED} or {TYPE_HINT})"),
                 );
                 None
             }
@@ -330,9 +308,7 @@ impl Checker {
         };
         self.optional_text("data", data, "currency", is_currency, "an ISO 4217 code like `EUR`");
         self.optional_text("data", data, "issued_at", is_date, "a date like `2026-11-25`");
-        let customer = self
-            .required("data", data, "customer")
-            .and_then(|v| self.customer(v));
+        let customer = self.required("data", data, "customer").and_then(|v| self.customer(v));
         let credit_note_for = self.required_nullable_id("data", data, "credit_note_for");
         let is_credit_note = matches!(credit_note_for, Some(Some(_)));
         let lines = match self.required("data", data, "lines") {

@@ -48,9 +48,7 @@ impl Secret {
             .trim()
             .strip_prefix(SECRET_PREFIX)
             .ok_or(SecretError::MissingPrefix)?;
-        let key = STANDARD
-            .decode(b64)
-            .map_err(|_| SecretError::InvalidBase64)?;
+        let key = STANDARD.decode(b64).map_err(|_| SecretError::InvalidBase64)?;
         Secret::from_key_bytes(key)
     }
 

@@ -101,7 +101,9 @@ pub enum VerifyError {
     BodyTooLarge { len: usize, limit: usize },
     #[error("the webhook timestamp is {age_secs} s old (tolerance {tolerance_secs} s): a late retry or a replay")]
     TimestampTooOld { age_secs: i64, tolerance_secs: i64 },
-    #[error("the webhook timestamp is {ahead_secs} s in the future (tolerance {tolerance_secs} s): check the sender's clock")]
+    #[error(
+        "the webhook timestamp is {ahead_secs} s in the future (tolerance {tolerance_secs} s): check the sender's clock"
+    )]
     TimestampTooNew { ahead_secs: i64, tolerance_secs: i64 },
     #[error("no `v1` signature in `webhook-signature`")]
     NoSupportedSignature,
@@ -176,20 +178,11 @@ impl Verifier {
     ///
     /// Checks run cheapest first (headers, body size, timestamp, then HMAC), so a flood of
     /// stale or malformed requests costs no hashing.
-    pub fn verify(
-        &self,
-        headers: &Headers<'_>,
-        body: &[u8],
-        now: i64,
-    ) -> Result<VerifiedDelivery, VerifyError> {
+    pub fn verify(&self, headers: &Headers<'_>, body: &[u8], now: i64) -> Result<VerifiedDelivery, VerifyError> {
         let id = parse_id(headers.id.ok_or(VerifyError::MissingHeader(HEADER_ID))?)?;
-        let ts_text = headers
-            .timestamp
-            .ok_or(VerifyError::MissingHeader(HEADER_TIMESTAMP))?;
+        let ts_text = headers.timestamp.ok_or(VerifyError::MissingHeader(HEADER_TIMESTAMP))?;
         let timestamp = parse_timestamp(ts_text)?;
-        let signature = headers
-            .signature
-            .ok_or(VerifyError::MissingHeader(HEADER_SIGNATURE))?;
+        let signature = headers.signature.ok_or(VerifyError::MissingHeader(HEADER_SIGNATURE))?;
         if signature.trim().is_empty() {
             return Err(VerifyError::EmptySignature);
         }
@@ -292,9 +285,7 @@ fn parse_id(raw: &str) -> Result<String, VerifyError> {
         return Err(VerifyError::InvalidId("it is longer than 256 characters"));
     }
     if !id.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(VerifyError::InvalidId(
-            "it may only contain visible ASCII characters",
-        ));
+        return Err(VerifyError::InvalidId("it may only contain visible ASCII characters"));
     }
     Ok(id.to_string())
 }
@@ -311,6 +302,5 @@ fn parse_timestamp(raw: &str) -> Result<i64, VerifyError> {
     {
         return Err(VerifyError::InvalidTimestamp);
     }
-    text.parse::<i64>()
-        .map_err(|_| VerifyError::InvalidTimestamp)
+    text.parse::<i64>().map_err(|_| VerifyError::InvalidTimestamp)
 }

@@ -7,8 +7,7 @@ use proptest::prelude::*;
 const NOW: i64 = 1_764_064_800;
 
 fn secret_strategy() -> impl Strategy<Value = Secret> {
-    prop::collection::vec(any::<u8>(), 24..=64)
-        .prop_map(|key| Secret::from_key_bytes(key).expect("length in range"))
+    prop::collection::vec(any::<u8>(), 24..=64).prop_map(|key| Secret::from_key_bytes(key).expect("length in range"))
 }
 
 fn id_strategy() -> impl Strategy<Value = String> {

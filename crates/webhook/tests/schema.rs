@@ -24,7 +24,11 @@ fn remove(v: &mut Value, path: &[&str]) {
     let (last, parents) = path.split_last().expect("non-empty path");
     let mut cur = v;
     for p in parents {
-        cur = if let Ok(i) = p.parse::<usize>() { &mut cur[i] } else { &mut cur[*p] };
+        cur = if let Ok(i) = p.parse::<usize>() {
+            &mut cur[i]
+        } else {
+            &mut cur[*p]
+        };
     }
     cur.as_object_mut().expect("object").remove(*last);
 }
@@ -33,40 +37,100 @@ fn cases() -> Vec<(&'static str, bool, Value)> {
     vec![
         // ---- accepted ----
         ("example upserted", true, invoice()),
-        ("example credit note", true, serde_json::from_str(include_str!("../schema/examples/credit-note.json")).expect("example")),
-        ("example deleted", true, serde_json::from_str(include_str!("../schema/examples/deleted.json")).expect("example")),
-        ("example hint", true, serde_json::from_str(include_str!("../schema/examples/hint.json")).expect("example")),
-        ("unknown field in data", true, edited(|v| v["data"]["total"] = json!(121.0))),
-        ("unknown field in customer", true, edited(|v| v["data"]["customer"]["cifnif"] = json!("X"))),
-        ("unknown field in line", true, edited(|v| v["data"]["lines"][0]["discount"] = json!(0))),
-        ("no optional fields", true, edited(|v| {
-            remove(v, &["timestamp"]);
-            remove(v, &["data", "currency"]);
-            remove(v, &["data", "issued_at"]);
-            remove(v, &["data", "lines", "0", "amount"]);
-        })),
-        ("optional fields null", true, edited(|v| {
-            v["timestamp"] = Value::Null;
-            v["data"]["currency"] = Value::Null;
-            v["data"]["issued_at"] = Value::Null;
-            v["data"]["lines"][0]["amount"] = Value::Null;
-        })),
-        ("email null", true, edited(|v| v["data"]["customer"]["email"] = Value::Null)),
+        (
+            "example credit note",
+            true,
+            serde_json::from_str(include_str!("../schema/examples/credit-note.json")).expect("example"),
+        ),
+        (
+            "example deleted",
+            true,
+            serde_json::from_str(include_str!("../schema/examples/deleted.json")).expect("example"),
+        ),
+        (
+            "example hint",
+            true,
+            serde_json::from_str(include_str!("../schema/examples/hint.json")).expect("example"),
+        ),
+        (
+            "unknown field in data",
+            true,
+            edited(|v| v["data"]["total"] = json!(121.0)),
+        ),
+        (
+            "unknown field in customer",
+            true,
+            edited(|v| v["data"]["customer"]["cifnif"] = json!("X")),
+        ),
+        (
+            "unknown field in line",
+            true,
+            edited(|v| v["data"]["lines"][0]["discount"] = json!(0)),
+        ),
+        (
+            "no optional fields",
+            true,
+            edited(|v| {
+                remove(v, &["timestamp"]);
+                remove(v, &["data", "currency"]);
+                remove(v, &["data", "issued_at"]);
+                remove(v, &["data", "lines", "0", "amount"]);
+            }),
+        ),
+        (
+            "optional fields null",
+            true,
+            edited(|v| {
+                v["timestamp"] = Value::Null;
+                v["data"]["currency"] = Value::Null;
+                v["data"]["issued_at"] = Value::Null;
+                v["data"]["lines"][0]["amount"] = Value::Null;
+            }),
+        ),
+        (
+            "email null",
+            true,
+            edited(|v| v["data"]["customer"]["email"] = Value::Null),
+        ),
         ("no lines", true, edited(|v| v["data"]["lines"] = json!([]))),
         ("unpaid", true, edited(|v| v["data"]["paid"] = json!(false))),
-        ("fractional quantity", true, edited(|v| v["data"]["lines"][0]["quantity"] = json!(0.5))),
-        ("credits_line null on an invoice", true, edited(|v| v["data"]["lines"][0]["credits_line"] = Value::Null)),
-        ("credit note without line refs", true, edited(|v| v["data"]["credit_note_for"] = json!("INV-0"))),
-        ("hint with extra data", true, json!({"type": "invoice.hint", "data": {"id": "1", "codigo": "F1"}})),
+        (
+            "fractional quantity",
+            true,
+            edited(|v| v["data"]["lines"][0]["quantity"] = json!(0.5)),
+        ),
+        (
+            "credits_line null on an invoice",
+            true,
+            edited(|v| v["data"]["lines"][0]["credits_line"] = Value::Null),
+        ),
+        (
+            "credit note without line refs",
+            true,
+            edited(|v| v["data"]["credit_note_for"] = json!("INV-0")),
+        ),
+        (
+            "hint with extra data",
+            true,
+            json!({"type": "invoice.hint", "data": {"id": "1", "codigo": "F1"}}),
+        ),
         // ---- refused ----
         ("not an object", false, json!([1, 2])),
         ("unknown type", false, edited(|v| v["type"] = json!("invoice.paid"))),
         ("type not a string", false, edited(|v| v["type"] = json!(1))),
         ("missing type", false, edited(|v| remove(v, &["type"]))),
         ("missing data", false, json!({"type": "invoice.hint"})),
-        ("data not an object", false, json!({"type": "invoice.hint", "data": "1"})),
+        (
+            "data not an object",
+            false,
+            json!({"type": "invoice.hint", "data": "1"}),
+        ),
         ("unknown envelope field", false, edited(|v| v["invoice"] = json!({}))),
-        ("timestamp a number", false, edited(|v| v["timestamp"] = json!(1614265330))),
+        (
+            "timestamp a number",
+            false,
+            edited(|v| v["timestamp"] = json!(1614265330)),
+        ),
         ("missing id", false, edited(|v| remove(v, &["data", "id"]))),
         ("numeric id", false, edited(|v| v["data"]["id"] = json!(7))),
         ("empty id", false, edited(|v| v["data"]["id"] = json!(""))),
@@ -75,34 +139,102 @@ fn cases() -> Vec<(&'static str, bool, Value)> {
         ("paid as string", false, edited(|v| v["data"]["paid"] = json!("true"))),
         ("missing paid", false, edited(|v| remove(v, &["data", "paid"]))),
         ("bad currency", false, edited(|v| v["data"]["currency"] = json!("eur"))),
-        ("bad date", false, edited(|v| v["data"]["issued_at"] = json!("25-11-2026"))),
-        ("month 13", false, edited(|v| v["data"]["issued_at"] = json!("2026-13-01"))),
+        (
+            "bad date",
+            false,
+            edited(|v| v["data"]["issued_at"] = json!("25-11-2026")),
+        ),
+        (
+            "month 13",
+            false,
+            edited(|v| v["data"]["issued_at"] = json!("2026-13-01")),
+        ),
         ("missing customer", false, edited(|v| remove(v, &["data", "customer"]))),
-        ("missing customer email", false, edited(|v| remove(v, &["data", "customer", "email"]))),
-        ("customer email a number", false, edited(|v| v["data"]["customer"]["email"] = json!(3))),
-        ("missing customer name", false, edited(|v| remove(v, &["data", "customer", "name"]))),
+        (
+            "missing customer email",
+            false,
+            edited(|v| remove(v, &["data", "customer", "email"])),
+        ),
+        (
+            "customer email a number",
+            false,
+            edited(|v| v["data"]["customer"]["email"] = json!(3)),
+        ),
+        (
+            "missing customer name",
+            false,
+            edited(|v| remove(v, &["data", "customer", "name"])),
+        ),
         ("lines not an array", false, edited(|v| v["data"]["lines"] = json!({}))),
-        ("line not an object", false, edited(|v| v["data"]["lines"][0] = json!("PY-101"))),
-        ("quantity a string", false, edited(|v| v["data"]["lines"][0]["quantity"] = json!("1"))),
-        ("missing quantity", false, edited(|v| remove(v, &["data", "lines", "0", "quantity"]))),
-        ("missing product (typo)", false, edited(|v| {
-            remove(v, &["data", "lines", "0", "product"]);
-            v["data"]["lines"][0]["prodcut"] = json!("PY-101");
-        })),
-        ("empty product", false, edited(|v| v["data"]["lines"][0]["product"] = json!(""))),
-        ("amount a string", false, edited(|v| v["data"]["lines"][0]["amount"] = json!("100"))),
-        ("missing credit_note_for (typo)", false, edited(|v| {
-            remove(v, &["data", "credit_note_for"]);
-            v["data"]["credit_note"] = json!("INV-0");
-        })),
-        ("empty credit_note_for", false, edited(|v| v["data"]["credit_note_for"] = json!(""))),
-        ("credits_line on an invoice", false, edited(|v| v["data"]["lines"][0]["credits_line"] = json!("1"))),
-        ("empty credits_line on a credit note", false, edited(|v| {
-            v["data"]["credit_note_for"] = json!("INV-0");
-            v["data"]["lines"][0]["credits_line"] = json!("");
-        })),
-        ("deleted without id", false, json!({"type": "invoice.deleted", "data": {}})),
-        ("hint with numeric id", false, json!({"type": "invoice.hint", "data": {"id": 123}})),
+        (
+            "line not an object",
+            false,
+            edited(|v| v["data"]["lines"][0] = json!("PY-101")),
+        ),
+        (
+            "quantity a string",
+            false,
+            edited(|v| v["data"]["lines"][0]["quantity"] = json!("1")),
+        ),
+        (
+            "missing quantity",
+            false,
+            edited(|v| remove(v, &["data", "lines", "0", "quantity"])),
+        ),
+        (
+            "missing product (typo)",
+            false,
+            edited(|v| {
+                remove(v, &["data", "lines", "0", "product"]);
+                v["data"]["lines"][0]["prodcut"] = json!("PY-101");
+            }),
+        ),
+        (
+            "empty product",
+            false,
+            edited(|v| v["data"]["lines"][0]["product"] = json!("")),
+        ),
+        (
+            "amount a string",
+            false,
+            edited(|v| v["data"]["lines"][0]["amount"] = json!("100")),
+        ),
+        (
+            "missing credit_note_for (typo)",
+            false,
+            edited(|v| {
+                remove(v, &["data", "credit_note_for"]);
+                v["data"]["credit_note"] = json!("INV-0");
+            }),
+        ),
+        (
+            "empty credit_note_for",
+            false,
+            edited(|v| v["data"]["credit_note_for"] = json!("")),
+        ),
+        (
+            "credits_line on an invoice",
+            false,
+            edited(|v| v["data"]["lines"][0]["credits_line"] = json!("1")),
+        ),
+        (
+            "empty credits_line on a credit note",
+            false,
+            edited(|v| {
+                v["data"]["credit_note_for"] = json!("INV-0");
+                v["data"]["lines"][0]["credits_line"] = json!("");
+            }),
+        ),
+        (
+            "deleted without id",
+            false,
+            json!({"type": "invoice.deleted", "data": {}}),
+        ),
+        (
+            "hint with numeric id",
+            false,
+            json!({"type": "invoice.hint", "data": {"id": 123}}),
+        ),
     ]
 }
 
@@ -128,7 +260,8 @@ fn parser_accepts_exactly_what_the_schema_accepts() {
 
 #[test]
 fn examples_parse_to_the_expected_events() {
-    let Event::Upserted(s) = parse_event("shop", include_bytes!("../schema/examples/upserted.json")).expect("ok") else {
+    let Event::Upserted(s) = parse_event("shop", include_bytes!("../schema/examples/upserted.json")).expect("ok")
+    else {
         panic!("expected an upsert");
     };
     assert_eq!(s.key.source, "shop");
@@ -142,7 +275,8 @@ fn examples_parse_to_the_expected_events() {
     assert_eq!(s.lines[1].product, None);
     assert_eq!(s.credit_note_for, None);
 
-    let Event::Upserted(c) = parse_event("shop", include_bytes!("../schema/examples/credit-note.json")).expect("ok") else {
+    let Event::Upserted(c) = parse_event("shop", include_bytes!("../schema/examples/credit-note.json")).expect("ok")
+    else {
         panic!("expected an upsert");
     };
     assert_eq!(c.credit_note_for.as_deref(), Some("INV-1"));
