@@ -9,10 +9,13 @@ use crate::records::{
     Cliente, Contacto, EstadoDocumento, FacturaCliente, LineaFacturaCliente, Producto, ReciboCliente, Variante,
 };
 use chrono::NaiveDate;
-use rand::Rng;
-use secrecy::{ExposeSecret, SecretString};
+use mm_net::{
+    CircuitBreaker, ExposeSecret, HttpClientConfig, RetryPolicy, SecretString, SsrfPolicy, build_http_client,
+    validate_url,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use url::Url;
@@ -199,59 +202,36 @@ fn snippet(body: &str) -> String {
     s.replace('\n', " ")
 }
 
-/// Transient-failure retry. 401/403 are never retried; a 429 is returned at once (the ban lasts
-/// ten minutes; the caller must back off, see [`FsError::retry_after`]).
-#[derive(Debug, Clone)]
-pub struct RetryConfig {
-    pub attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-}
-
-impl Default for RetryConfig {
-    fn default() -> Self {
-        RetryConfig {
-            attempts: 3,
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RetryConfig {
-    pub fn none() -> Self {
-        RetryConfig {
-            attempts: 1,
-            ..RetryConfig::default()
-        }
-    }
-    fn delay(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt))
-            .min(self.max_delay);
-        let jitter = rand::thread_rng().gen_range(0.5..1.0);
-        exp.mul_f64(jitter)
-    }
-}
-
 pub struct FsClientConfig {
     /// The install root, e.g. `https://erp.example.com/` (the API is under `api/3/`).
     pub base_url: Url,
     pub token: SecretString,
-    pub timeout: Duration,
-    pub retry: RetryConfig,
-    /// A prepared client (e.g. the anti-SSRF one from mm-net); `None` builds a plain one.
+    /// Used when `http` is `None` to build the shared anti-SSRF client (`mm_net::build_http_client`).
+    pub http_config: HttpClientConfig,
+    /// Transient failures only (transport, 5xx); POSTs are never retried.
+    pub retry: RetryPolicy,
+    pub breaker: Option<Arc<CircuitBreaker>>,
+    /// A prepared client; `None` builds one from `http_config`.
     pub http: Option<reqwest::Client>,
 }
 
 impl FsClientConfig {
+    /// Defaults: 60 s timeout, the shared retry policy, no breaker, and private networks
+    /// allowed (an ERP commonly lives on the LAN; its URL is set by an administrator).
     pub fn new(base_url: Url, token: SecretString) -> Self {
+        let http_config = HttpClientConfig {
+            ssrf: SsrfPolicy {
+                allow_private_network: true,
+            },
+            timeout: Duration::from_secs(60),
+            ..HttpClientConfig::default()
+        };
         FsClientConfig {
             base_url,
             token,
-            timeout: Duration::from_secs(60),
-            retry: RetryConfig::default(),
+            http_config,
+            retry: RetryPolicy::default(),
+            breaker: None,
             http: None,
         }
     }
@@ -261,7 +241,8 @@ pub struct FsClient {
     base: Url,
     token: SecretString,
     http: reqwest::Client,
-    retry: RetryConfig,
+    retry: RetryPolicy,
+    breaker: Option<Arc<CircuitBreaker>>,
     requests: AtomicU64,
 }
 
@@ -281,19 +262,17 @@ impl FsClient {
             let p = format!("{}/", base.path());
             base.set_path(&p);
         }
+        validate_url(&base, cfg.http_config.ssrf).map_err(|e| FsError::Invalid(format!("FacturaScripts URL: {e}")))?;
         let http = match cfg.http {
             Some(h) => h,
-            None => reqwest::Client::builder()
-                .timeout(cfg.timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| FsError::Invalid(format!("http client: {e}")))?,
+            None => build_http_client(cfg.http_config).map_err(|e| FsError::Invalid(e.to_string()))?,
         };
         Ok(FsClient {
             base,
             token: cfg.token,
             http,
             retry: cfg.retry,
+            breaker: cfg.breaker,
             requests: AtomicU64::new(0),
         })
     }
@@ -361,35 +340,30 @@ impl FsClient {
         })
     }
 
-    /// Send with retry of transient failures (transport, 5xx). Only idempotent requests are
-    /// retried (GET/PUT/DELETE); a POST is sent once.
+    /// Send with the shared retry (`mm_net::retry`) for transient failures (transport, 5xx).
+    /// POSTs are sent once. 401/403 are never retried; a 429 is returned at once (its
+    /// `retry_after` of 10 minutes exceeds any in-request wait): the caller must back off.
     pub async fn send(&self, req: &ApiRequest) -> Result<RawResponse> {
-        let attempts = if req.method == Method::Post {
-            1
+        let policy = if req.method == Method::Post {
+            RetryPolicy::no_retry()
         } else {
-            self.retry.attempts.max(1)
+            self.retry
         };
-        let mut attempt = 0;
-        loop {
-            let outcome = self.send_once(req).await.and_then(|raw| match parse_response(&raw) {
+        let out = mm_net::retry(&policy, self.breaker.as_deref(), |attempt| async move {
+            if attempt > 0 {
+                tracing::warn!(path = %req.path, attempt, "retrying FacturaScripts request");
+            }
+            let raw = self.send_once(req).await?;
+            match parse_response(&raw) {
                 Err(e) if e.is_retryable() => Err(e),
                 _ => Ok(raw),
-            });
-            match outcome {
-                Ok(raw) => return Ok(raw),
-                Err(e @ FsError::Banned { .. }) => {
-                    tracing::error!(error = %e, "FacturaScripts IP ban");
-                    return Err(e);
-                }
-                Err(e) if e.is_retryable() && attempt + 1 < attempts => {
-                    let d = self.retry.delay(attempt);
-                    tracing::warn!(error = %e, path = %req.path, delay_ms = d.as_millis() as u64, "retrying FacturaScripts request");
-                    tokio::time::sleep(d).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
             }
+        })
+        .await;
+        if let Err(e @ FsError::Banned { .. }) = &out {
+            tracing::error!(error = %e, "FacturaScripts IP ban: back off at least 10 minutes");
         }
+        out
     }
 
     pub async fn list<T: DeserializeOwned>(&self, resource: &str, q: &ListQuery) -> Result<Page<T>> {

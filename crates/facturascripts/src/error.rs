@@ -51,6 +51,12 @@ pub enum FsError {
     Transport(String),
     #[error("unexpected FacturaScripts response: {0}")]
     Decode(String),
+    /// The circuit breaker for this installation is open: not even tried.
+    #[error("FacturaScripts circuit breaker is open; not calling it for now")]
+    CircuitOpen,
+    /// A response we refuse to believe (e.g. a mass disappearance after an empty `200 []`).
+    #[error("suspicious FacturaScripts response, not trusted: {0}")]
+    Suspicious(String),
     /// A request we refuse to send (bad field name, bad configuration).
     #[error("invalid FacturaScripts request: {0}")]
     Invalid(String),
@@ -66,7 +72,11 @@ impl FsError {
             | FsError::Server { status, .. } => Some(*status),
             FsError::Banned { .. } => Some(429),
             FsError::Disabled { .. } => Some(409),
-            FsError::Transport(_) | FsError::Decode(_) | FsError::Invalid(_) => None,
+            FsError::Transport(_)
+            | FsError::Decode(_)
+            | FsError::Invalid(_)
+            | FsError::CircuitOpen
+            | FsError::Suspicious(_) => None,
         }
     }
 
@@ -83,7 +93,11 @@ impl FsError {
     /// Worth trying again later (transient). Auth failures, bad requests and 404s are not.
     pub fn is_retryable(&self) -> bool {
         match self {
-            FsError::Transport(_) | FsError::Server { .. } | FsError::Banned { .. } => true,
+            FsError::Transport(_)
+            | FsError::Server { .. }
+            | FsError::Banned { .. }
+            | FsError::CircuitOpen
+            | FsError::Suspicious(_) => true,
             FsError::Model { status, .. } => *status >= 500,
             _ => false,
         }
@@ -101,5 +115,20 @@ impl FsError {
     /// (translated) message text.
     pub fn is_not_found(&self) -> bool {
         matches!(self, FsError::Model { status: 404, .. })
+    }
+}
+
+impl mm_net::Retryable for FsError {
+    fn is_retryable(&self) -> bool {
+        FsError::is_retryable(self)
+    }
+    fn retry_after(&self) -> Option<Duration> {
+        FsError::retry_after(self)
+    }
+}
+
+impl From<mm_net::CircuitOpen> for FsError {
+    fn from(_: mm_net::CircuitOpen) -> Self {
+        FsError::CircuitOpen
     }
 }

@@ -13,9 +13,10 @@ pub mod poller;
 pub mod records;
 pub mod snapshot;
 
-pub use client::{ApiRequest, FsClient, FsClientConfig, Method, Page, RawResponse, RetryConfig};
+pub use client::{ApiRequest, FsClient, FsClientConfig, Method, Page, RawResponse};
 pub use error::{ErrorKind, FsError, Result};
 pub use filter::{Filter, FilterValue, ListQuery, Op, SortDir};
+pub use mm_net::{CircuitBreaker, RetryPolicy, SecretString};
 pub use poller::{PollCursor, Poller, PollerConfig, TickOutput};
 pub use records::{
     Cliente, Contacto, EstadoDocumento, FacturaCliente, LineaFacturaCliente, Producto, ReciboCliente, Variante,

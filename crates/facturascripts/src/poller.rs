@@ -57,6 +57,9 @@ pub struct PollerConfig {
     /// Drafts among the last N ids have their lines compared every tick (a line edit that keeps
     /// the totals is invisible in the header); older drafts are compared by header only.
     pub draft_lines_window: i64,
+    /// More deletions than this in an incremental tick are not believed: the next tick makes a
+    /// full sweep instead.
+    pub max_deletions_per_tick: usize,
 }
 
 impl PollerConfig {
@@ -72,6 +75,7 @@ impl PollerConfig {
             customer_scan_page: 500,
             customer_ttl: Duration::from_secs(300),
             max_single_gets: 25,
+            max_deletions_per_tick: 100,
             draft_lines_window: 500,
         }
     }
@@ -181,6 +185,9 @@ pub struct PollCursor {
     pub contacts: BTreeMap<i64, u64>,
     pub customer_scan_offset: u64,
     pub contact_scan_offset: u64,
+    /// The next tick makes a full sweep (set when an incremental tick saw something odd).
+    #[serde(default)]
+    pub force_full_sweep: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -549,6 +556,13 @@ impl Poller {
             if server == mine {
                 continue;
             }
+            if server == 0 && lo == 1 && mine > 0 {
+                // `200 []` with X-Total-Count 0 over everything we know: a swallowed SQL error
+                // looks exactly like this. Never conclude "all deleted" from it.
+                return Err(FsError::Suspicious(format!(
+                    "count of invoices 1..={hi} is 0 while {mine} are known; not treating them as deleted"
+                )));
+            }
             if server <= self.cfg.page_size || hi - lo < self.cfg.page_size as i64 {
                 let rows = self
                     .scan(
@@ -577,6 +591,7 @@ impl Poller {
         cur.ticks += 1;
         let full = cur.ticks == 1
             || cur.max_seen == 0
+            || cur.force_full_sweep
             || (self.cfg.full_sweep_every > 0 && cur.ticks.is_multiple_of(self.cfg.full_sweep_every));
         let prev_max = cur.max_seen;
 
@@ -586,6 +601,13 @@ impl Poller {
         let mut full_ids = None;
         if full {
             let all = self.scan(ListQuery::new(), 0, self.cfg.sweep_page_size).await?;
+            if all.is_empty() && !cur.known.is_empty() {
+                return Err(FsError::Suspicious(format!(
+                    "full sweep listed no invoice while {} are known; not treating them as deleted",
+                    cur.known.len()
+                )));
+            }
+            cur.force_full_sweep = false;
             let ids: Vec<i64> = all.iter().map(|f| f.idfactura).collect();
             let new_known = IdSet::from_sorted(ids.iter().copied());
             for id in cur.known.ids_in(i64::MIN, i64::MAX) {
@@ -654,6 +676,19 @@ impl Poller {
                         headers.entry(id).or_insert(f);
                     }
                 }
+            }
+            if deleted.len() > self.cfg.max_deletions_per_tick {
+                // Too many at once for an incremental tick: leave it to a full sweep, which lists
+                // every invoice instead of inferring absence.
+                tracing::warn!(
+                    count = deleted.len(),
+                    "FacturaScripts: unusually many invoices look deleted; deferring to the next full sweep"
+                );
+                for id in &deleted {
+                    cur.watched.remove(id);
+                }
+                deleted.clear();
+                cur.force_full_sweep = true;
             }
             for id in &deleted {
                 cur.known.remove(*id);

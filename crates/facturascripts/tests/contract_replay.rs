@@ -9,7 +9,7 @@
 
 use axum::body::Body;
 use mm_facturascripts::client::{ApiRequest, RawResponse, parse_list, parse_response};
-use mm_facturascripts::{Filter, FilterValue, FsClient, FsClientConfig, FsError, ListQuery, Op, RetryConfig, SortDir};
+use mm_facturascripts::{Filter, FilterValue, FsClient, FsClientConfig, FsError, ListQuery, Op, RetryPolicy, SortDir};
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use serde_json::{Map, Value, json};
 use tower::ServiceExt;
@@ -1022,7 +1022,7 @@ async fn client_builds_and_parses_every_example() {
         format!("http://{addr}/").parse().unwrap(),
         secrecy::SecretString::from("TOKEN".to_string()),
     );
-    cfg.retry = RetryConfig::none();
+    cfg.retry = RetryPolicy::no_retry();
     let client = FsClient::new(cfg).unwrap();
 
     let (mut built, mut parsed, mut not_buildable) = (0, 0, Vec::new());

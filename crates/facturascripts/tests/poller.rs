@@ -1,7 +1,7 @@
 //! The poller against the simulator over loopback.
 
 use mm_core::InvoiceSnapshot;
-use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryConfig, TickOutput};
+use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryPolicy, TickOutput};
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use secrecy::SecretString;
 
@@ -17,7 +17,7 @@ async fn setup() -> (FsSim, Poller) {
 
 fn poller_for(url: &str, sim: &FsSim) -> Poller {
     let mut cfg = FsClientConfig::new(url.parse().unwrap(), SecretString::from(sim.token().to_string()));
-    cfg.retry = RetryConfig::none();
+    cfg.retry = RetryPolicy::no_retry();
     let client = FsClient::new(cfg).unwrap();
     let mut pc = PollerConfig::new("fs");
     pc.trailing_window = 5;
@@ -163,4 +163,88 @@ async fn every_change_is_reported_and_resume_misses_nothing() {
     assert!(find(&out, e).is_some(), "new after resume");
     assert!(!find(&out, ids[7]).expect("unpaid after resume").paid);
     assert!(out.deleted.contains(&ids[8].to_string()));
+}
+
+#[tokio::test]
+async fn an_empty_answer_never_means_everything_was_deleted() {
+    let (sim, poller) = setup().await;
+    let c = sim.add_customer("Carol", "carol@example.com");
+    for _ in 0..5 {
+        let id = sim.create_invoice(&c, &[("COURSE-A", 1.0, 10.0)]).unwrap();
+        sim.pay(id, true).unwrap();
+    }
+    let mut cur = PollCursor::default();
+    poller.tick(&mut cur).await.unwrap();
+    // The API is switched off (409): an error, and the cursor is untouched.
+    sim.set_api_enabled(false);
+    let before = cur.clone();
+    let err = poller.tick(&mut cur).await.unwrap_err();
+    assert!(matches!(err, mm_facturascripts::FsError::Disabled { .. }), "{err}");
+    assert_eq!(cur, before);
+    sim.set_api_enabled(true);
+    let out = poller.tick(&mut cur).await.unwrap();
+    assert!(out.deleted.is_empty() && out.snapshots.is_empty());
+    // A swallowed SQL error: every list is `200 []`, X-Total-Count 0. Not "all deleted".
+    let unpaid = sim.create_invoice(&c, &[("COURSE-A", 1.0, 10.0)]).unwrap();
+    poller.tick(&mut cur).await.unwrap();
+    sim.set_swallowed_sql_error(true);
+    let before = cur.clone();
+    let err = poller.tick(&mut cur).await.unwrap_err();
+    assert!(matches!(err, mm_facturascripts::FsError::Suspicious(_)), "{err}");
+    assert_eq!(cur, before);
+    sim.set_swallowed_sql_error(false);
+    let out = poller.tick(&mut cur).await.unwrap();
+    assert!(out.deleted.is_empty(), "{:?}", out.deleted);
+    assert!(out.snapshots.iter().all(|s| s.key.id != unpaid.to_string()));
+}
+
+#[tokio::test]
+async fn transient_errors_are_retried_auth_errors_are_not() {
+    use mm_sim_fault::{FaultConfig, Faults};
+    let faults = Faults::new(FaultConfig::default());
+    let sim = FsSim::new(FsSimOptions {
+        token: Some("k".into()),
+        seed: 1,
+        faults: Some(faults.clone()),
+        admin: false,
+    });
+    let url = sim.spawn().await.unwrap();
+    let mut cfg = FsClientConfig::new(url.parse().unwrap(), SecretString::from("k".to_string()));
+    cfg.retry = RetryPolicy {
+        max_attempts: 3,
+        base: std::time::Duration::from_millis(1),
+        max: std::time::Duration::from_millis(5),
+    };
+    let client = FsClient::new(cfg).unwrap();
+    faults.fail_next(1);
+    let page = client
+        .list_invoices(&mm_facturascripts::ListQuery::new())
+        .await
+        .unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(client.request_count(), 2, "one 500, one retry");
+
+    let mut bad = FsClientConfig::new(url.parse().unwrap(), SecretString::from("wrong".to_string()));
+    bad.retry = RetryPolicy {
+        max_attempts: 5,
+        base: std::time::Duration::from_millis(1),
+        max: std::time::Duration::from_millis(5),
+    };
+    let bad = FsClient::new(bad).unwrap();
+    for _ in 0..5 {
+        let e = bad
+            .list_invoices(&mm_facturascripts::ListQuery::new())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, mm_facturascripts::FsError::Auth { status: 401, .. }));
+    }
+    assert_eq!(bad.request_count(), 5, "401 is never retried");
+    // The sixth request from this IP, even with the right key, is banned.
+    let e = client
+        .list_invoices(&mm_facturascripts::ListQuery::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, mm_facturascripts::FsError::Banned { .. }), "{e}");
+    assert!(e.retry_after() >= Some(std::time::Duration::from_secs(600)));
+    assert!(e.to_string().contains("10 minutes"));
 }

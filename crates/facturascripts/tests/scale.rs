@@ -1,6 +1,6 @@
 //! Request cost of the poller on 100,000 generated invoices with 10 changes.
 
-use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryConfig};
+use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryPolicy};
 use mm_sim_facturascripts::{FsSim, FsSimOptions, generate};
 use secrecy::SecretString;
 use std::time::Instant;
@@ -21,7 +21,7 @@ async fn hundred_thousand_invoices_ten_changes() {
     println!("generated {g:?} in {:?}", t.elapsed());
     let url = sim.spawn().await.unwrap();
     let mut cfg = FsClientConfig::new(url.parse().unwrap(), SecretString::from("k".to_string()));
-    cfg.retry = RetryConfig::none();
+    cfg.retry = RetryPolicy::no_retry();
     let mut pc = PollerConfig::new("fs");
     pc.full_sweep_every = 4; // ticks 1 (import) and 4 are full sweeps
     let poller = Poller::new(FsClient::new(cfg).unwrap(), pc);

@@ -150,6 +150,10 @@ impl FsSim {
     pub fn set_api_enabled(&self, enabled: bool) {
         self.lock().api_enabled = enabled;
     }
+    /// Make every list answer `200 []` with `X-Total-Count: 0` (a swallowed SQL error).
+    pub fn set_swallowed_sql_error(&self, on: bool) {
+        self.lock().swallow_sql_errors = on;
+    }
     /// Pin "today" (`dd-mm-YYYY`).
     pub fn set_today(&self, date: &str) {
         self.lock().today = Some(date.to_string());
