@@ -1,7 +1,30 @@
-//! Quick throughput check over real TCP (run with `--release -- --ignored --nocapture`).
+//! Stress check that the simulator is never the bottleneck of a test or benchmark: 8
+//! keep-alive connections over real TCP against a 10 000-user / 500-course site, with the
+//! engine's call mix (learner lookup by e-mail, enrolment, the learner's courses, a course's
+//! participants). Prints requests/s. Run with
+//! `cargo test --release -p mm-sim-moodle --test throughput -- --ignored --nocapture`.
 
 use mm_sim_moodle::{MoodleSim, SimOptions, SimSeed};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Below this (release build) the simulator could start to dominate an engine benchmark.
+const FLOOR_RPS: f64 = 2_000.0;
+
+fn body(c: usize, i: usize) -> String {
+    let n = c * 100_000 + i;
+    let user = n % 10_000;
+    let course = 2 + n % 500;
+    let call = match n % 4 {
+        0 => format!("wsfunction=core_user_get_users_by_field&field=email&values[0]=learner{user}%40example.org"),
+        1 => format!(
+            "wsfunction=enrol_manual_enrol_users&enrolments[0][roleid]=5&enrolments[0][userid]={}&enrolments[0][courseid]={course}",
+            user + 3
+        ),
+        2 => format!("wsfunction=core_enrol_get_users_courses&userid={}", user + 3),
+        _ => format!("wsfunction=core_enrol_get_enrolled_users&courseid={course}"),
+    };
+    format!("wstoken=T&moodlewsrestformat=json&{call}")
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark"]
@@ -21,10 +44,7 @@ async fn requests_per_second() {
             let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
             let mut buf = vec![0u8; 65536];
             for i in 0..per {
-                let body = format!(
-                    "wstoken=T&moodlewsrestformat=json&wsfunction=core_user_get_users_by_field&field=email&values[0]=learner{}%40example.org",
-                    (c * per + i) % 10_000
-                );
+                let body = body(c, i);
                 let req = format!(
                     "POST /webservice/rest/server.php HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: {}\r\n\r\n{body}",
                     body.len()
@@ -34,12 +54,18 @@ async fn requests_per_second() {
                 let mut got = Vec::new();
                 loop {
                     let n = s.read(&mut buf).await.unwrap();
+                    assert!(n > 0, "connection closed");
                     got.extend_from_slice(&buf[..n]);
                     let text = String::from_utf8_lossy(&got);
                     if let Some(h) = text.find("\r\n\r\n") {
+                        assert!(text.starts_with("HTTP/1.1 200"), "{}", &text[..h]);
                         let len: usize = text[..h]
                             .lines()
-                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap()))
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length: ")
+                                    .map(|v| v.trim().parse().unwrap())
+                            })
                             .unwrap_or(0);
                         if got.len() >= h + 4 + len {
                             break;
@@ -54,6 +80,14 @@ async fn requests_per_second() {
     }
     let total = n_conn * per;
     let secs = start.elapsed().as_secs_f64();
-    eprintln!("{total} requests in {secs:.2}s = {:.0} req/s", total as f64 / secs);
+    #[allow(clippy::cast_precision_loss)]
+    let rps = total as f64 / secs;
+    eprintln!("{total} requests in {secs:.2}s = {rps:.0} requests/s");
+    for (f, n) in sim.request_counts() {
+        eprintln!("  {f}: {n}");
+    }
     assert_eq!(sim.total_requests(), total as u64);
+    if !cfg!(debug_assertions) {
+        assert!(rps >= FLOOR_RPS, "{rps:.0} requests/s < {FLOOR_RPS}");
+    }
 }
