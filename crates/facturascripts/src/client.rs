@@ -3,6 +3,7 @@
 //! [`FsClient`] only moves them over HTTP, with the key in a `Token` header (never in a URL
 //! or a log line) and a bounded retry for transient failures only.
 
+use crate::error::BAN_BACKOFF;
 use crate::error::{FsError, Result};
 use crate::filter::ListQuery;
 use crate::records::{
@@ -15,9 +16,9 @@ use mm_net::{
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use url::Url;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +214,9 @@ pub struct FsClientConfig {
     pub breaker: Option<Arc<CircuitBreaker>>,
     /// A prepared client; `None` builds one from `http_config`.
     pub http: Option<reqwest::Client>,
+    /// After a 401/403, send nothing for this long (every further refusal counts towards the
+    /// IP ban); [`FsClient::clear_block`] lifts it once the key is fixed.
+    pub auth_cooldown: Duration,
 }
 
 impl FsClientConfig {
@@ -233,6 +237,7 @@ impl FsClientConfig {
             retry: RetryPolicy::default(),
             breaker: None,
             http: None,
+            auth_cooldown: Duration::from_secs(600),
         }
     }
 }
@@ -244,6 +249,9 @@ pub struct FsClient {
     retry: RetryPolicy,
     breaker: Option<Arc<CircuitBreaker>>,
     requests: AtomicU64,
+    auth_cooldown: Duration,
+    /// After a 401/403 or a 429, no request is sent until this passes (returns the same error).
+    blocked: Mutex<Option<(Instant, FsError)>>,
 }
 
 impl std::fmt::Debug for FsClient {
@@ -274,6 +282,8 @@ impl FsClient {
             retry: cfg.retry,
             breaker: cfg.breaker,
             requests: AtomicU64::new(0),
+            auth_cooldown: cfg.auth_cooldown,
+            blocked: Mutex::new(None),
         })
     }
 
@@ -344,6 +354,9 @@ impl FsClient {
     /// POSTs are sent once. 401/403 are never retried; a 429 is returned at once (its
     /// `retry_after` of 10 minutes exceeds any in-request wait): the caller must back off.
     pub async fn send(&self, req: &ApiRequest) -> Result<RawResponse> {
+        if let Some(e) = self.blocked() {
+            return Err(e);
+        }
         let policy = if req.method == Method::Post {
             RetryPolicy::no_retry()
         } else {
@@ -360,10 +373,48 @@ impl FsClient {
             }
         })
         .await;
-        if let Err(e @ FsError::Banned { .. }) = &out {
-            tracing::error!(error = %e, "FacturaScripts IP ban: back off at least 10 minutes");
+        let failure = match &out {
+            Err(e) => Some(e.clone()),
+            Ok(raw) => parse_response(raw).err(),
+        };
+        match failure {
+            Some(e @ FsError::Banned { .. }) => {
+                tracing::error!(error = %e, "FacturaScripts IP ban: no request for 10 minutes");
+                self.block(e, BAN_BACKOFF);
+            }
+            Some(e @ FsError::Auth { .. }) => {
+                tracing::error!(error = %e, cooldown_s = self.auth_cooldown.as_secs(), "FacturaScripts refused the key: no request until the cooldown ends");
+                self.block(e, self.auth_cooldown);
+            }
+            _ => {}
         }
         out
+    }
+
+    fn blocked(&self) -> Option<FsError> {
+        let mut g = self.blocked.lock().unwrap_or_else(|p| p.into_inner());
+        match &*g {
+            Some((until, e)) if Instant::now() < *until => Some(e.clone()),
+            Some(_) => {
+                *g = None;
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn block(&self, e: FsError, d: Duration) {
+        *self.blocked.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now() + d, e));
+    }
+
+    /// Lift the block set by a 401/403/429 (e.g. after an administrator fixed the key).
+    pub fn clear_block(&self) {
+        *self.blocked.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Until when requests are withheld, and why.
+    pub fn blocked_until(&self) -> Option<(Instant, FsError)> {
+        self.blocked.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub async fn list<T: DeserializeOwned>(&self, resource: &str, q: &ListQuery) -> Result<Page<T>> {

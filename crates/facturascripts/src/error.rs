@@ -18,7 +18,7 @@ pub enum ErrorKind {
     Other,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum FsError {
     /// 401 (bad key) or 403 (key lacks the resource/method). Never retried: five of these in ten
     /// minutes ban the caller's IP for every request.

@@ -206,7 +206,7 @@ async fn transient_errors_are_retried_auth_errors_are_not() {
         token: Some("k".into()),
         seed: 1,
         faults: Some(faults.clone()),
-        admin: false,
+        ..Default::default()
     });
     let url = sim.spawn().await.unwrap();
     let mut cfg = FsClientConfig::new(url.parse().unwrap(), SecretString::from("k".to_string()));
@@ -238,8 +238,19 @@ async fn transient_errors_are_retried_auth_errors_are_not() {
             .unwrap_err();
         assert!(matches!(e, mm_facturascripts::FsError::Auth { status: 401, .. }));
     }
-    assert_eq!(bad.request_count(), 5, "401 is never retried");
-    // The sixth request from this IP, even with the right key, is banned.
+    assert_eq!(
+        bad.request_count(),
+        1,
+        "after a 401 nothing more is sent: no self-inflicted IP ban"
+    );
+    client
+        .list_invoices(&mm_facturascripts::ListQuery::new())
+        .await
+        .unwrap();
+
+    // Banned by someone else: 429, a clear message, and no request for 10 minutes.
+    sim.add_incidents("127.0.0.1", 5);
+    let before = client.request_count();
     let e = client
         .list_invoices(&mm_facturascripts::ListQuery::new())
         .await
@@ -247,4 +258,10 @@ async fn transient_errors_are_retried_auth_errors_are_not() {
     assert!(matches!(e, mm_facturascripts::FsError::Banned { .. }), "{e}");
     assert!(e.retry_after() >= Some(std::time::Duration::from_secs(600)));
     assert!(e.to_string().contains("10 minutes"));
+    let e2 = client
+        .list_invoices(&mm_facturascripts::ListQuery::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(e2, mm_facturascripts::FsError::Banned { .. }));
+    assert_eq!(client.request_count(), before + 1, "the ban is respected locally");
 }

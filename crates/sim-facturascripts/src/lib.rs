@@ -57,6 +57,9 @@ pub struct FsSimOptions {
     pub faults: Option<Faults>,
     /// Mount `/__admin/...` (scripted changes, faults).
     pub admin: bool,
+    /// A JSON file holding an array of [`AdminOp`]s applied at start (`--seed FILE`), e.g.
+    /// `[{"op":"generate","invoices":1000,"seed":1},{"op":"add_customer","name":"Ann","email":"ann@example.com"}]`.
+    pub script: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone)]
@@ -420,7 +423,7 @@ impl FsSim {
 
 // ---------------------------------------------------------------- admin
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum AdminOp {
     AddCustomer {
@@ -550,7 +553,19 @@ fn admin_router(sim: FsSim) -> Router {
 /// Run the simulator until the process ends, printing its URL and API key first.
 pub async fn run_standalone(listen: SocketAddr, opts: FsSimOptions) -> std::io::Result<()> {
     let admin = opts.admin;
+    let script = opts.script.clone();
     let sim = FsSim::new(opts);
+    if let Some(path) = script {
+        let text = std::fs::read_to_string(&path)?;
+        let ops: Vec<AdminOp> = serde_json::from_str(&text)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
+        let n = ops.len();
+        for op in ops {
+            sim.apply(op)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
+        }
+        println!("applied {n} seed operations from {}", path.display());
+    }
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     println!("FacturaScripts simulator listening on http://{addr}/ (API under /api/3)");
