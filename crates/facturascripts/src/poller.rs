@@ -170,8 +170,10 @@ pub struct Watched {
     pub sticky: bool,
 }
 
-/// What the poller remembers between ticks. Serialize it as JSON and give it back.
+/// What the poller remembers between ticks. Serialize it as JSON and give it back
+/// (missing fields default, so cursors written by older versions still load).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PollCursor {
     /// Highest `idfactura` seen.
     pub max_seen: i64,

@@ -362,8 +362,9 @@ impl FsSim {
             if res == "facturaclientes" {
                 let serie = db.t(res).str(&pk, "codserie");
                 let n: i64 = db.t(res).str(&pk, "numero").parse().unwrap_or(0);
-                let e = db.next_number.entry(serie).or_insert(1);
-                *e = (*e).max(n + 1);
+                if n > 0 {
+                    db.use_number(&serie, n);
+                }
             }
         }
         Some(table::as_str(&pk.to_value()))

@@ -16,8 +16,28 @@ use std::time::Instant;
 
 const CORS_METHODS: &str = "GET, POST, PUT, DELETE, PATCH, OPTIONS";
 
+/// `json_encode` without flags: `/` as `\/`, non-ASCII as `\uXXXX` (both can only occur
+/// inside JSON strings, so a pass over the text is exact).
+fn php_json(v: &Value) -> String {
+    let raw = v.to_string();
+    let mut out = String::with_capacity(raw.len() + raw.len() / 16);
+    for c in raw.chars() {
+        match c {
+            '/' => out.push_str("\\/"),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 fn json_body(status: u16, v: &Value, cors: bool, total: Option<usize>) -> Response {
-    let mut r = Response::new(Body::from(v.to_string()));
+    let mut r = Response::new(Body::from(php_json(v)));
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

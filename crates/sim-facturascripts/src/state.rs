@@ -58,8 +58,9 @@ pub struct Db {
     pub lines_by_invoice: HashMap<i64, BTreeSet<i64>>,
     pub receipts_by_invoice: HashMap<i64, BTreeSet<i64>>,
     /// Numbers freed by deletes, per series (gap filling).
-    pub free_numbers: HashMap<String, BTreeSet<i64>>,
-    pub next_number: HashMap<String, i64>,
+    /// Numbers in use per series, and the smallest free one (gap filling:
+    /// `BusinessDocumentCode::getSequence` with `usarhuecos`).
+    pub used_numbers: HashMap<String, (BTreeSet<i64>, i64)>,
     /// Fixed "today" (dd-mm-YYYY) or the real date.
     pub today: Option<String>,
     /// Every list answers `200 []` with `X-Total-Count: 0`, as a swallowed SQL error does.
@@ -75,6 +76,7 @@ pub const RESOURCES: &[&str] = &[
     "lineafacturaclientes",
     "logmessages",
     "pagoclientes",
+    "pais",
     "productos",
     "reciboclientes",
     "variantes",
@@ -151,7 +153,6 @@ pub const OTHER_RESOURCES: &[&str] = &[
     "pageoptions",
     "pages",
     "pagoproveedores",
-    "pais",
     "partidas",
     "pedidoclientes",
     "pedidoproveedores",
@@ -207,6 +208,7 @@ impl Db {
             ("pagoclientes", "idpago", true, templates::PAGOS),
             ("logmessages", "id", true, templates::LOGS),
             ("apikeyes", "id", true, templates::APIKEYS),
+            ("pais", "codpais", false, templates::PAIS),
         ] {
             tables.insert(res, Table::new(res, pk, int_pk, templates::parse(t)));
         }
@@ -218,8 +220,7 @@ impl Db {
             request_counts: BTreeMap::new(),
             lines_by_invoice: HashMap::new(),
             receipts_by_invoice: HashMap::new(),
-            free_numbers: HashMap::new(),
-            next_number: HashMap::new(),
+            used_numbers: HashMap::new(),
             today: None,
             swallow_sql_errors: false,
         };
@@ -354,16 +355,37 @@ impl Db {
 
     // ---------------------------------------------------------------- invoices
 
+    /// The smallest number not in use in the series (gaps left by deletes are filled first).
     fn take_number(&mut self, serie: &str) -> i64 {
-        if let Some(free) = self.free_numbers.get_mut(serie)
-            && let Some(n) = free.pop_first()
-        {
-            return n;
+        let (used, min_free) = self
+            .used_numbers
+            .entry(serie.to_string())
+            .or_insert_with(|| (BTreeSet::new(), 1));
+        let n = *min_free;
+        used.insert(n);
+        while used.contains(min_free) {
+            *min_free += 1;
         }
-        let n = self.next_number.entry(serie.to_string()).or_insert(1);
-        let out = *n;
-        *n += 1;
-        out
+        n
+    }
+
+    /// Record a number as used (raw inserts).
+    pub fn use_number(&mut self, serie: &str, n: i64) {
+        let (used, min_free) = self
+            .used_numbers
+            .entry(serie.to_string())
+            .or_insert_with(|| (BTreeSet::new(), 1));
+        used.insert(n);
+        while used.contains(min_free) {
+            *min_free += 1;
+        }
+    }
+
+    fn free_number(&mut self, serie: &str, n: i64) {
+        if let Some((used, min_free)) = self.used_numbers.get_mut(serie) {
+            used.remove(&n);
+            *min_free = (*min_free).min(n);
+        }
     }
 
     pub fn invoice_exists(&self, id: i64) -> bool {
@@ -509,7 +531,13 @@ impl Db {
             t.set(&k, c, num(v));
         }
         self.regenerate_receipts(id);
-        self.recompute_paid(id);
+        if self.receipts_of(id).is_empty() {
+            // Recorded: a zero-total invoice reads pagada=false (no receipts) until something
+            // recomputes it (e.g. a codpago change); then it becomes true.
+            self.t("facturaclientes").set(&inv(id), "pagada", json!(false));
+        } else {
+            self.recompute_paid(id);
+        }
     }
 
     /// Make the receipts add up to the total: a first receipt, or an unpaid one for the difference.
@@ -683,6 +711,7 @@ impl Db {
         if ft.bool(&k, "editable") {
             self.set_status(id, STATUS_ISSUED)?;
         }
+        let orig_status = self.t("facturaclientes").get(&k, "idestado");
         let lt = self.tr("lineafacturaclientes").ok_or(SimError::NotFound)?;
         let mut specs = Vec::new();
         for l in self.lines_of(id) {
@@ -721,7 +750,10 @@ impl Db {
             }
         }
         for (orig_line, s) in specs {
-            self.insert_line(nid, &s, Some(orig_line));
+            let idp = self.t("lineafacturaclientes").get(&Pk::Int(orig_line), "idproducto");
+            let nl = self.insert_line(nid, &s, Some(orig_line));
+            // The credited line keeps the original's product, whatever the catalogue says now.
+            self.t("lineafacturaclientes").set(&Pk::Int(nl), "idproducto", idp);
         }
         self.recalc(nid);
         match idestado {
@@ -747,6 +779,8 @@ impl Db {
                 rt.set(&rk, "vencido", json!(false));
             }
         }
+        // Recorded: the credit note's idestado_ant is the original's status.
+        self.t("facturaclientes").set(&nk, "idestado_ant", orig_status);
         // The final save writes the stale in-memory value over the recomputed one (§3.1).
         self.t("facturaclientes").set(&nk, "pagada", json!(false));
         Ok(nid)
@@ -774,7 +808,7 @@ impl Db {
             self.t("reciboclientes").remove(&Pk::Int(r));
         }
         if numero > 0 {
-            self.free_numbers.entry(serie).or_default().insert(numero);
+            self.free_number(&serie, numero);
         }
         let rec = self.t("facturaclientes").remove(&k).ok_or(SimError::NotFound)?;
         self.audit(

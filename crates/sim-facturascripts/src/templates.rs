@@ -15,6 +15,8 @@ pub const PAGOS: &str = r#"{"codpago": "CONT", "customid": null, "customstatus":
 pub const APIKEYS: &str = r#"{"creationdate": "", "description": "", "enabled": true, "fullaccess": false, "lastactivity": null, "lastip": null, "id": 0, "nick": "admin"}"#;
 pub const LOGS: &str = r#"{"channel": "audit", "context": "", "id": 0, "idcontacto": null, "ip": null, "level": "info", "message": "", "model": null, "modelcode": null, "nick": null, "time": "", "uri": null}"#;
 
+pub const PAIS: &str = r#"{"alias": null, "codiso": "", "codpais": "", "creation_date": null, "last_nick": null, "last_update": null, "latitude": 0, "longitude": 0, "nick": null, "nombre": "", "telephone_prefix": ""}"#;
+
 pub fn parse(t: &str) -> Map<String, Value> {
     match serde_json::from_str(t) {
         Ok(Value::Object(m)) => m,
