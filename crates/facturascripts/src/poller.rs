@@ -72,7 +72,7 @@ impl PollerConfig {
             trailing_window: 200,
             full_sweep_every: 288,
             cluster_gap: 64,
-            customer_scan_page: 500,
+            customer_scan_page: 2000,
             customer_ttl: Duration::from_secs(300),
             max_single_gets: 25,
             max_deletions_per_tick: 100,
@@ -276,6 +276,13 @@ fn clusters(ids: &BTreeSet<i64>, gap: i64) -> Vec<(i64, i64)> {
 }
 
 impl Poller {
+    /// A poller with a default client for `base_url` (the install root) and key.
+    pub fn connect(base_url: &str, token: mm_net::SecretString, cfg: PollerConfig) -> Result<Poller> {
+        let url = url::Url::parse(base_url).map_err(|e| FsError::Invalid(format!("FacturaScripts URL: {e}")))?;
+        let client = FsClient::new(crate::client::FsClientConfig::new(url, token))?;
+        Ok(Poller::new(client, cfg))
+    }
+
     pub fn new(client: FsClient, cfg: PollerConfig) -> Poller {
         Poller {
             client,
@@ -900,12 +907,22 @@ impl Poller {
         cur.max_seen = new_max;
 
         *cursor = cur;
-        Ok(TickOutput {
+        let out = TickOutput {
             snapshots,
             full_sweep_ids: full_ids,
             deleted: deleted.iter().map(i64::to_string).collect(),
             requests: self.client.request_count() - start,
-        })
+        };
+        tracing::info!(
+            source = %self.cfg.source_name,
+            full_sweep = full,
+            reported = out.snapshots.len(),
+            deleted = out.deleted.len(),
+            requests = out.requests,
+            max_seen = cursor.max_seen,
+            "FacturaScripts poll"
+        );
+        Ok(out)
     }
 }
 

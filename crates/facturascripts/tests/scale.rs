@@ -106,6 +106,35 @@ async fn hundred_thousand_invoices_ten_changes() {
     }
     assert_eq!(changed.deleted, vec![del.to_string()]);
 
+    // The customer whose email changed is found by the rotating customer scan.
+    let mut latency = 0;
+    let mut rotating_requests = Vec::new();
+    let target = some_customer_invoice.to_string();
+    for tick in 1..=10 {
+        if tick == 1 && changed.snapshots.iter().any(|s| s.key.id == target) {
+            break;
+        }
+        let mut c2 = cur.clone();
+        c2.ticks = 1; // not a sweep tick
+        let out = poller.tick(&mut c2).await.unwrap();
+        rotating_requests.push(out.requests);
+        if out
+            .snapshots
+            .iter()
+            .any(|s| s.key.id == target && s.customer.id == code)
+        {
+            latency = tick;
+            cur = PollCursor { ticks: cur.ticks, ..c2 };
+            break;
+        }
+        cur = PollCursor { ticks: cur.ticks, ..c2 };
+    }
+    println!("customer email change reported after {latency} more tick(s); requests per tick {rotating_requests:?}");
+    assert!(
+        latency > 0 || changed.snapshots.iter().any(|s| s.key.id == target),
+        "customer change never reported"
+    );
+
     let t = Instant::now();
     let sweep = poller.tick(&mut cur).await.unwrap();
     println!(
