@@ -64,15 +64,12 @@ impl App {
     }
 
     pub async fn build_with_sites(config: Config, sites: Sites) -> anyhow::Result<Arc<App>> {
-        if let Some(dir) = config
+        let sqlite_dir = config
             .database_url
             .strip_prefix("sqlite://")
-            .and_then(|p| std::path::Path::new(p).parent())
-        {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating the database folder {}", dir.display()))?;
-            }
+            .and_then(|p| std::path::Path::new(p).parent());
+        if let Some(dir) = sqlite_dir.filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;

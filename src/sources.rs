@@ -4,8 +4,9 @@
 use crate::config::SourceConfig;
 use mm_core::Timestamp;
 use mm_facturascripts::{FsClient, FsClientConfig, FsError, PollCursor, Poller, PollerConfig};
-use mm_net::{HttpClientConfig, SsrfPolicy, build_http_client};
+use mm_net::{BreakerConfig, CircuitBreaker, SsrfPolicy};
 use mm_store::{Store, StoreError};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,18 +57,12 @@ impl Source {
                     source_name: name.clone(),
                     message,
                 };
-                let http = build_http_client(HttpClientConfig {
-                    connect_timeout: Duration::from_secs(10),
-                    timeout: Duration::from_secs(60),
-                    user_agent: format!("MoodleManagement/{}", env!("CARGO_PKG_VERSION")),
-                    ssrf: SsrfPolicy {
-                        allow_private_network: *allow_private_network,
-                    },
-                    resolver: None,
-                })
-                .map_err(|e| setup(e.to_string()))?;
                 let mut client_cfg = FsClientConfig::new(url.clone(), token.clone());
-                client_cfg.http = Some(http);
+                client_cfg.http_config.ssrf = SsrfPolicy {
+                    allow_private_network: *allow_private_network,
+                };
+                client_cfg.http_config.user_agent = format!("MoodleManagement/{}", env!("CARGO_PKG_VERSION"));
+                client_cfg.breaker = Some(Arc::new(CircuitBreaker::new(BreakerConfig::default())));
                 let client = FsClient::new(client_cfg).map_err(|e| setup(e.to_string()))?;
                 Ok(Source::FacturaScripts(FacturaScriptsSource {
                     name: name.clone(),

@@ -244,7 +244,7 @@ impl Worker<'_> {
         }
 
         if !enrols.is_empty() {
-            let items: Vec<Enrolment> = enrols.iter().map(|(_, e)| e.clone()).collect();
+            let items: Vec<Enrolment> = enrols.iter().map(|(_, e)| *e).collect();
             let failed = match site.client.enrol_users_isolating(&items).await {
                 Ok(()) => HashMap::new(),
                 Err(batch) => batch
@@ -261,7 +261,7 @@ impl Worker<'_> {
             }
         }
         if !unenrols.is_empty() {
-            let items: Vec<Unenrolment> = unenrols.iter().map(|(_, u)| u.clone()).collect();
+            let items: Vec<Unenrolment> = unenrols.iter().map(|(_, u)| *u).collect();
             let failed = match site.client.unenrol_users(&items).await {
                 Ok(()) => HashMap::new(),
                 Err(batch) => batch

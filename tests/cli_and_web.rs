@@ -10,7 +10,11 @@ use tower::ServiceExt;
 const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).args(args).env_remove("RUST_LOG").output().expect("run the binary");
+    let out = Command::new(BIN)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run the binary");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -25,14 +29,19 @@ fn demo_check_converges_and_prints_one_summary_line() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "{stdout}");
     assert!(lines[0].starts_with("demo --check: converged"), "{stdout}");
-    assert!(lines[0].contains("invoices seen") && lines[0].contains("Moodle calls"), "{stdout}");
+    assert!(
+        lines[0].contains("invoices seen") && lines[0].contains("Moodle calls"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reconcile_once_from_a_config_file_exits_zero_when_converged() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("r.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s").await.unwrap();
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
+        .await
+        .unwrap();
     world.seed_invoices().unwrap();
     let mut toml = String::new();
     toml.push_str(&format!("[database]\nurl = \"{db}\"\n"));
@@ -66,16 +75,36 @@ async fn reconcile_once_from_a_config_file_exits_zero_when_converged() {
     .await
     .unwrap();
     let stdout = String::from_utf8_lossy(&first.stdout);
-    assert_eq!(first.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(stdout.contains("converged: Moodle matches the invoices"), "{stdout}");
-    assert!(stdout.contains("held: invoice"), "the walk-in customer without email is reported: {stdout}");
-    assert!(!stdout.contains(&fs_token) && !stdout.contains(&world.moodle.token()), "secrets never printed");
-    let enrolled = world.moodle.enrolments().iter().filter(|e| e.course_shortname == "PY101").count();
+    assert!(
+        stdout.contains("held: invoice"),
+        "the walk-in customer without email is reported: {stdout}"
+    );
+    assert!(
+        !stdout.contains(&fs_token) && !stdout.contains(&world.moodle.token()),
+        "secrets never printed"
+    );
+    let enrolled = world
+        .moodle
+        .enrolments()
+        .iter()
+        .filter(|e| e.course_shortname == "PY101")
+        .count();
     assert!(enrolled >= 2, "PY-101 buyers enrolled: {enrolled}");
 
     // Without the key, the run refuses to start and says where the key can come from.
     let missing = tokio::task::spawn_blocking(move || {
-        Command::new(BIN).args(["reconcile", "--once", "--config", &cfg]).env_remove("MM_SOURCE_ERP_TOKEN").output().unwrap()
+        Command::new(BIN)
+            .args(["reconcile", "--once", "--config", &cfg])
+            .env_remove("MM_SOURCE_ERP_TOKEN")
+            .output()
+            .unwrap()
     })
     .await
     .unwrap();
@@ -88,18 +117,29 @@ async fn reconcile_once_from_a_config_file_exits_zero_when_converged() {
 async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("r.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s").await.unwrap();
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
+        .await
+        .unwrap();
     let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
     world.fs.pay(id, true).unwrap();
     // The course's manual enrolment method is disabled: Moodle answers wsnoinstance.
-    let course = world.moodle.with_state(|st| st.courses.values().find(|c| c.shortname == "PY101").map(|c| c.id)).unwrap();
-    world.moodle.set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
+    let course = world
+        .moodle
+        .with_state(|st| st.courses.values().find(|c| c.shortname == "PY101").map(|c| c.id))
+        .unwrap();
+    world
+        .moodle
+        .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
     let app = App::build(world.config.clone()).await.unwrap();
     let report = app.reconcile_once().await.unwrap();
     assert!(!report.converged());
     assert_eq!(report.failing.len(), 1, "{report:?}");
     assert!(report.failing[0].contains("wsnoinstance"), "{}", report.failing[0]);
-    assert!(report.failing[0].contains("fix:"), "an admin-facing fix is given: {}", report.failing[0]);
+    assert!(
+        report.failing[0].contains("fix:"),
+        "an admin-facing fix is given: {}",
+        report.failing[0]
+    );
     let text = moodle_management::demo::describe_pass(&report);
     assert!(text.contains("NOT converged"), "{text}");
 }
@@ -144,7 +184,9 @@ async fn get(app: &std::sync::Arc<App>, path: &str) -> (StatusCode, axum::http::
 async fn the_web_pages_show_enrolments_with_their_cause() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("w.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s").await.unwrap();
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
+        .await
+        .unwrap();
     world.seed_invoices().unwrap();
     let app = App::build(world.config.clone()).await.unwrap();
     app.reconcile_once().await.unwrap();
@@ -160,7 +202,12 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
     assert!(page.contains("no learner email"), "holds listed");
     let (_, _, json) = get(&app, "/api/enrolments").await;
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let ada = rows.as_array().unwrap().iter().find(|r| r["learner"] == "ada@example.org").unwrap();
+    let ada = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["learner"] == "ada@example.org")
+        .unwrap();
     assert_eq!(ada["applied_status"], "active");
     assert!(ada["entitlement"]["causes"][0]["invoice_number"].is_string());
     let (_, _, jobs) = get(&app, "/api/jobs").await;
@@ -175,4 +222,114 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
     let (status, _, body) = get(&app, "/api/enrolments").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!body.contains("sqlite"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_converges_logs_json_without_secrets_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("s.sqlite").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let world = DemoWorld::start(&db, listen, "1s").await.unwrap();
+    let paid = world.seed_invoices().unwrap();
+    let cfg = dir.path().join("serve.toml");
+    // The demo's configuration, as a file: same service, same simulators.
+    let mut toml = format!(
+        "[server]\nlisten = \"{listen}\"\n[database]\nurl = \"{db}\"\n[log]\nlevel = \"trace\"\n\
+         [[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n\
+         [[source]]\nkind = \"facturascripts\"\nname = \"erp\"\nurl = \"{}\"\ntoken = \"{}\"\npoll_interval = \"1s\"\nallow_private_network = true\n",
+        world.moodle_url,
+        world.moodle.token(),
+        world.fs_url,
+        world.fs.token()
+    );
+    for (course, _, product, duration) in moodle_management::demo::COURSES {
+        toml.push_str(&format!("[[mapping]]\nproduct = \"{product}\"\nmoodle = \"main\"\ncourse = \"{course}\"\nduration = \"{duration}\"\n"));
+    }
+    std::fs::write(&cfg, toml).unwrap();
+    let mut child = tokio::process::Command::new(BIN)
+        .args(["--log-json", "serve", "--config", cfg.to_str().unwrap()])
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    // Drain the log as it comes, or a full pipe would block the service.
+    let mut log_pipe = child.stderr.take().unwrap();
+    let log = tokio::spawn(async move {
+        let mut buf = Vec::new();
+        tokio::io::AsyncReadExt::read_to_end(&mut log_pipe, &mut buf)
+            .await
+            .unwrap();
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut ready = false;
+    while std::time::Instant::now() < deadline {
+        let healthy = http
+            .get(format!("http://{listen}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        let enrolled = world.moodle.enrolments().len();
+        if healthy && enrolled >= paid.len() {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // A new paid invoice while it runs is picked up by the poller.
+    let late = world.invoice(&world.customers[5].0, &["DATA-201"]).unwrap();
+    world.fs.pay(late, true).unwrap();
+    let email = &world.customers[5].1;
+    let mut picked_up = false;
+    while ready && std::time::Instant::now() < deadline {
+        if world
+            .moodle
+            .enrolments()
+            .iter()
+            .any(|e| &e.email == email && e.course_shortname == "DATA201")
+        {
+            picked_up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = log.await.unwrap();
+    assert!(
+        ready,
+        "serve did not converge in time; log:\n{}",
+        &stderr[stderr.len().saturating_sub(4000)..]
+    );
+    assert!(picked_up, "a new paid invoice was not enrolled while serving");
+    assert_eq!(status.code(), Some(0), "clean exit on SIGTERM");
+    assert!(stderr.lines().count() > 20, "trace logging is on");
+    for line in stderr.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+    }
+    for secret in [world.moodle.token(), world.fs.token().to_string()] {
+        assert!(!stderr.contains(&secret), "a token leaked into the logs");
+    }
+    assert!(stderr.contains("stopped"), "shutdown is logged");
 }

@@ -1,10 +1,10 @@
 //! The whole loop over loopback: FacturaScripts simulator → poll → desired state → jobs →
 //! worker → Moodle simulator, through the real HTTP clients, on SQLite and PostgreSQL.
 
-use moodle_management::app::App;
-use moodle_management::demo::DemoWorld;
 use mm_sim_moodle::EnrolStatus;
 use mm_store::testing::{TestDb, backends, fresh};
+use moodle_management::app::App;
+use moodle_management::demo::DemoWorld;
 use std::sync::Arc;
 
 struct Loop {
@@ -16,7 +16,9 @@ struct Loop {
 impl Loop {
     async fn start(backend: &'static str) -> Loop {
         let db = fresh(backend).await.unwrap();
-        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s").await.unwrap();
+        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+            .await
+            .unwrap();
         let app = App::build(world.config.clone()).await.unwrap();
         Loop { world, app, _db: db }
     }
@@ -51,7 +53,9 @@ async fn paid_invoice_enrols_the_learner_for_the_mapped_duration() {
         l.paid_invoice(2, &["PY-101"]);
         let report = l.app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
-        let (status, start, end) = l.enrolment(email, "PY101").unwrap_or_else(|| panic!("{b}: not enrolled"));
+        let (status, start, end) = l
+            .enrolment(email, "PY101")
+            .unwrap_or_else(|| panic!("{b}: not enrolled"));
         assert_eq!(status, EnrolStatus::Active, "{b}");
         assert_eq!(end - start, 365 * 86_400, "{b}: the mapping says 365d");
         assert!(l.world.differences(&l.app).await.unwrap().is_empty());
@@ -77,12 +81,25 @@ async fn paid_then_unpaid_again_is_suspended_then_reactivated() {
         assert!(report.converged(), "{b}: {report:?}");
         let suspended = l.enrolment(email, "JS101").unwrap();
         assert_eq!(suspended.0, EnrolStatus::Suspended, "{b}");
-        assert_eq!((suspended.1, suspended.2), (enrolled.1, enrolled.2), "{b}: dates kept while suspended");
+        assert_eq!(
+            (suspended.1, suspended.2),
+            (enrolled.1, enrolled.2),
+            "{b}: dates kept while suspended"
+        );
 
         l.world.fs.pay(id, true).unwrap();
         l.app.reconcile_once().await.unwrap();
         assert_eq!(l.enrolment(email, "JS101").unwrap().0, EnrolStatus::Active, "{b}");
-        let actions: Vec<String> = l.app.store.audit_log(10).await.unwrap().into_iter().rev().map(|a| a.action).collect();
+        let actions: Vec<String> = l
+            .app
+            .store
+            .audit_log(10)
+            .await
+            .unwrap()
+            .into_iter()
+            .rev()
+            .map(|a| a.action)
+            .collect();
         assert_eq!(actions, ["enrol", "suspend", "reactivate"], "{b}");
     }
 }
@@ -95,11 +112,22 @@ async fn unmapped_product_grants_nothing_and_says_why() {
         l.paid_invoice(1, &["BOOK-1"]);
         let report = l.app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}");
-        assert!(l.world.moodle.enrolments().iter().all(|e| !e.email.eq_ignore_ascii_case(email)), "{b}");
+        assert!(
+            l.world
+                .moodle
+                .enrolments()
+                .iter()
+                .all(|e| !e.email.eq_ignore_ascii_case(email)),
+            "{b}"
+        );
         let holds = l.app.store.holds().await.unwrap();
         assert_eq!(holds.len(), 1, "{b}: {holds:?}");
         assert!(!holds[0].is_error);
-        assert!(holds[0].message.contains("`BOOK-1` is not mapped"), "{b}: {}", holds[0].message);
+        assert!(
+            holds[0].message.contains("`BOOK-1` is not mapped"),
+            "{b}: {}",
+            holds[0].message
+        );
     }
 }
 
@@ -114,10 +142,17 @@ async fn a_customer_without_email_is_held_and_others_are_unaffected() {
         l.paid_invoice(3, &["PY-101"]);
         let report = l.app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
-        assert_eq!(l.enrolment(email, "PY101").map(|e| e.0), Some(EnrolStatus::Active), "{b}");
+        assert_eq!(
+            l.enrolment(email, "PY101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
         assert_eq!(report.holds.len(), 1, "{b}: {:?}", report.holds);
         assert!(report.holds[0].contains("no learner email"), "{b}: {}", report.holds[0]);
-        assert!(report.holds[0].contains("add an email"), "{b}: the message says how to fix it");
+        assert!(
+            report.holds[0].contains("add an email"),
+            "{b}: the message says how to fix it"
+        );
     }
 }
 
@@ -133,7 +168,11 @@ async fn a_second_pass_changes_nothing_and_calls_moodle_zero_times() {
         let second = l.app.reconcile_once().await.unwrap();
         assert!(second.converged(), "{b}");
         assert_eq!((second.worker.claimed, second.worker.applied), (0, 0), "{b}");
-        assert_eq!(l.world.moodle.total_requests(), calls, "{b}: no Moodle call when nothing changed");
+        assert_eq!(
+            l.world.moodle.total_requests(),
+            calls,
+            "{b}: no Moodle call when nothing changed"
+        );
         assert_eq!(l.world.moodle.enrolments(), enrolments, "{b}");
     }
 }
@@ -143,14 +182,27 @@ async fn an_existing_account_in_other_letter_case_is_reused_not_duplicated() {
     for b in backends() {
         let l = Loop::start(b).await;
         // DemoWorld's Moodle already has Maria.Garcia@Example.org; the ERP says maria.garcia@example.org.
-        let i = l.world.customers.iter().position(|(_, e)| e == "maria.garcia@example.org").unwrap();
+        let i = l
+            .world
+            .customers
+            .iter()
+            .position(|(_, e)| e == "maria.garcia@example.org")
+            .unwrap();
         l.paid_invoice(i, &["SQL-101"]);
         let report = l.app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
-        let marias: Vec<_> =
-            l.world.moodle.users().into_iter().filter(|u| u.email.eq_ignore_ascii_case("maria.garcia@example.org")).collect();
+        let marias: Vec<_> = l
+            .world
+            .moodle
+            .users()
+            .into_iter()
+            .filter(|u| u.email.eq_ignore_ascii_case("maria.garcia@example.org"))
+            .collect();
         assert_eq!(marias.len(), 1, "{b}: one account");
-        assert_eq!(l.enrolment("maria.garcia@example.org", "SQL101").map(|e| e.0), Some(EnrolStatus::Active));
+        assert_eq!(
+            l.enrolment("maria.garcia@example.org", "SQL101").map(|e| e.0),
+            Some(EnrolStatus::Active)
+        );
     }
 }
 
@@ -166,7 +218,15 @@ async fn a_credit_note_revokes_only_what_it_credits() {
         l.world.fs.credit(bundle, Some(vec![(lines[1], 1.0)])).unwrap();
         let report = l.app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
-        assert_eq!(l.enrolment(email, "SQL101").map(|e| e.0), Some(EnrolStatus::Active), "{b}");
-        assert_eq!(l.enrolment(email, "DATA201").map(|e| e.0), Some(EnrolStatus::Suspended), "{b}");
+        assert_eq!(
+            l.enrolment(email, "SQL101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+        assert_eq!(
+            l.enrolment(email, "DATA201").map(|e| e.0),
+            Some(EnrolStatus::Suspended),
+            "{b}"
+        );
     }
 }
