@@ -44,10 +44,17 @@ pub struct App {
     pub config: Config,
     pub store: Store,
     pub sites: Sites,
+    /// The pollers (sources that are only pushed to have none).
     pub sources: Vec<Source>,
+    /// `/webhooks/{source}` endpoints by source name.
+    pub webhooks: std::collections::HashMap<String, crate::webhooks::Endpoint>,
     pub worker_id: String,
     /// Wakes the worker when new jobs were queued.
     pub wake: Notify,
+    /// Asks for a recompute of the desired state (webhooks coalesce into one).
+    pub recompute_needed: Notify,
+    /// Per poller: poll now instead of waiting for the interval (a webhook hint).
+    pub poll_now: Vec<Notify>,
 }
 
 impl App {
@@ -74,20 +81,26 @@ impl App {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
         store.replace_config_mappings(&config.mappings).await?;
-        let sources = config
-            .sources
-            .iter()
-            .map(Source::from_config)
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut sources = Vec::new();
+        for cfg in &config.sources {
+            sources.extend(Source::from_config(cfg)?);
+        }
+        let webhooks = crate::webhooks::endpoints(&config, &sources)?;
+        let poll_now = sources.iter().map(|_| Notify::new()).collect();
         let worker_id = format!("{}-{}", hostname(), std::process::id());
-        Ok(Arc::new(App {
+        let app = Arc::new(App {
             config,
             store,
             sites,
             sources,
+            webhooks,
             worker_id,
             wake: Notify::new(),
-        }))
+            recompute_needed: Notify::new(),
+            poll_now,
+        });
+        crate::webhooks::apply_pending(&app).await?;
+        Ok(app)
     }
 
     /// Asks every site which functions its token may call; reports what is missing and how
@@ -198,6 +211,7 @@ impl App {
             tasks.spawn(poll_loop(self.clone(), i, shutdown.clone()));
         }
         tasks.spawn(worker_loop(self.clone(), shutdown.clone()));
+        tasks.spawn(recompute_loop(self.clone(), shutdown.clone()));
         let router = crate::web::router(self.clone());
         let web_shutdown = shutdown.clone();
         tasks.spawn(async move {
@@ -243,6 +257,22 @@ async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = tokio::time::sleep(source.interval()) => {}
+            _ = app.poll_now[index].notified() => {}
+        }
+    }
+}
+
+/// Recomputes the desired state when asked (webhooks), coalescing bursts into one pass.
+async fn recompute_loop(app: Arc<App>, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = app.recompute_needed.notified() => {}
+        }
+        match recompute(&app.store, now()).await {
+            Ok(r) if r.planned > 0 => app.wake.notify_one(),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "computing the desired state failed"),
         }
     }
 }

@@ -104,6 +104,16 @@ struct RawSource {
     poll_interval: Option<String>,
     #[serde(default)]
     allow_private_network: bool,
+    /// Standard Webhooks secret(s) `whsec_…`: one, or a list during a rotation.
+    secret: Option<OneOrMany>,
+    secret_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,13 +195,28 @@ pub enum SourceConfig {
         token: SecretString,
         poll_interval: Duration,
         allow_private_network: bool,
+        /// Secrets of the companion plugin's "poll now" hints; empty = no webhooks.
+        webhook_secrets: Vec<mm_webhook::Secret>,
+    },
+    /// Any billing system posting signed invoice events to `/webhooks/{name}`.
+    Webhook {
+        name: String,
+        secrets: Vec<mm_webhook::Secret>,
     },
 }
 
 impl SourceConfig {
     pub fn name(&self) -> &str {
         match self {
-            SourceConfig::FacturaScripts { name, .. } => name,
+            SourceConfig::FacturaScripts { name, .. } | SourceConfig::Webhook { name, .. } => name,
+        }
+    }
+
+    /// The secrets webhook deliveries to this source are checked against (empty: none accepted).
+    pub fn webhook_secrets(&self) -> &[mm_webhook::Secret] {
+        match self {
+            SourceConfig::FacturaScripts { webhook_secrets, .. } => webhook_secrets,
+            SourceConfig::Webhook { secrets, .. } => secrets,
         }
     }
 }
@@ -326,18 +351,38 @@ impl Config {
                     if poll_interval < Duration::from_secs(1) {
                         return Err(invalid(format!("{key}.poll_interval"), "must be at least 1s"));
                     }
+                    let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
+                    let webhook_secrets =
+                        webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, base_dir, false)?;
                     sources.push(SourceConfig::FacturaScripts {
                         url: parse_http_url(&format!("{key}.url"), &url)?,
                         token,
                         poll_interval,
                         allow_private_network: s.allow_private_network,
+                        webhook_secrets,
                         name: s.name,
                     });
+                }
+                "webhook" => {
+                    let unused = [
+                        ("url", s.url.is_some()),
+                        ("token", s.token.is_some()),
+                        ("poll_interval", s.poll_interval.is_some()),
+                    ];
+                    if let Some((field, _)) = unused.iter().find(|(_, set)| *set) {
+                        return Err(invalid(
+                            format!("{key}.{field}"),
+                            "not used by kind = \"webhook\" (events are pushed to /webhooks/NAME)",
+                        ));
+                    }
+                    let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
+                    let secrets = webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, base_dir, true)?;
+                    sources.push(SourceConfig::Webhook { secrets, name: s.name });
                 }
                 other => {
                     return Err(invalid(
                         format!("{key}.kind"),
-                        format!("`{other}`: expected \"facturascripts\""),
+                        format!("`{other}`: expected \"facturascripts\" or \"webhook\""),
                     ));
                 }
             }
@@ -470,6 +515,69 @@ fn secret(
     }
 }
 
+/// Webhook secrets from the environment (space-separated), `secret_file` (one per line) or
+/// `secret` (a string or a list). Several secrets are accepted at once during a rotation.
+fn webhook_secrets(
+    key: &str,
+    inline: Option<OneOrMany>,
+    file: Option<PathBuf>,
+    env_key: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    base_dir: Option<&Path>,
+    required: bool,
+) -> Result<Vec<mm_webhook::Secret>, ConfigError> {
+    let (origin, texts): (String, Vec<String>) = if let Some(v) = env(env_key).filter(|v| !v.trim().is_empty()) {
+        (env_key.to_string(), v.split_whitespace().map(str::to_string).collect())
+    } else if let Some(f) = file {
+        let path = match base_dir {
+            Some(b) if f.is_relative() => b.join(&f),
+            _ => f.clone(),
+        };
+        let v = std::fs::read_to_string(&path).map_err(|e| {
+            invalid(
+                format!("{key}.secret_file"),
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        (
+            format!("{key}.secret_file"),
+            v.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )
+    } else {
+        let texts = match inline {
+            Some(OneOrMany::One(s)) => vec![s],
+            Some(OneOrMany::Many(v)) => v,
+            None => Vec::new(),
+        };
+        (format!("{key}.secret"), texts)
+    };
+    if texts.is_empty() {
+        return if required {
+            Err(invalid(
+                format!("{key}.secret"),
+                format!("missing: set a whsec_… secret in the file, in secret_file, or in {env_key}"),
+            ))
+        } else {
+            Ok(Vec::new())
+        };
+    }
+    texts
+        .iter()
+        .map(|t| {
+            mm_webhook::Secret::parse(t).map_err(|e| {
+                invalid(
+                    &origin,
+                    format!("{e} (generate one with `moodle-management webhook secret`)"),
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,7 +620,15 @@ duration = "365d"
         assert_eq!(c.mappings[0].duration_secs, Some(365 * 86400));
         assert_eq!(c.mappings[0].role, "student");
         match &c.sources[0] {
-            SourceConfig::FacturaScripts { poll_interval, .. } => assert_eq!(*poll_interval, Duration::from_secs(45)),
+            SourceConfig::FacturaScripts {
+                poll_interval,
+                webhook_secrets,
+                ..
+            } => {
+                assert_eq!(*poll_interval, Duration::from_secs(45));
+                assert!(webhook_secrets.is_empty());
+            }
+            other => panic!("{other:?}"),
         }
     }
 
@@ -568,6 +684,22 @@ duration = "365d"
                 .to_string()
                 .contains("mapping[0] (REF-001).duration")
         );
+    }
+
+    #[test]
+    fn webhook_sources_take_one_or_several_secrets() {
+        let one =
+            "[[source]]\nkind = \"webhook\"\nname = \"shop\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n";
+        assert_eq!(load(one, &[]).unwrap().sources[0].webhook_secrets().len(), 1);
+        let two = "[[source]]\nkind = \"webhook\"\nname = \"shop\"\nsecret = [\"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\", \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSx\"]\n";
+        assert_eq!(load(two, &[]).unwrap().sources[0].webhook_secrets().len(), 2);
+        let from_env = "[[source]]\nkind = \"webhook\"\nname = \"shop\"\n";
+        let c = load(
+            from_env,
+            &[("MM_SOURCE_SHOP_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")],
+        )
+        .unwrap();
+        assert_eq!(c.sources[0].webhook_secrets().len(), 1);
     }
 
     #[test]

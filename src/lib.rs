@@ -17,4 +17,5 @@ pub mod sites;
 pub mod sources;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 pub mod worker;

@@ -44,14 +44,17 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn from_config(cfg: &SourceConfig) -> Result<Source, SourceError> {
+    /// The poller of a source; `None` for sources that only receive webhooks.
+    pub fn from_config(cfg: &SourceConfig) -> Result<Option<Source>, SourceError> {
         match cfg {
+            SourceConfig::Webhook { .. } => Ok(None),
             SourceConfig::FacturaScripts {
                 name,
                 url,
                 token,
                 poll_interval,
                 allow_private_network,
+                ..
             } => {
                 let setup = |message: String| SourceError::Setup {
                     source_name: name.clone(),
@@ -64,11 +67,11 @@ impl Source {
                 client_cfg.http_config.user_agent = format!("MoodleManagement/{}", env!("CARGO_PKG_VERSION"));
                 client_cfg.breaker = Some(Arc::new(CircuitBreaker::new(BreakerConfig::default())));
                 let client = FsClient::new(client_cfg).map_err(|e| setup(e.to_string()))?;
-                Ok(Source::FacturaScripts(FacturaScriptsSource {
+                Ok(Some(Source::FacturaScripts(FacturaScriptsSource {
                     name: name.clone(),
                     interval: *poll_interval,
                     poller: Poller::new(client, PollerConfig::new(name.clone())),
-                }))
+                })))
             }
         }
     }

@@ -2,10 +2,11 @@
 //! (The full admin comes later; this is the plain page an admin can already read.)
 
 use crate::app::App;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::fmt::Write;
 use std::sync::Arc;
@@ -21,6 +22,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/holds", get(holds_json))
         .route("/api/jobs", get(jobs_json))
         .route("/api/audit", get(audit_json))
+        .route(
+            "/webhooks/{source}",
+            post(crate::webhooks::receive).layer(DefaultBodyLimit::max(crate::webhooks::MAX_BODY_BYTES)),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),

@@ -7,10 +7,12 @@
 mod error;
 mod jobs;
 mod records;
+mod webhooks;
 
 pub use error::StoreError;
 pub use jobs::{ClaimedJob, JobCounts, JobFailure};
 pub use records::{AuditEntry, AuditRecord, EntitlementRow, HoldRow, UpsertOutcome};
+pub use webhooks::StoredDelivery;
 
 use mm_core::{AppliedEnrolment, CourseRef, EnrolmentStatus, EntitlementKey, Invoice, InvoiceSnapshot, Mapping};
 use mm_core::{DesiredState, Email, RevokePolicy, Timestamp};

@@ -1,0 +1,62 @@
+//! Webhook deliveries: stored before they are acknowledged, deduplicated by `webhook-id`.
+
+use crate::{Store, StoreError};
+use mm_core::Timestamp;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDelivery {
+    pub source: String,
+    pub id: String,
+    pub body: String,
+}
+
+impl Store {
+    /// Stores a verified delivery; `false` when this (source, id) was already received.
+    pub async fn record_delivery(
+        &self,
+        source: &str,
+        id: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO webhook_deliveries (source, id, received_at, body, processed) VALUES ($1, $2, $3, $4, 0)
+             ON CONFLICT (source, id) DO NOTHING",
+        )
+        .bind(source)
+        .bind(id)
+        .bind(now.0)
+        .bind(body)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    pub async fn mark_delivery_processed(&self, source: &str, id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE webhook_deliveries SET processed = 1 WHERE source = $1 AND id = $2")
+            .bind(source)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Deliveries acknowledged but not applied yet, oldest first.
+    pub async fn pending_deliveries(&self) -> Result<Vec<StoredDelivery>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT source, id, body FROM webhook_deliveries WHERE processed = 0 ORDER BY received_at, source, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredDelivery {
+                    source: r.try_get("source")?,
+                    id: r.try_get("id")?,
+                    body: r.try_get("body")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,278 @@
+//! Webhooks from any billing system, over HTTP: signed deliveries in, Moodle converged out,
+//! and every forged, replayed or malformed delivery refused without losing anything.
+
+use mm_sim_moodle::EnrolStatus;
+use mm_store::testing::{TestDb, backends, fresh};
+use mm_webhook::{Secret, sign};
+use moodle_management::app::{App, now};
+use moodle_management::config::Config;
+use moodle_management::demo::DemoWorld;
+use serde_json::json;
+use std::path::Path;
+use std::sync::Arc;
+
+const NEW: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const OLD: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+
+struct Shop {
+    world: DemoWorld,
+    app: Arc<App>,
+    url: String,
+    http: reqwest::Client,
+    _db: TestDb,
+}
+
+impl Shop {
+    async fn start(backend: &'static str) -> Shop {
+        let db = fresh(backend).await.unwrap();
+        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+            .await
+            .unwrap();
+        let toml = format!(
+            "[database]\nurl = \"{}\"\n[[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n\
+             [[source]]\nkind = \"webhook\"\nname = \"shop\"\nsecret = [\"{NEW}\", \"{OLD}\"]\n\
+             [[mapping]]\nproduct = \"PY-101\"\nmoodle = \"main\"\ncourse = \"PY101\"\nduration = \"30d\"\n",
+            db.url,
+            world.moodle_url,
+            world.moodle.token()
+        );
+        let config = Config::from_toml(&toml, Path::new("shop.toml"), |_| None).unwrap();
+        let app = App::build(config).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/webhooks/shop", listener.local_addr().unwrap());
+        tokio::spawn(axum::serve(listener, moodle_management::web::router(app.clone())).into_future());
+        Shop {
+            world,
+            app,
+            url,
+            http: reqwest::Client::new(),
+            _db: db,
+        }
+    }
+
+    async fn post(&self, url: &str, id: &str, ts: i64, sig: &str, body: &[u8]) -> (u16, serde_json::Value) {
+        let res = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .header("webhook-id", id)
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", sig)
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    async fn send(&self, secret: &str, id: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let body = serde_json::to_vec(body).unwrap();
+        let ts = now().0;
+        let sig = sign(&Secret::parse(secret).unwrap(), id, ts, &body);
+        self.post(&self.url, id, ts, &sig, &body).await
+    }
+}
+
+fn invoice(id: &str, email: &str, paid: bool) -> serde_json::Value {
+    json!({"type": "invoice.upserted", "data": {
+        "id": id, "number": format!("2026-{id}"), "paid": paid, "currency": "EUR", "issued_at": "2026-11-25",
+        "customer": {"id": "C1", "name": "Grace Hopper", "email": email},
+        "lines": [{"id": "1", "product": "PY-101", "quantity": 1, "amount": 100.0}],
+        "credit_note_for": null}})
+}
+
+fn status_of(shop: &Shop, email: &str) -> Option<EnrolStatus> {
+    shop.world
+        .moodle
+        .enrolments()
+        .into_iter()
+        .find(|e| e.email == email && e.course_shortname == "PY101")
+        .map(|e| e.status)
+}
+
+#[tokio::test]
+async fn a_signed_paid_invoice_enrols_and_later_events_converge() {
+    for b in backends() {
+        let shop = Shop::start(b).await;
+        let (status, body) = shop
+            .send(NEW, "msg_1", &invoice("INV-1", "grace@example.org", true))
+            .await;
+        assert_eq!(status, 200, "{b}: {body}");
+        assert_eq!(body["duplicate"], false);
+        assert!(shop.app.reconcile_once().await.unwrap().converged());
+        assert_eq!(status_of(&shop, "grace@example.org"), Some(EnrolStatus::Active), "{b}");
+
+        // The old secret still works during a rotation.
+        let (status, _) = shop
+            .send(OLD, "msg_2", &invoice("INV-1", "grace@example.org", false))
+            .await;
+        assert_eq!(status, 200, "{b}");
+        shop.app.reconcile_once().await.unwrap();
+        assert_eq!(
+            status_of(&shop, "grace@example.org"),
+            Some(EnrolStatus::Suspended),
+            "{b}: unpaid again"
+        );
+
+        let (status, _) = shop
+            .send(NEW, "msg_3", &invoice("INV-1", "grace@example.org", true))
+            .await;
+        assert_eq!(status, 200);
+        shop.app.reconcile_once().await.unwrap();
+        assert_eq!(
+            status_of(&shop, "grace@example.org"),
+            Some(EnrolStatus::Active),
+            "{b}: paid again"
+        );
+
+        let (status, _) = shop
+            .send(
+                NEW,
+                "msg_4",
+                &json!({"type": "invoice.deleted", "data": {"id": "INV-1"}}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        shop.app.reconcile_once().await.unwrap();
+        assert_eq!(
+            status_of(&shop, "grace@example.org"),
+            Some(EnrolStatus::Suspended),
+            "{b}: deleted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_delivery_is_acknowledged_once_and_applied_once() {
+    let shop = Shop::start("sqlite").await;
+    let first = shop
+        .send(NEW, "msg_dup", &invoice("INV-7", "ada@example.org", true))
+        .await;
+    assert_eq!(first.0, 200);
+    // Same id, even with another body: acknowledged as a duplicate, not applied.
+    let again = shop
+        .send(NEW, "msg_dup", &invoice("INV-7", "ada@example.org", false))
+        .await;
+    assert_eq!(again.0, 200);
+    assert_eq!(again.1["duplicate"], true);
+    let invoices = shop.app.store.invoices().await.unwrap();
+    assert_eq!(invoices.len(), 1);
+    assert!(
+        invoices[0].is_paid(),
+        "the duplicate did not overwrite the first delivery"
+    );
+}
+
+#[tokio::test]
+async fn forged_expired_tampered_oversized_and_malformed_deliveries_are_refused() {
+    let shop = Shop::start("sqlite").await;
+    let body = serde_json::to_vec(&invoice("INV-9", "eve@example.org", true)).unwrap();
+    let key = Secret::parse(NEW).unwrap();
+    let t = now().0;
+    let good = sign(&key, "msg_x", t, &body);
+    let wrong = sign(
+        &Secret::parse("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+        "msg_x",
+        t,
+        &body,
+    );
+    let mut tampered = body.clone();
+    tampered[10] ^= 1;
+    // (name, url, timestamp header, signature header, body, expected status)
+    type Delivery<'a> = (&'a str, String, i64, String, Vec<u8>, u16);
+    let cases: Vec<Delivery> = vec![
+        ("wrong secret", shop.url.clone(), t, wrong, body.clone(), 401),
+        ("tampered body", shop.url.clone(), t, good.clone(), tampered, 401),
+        (
+            "expired",
+            shop.url.clone(),
+            t - 6 * 60,
+            sign(&key, "msg_x", t - 6 * 60, &body),
+            body.clone(),
+            401,
+        ),
+        (
+            "from the future",
+            shop.url.clone(),
+            t + 6 * 60,
+            sign(&key, "msg_x", t + 6 * 60, &body),
+            body.clone(),
+            401,
+        ),
+        (
+            "timestamp changed after signing",
+            shop.url.clone(),
+            t + 1,
+            good.clone(),
+            body.clone(),
+            401,
+        ),
+        ("no signature", shop.url.clone(), t, String::new(), body.clone(), 400),
+        (
+            "unknown source",
+            shop.url.replace("/shop", "/nope"),
+            t,
+            good.clone(),
+            body.clone(),
+            404,
+        ),
+    ];
+    for (name, url, ts, sig, body, want) in cases {
+        let (status, answer) = shop.post(&url, "msg_x", ts, &sig, &body).await;
+        assert_eq!(status, want, "{name}: {answer}");
+        assert!(!answer.to_string().contains("MfKQ9r8"), "{name}: no secret in answers");
+    }
+    // Oversized: refused before anything is read into memory.
+    let big = vec![b' '; 300 * 1024];
+    let (status, _) = shop
+        .post(&shop.url, "msg_big", t, &sign(&key, "msg_big", t, &big), &big)
+        .await;
+    assert_eq!(status, 413);
+    // Well signed but malformed: 400 naming the field.
+    let bad = serde_json::to_vec(
+        &json!({"type": "invoice.upserted", "data": {"id": "X", "number": "1", "paid": "yes",
+        "customer": {"id": "C", "name": "n", "email": null}, "lines": [], "credit_note_for": null}}),
+    )
+    .unwrap();
+    let (status, answer) = shop
+        .post(&shop.url, "msg_bad", t, &sign(&key, "msg_bad", t, &bad), &bad)
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.to_string().contains("data.paid"), "{answer}");
+    let (status, _) = shop
+        .post(
+            &shop.url,
+            "msg_nojson",
+            t,
+            &sign(&key, "msg_nojson", t, b"{not json"),
+            b"{not json",
+        )
+        .await;
+    assert_eq!(status, 400);
+    // Nothing refused reached the store; the valid one still goes through afterwards.
+    assert!(shop.app.store.invoices().await.unwrap().is_empty());
+    let (status, _) = shop.post(&shop.url, "msg_x", t, &good, &body).await;
+    assert_eq!(status, 200);
+    assert_eq!(shop.app.store.invoices().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_delivery_stored_but_not_applied_before_a_crash_is_applied_at_the_next_start() {
+    let shop = Shop::start("sqlite").await;
+    let body = serde_json::to_string(&invoice("INV-5", "alan@example.org", true)).unwrap();
+    // As if the process died right after storing the delivery and answering.
+    assert!(
+        shop.app
+            .store
+            .record_delivery("shop", "msg_crash", &body, now())
+            .await
+            .unwrap()
+    );
+    assert!(shop.app.store.invoices().await.unwrap().is_empty());
+    let restarted = App::build(shop.app.config.clone()).await.unwrap();
+    assert_eq!(restarted.store.invoices().await.unwrap().len(), 1);
+    assert!(restarted.store.pending_deliveries().await.unwrap().is_empty());
+    assert!(restarted.reconcile_once().await.unwrap().converged());
+    assert_eq!(status_of(&shop, "alan@example.org"), Some(EnrolStatus::Active));
+}
