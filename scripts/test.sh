@@ -9,6 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 need_pkgs=()
 command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/postgres ] || need_pkgs+=(postgresql)
+command -v php >/dev/null 2>&1 || need_pkgs+=(php-cli)
 command -v cargo-nextest >/dev/null 2>&1 || NEXTEST_MISSING=1
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing ${need_pkgs[*]}"
@@ -37,6 +38,8 @@ echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT"
 start_postgres
 export MM_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 export MM_REQUIRE_POSTGRES=1
+# The FacturaScripts plugin's signing is tested with the real PHP interpreter.
+export MM_REQUIRE_PHP=1
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
