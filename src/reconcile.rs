@@ -25,8 +25,9 @@ impl Recompute {
 pub async fn recompute(store: &Store, now: Timestamp) -> Result<Recompute, StoreError> {
     let invoices = store.invoices().await?;
     let mappings = store.mappings().await?;
-    let desired = desired_state(&invoices, &mappings);
+    let mut desired = desired_state(&invoices, &mappings);
     let applied = store.applied().await?;
+    desired.revoke_orphans(applied.keys(), &mappings);
     let actions = plan(&desired, &applied);
     let keys: Vec<_> = actions.iter().map(|a| a.key().clone()).collect();
     store.save_desired(&desired, &keys, now).await?;

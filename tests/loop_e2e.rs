@@ -230,3 +230,139 @@ async fn a_credit_note_revokes_only_what_it_credits() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_full_credit_note_and_a_deleted_invoice_revoke_access() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let (_, credited_email) = l.customer(5);
+        let (_, deleted_email) = l.customer(6);
+        let credited = l.paid_invoice(5, &["PY-101"]);
+        // A draft (still editable, so deletable) that gets paid.
+        let draft = l
+            .world
+            .fs
+            .create_draft(l.customer(6).0, &[("JS-101", 1.0, 120.0)])
+            .unwrap();
+        l.world.fs.pay(draft, true).unwrap();
+        l.app.reconcile_once().await.unwrap();
+        assert_eq!(
+            l.enrolment(credited_email, "PY101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+        assert_eq!(
+            l.enrolment(deleted_email, "JS101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+
+        l.world.fs.credit(credited, None).unwrap();
+        l.world.fs.delete(draft).unwrap();
+        let report = l.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(
+            l.enrolment(credited_email, "PY101").map(|e| e.0),
+            Some(EnrolStatus::Suspended),
+            "{b}: credited"
+        );
+        assert_eq!(
+            l.enrolment(deleted_email, "JS101").map(|e| e.0),
+            Some(EnrolStatus::Suspended),
+            "{b}: deleted"
+        );
+        let reasons: Vec<String> = l
+            .app
+            .store
+            .audit_log(10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.reason)
+            .collect();
+        assert!(reasons.iter().any(|r| r.contains("credited by")), "{b}: {reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("was deleted")), "{b}: {reasons:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_restart_between_two_polls_misses_nothing() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        l.world.seed_invoices().unwrap();
+        l.app.reconcile_once().await.unwrap();
+        // While the service is down: a new paid invoice, a refund, an unpaid-again.
+        let new_email = l.customer(8).1.to_string();
+        let fresh_one = l.paid_invoice(8, &["DATA-201"]);
+        let seeded_paid: Vec<_> = l
+            .world
+            .moodle
+            .enrolments()
+            .into_iter()
+            .map(|e| (e.email, e.course_shortname))
+            .collect();
+        assert!(!seeded_paid.is_empty());
+        drop(l.app);
+        let config = l.world.config.clone();
+        let restarted = App::build(config).await.unwrap();
+        let report = restarted.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert!(l.world.differences(&restarted).await.unwrap().is_empty(), "{b}");
+        assert_eq!(
+            l.world
+                .moodle
+                .enrolments()
+                .iter()
+                .find(|e| e.email == new_email && e.course_shortname == "DATA201")
+                .map(|e| e.status),
+            Some(EnrolStatus::Active),
+            "{b}: invoice {fresh_one} paid while down is enrolled after the restart"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_email_change_moves_access_to_the_new_address() {
+    for b in backends() {
+        let l = Loop::start(b).await;
+        let (cod, old_email) = l.customer(7);
+        let (cod, old_email) = (cod.to_string(), old_email.to_string());
+        l.paid_invoice(7, &["SQL-101"]);
+        l.app.reconcile_once().await.unwrap();
+        assert_eq!(
+            l.enrolment(&old_email, "SQL101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+
+        // The customer and its billing contact (the address the learner is read from) change.
+        l.world.fs.set_customer_email(&cod, "new.address@example.org");
+        let dump = l.world.fs.dump();
+        let contact = dump["clientes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["codcliente"] == cod.as_str())
+            .and_then(|c| c["idcontactofact"].as_i64())
+            .unwrap();
+        l.world.fs.set_contact_email(contact, "new.address@example.org");
+        let report = l.app.reconcile_once().await.unwrap();
+        let report = if l.enrolment("new.address@example.org", "SQL101").is_none() {
+            // The rotating customer scan may need another tick to notice.
+            l.app.reconcile_once().await.unwrap()
+        } else {
+            report
+        };
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(
+            l.enrolment("new.address@example.org", "SQL101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+        assert_eq!(
+            l.enrolment(&old_email, "SQL101").map(|e| e.0),
+            Some(EnrolStatus::Suspended),
+            "{b}: old address revoked"
+        );
+    }
+}

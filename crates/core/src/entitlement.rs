@@ -139,6 +139,34 @@ pub struct DesiredState {
     pub holds: Vec<Hold>,
 }
 
+impl DesiredState {
+    /// Keys Moodle has from us that no invoice grants any more although their course is still
+    /// mapped (the learner's email changed, a line was edited to another product): they are
+    /// revoked per the mapping's policy. Keys of courses no longer mapped are left alone, so
+    /// removing a mapping never revokes paid access by surprise.
+    pub fn revoke_orphans<'a>(&mut self, applied: impl IntoIterator<Item = &'a EntitlementKey>, mappings: &[Mapping]) {
+        for key in applied {
+            if self.entitlements.contains_key(key) {
+                continue;
+            }
+            let Some(m) = mappings.iter().find(|m| m.site == key.site && m.course == key.course) else {
+                continue;
+            };
+            let profile = LearnerProfile::from_billing_name(key.learner.clone(), "");
+            self.entitlements.insert(
+                key.clone(),
+                Entitlement {
+                    key: key.clone(),
+                    profile,
+                    role: m.role.clone(),
+                    access: Access::Revoked { policy: m.on_revoke },
+                    causes: Vec::new(),
+                },
+            );
+        }
+    }
+}
+
 /// Computes the desired state from every invoice we know (including credit notes and deleted
 /// ones) and the mappings. Pure and deterministic: the same input gives the same output.
 pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState {

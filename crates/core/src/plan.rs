@@ -93,7 +93,11 @@ pub fn plan(desired: &DesiredState, applied: &BTreeMap<EntitlementKey, AppliedEn
 
 /// Plans one key: `None` when Moodle already matches.
 pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<Action> {
-    let reason = e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ");
+    let reason = if e.causes.is_empty() {
+        "no invoice grants this any more (the learner's email changed or the line was edited)".to_string()
+    } else {
+        e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ")
+    };
     match (&e.access, applied) {
         (Access::Active { start, end }, _) => {
             let want = AppliedEnrolment {

@@ -513,3 +513,38 @@ fn desired_state_is_deterministic_under_reordering() {
     };
     assert_eq!(strip(&a), strip(&b));
 }
+
+#[test]
+fn orphans_of_mapped_courses_are_revoked_and_of_unmapped_courses_left_alone() {
+    // Ada's email changed: her invoices now name ada.l@example.org.
+    let invoices = vec![inv("1", Some("ada.l@example.org"), &["PY-101"], Some(0))];
+    let mappings = vec![mapping("PY-101", "PY101", Some(365), Suspend)];
+    let mut desired = desired_state(&invoices, &mappings);
+    let applied: BTreeMap<_, _> = [
+        (key("PY101", "ada@example.org"), applied(Active, 0, Some(365))),
+        (key("JS101", "ada@example.org"), applied(Active, 0, Some(365))),
+    ]
+    .into_iter()
+    .collect();
+    desired.revoke_orphans(applied.keys(), &mappings);
+    let actions = plan(&desired, &applied);
+    let by_key: BTreeMap<_, _> = actions.iter().map(|a| (a.key().clone(), a.outcome())).collect();
+    assert_eq!(by_key.len(), 2, "{actions:?}");
+    assert_eq!(
+        by_key[&key("PY101", "ada@example.org")].as_ref().unwrap().status,
+        Suspended
+    );
+    assert_eq!(
+        by_key[&key("PY101", "ada.l@example.org")].as_ref().unwrap().status,
+        Active
+    );
+    assert!(
+        !by_key.contains_key(&key("JS101", "ada@example.org")),
+        "JS101 is no longer mapped: untouched"
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.reason().contains("no invoice grants this any more"))
+    );
+}
