@@ -276,3 +276,125 @@ async fn a_delivery_stored_but_not_applied_before_a_crash_is_applied_at_the_next
     assert!(restarted.reconcile_once().await.unwrap().converged());
     assert_eq!(status_of(&shop, "alan@example.org"), Some(EnrolStatus::Active));
 }
+
+#[tokio::test]
+async fn credit_notes_and_an_email_change_sent_as_webhooks_converge() {
+    let shop = Shop::start("sqlite").await;
+    let two_lines = json!({"type": "invoice.upserted", "data": {
+        "id": "INV-2", "number": "2026-002", "paid": true, "currency": "EUR", "issued_at": "2026-11-25",
+        "customer": {"id": "C2", "name": "Ken Thompson", "email": "ken@example.org"},
+        "lines": [{"id": "1", "product": "PY-101", "quantity": 1, "amount": 100.0},
+                  {"id": "2", "product": "PY-101", "quantity": 1, "amount": 100.0}],
+        "credit_note_for": null}});
+    assert_eq!(shop.send(NEW, "m1", &two_lines).await.0, 200);
+    shop.app.reconcile_once().await.unwrap();
+    assert_eq!(status_of(&shop, "ken@example.org"), Some(EnrolStatus::Active));
+    // A partial credit note for one of the two lines: the other still grants access.
+    let partial = json!({"type": "invoice.upserted", "data": {
+        "id": "CN-1", "number": "R-001", "paid": false, "currency": "EUR", "issued_at": "2026-11-26",
+        "customer": {"id": "C2", "name": "Ken Thompson", "email": "ken@example.org"},
+        "lines": [{"id": "1", "product": "PY-101", "quantity": -1, "amount": -100.0, "credits_line": "1"}],
+        "credit_note_for": "INV-2"}});
+    let (status, body) = shop.send(NEW, "m2", &partial).await;
+    assert_eq!(status, 200, "{body}");
+    shop.app.reconcile_once().await.unwrap();
+    assert_eq!(
+        status_of(&shop, "ken@example.org"),
+        Some(EnrolStatus::Active),
+        "one line still paid"
+    );
+    // The rest is credited too: access is revoked.
+    let rest = json!({"type": "invoice.upserted", "data": {
+        "id": "CN-2", "number": "R-002", "paid": false, "currency": "EUR", "issued_at": "2026-11-27",
+        "customer": {"id": "C2", "name": "Ken Thompson", "email": "ken@example.org"},
+        "lines": [{"id": "1", "product": "PY-101", "quantity": -1, "amount": -100.0, "credits_line": "2"}],
+        "credit_note_for": "INV-2"}});
+    assert_eq!(shop.send(NEW, "m3", &rest).await.0, 200);
+    shop.app.reconcile_once().await.unwrap();
+    assert_eq!(
+        status_of(&shop, "ken@example.org"),
+        Some(EnrolStatus::Suspended),
+        "fully credited"
+    );
+
+    // Another invoice; then the customer's email changes in the billing system.
+    assert_eq!(
+        shop.send(NEW, "m4", &invoice("INV-3", "joan@example.org", true))
+            .await
+            .0,
+        200
+    );
+    shop.app.reconcile_once().await.unwrap();
+    assert_eq!(
+        shop.send(NEW, "m5", &invoice("INV-3", "joan.clarke@example.org", true))
+            .await
+            .0,
+        200
+    );
+    assert!(shop.app.reconcile_once().await.unwrap().converged());
+    assert_eq!(status_of(&shop, "joan.clarke@example.org"), Some(EnrolStatus::Active));
+    assert_eq!(status_of(&shop, "joan@example.org"), Some(EnrolStatus::Suspended));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_facturascripts_hint_makes_the_service_poll_now() {
+    let db = fresh("sqlite").await.unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let world = DemoWorld::start(&db.url, listen, "60s").await.unwrap();
+    let mut config = world.config.clone();
+    if let moodle_management::config::SourceConfig::FacturaScripts { webhook_secrets, .. } = &mut config.sources[0] {
+        webhook_secrets.push(Secret::parse(NEW).unwrap());
+    }
+    let app = App::build(config).await.unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let service = tokio::spawn(app.clone().run(stop.clone()));
+    let http = reqwest::Client::new();
+    // Wait for the server and the first (immediate) poll.
+    let start = std::time::Instant::now();
+    while http.get(format!("http://{listen}/readyz")).send().await.is_err() {
+        assert!(start.elapsed().as_secs() < 20, "service did not start");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let (cod, email) = world.customers[9].clone();
+    let id = world.invoice(&cod, &["PY-101"]).unwrap();
+    world.fs.pay(id, true).unwrap();
+    let body = serde_json::to_vec(&json!({"type": "invoice.hint", "data": {"id": id.to_string()}})).unwrap();
+    let ts = now().0;
+    let sig = sign(&Secret::parse(NEW).unwrap(), "hint-1", ts, &body);
+    let res = http
+        .post(format!("http://{listen}/webhooks/erp"))
+        .header("webhook-id", "hint-1")
+        .header("webhook-timestamp", ts.to_string())
+        .header("webhook-signature", sig)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let hinted = std::time::Instant::now();
+    let mut enrolled = false;
+    while hinted.elapsed().as_secs() < 10 {
+        if world
+            .moodle
+            .enrolments()
+            .iter()
+            .any(|e| e.email.eq_ignore_ascii_case(&email) && e.course_shortname == "PY101")
+        {
+            enrolled = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let took = hinted.elapsed();
+    stop.cancel();
+    service.await.unwrap().unwrap();
+    assert!(enrolled, "the hint did not trigger a poll (poll interval is 60 s)");
+    eprintln!("hint → enrolled in {took:?}");
+}
