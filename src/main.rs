@@ -115,6 +115,10 @@ enum Simulator {
         /// The API key (random when omitted).
         #[arg(long)]
         token: Option<String>,
+        /// A seed file: a JSON array of admin operations (customers, products, invoices…)
+        /// applied at start; the format is that of POST /__admin/op.
+        #[arg(long)]
+        seed: Option<PathBuf>,
         /// Mount the /__admin endpoints (scripted changes, state dump, faults).
         #[arg(long)]
         admin: bool,
