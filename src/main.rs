@@ -239,12 +239,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     };
                     mm_sim_moodle::run_standalone(listen, opts).await?;
                 }
-                Simulator::Facturascripts { listen, token, admin } => {
-                    let opts = mm_sim_facturascripts::FsSimOptions {
-                        token,
-                        admin,
-                        ..Default::default()
-                    };
+                Simulator::Facturascripts { listen, token, seed, admin } => {
+                    let opts =
+                        mm_sim_facturascripts::FsSimOptions { token, admin, script: seed, ..Default::default() };
                     mm_sim_facturascripts::run_standalone(listen, opts).await?;
                 }
             }
