@@ -77,30 +77,52 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
         return out;
     }
 
-    // 2. One batched creation; Moodle mails each learner a password (`createpassword`).
-    let new_users: Vec<NewUser> = to_create.iter().map(|p| new_user(p, &username_for(&p.email))).collect();
-    let (created, failed_ranges) = match site.client.create_users(&new_users).await {
-        Ok(created) => (created, Vec::new()),
-        Err(batch) => (
-            batch.created.clone(),
-            batch.failures.iter().map(|f| f.range.clone()).collect::<Vec<_>>(),
-        ),
-    };
-    let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
-    for (i, p) in to_create.iter().enumerate() {
-        if failed_ranges.iter().any(|r| r.contains(&i)) {
-            let r = create_one_carefully(store, site, p).await;
-            out.insert(p.email.clone(), r);
-        } else if let Some(id) = ids.get(&new_users[i].username) {
-            out.insert(p.email.clone(), remember(store, site, &p.email, *id).await);
-        } else {
-            out.insert(
-                p.email.clone(),
-                UserResolution::Failed(JobError {
+    // 2. Batched creation; Moodle mails each learner a password (`createpassword`). Moodle
+    //    rolls a whole request back on one bad row, so a failed request is split in halves
+    //    until the bad rows stand alone; only those take the careful one-by-one path.
+    let mut pending: Vec<Vec<&LearnerProfile>> = vec![to_create];
+    while let Some(group) = pending.pop() {
+        let new_users: Vec<NewUser> = group.iter().map(|p| new_user(p, &username_for(&p.email))).collect();
+        let (created, failed_ranges) = match site.client.create_users(&new_users).await {
+            Ok(created) => (created, Vec::new()),
+            Err(batch) => (
+                batch.created,
+                batch
+                    .failures
+                    .into_iter()
+                    .map(|f| (f.range, f.error))
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
+        for (i, p) in group.iter().enumerate() {
+            if failed_ranges.iter().any(|(r, _)| r.contains(&i)) {
+                continue;
+            }
+            let r = match ids.get(&new_users[i].username) {
+                Some(id) => remember(store, site, &p.email, *id).await,
+                None => UserResolution::Failed(JobError {
                     message: "Moodle did not return the new user".into(),
                     retryable: true,
                 }),
-            );
+            };
+            out.insert(p.email.clone(), r);
+        }
+        for (range, error) in failed_ranges {
+            let failed: Vec<&LearnerProfile> = group[range].to_vec();
+            if error.is_retryable() {
+                let err = JobError::from_moodle(&site.name, "creating learners' accounts", &error);
+                for p in failed {
+                    out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
+                }
+            } else if failed.len() == 1 {
+                let r = create_one_carefully(store, site, failed[0]).await;
+                out.insert(failed[0].email.clone(), r);
+            } else {
+                let (a, b) = failed.split_at(failed.len() / 2);
+                pending.push(a.to_vec());
+                pending.push(b.to_vec());
+            }
         }
     }
     out

@@ -366,3 +366,45 @@ async fn an_email_change_moves_access_to_the_new_address() {
         );
     }
 }
+
+#[tokio::test]
+async fn one_refused_account_does_not_make_the_whole_batch_slow() {
+    let l = Loop::start("sqlite").await;
+    for i in 0..60 {
+        let cod = l
+            .world
+            .fs
+            .add_customer(&format!("Learner {i}"), &format!("learner{i}@example.org"));
+        let id = l.world.invoice(&cod, &["PY-101"]).unwrap();
+        l.world.fs.pay(id, true).unwrap();
+    }
+    // Among them, María, whose Moodle account exists with other letter case: her row makes
+    // Moodle refuse (and roll back) every creation request it is part of.
+    let i = l
+        .world
+        .customers
+        .iter()
+        .position(|(_, e)| e == "maria.garcia@example.org")
+        .unwrap();
+    l.paid_invoice(i, &["PY-101"]);
+    let report = l.app.reconcile_once().await.unwrap();
+    assert!(report.converged(), "{report:?}");
+    let counts = l.world.moodle.request_counts();
+    let creates = counts.get("core_user_create_users").copied().unwrap_or(0);
+    let enrols = counts.get("enrol_manual_enrol_users").copied().unwrap_or(0);
+    let active = l
+        .world
+        .moodle
+        .enrolments()
+        .iter()
+        .filter(|e| e.status == EnrolStatus::Active)
+        .count();
+    assert_eq!(active, 61);
+    // Bisection isolates the one bad row in about 2·log2(61) requests, not one per learner.
+    assert!(creates <= 16, "{creates} creation requests: {counts:?}");
+    assert_eq!(enrols, 1, "one batched enrolment request");
+    eprintln!(
+        "61 learners, 1 refused row: {creates} creation requests, {} Moodle requests in all",
+        l.world.moodle.total_requests()
+    );
+}
