@@ -212,6 +212,9 @@ impl App {
         }
         tasks.spawn(worker_loop(self.clone(), shutdown.clone()));
         tasks.spawn(recompute_loop(self.clone(), shutdown.clone()));
+        if !self.config.drift.interval.is_zero() {
+            tasks.spawn(drift_loop(self.clone(), shutdown.clone()));
+        }
         let router = crate::web::router(self.clone());
         let web_shutdown = shutdown.clone();
         tasks.spawn(async move {
@@ -258,6 +261,27 @@ async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => return,
             _ = tokio::time::sleep(source.interval()) => {}
             _ = app.poll_now[index].notified() => {}
+        }
+    }
+}
+
+/// Sweeps for drift every `drift.interval` (the first one after one interval).
+async fn drift_loop(app: Arc<App>, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(app.config.drift.interval) => {}
+        }
+        match crate::drift::sweep(&app).await {
+            Ok(r) => tracing::info!(
+                courses = r.courses,
+                calls = r.moodle_calls,
+                repaired = r.repaired.len(),
+                unexpected = r.unexpected.len(),
+                errors = r.errors.len(),
+                "drift sweep"
+            ),
+            Err(e) => tracing::error!(error = %e, "drift sweep failed"),
         }
     }
 }

@@ -42,6 +42,8 @@ struct RawConfig {
     #[serde(default)]
     worker: RawWorker,
     #[serde(default)]
+    drift: RawDrift,
+    #[serde(default)]
     moodle: Vec<RawMoodle>,
     #[serde(default)]
     source: Vec<RawSource>,
@@ -77,6 +79,13 @@ struct RawWorker {
     retry_base: Option<String>,
     retry_max: Option<String>,
     max_attempts: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDrift {
+    interval: Option<String>,
+    repair_manual: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -148,6 +157,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub log_level: String,
     pub worker: WorkerConfig,
+    pub drift: DriftConfig,
     pub moodle: Vec<MoodleSite>,
     pub sources: Vec<SourceConfig>,
     pub mappings: Vec<Mapping>,
@@ -174,6 +184,16 @@ impl Default for WorkerConfig {
             max_attempts: 20,
         }
     }
+}
+
+/// The drift sweep: reads Moodle's real enrolments of mapped courses and repairs differences.
+#[derive(Debug, Clone)]
+pub struct DriftConfig {
+    /// How often `serve` sweeps (0 = never).
+    pub interval: Duration,
+    /// Also revoke active enrolments in mapped courses that no invoice pays for (default:
+    /// only report them — they may come from another enrolment method on purpose).
+    pub repair_manual: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +325,12 @@ impl Config {
             max_attempts: positive("worker.max_attempts", raw.worker.max_attempts.unwrap_or(d.max_attempts))?,
         };
 
+        let drift = DriftConfig {
+            interval: opt_duration("drift.interval", raw.drift.interval.as_deref())?
+                .unwrap_or(Duration::from_secs(3600)),
+            repair_manual: raw.drift.repair_manual.unwrap_or(false),
+        };
+
         let mut moodle = Vec::new();
         for (i, m) in raw.moodle.into_iter().enumerate() {
             let key = format!("moodle[{i}] ({})", m.name);
@@ -430,6 +456,7 @@ impl Config {
             log_format,
             log_level,
             worker,
+            drift,
             moodle,
             sources,
             mappings,

@@ -11,6 +11,7 @@
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod drift;
 pub mod learners;
 pub mod reconcile;
 pub mod sites;

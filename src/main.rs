@@ -41,6 +41,9 @@ enum Command {
         /// Run one pass and exit: 0 when Moodle matches the invoices, non-zero otherwise.
         #[arg(long, required = true)]
         once: bool,
+        /// First read Moodle's real enrolments of mapped courses and repair drift.
+        #[arg(long)]
+        sweep: bool,
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
@@ -169,12 +172,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("database migrated");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reconcile { once: _, config } => {
+        Command::Reconcile { once: _, sweep, config } => {
             let config = load_config(config.as_ref(), cli.log_json)?;
             let app = App::build(config).await?;
             for (site, r) in app.check_sites().await {
                 if let Err(e) = r {
                     eprintln!("warning: Moodle `{site}`: {e}");
+                }
+            }
+            if sweep {
+                let drift = moodle_management::drift::sweep(&app).await?;
+                println!(
+                    "drift sweep: {} courses read in {} Moodle calls; {} repaired, {} enrolments without invoice",
+                    drift.courses,
+                    drift.moodle_calls,
+                    drift.repaired.len(),
+                    drift.unexpected.len()
+                );
+                for k in &drift.repaired {
+                    println!("drift repaired: {k}");
+                }
+                for k in &drift.unexpected {
+                    println!("enrolled without invoice: {k}");
+                }
+                for e in &drift.errors {
+                    println!("drift error: {e}");
                 }
             }
             let report = app.reconcile_once().await?;

@@ -1,0 +1,191 @@
+//! Drift repair: read what Moodle really holds for every mapped course (two calls per course,
+//! not per learner) and queue again every key where it differs from what we applied — a payer
+//! unenrolled or suspended by hand, an enrolment reactivated by hand. Enrolments nobody paid
+//! for are reported, and revoked only when `repair_manual` is set.
+
+use crate::app::{App, now};
+use crate::worker::JobError;
+use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
+use mm_moodle::EnrolledUsersOptions;
+use mm_store::AuditEntry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct DriftReport {
+    pub courses: usize,
+    pub moodle_calls: u64,
+    /// Keys whose Moodle state differed from what we applied; queued again.
+    pub repaired: Vec<String>,
+    /// Active enrolments in mapped courses that no invoice pays for.
+    pub unexpected: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
+    let mut report = DriftReport::default();
+    let calls_before = app.sites.request_count();
+    let t = now();
+    let mappings = app.store.mappings().await?;
+    let courses: BTreeSet<(String, CourseRef)> = mappings.iter().map(|m| (m.site.clone(), m.course.clone())).collect();
+    let applied = app.store.applied().await?;
+    let desired_active: BTreeSet<(String, String, String)> = app
+        .store
+        .entitlement_rows()
+        .await?
+        .into_iter()
+        .filter(|r| r.desired == "active")
+        .map(|r| (r.site, r.course, r.learner))
+        .collect();
+    let mut to_queue = Vec::new();
+
+    for (site_name, course) in courses {
+        let Some(site) = app.sites.get(&site_name) else {
+            continue;
+        };
+        report.courses += 1;
+        let course_id = match site.course_id(&course).await {
+            Ok(Some(id)) => id,
+            Ok(None) => {
+                report
+                    .errors
+                    .push(format!("{site_name}/{course}: the course does not exist in Moodle"));
+                continue;
+            }
+            Err(e) => {
+                report
+                    .errors
+                    .push(JobError::from_moodle(&site_name, "looking up the course", &e).message);
+                continue;
+            }
+        };
+        let all = site
+            .client
+            .enrolled_users(course_id, &EnrolledUsersOptions::default())
+            .await;
+        let active = site
+            .client
+            .enrolled_users(
+                course_id,
+                &EnrolledUsersOptions {
+                    only_active: true,
+                    ..Default::default()
+                },
+            )
+            .await;
+        let (all, active) = match (all, active) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => {
+                report
+                    .errors
+                    .push(JobError::from_moodle(&site_name, "reading the course's enrolments", &e).message);
+                continue;
+            }
+        };
+        // email → (user id, active now)
+        let mut observed: HashMap<String, (i64, bool)> = HashMap::new();
+        for u in &all {
+            if let Some(e) = &u.email {
+                observed.insert(e.trim().to_lowercase(), (u.id, false));
+            }
+        }
+        for u in &active {
+            if let Some(e) = &u.email {
+                observed.insert(e.trim().to_lowercase(), (u.id, true));
+            }
+        }
+
+        let ours: BTreeMap<&EntitlementKey, &AppliedEnrolment> = applied
+            .iter()
+            .filter(|(k, _)| k.site == site_name && k.course == course)
+            .collect();
+        for (key, was) in &ours {
+            let seen = observed.get(key.learner.as_str()).copied();
+            // Moodle counts an enrolment past its end as inactive: that is what we asked for.
+            let expired = was.timeend != 0 && was.timeend < t.0;
+            let now_is: Option<EnrolmentStatus> = match seen {
+                None => None,
+                Some((_, true)) => Some(EnrolmentStatus::Active),
+                Some((_, false)) if expired && was.status == EnrolmentStatus::Active => Some(EnrolmentStatus::Active),
+                Some((_, false)) => Some(EnrolmentStatus::Suspended),
+            };
+            if now_is == Some(was.status) {
+                continue;
+            }
+            let after = now_is.map(|status| AppliedEnrolment {
+                status,
+                ..(*was).clone()
+            });
+            let audit = AuditEntry {
+                key: (*key).clone(),
+                action: "drift".into(),
+                before: serde_json::to_string(was).ok(),
+                after: after.as_ref().and_then(|a| serde_json::to_string(a).ok()),
+                reason: match &after {
+                    None => "found unenrolled in Moodle by hand".into(),
+                    Some(a) => format!("found {} in Moodle by hand", status_word(a.status)),
+                },
+                job: "drift sweep".into(),
+                ok: true,
+                error: None,
+            };
+            let user_id = seen.map_or(0, |(id, _)| id);
+            app.store
+                .record_applied(key, after.as_ref().map(|a| (a, user_id, course_id)), &audit, None, t)
+                .await?;
+            report.repaired.push(key.to_string());
+            to_queue.push((*key).clone());
+        }
+        for (email, (user_id, is_active)) in &observed {
+            if !is_active || desired_active.contains(&(site_name.clone(), course.to_string(), email.clone())) {
+                continue;
+            }
+            let Ok(learner) = Email::parse(email) else { continue };
+            let key = EntitlementKey {
+                site: site_name.clone(),
+                course: course.clone(),
+                learner,
+            };
+            if ours.contains_key(&key) {
+                continue;
+            }
+            report.unexpected.push(key.to_string());
+            if app.config.drift.repair_manual {
+                // Recorded as ours: the next recompute finds no invoice for it and revokes it.
+                let a = AppliedEnrolment {
+                    status: EnrolmentStatus::Active,
+                    role: "student".into(),
+                    timestart: 0,
+                    timeend: 0,
+                };
+                let audit = AuditEntry {
+                    key: key.clone(),
+                    action: "drift".into(),
+                    before: None,
+                    after: serde_json::to_string(&a).ok(),
+                    reason: "enrolled in Moodle without an invoice".into(),
+                    job: "drift sweep".into(),
+                    ok: true,
+                    error: None,
+                };
+                app.store
+                    .record_applied(&key, Some((&a, *user_id, course_id)), &audit, None, t)
+                    .await?;
+                to_queue.push(key);
+            }
+        }
+    }
+    if !to_queue.is_empty() {
+        crate::reconcile::recompute(&app.store, t).await?;
+        app.store.enqueue(&to_queue, true, t).await?;
+        app.wake.notify_one();
+    }
+    report.moodle_calls = app.sites.request_count() - calls_before;
+    Ok(report)
+}
+
+fn status_word(s: EnrolmentStatus) -> &'static str {
+    match s {
+        EnrolmentStatus::Active => "active",
+        EnrolmentStatus::Suspended => "suspended",
+    }
+}

@@ -1,0 +1,136 @@
+//! Drift repair: changes made by hand in Moodle are found by the sweep and put right.
+
+use mm_sim_moodle::{EnrolStatus, NewSimUser};
+use mm_store::testing::{backends, fresh};
+use moodle_management::app::App;
+use moodle_management::demo::DemoWorld;
+
+fn course_id(world: &DemoWorld, shortname: &str) -> i64 {
+    world
+        .moodle
+        .with_state(|st| st.courses.values().find(|c| c.shortname == shortname).map(|c| c.id))
+        .unwrap()
+}
+
+fn status(world: &DemoWorld, email: &str, course: &str) -> Option<EnrolStatus> {
+    world
+        .moodle
+        .enrolments()
+        .into_iter()
+        .find(|e| e.email.eq_ignore_ascii_case(email) && e.course_shortname == course)
+        .map(|e| e.status)
+}
+
+#[tokio::test]
+async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+            .await
+            .unwrap();
+        world.seed_invoices().unwrap();
+        let app = App::build(world.config.clone()).await.unwrap();
+        assert!(app.reconcile_once().await.unwrap().converged());
+        let enrolled = world.moodle.enrolments();
+        let victim = enrolled
+            .iter()
+            .find(|e| e.status == EnrolStatus::Active)
+            .unwrap()
+            .clone();
+        let other = enrolled
+            .iter()
+            .find(|e| e.status == EnrolStatus::Active && e.userid != victim.userid)
+            .unwrap()
+            .clone();
+
+        // By hand in Moodle: one payer unenrolled, another suspended.
+        world.moodle.unenrol_by_hand(victim.userid, victim.courseid);
+        world.moodle.enrol_by_hand(
+            other.userid,
+            other.courseid,
+            5,
+            EnrolStatus::Suspended,
+            other.timestart,
+            other.timeend,
+        );
+        // The plan alone cannot see it (it compares with what we applied)...
+        assert_eq!(app.reconcile_once().await.unwrap().worker.applied, 0);
+        // ...the sweep reads Moodle: two calls per mapped course.
+        let calls = world.moodle.total_requests();
+        let report = moodle_management::drift::sweep(&app).await.unwrap();
+        let courses = moodle_management::demo::COURSES.len();
+        assert_eq!(report.courses, courses);
+        assert_eq!(
+            world.moodle.total_requests() - calls,
+            2 * courses as u64,
+            "{b}: {report:?}"
+        );
+        assert_eq!(report.repaired.len(), 2, "{b}: {report:?}");
+        assert!(report.unexpected.is_empty(), "{b}: {report:?}");
+        let pass = app.reconcile_once().await.unwrap();
+        assert!(pass.converged(), "{b}");
+        assert_eq!(
+            status(&world, &victim.email, &victim.course_shortname),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+        assert_eq!(
+            status(&world, &other.email, &other.course_shortname),
+            Some(EnrolStatus::Active),
+            "{b}"
+        );
+        let drift: Vec<_> = app
+            .store
+            .audit_log(50)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.action == "drift")
+            .collect();
+        assert_eq!(drift.len(), 2, "{b}: drift is audited");
+        // A second sweep finds nothing.
+        assert!(
+            moodle_management::drift::sweep(&app).await.unwrap().repaired.is_empty(),
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() {
+    let db = fresh("sqlite").await.unwrap();
+    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+        .await
+        .unwrap();
+    let freeloader = world.moodle.add_user(NewSimUser {
+        username: "free".into(),
+        firstname: "Free".into(),
+        lastname: "Loader".into(),
+        email: "free@example.org".into(),
+        ..NewSimUser::default()
+    });
+    world
+        .moodle
+        .enrol_by_hand(freeloader, course_id(&world, "PY101"), 5, EnrolStatus::Active, 0, 0);
+
+    let app = App::build(world.config.clone()).await.unwrap();
+    let report = moodle_management::drift::sweep(&app).await.unwrap();
+    assert_eq!(report.unexpected, vec!["main/PY101/free@example.org".to_string()]);
+    app.reconcile_once().await.unwrap();
+    assert_eq!(
+        status(&world, "free@example.org", "PY101"),
+        Some(EnrolStatus::Active),
+        "default: only reported"
+    );
+
+    let mut config = world.config.clone();
+    config.drift.repair_manual = true;
+    let strict = App::build(config).await.unwrap();
+    moodle_management::drift::sweep(&strict).await.unwrap();
+    assert!(strict.reconcile_once().await.unwrap().converged());
+    assert_eq!(
+        status(&world, "free@example.org", "PY101"),
+        Some(EnrolStatus::Suspended),
+        "repair_manual revokes"
+    );
+}
