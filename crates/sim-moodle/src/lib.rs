@@ -81,7 +81,8 @@ pub struct LogEntry {
     pub at_ms: u128,
     /// wsfunction (or path)
     pub function: String,
-    /// `ok`, an errorcode, `fault`, `forbidden`
+    /// `ok`, an errorcode, `fault`, `forbidden`, `abandoned` (the client went away before the
+    /// answer, e.g. after its timeout)
     pub outcome: String,
 }
 
@@ -407,9 +408,21 @@ impl MoodleSim {
         id
     }
 
-    pub(crate) fn record(&self, function: &str, outcome: &str) {
+    /// Count a request when it arrives (before any injected latency), so that requests whose
+    /// client gives up (timeout) are counted too; the returned guard logs the outcome, or
+    /// `abandoned` when the handler is dropped first (the client closed the connection).
+    pub(crate) fn arrive(&self, function: &str) -> InFlight {
         let seq = self.inner.total.fetch_add(1, Ordering::Relaxed) + 1;
         *lock(&self.inner.counts).entry(function.to_owned()).or_insert(0) += 1;
+        InFlight {
+            sim: self.clone(),
+            seq,
+            function: function.to_owned(),
+            done: false,
+        }
+    }
+
+    fn log_outcome(&self, seq: u64, function: &str, outcome: &str) {
         let mut log = lock(&self.inner.log);
         if log.len() >= LOG_CAP {
             log.pop_front();
@@ -425,7 +438,8 @@ impl MoodleSim {
         });
     }
 
-    /// Requests per function (including failed and faulted ones).
+    /// Requests per function (including failed, faulted and abandoned ones), counted when they
+    /// arrive.
     pub fn request_counts(&self) -> BTreeMap<String, u64> {
         lock(&self.inner.counts).clone()
     }
@@ -465,6 +479,30 @@ impl MoodleSim {
             "messages": st.messages,
             "files": st.files,
         })
+    }
+}
+
+/// A request counted on arrival whose outcome is not logged yet (see [`MoodleSim::arrive`]).
+pub(crate) struct InFlight {
+    sim: MoodleSim,
+    seq: u64,
+    function: String,
+    done: bool,
+}
+
+impl InFlight {
+    /// Log the outcome (`ok`, an errorcode, `fault`, `forbidden`…).
+    pub(crate) fn finish(mut self, outcome: &str) {
+        self.done = true;
+        self.sim.log_outcome(self.seq, &self.function, outcome);
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if !self.done {
+            self.sim.log_outcome(self.seq, &self.function, "abandoned");
+        }
     }
 }
 

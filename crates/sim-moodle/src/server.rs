@@ -301,16 +301,18 @@ async fn rest(AxState(sim): AxState<MoodleSim>, req: Request) -> Response {
     };
     let query = parts.uri.query();
     let key = wsfunction_of(query, &body);
+    let request = sim.arrive(&key);
     let outcome = sim.faults().apply(&key).await;
     if let Some(r) = mm_sim_fault::outcome_response(outcome).await {
-        sim.record(&key, "fault");
+        request.finish("fault");
         return r;
     }
     if parts.method != Method::GET && parts.method != Method::POST {
+        request.finish("methodnotallowed");
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     if !sim.lock().site.webservices {
-        sim.record(&key, "forbidden");
+        request.finish("forbidden");
         return forbidden();
     }
     let params = request_params(query, &parts.headers, &body);
@@ -323,7 +325,7 @@ async fn rest(AxState(sim): AxState<MoodleSim>, req: Request) -> Response {
         Ok(_) => "ok".to_owned(),
         Err(e) => e.errorcode.clone().unwrap_or_else(|| e.exception.clone()),
     };
-    sim.record(&r.function, &outcome);
+    request.finish(&outcome);
     sim.render(json, &r.result)
 }
 
@@ -343,11 +345,13 @@ async fn upload(AxState(sim): AxState<MoodleSim>, req: Request) -> Response {
     let Ok(body) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
+    let request = sim.arrive("webservice/upload.php");
     let outcome = sim.faults().apply("webservice/upload.php").await;
     if let Some(r) = mm_sim_fault::outcome_response(outcome).await {
+        request.finish("fault");
         return r;
     }
-    sim.record("webservice/upload.php", "ok");
+    request.finish("ok");
     let mut fields = parse_form(decode(parts.uri.query().unwrap_or("")));
     let mut files = Vec::new();
     if let Some(b) = multipart_boundary(&parts.headers) {

@@ -508,3 +508,45 @@ async fn request_counters_per_function() {
     assert_eq!(s.sim.total_requests(), 0);
     assert!(s.sim.request_counts().is_empty());
 }
+
+/// Regression: a request whose client gives up during the injected latency (its timeout) used to
+/// be counted only if the handler ran to the end, i.e. not at all once hyper dropped it, so retry
+/// and breaker tests undercounted. Requests are now counted on arrival and logged `abandoned`.
+#[tokio::test]
+async fn requests_abandoned_by_the_client_are_counted() {
+    let s = site().await;
+    s.sim
+        .faults()
+        .set(FaultConfig::with_latency(Duration::from_millis(400)));
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(100))
+        .build()
+        .expect("client");
+    let form = [
+        ("wstoken", s.sim.token()),
+        ("moodlewsrestformat", "json".to_owned()),
+        ("wsfunction", "core_webservice_get_site_info".to_owned()),
+    ];
+    for _ in 0..2 {
+        let err = http.post(&s.url).form(&form).send().await.expect_err("timed out");
+        assert!(err.is_timeout());
+    }
+    // Counted at once, without waiting for the handlers.
+    assert_eq!(s.sim.total_requests(), 2);
+    assert_eq!(s.sim.request_counts().get("core_webservice_get_site_info"), Some(&2));
+    // Once the server has noticed the closed connections, each is logged as abandoned.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while s.sim.request_log().len() < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let log = s.sim.request_log();
+    assert_eq!(log.len(), 2);
+    assert!(
+        log.iter().all(|l| l.outcome == "abandoned" || l.outcome == "ok"),
+        "{log:?}"
+    );
+    s.sim.faults().clear();
+    s.call("core_webservice_get_site_info", &[]).await;
+    assert_eq!(s.sim.total_requests(), 3);
+    assert_eq!(s.sim.request_log().last().map(|l| l.outcome.as_str()), Some("ok"));
+}
