@@ -792,6 +792,36 @@ async fn breaker_opens_during_an_outage_and_closes_after_it() {
     s.finish();
 }
 
+#[tokio::test]
+async fn breaker_opens_when_the_site_hangs() {
+    let s = site().await;
+    let client = s.client_with(|c| {
+        c.timeout = Duration::from_millis(150);
+        c.breaker = BreakerConfig {
+            failure_threshold: 3,
+            cool_down: Duration::from_secs(30),
+        }
+    });
+    client.site_info().await.unwrap();
+    s.sim.reset_counts();
+    s.sim.faults().update(|c| {
+        c.outage_kind = mm_sim_fault::ErrorKind::Timeout(Duration::from_secs(2));
+        c.outage = Some(mm_sim_fault::Outage {
+            start_after: Duration::ZERO,
+            duration: Duration::from_secs(5),
+        });
+    });
+    let err = client.site_info().await.unwrap_err();
+    assert!(matches!(err, MoodleError::Timeout), "{err:?}");
+    for _ in 0..20 {
+        assert!(matches!(client.site_info().await, Err(MoodleError::CircuitOpen(_))));
+    }
+    // Counted on arrival by the simulator, although every one of them was abandoned.
+    assert_eq!(s.sim.total_requests(), 3, "no retry storm against a hanging site");
+    s.sim.faults().clear();
+    s.finish();
+}
+
 /// The whole "enrol 1,000 new learners" flow: look-up by email (batched), create (batched),
 /// enrol (batched), with the default batch size. Prints the request count for the issue.
 #[tokio::test]
