@@ -47,6 +47,18 @@ enum Command {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Print what a pass would change in Moodle, per site, with the reason for each change;
+    /// change nothing there. The safe first run against a real Moodle.
+    Plan {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// One JSON object instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// Use the invoices already stored instead of polling the sources first.
+        #[arg(long)]
+        no_poll: bool,
+    },
     /// Run the whole loop against built-in simulators, with sample data.
     Demo {
         /// Where the web server listens.
@@ -206,6 +218,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(2)
             })
+        }
+        Command::Plan { config, json, no_poll } => {
+            let config = load_config(config.as_ref(), cli.log_json)?;
+            let app = App::build(config).await?;
+            if !no_poll {
+                for (source, r) in app.poll_all().await {
+                    if let Err(e) = r {
+                        eprintln!("warning: source `{source}` could not be read: {e}");
+                    }
+                }
+            }
+            let preview = moodle_management::reconcile::preview(&app.store).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&preview)?);
+            } else {
+                print!("{}", preview.describe());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo { listen, check } => {
             telemetry::init(

@@ -40,3 +40,100 @@ pub async fn recompute(store: &Store, now: Timestamp) -> Result<Recompute, Store
         planned: actions.len(),
     })
 }
+
+/// One planned change, for `plan` (the dry run).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlannedChange {
+    pub site: String,
+    pub course: String,
+    pub learner: String,
+    /// `enrol`, `update`, `suspend`, `reactivate` or `unenrol`.
+    pub change: &'static str,
+    pub timestart: Option<i64>,
+    pub timeend: Option<i64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Preview {
+    pub changes: Vec<PlannedChange>,
+    pub holds: Vec<String>,
+}
+
+/// What a pass would change in Moodle, computed from what is stored; changes nothing.
+pub async fn preview(store: &Store) -> Result<Preview, StoreError> {
+    let invoices = store.invoices().await?;
+    let mappings = store.mappings().await?;
+    let mut desired = desired_state(&invoices, &mappings);
+    let applied = store.applied().await?;
+    desired.revoke_orphans(applied.keys(), &mappings);
+    let changes = plan(&desired, &applied)
+        .into_iter()
+        .map(|a| {
+            let before = applied.get(a.key());
+            let after = a.outcome();
+            let change = match (before, &after) {
+                (_, None) => "unenrol",
+                (None, Some(_)) => "enrol",
+                (Some(b), Some(a)) if b.status != a.status && a.status == mm_core::EnrolmentStatus::Suspended => {
+                    "suspend"
+                }
+                (Some(b), Some(a)) if b.status != a.status => "reactivate",
+                (Some(_), Some(_)) => "update",
+            };
+            PlannedChange {
+                site: a.key().site.clone(),
+                course: a.key().course.to_string(),
+                learner: a.key().learner.to_string(),
+                change,
+                timestart: after.as_ref().map(|x| x.timestart),
+                timeend: after.as_ref().map(|x| x.timeend),
+                reason: a.reason().to_string(),
+            }
+        })
+        .collect();
+    let holds = desired
+        .holds
+        .iter()
+        .filter(|h| h.is_error())
+        .map(|h| h.describe())
+        .collect();
+    Ok(Preview { changes, holds })
+}
+
+impl Preview {
+    /// The human form: per site, one line per change with its reason.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        let mut site = None;
+        for c in &self.changes {
+            if site != Some(&c.site) {
+                s.push_str(&format!("Moodle `{}`:\n", c.site));
+                site = Some(&c.site);
+            }
+            let dates = match (c.timestart, c.timeend) {
+                (Some(a), Some(0)) => format!("from {} (no end)", day(a)),
+                (Some(a), Some(b)) => format!("{} → {}", day(a), day(b)),
+                _ => String::new(),
+            };
+            s.push_str(&format!(
+                "  {:<10} {:<32} {:<12} {:<26} because {}\n",
+                c.change, c.learner, c.course, dates, c.reason
+            ));
+        }
+        for h in &self.holds {
+            s.push_str(&format!("held: {h}\n"));
+        }
+        s.push_str(&format!(
+            "{} changes planned; nothing was changed in Moodle\n",
+            self.changes.len()
+        ));
+        s
+    }
+}
+
+fn day(ts: i64) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}

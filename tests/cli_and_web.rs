@@ -333,3 +333,75 @@ async fn serve_converges_logs_json_without_secrets_and_stops_cleanly_on_sigterm(
     }
     assert!(stderr.contains("stopped"), "shutdown is logged");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.sqlite").display());
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
+        .await
+        .unwrap();
+    world.seed_invoices().unwrap();
+    let cfg = dir.path().join("plan.toml");
+    let mut toml = format!(
+        "[database]\nurl = \"{db}\"\n[[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n\
+         [[source]]\nkind = \"facturascripts\"\nname = \"erp\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n",
+        world.moodle_url,
+        world.moodle.token(),
+        world.fs_url,
+        world.fs.token()
+    );
+    for (course, _, product, duration) in moodle_management::demo::COURSES {
+        toml.push_str(&format!(
+            "[[mapping]]\nproduct = \"{product}\"\nmoodle = \"main\"\ncourse = \"{course}\"\nduration = \"{duration}\"\n"
+        ));
+    }
+    std::fs::write(&cfg, toml).unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let plan = |args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let out = Command::new(BIN).args(&args).output().unwrap();
+            (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+        })
+    };
+    let (code, text) = plan(vec!["plan".into(), "--config".into(), cfg.clone()]).await.unwrap();
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Moodle `main`:"), "{text}");
+    assert!(
+        text.contains("enrol") && text.contains("ada@example.org") && text.contains("because invoice"),
+        "{text}"
+    );
+    assert!(text.contains("held: invoice"), "{text}");
+    assert!(text.contains("nothing was changed in Moodle"), "{text}");
+    assert!(world.moodle.enrolments().is_empty(), "plan changed Moodle");
+    let writes = world.moodle.request_counts();
+    assert!(!writes.contains_key("enrol_manual_enrol_users") && !writes.contains_key("core_user_create_users"));
+
+    let (_, json) = plan(vec![
+        "plan".into(),
+        "--config".into(),
+        cfg.clone(),
+        "--json".into(),
+        "--no-poll".into(),
+    ])
+    .await
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let n = v["changes"].as_array().unwrap().len();
+    assert!(n > 10, "{json}");
+    assert!(
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["change"] == "enrol" && c["reason"].is_string())
+    );
+
+    let app = App::build(world.config.clone()).await.unwrap();
+    app.reconcile_once().await.unwrap();
+    drop(app);
+    let (_, after) = plan(vec!["plan".into(), "--config".into(), cfg, "--no-poll".into()])
+        .await
+        .unwrap();
+    assert!(after.contains("0 changes planned"), "{after}");
+}
