@@ -87,7 +87,13 @@ impl App {
         }
         let webhooks = crate::webhooks::endpoints(&config, &sources)?;
         let poll_now = sources.iter().map(|_| Notify::new()).collect();
-        let worker_id = format!("{}-{}", hostname(), std::process::id());
+        // Unique per App, even for two replicas in one process (tests) or on one host.
+        let worker_id = format!(
+            "{}-{}-{:06x}",
+            hostname(),
+            std::process::id(),
+            rand::random::<u32>() & 0xff_ffff
+        );
         let app = Arc::new(App {
             config,
             store,
