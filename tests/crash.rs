@@ -1,0 +1,143 @@
+//! `kill -9` of `serve` in the middle of its work, then a restart: nothing lost, nothing done
+//! twice. `MM_CRASH_TRIALS` sets the number of kills (default 2; the full run uses 20).
+
+use mm_sim_fault::FaultConfig;
+use moodle_management::demo::{COURSES, DemoWorld};
+use std::collections::HashSet;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
+
+fn spawn_serve(cfg: &std::path::Path) -> tokio::process::Child {
+    tokio::process::Command::new(BIN)
+        .args(["serve", "--config", cfg.to_str().unwrap()])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_9_in_the_middle_of_batches_loses_nothing_and_duplicates_nothing() {
+    let trials: usize = std::env::var("MM_CRASH_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("crash.sqlite").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let world = DemoWorld::start(&db, listen, "1s").await.unwrap();
+    let learners = 150;
+    for i in 0..learners {
+        let cod = world
+            .fs
+            .add_customer(&format!("Learner {i}"), &format!("k{i}@example.org"));
+        let (_, _, product, _) = COURSES[i % COURSES.len()];
+        let id = world.invoice(&cod, &[product]).unwrap();
+        world.fs.pay(id, true).unwrap();
+    }
+    // Every Moodle call takes a while, so a kill lands in the middle of the work.
+    world.moodle.faults().set(FaultConfig {
+        latency_fixed: Duration::from_millis(40),
+        ..FaultConfig::default()
+    });
+    let mut toml = format!(
+        "[server]\nlisten = \"{listen}\"\n[database]\nurl = \"{db}\"\n[worker]\nbatch_size = 10\nlease = \"3s\"\n\
+         [[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\nbatch_size = 5\n\
+         [[source]]\nkind = \"facturascripts\"\nname = \"erp\"\nurl = \"{}\"\ntoken = \"{}\"\npoll_interval = \"1s\"\nallow_private_network = true\n",
+        world.moodle_url,
+        world.moodle.token(),
+        world.fs_url,
+        world.fs.token()
+    );
+    for (course, _, product, duration) in COURSES {
+        toml.push_str(&format!(
+            "[[mapping]]\nproduct = \"{product}\"\nmoodle = \"main\"\ncourse = \"{course}\"\nduration = \"{duration}\"\n"
+        ));
+    }
+    let cfg = dir.path().join("crash.toml");
+    std::fs::write(&cfg, toml).unwrap();
+
+    let mut kills = 0;
+    let mut seen_counts = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while kills < trials && Instant::now() < deadline {
+        let mut child = spawn_serve(&cfg);
+        // Let it get into the work, at a different point each time.
+        let before = world.moodle.enrolments().len();
+        // Moodle requests carry 5 enrolments and a round 10: after the first 5 appear, the
+        // second request of the round is in flight.
+        let wait_for = before + 5;
+        while world.moodle.enrolments().len() < wait_for.min(learners - 1) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(7 * (kills as u64 % 6))).await;
+        child.start_kill().unwrap(); // SIGKILL: no graceful shutdown
+        child.wait().await.unwrap();
+        kills += 1;
+        seen_counts.push(world.moodle.enrolments().len());
+        if world.moodle.enrolments().len() >= learners {
+            break;
+        }
+    }
+    assert!(kills >= 1);
+    // The survivor: restart and let it converge.
+    world.moodle.faults().set(FaultConfig::default());
+    let mut child = spawn_serve(&cfg);
+    while world.moodle.enrolments().len() < learners && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Give the last round time to record what it did.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+
+    let enrolments = world.moodle.enrolments();
+    assert_eq!(
+        enrolments.len(),
+        learners,
+        "every payer enrolled after {kills} kills (counts at kills: {seen_counts:?})"
+    );
+    let accounts: Vec<_> = world
+        .moodle
+        .users()
+        .into_iter()
+        .filter(|u| u.email.starts_with('k'))
+        .collect();
+    let distinct: HashSet<_> = accounts.iter().map(|u| u.email.to_lowercase()).collect();
+    assert_eq!(
+        (accounts.len(), distinct.len()),
+        (learners, learners),
+        "no duplicate accounts"
+    );
+    // The audit log holds an entry for every enrolment that exists, even those whose first
+    // attempt was cut between the Moodle call and the commit.
+    let store = mm_store::Store::connect(&db).await.unwrap();
+    let audit = store.audit_log(100_000).await.unwrap();
+    let audited: HashSet<_> = audit
+        .iter()
+        .filter(|a| a.action == "enrol")
+        .map(|a| a.learner.clone())
+        .collect();
+    for e in &enrolments {
+        assert!(
+            audited.contains(&e.email.to_lowercase()),
+            "{} enrolled without an audit entry",
+            e.email
+        );
+    }
+    let counts = store.job_counts().await.unwrap();
+    assert_eq!((counts.dead, counts.running), (0, 0), "{counts:?}");
+    eprintln!(
+        "{kills} kills at {seen_counts:?} enrolments; converged with {} audit entries",
+        audit.len()
+    );
+}
