@@ -83,7 +83,11 @@ pub async fn receive(
         }
     };
     let text = String::from_utf8_lossy(&body);
-    match app.store.record_delivery(&source, &delivery.id, &text, now()).await {
+    match app
+        .store
+        .record_delivery(&source, &delivery.id, &text, delivery.timestamp, now())
+        .await
+    {
         Ok(true) => {}
         Ok(false) => {
             return answer(
@@ -93,7 +97,7 @@ pub async fn receive(
         }
         Err(e) => return store_failure(e),
     }
-    if let Err(e) = apply(&app, &source, &delivery.id, &event).await {
+    if let Err(e) = apply(&app, &source, &delivery.id, delivery.timestamp, &event).await {
         // Stored: it is applied at the next start at the latest. The sender may retry too.
         return store_failure(e);
     }
@@ -113,14 +117,25 @@ fn store_failure(e: StoreError) -> Response {
 }
 
 /// Records what the event says, then asks for a recompute (or a poll, for a hint).
-async fn apply(app: &App, source: &str, id: &str, event: &Event) -> Result<(), StoreError> {
+/// `version` is the delivery's signed timestamp: an event older than what is stored for its
+/// invoice arrived out of order and is ignored.
+async fn apply(app: &App, source: &str, id: &str, version: i64, event: &Event) -> Result<(), StoreError> {
     let t = now();
     match event {
         Event::Upserted(snapshot) => {
-            app.store.upsert_invoice(snapshot, t).await?;
+            if app
+                .store
+                .upsert_invoice_versioned(snapshot, t, Some(version))
+                .await?
+                .stale
+            {
+                tracing::info!(source, id, invoice = %snapshot.key.id, "older than the stored invoice: ignored");
+            }
         }
         Event::Deleted { id } => {
-            app.store.mark_invoice_deleted(source, id, t).await?;
+            app.store
+                .mark_invoice_deleted_versioned(source, id, t, Some(version))
+                .await?;
         }
         Event::Hint { .. } => {
             if let Some(i) = app.webhooks.get(source).and_then(|e| e.poller) {
@@ -140,7 +155,7 @@ pub async fn apply_pending(app: &App) -> Result<usize, StoreError> {
     for d in pending {
         match parse_event(&d.source, d.body.as_bytes()) {
             Ok(event) => {
-                apply(app, &d.source, &d.id, &event).await?;
+                apply(app, &d.source, &d.id, d.version, &event).await?;
                 applied += 1;
             }
             Err(e) => {

@@ -265,7 +265,7 @@ async fn a_delivery_stored_but_not_applied_before_a_crash_is_applied_at_the_next
     assert!(
         shop.app
             .store
-            .record_delivery("shop", "msg_crash", &body, now())
+            .record_delivery("shop", "msg_crash", &body, now().0, now())
             .await
             .unwrap()
     );
@@ -397,4 +397,38 @@ async fn a_facturascripts_hint_makes_the_service_poll_now() {
     service.await.unwrap().unwrap();
     assert!(enrolled, "the hint did not trigger a poll (poll interval is 60 s)");
     eprintln!("hint → enrolled in {took:?}");
+}
+
+#[tokio::test]
+async fn an_older_event_arriving_late_does_not_undo_a_newer_one() {
+    for b in backends() {
+        let shop = Shop::start(b).await;
+        let t = now().0;
+        let send_at = |id: &'static str, ts: i64, body: serde_json::Value| {
+            let body = serde_json::to_vec(&body).unwrap();
+            let sig = sign(&Secret::parse(NEW).unwrap(), id, ts, &body);
+            (id, ts, sig, body)
+        };
+        // Paid at t, but the "unpaid" event of t-60 arrives after it.
+        let newer = send_at("m-new", t, invoice("INV-8", "linus@example.org", true));
+        let older = send_at("m-old", t - 60, invoice("INV-8", "linus@example.org", false));
+        for (id, ts, sig, body) in [newer, older] {
+            assert_eq!(shop.post(&shop.url, id, ts, &sig, &body).await.0, 200);
+        }
+        shop.app.reconcile_once().await.unwrap();
+        assert_eq!(
+            status_of(&shop, "linus@example.org"),
+            Some(EnrolStatus::Active),
+            "the late, older event was ignored"
+        );
+        // A late, older deletion is ignored too.
+        let (id, ts, sig, body) = send_at(
+            "m-del",
+            t - 30,
+            json!({"type": "invoice.deleted", "data": {"id": "INV-8"}}),
+        );
+        assert_eq!(shop.post(&shop.url, id, ts, &sig, &body).await.0, 200);
+        shop.app.reconcile_once().await.unwrap();
+        assert_eq!(status_of(&shop, "linus@example.org"), Some(EnrolStatus::Active));
+    }
 }

@@ -104,13 +104,37 @@ impl Store {
     /// Records what a source reports now. `paid_at` is kept while the invoice stays paid, set
     /// to `now` when it becomes paid and cleared when it is unpaid again.
     pub async fn upsert_invoice(&self, s: &InvoiceSnapshot, now: Timestamp) -> Result<UpsertOutcome, StoreError> {
+        self.upsert_invoice_versioned(s, now, None).await
+    }
+
+    /// As [`Store::upsert_invoice`], for senders that version their events (a webhook's
+    /// timestamp): a snapshot older than the one stored is ignored (`stale`), so events that
+    /// arrive out of order cannot undo a newer state.
+    pub async fn upsert_invoice_versioned(
+        &self,
+        s: &InvoiceSnapshot,
+        now: Timestamp,
+        version: Option<i64>,
+    ) -> Result<UpsertOutcome, StoreError> {
         let snapshot = serde_json::to_string(s)?;
         let mut tx = self.pool.begin().await?;
-        let existing = sqlx::query("SELECT snapshot, paid_at, deleted FROM invoices WHERE source = $1 AND id = $2")
-            .bind(&s.key.source)
-            .bind(&s.key.id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let existing =
+            sqlx::query("SELECT snapshot, paid_at, deleted, version FROM invoices WHERE source = $1 AND id = $2")
+                .bind(&s.key.source)
+                .bind(&s.key.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let (Some(row), Some(v)) = (&existing, version) {
+            let stored: Option<i64> = row.try_get("version")?;
+            if stored.is_some_and(|stored| stored > v) {
+                tx.commit().await?;
+                return Ok(UpsertOutcome {
+                    changed: false,
+                    created: false,
+                    stale: true,
+                });
+            }
+        }
         let (changed, paid_at) = match &existing {
             None => (true, s.paid.then_some(now.0)),
             Some(row) => {
@@ -121,12 +145,17 @@ impl Store {
                 (old != snapshot || deleted != 0 || paid_at != old_paid, paid_at)
             }
         };
-        if changed {
+        let stored_version: Option<i64> = match &existing {
+            Some(row) => row.try_get("version")?,
+            None => None,
+        };
+        if changed || (version.is_some() && version != stored_version) {
             sqlx::query(
-                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7)
+                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at, version)
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)
                  ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
-                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at",
+                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
+                   version = COALESCE(excluded.version, invoices.version)",
             )
             .bind(&s.key.source)
             .bind(&s.key.id)
@@ -135,6 +164,7 @@ impl Store {
             .bind(paid_at)
             .bind(now.0)
             .bind(now.0)
+            .bind(version)
             .execute(&mut *tx)
             .await?;
         }
@@ -142,19 +172,47 @@ impl Store {
         Ok(UpsertOutcome {
             changed,
             created: existing.is_none(),
+            stale: false,
         })
     }
 
     /// Marks one invoice as deleted in its source. Returns whether anything changed.
     pub async fn mark_invoice_deleted(&self, source: &str, id: &str, now: Timestamp) -> Result<bool, StoreError> {
-        let r = sqlx::query(
-            "UPDATE invoices SET deleted = 1, updated_at = $1 WHERE source = $2 AND id = $3 AND deleted = 0",
-        )
-        .bind(now.0)
-        .bind(source)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
+        self.mark_invoice_deleted_versioned(source, id, now, None).await
+    }
+
+    /// As [`Store::mark_invoice_deleted`], ignoring a deletion older than the stored version.
+    pub async fn mark_invoice_deleted_versioned(
+        &self,
+        source: &str,
+        id: &str,
+        now: Timestamp,
+        version: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let r =
+            match version {
+                None => sqlx::query(
+                    "UPDATE invoices SET deleted = 1, updated_at = $1 WHERE source = $2 AND id = $3 AND deleted = 0",
+                )
+                .bind(now.0)
+                .bind(source)
+                .bind(id)
+                .execute(&self.pool)
+                .await?,
+                Some(v) => {
+                    sqlx::query(
+                        "UPDATE invoices SET deleted = 1, updated_at = $1, version = $2
+                     WHERE source = $3 AND id = $4 AND deleted = 0 AND (version IS NULL OR version <= $5)",
+                    )
+                    .bind(now.0)
+                    .bind(v)
+                    .bind(source)
+                    .bind(id)
+                    .bind(v)
+                    .execute(&self.pool)
+                    .await?
+                }
+            };
         Ok(r.rows_affected() > 0)
     }
 

@@ -10,6 +10,8 @@ pub struct UpsertOutcome {
     /// Anything we care about differs from what we had.
     pub changed: bool,
     pub created: bool,
+    /// Older than the version stored: ignored.
+    pub stale: bool,
 }
 
 /// One change made (or attempted) in Moodle, with its cause.

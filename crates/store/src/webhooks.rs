@@ -9,25 +9,31 @@ pub struct StoredDelivery {
     pub source: String,
     pub id: String,
     pub body: String,
+    /// The delivery's signed timestamp.
+    pub version: i64,
 }
 
 impl Store {
     /// Stores a verified delivery; `false` when this (source, id) was already received.
+    /// `version` is the delivery's signed timestamp.
     pub async fn record_delivery(
         &self,
         source: &str,
         id: &str,
         body: &str,
+        version: i64,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let r = sqlx::query(
-            "INSERT INTO webhook_deliveries (source, id, received_at, body, processed) VALUES ($1, $2, $3, $4, 0)
+            "INSERT INTO webhook_deliveries (source, id, received_at, body, processed, version)
+             VALUES ($1, $2, $3, $4, 0, $5)
              ON CONFLICT (source, id) DO NOTHING",
         )
         .bind(source)
         .bind(id)
         .bind(now.0)
         .bind(body)
+        .bind(version)
         .execute(&self.pool)
         .await?;
         Ok(r.rows_affected() == 1)
@@ -45,7 +51,8 @@ impl Store {
     /// Deliveries acknowledged but not applied yet, oldest first.
     pub async fn pending_deliveries(&self) -> Result<Vec<StoredDelivery>, StoreError> {
         let rows = sqlx::query(
-            "SELECT source, id, body FROM webhook_deliveries WHERE processed = 0 ORDER BY received_at, source, id",
+            "SELECT source, id, body, COALESCE(version, received_at) AS version FROM webhook_deliveries
+             WHERE processed = 0 ORDER BY received_at, source, id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -55,6 +62,7 @@ impl Store {
                     source: r.try_get("source")?,
                     id: r.try_get("id")?,
                     body: r.try_get("body")?,
+                    version: r.try_get("version")?,
                 })
             })
             .collect()
