@@ -75,3 +75,27 @@ async fn two_replicas_process_two_thousand_invoices_with_each_action_done_once()
         );
     }
 }
+
+#[tokio::test]
+async fn a_thousand_new_paid_invoices_converge_in_a_few_dozen_moodle_calls() {
+    let db = fresh("sqlite").await.unwrap();
+    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+        .await
+        .unwrap();
+    for i in 0..1000 {
+        let cod = world
+            .fs
+            .add_customer(&format!("Learner {i}"), &format!("t{i}@example.org"));
+        let (_, _, product, _) = COURSES[i % COURSES.len()];
+        let id = world.invoice(&cod, &[product]).unwrap();
+        world.fs.pay(id, true).unwrap();
+    }
+    let app = App::build(world.config.clone()).await.unwrap();
+    let report = app.reconcile_once().await.unwrap();
+    assert!(report.converged(), "{report:?}");
+    assert_eq!(world.moodle.enrolments().len(), 1000);
+    let calls = world.moodle.total_requests();
+    // 10 look-ups + 10 creations + 10 enrolments of 100, 4 course look-ups.
+    assert!(calls <= 40, "{calls} Moodle calls: {:?}", world.moodle.request_counts());
+    eprintln!("1,000 paid invoices → 1,000 enrolments in {calls} Moodle calls");
+}
