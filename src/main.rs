@@ -59,6 +59,13 @@ enum Command {
         #[arg(long)]
         no_poll: bool,
     },
+    /// The job queue: counts and dead jobs with their errors; `retry` queues dead jobs again.
+    Jobs {
+        #[arg(long, short, global = true)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<JobsAction>,
+    },
     /// Run the whole loop against built-in simulators, with sample data.
     Demo {
         /// Where the web server listens.
@@ -102,6 +109,15 @@ enum WebhookCommand {
     },
     /// Generate a new `whsec_…` secret.
     Secret,
+}
+
+#[derive(Subcommand)]
+enum JobsAction {
+    /// Queue dead jobs again, due now: all of them, or one key (`site/course/learner`).
+    Retry {
+        /// e.g. `main/PY101/ada@example.org`
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -237,6 +253,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Jobs { config, action } => {
+            let config = load_config(config.as_ref(), cli.log_json)?;
+            let store = mm_store::Store::connect(&config.database_url).await?;
+            store.migrate().await?;
+            match action {
+                None => {
+                    let c = store.job_counts().await?;
+                    println!("jobs: {} queued, {} running, {} done, {} dead", c.queued, c.running, c.done, c.dead);
+                    for (key, error) in store.dead_jobs().await? {
+                        println!("dead {key}: {error}");
+                    }
+                }
+                Some(JobsAction::Retry { key }) => {
+                    let key = key.as_deref().map(parse_key).transpose()?;
+                    let n = store.retry_dead(key.as_ref(), moodle_management::app::now()).await?;
+                    println!("{n} dead jobs queued again");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { listen, check } => {
             telemetry::init(
                 if cli.log_json {
@@ -349,6 +385,19 @@ fn webhook_command(what: WebhookCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `main/PY101/ada@example.org` → the key.
+fn parse_key(text: &str) -> anyhow::Result<mm_core::EntitlementKey> {
+    let mut parts = text.splitn(3, '/');
+    let (Some(site), Some(course), Some(learner)) = (parts.next(), parts.next(), parts.next()) else {
+        anyhow::bail!("`{text}` is not a key: write site/course/learner, e.g. main/PY101/ada@example.org");
+    };
+    Ok(mm_core::EntitlementKey {
+        site: site.to_string(),
+        course: mm_core::CourseRef::parse(course)?,
+        learner: mm_core::Email::parse(learner)?,
+    })
 }
 
 /// Cancels `token` on Ctrl-C or SIGTERM: jobs in flight finish, the rest are released.

@@ -405,3 +405,48 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
         .unwrap();
     assert!(after.contains("0 changes planned"), "{after}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_job_is_listed_with_its_fix_and_retried_once_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("j.sqlite").display());
+    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
+        .await
+        .unwrap();
+    let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
+    world.fs.pay(id, true).unwrap();
+    let course = world
+        .moodle
+        .with_state(|st| st.courses.values().find(|c| c.shortname == "PY101").map(|c| c.id))
+        .unwrap();
+    world
+        .moodle
+        .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
+    let app = App::build(world.config.clone()).await.unwrap();
+    assert!(!app.reconcile_once().await.unwrap().converged());
+    let cfg = dir.path().join("j.toml");
+    std::fs::write(&cfg, format!("[database]\nurl = \"{db}\"\n")).unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let jobs = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, list) = jobs(&["jobs", "--config", &cfg]);
+    assert_eq!(code, Some(0));
+    assert!(list.contains("1 dead"), "{list}");
+    assert!(
+        list.contains("dead main/PY101/ada@example.org") && list.contains("wsnoinstance"),
+        "{list}"
+    );
+    let (code, bad) = jobs(&["jobs", "retry", "not-a-key", "--config", &cfg]);
+    assert_ne!(code, Some(0), "{bad}");
+
+    // The admin enables the enrolment method, then retries.
+    world
+        .moodle
+        .set_manual_instance(course, mm_sim_moodle::ManualInstance::Enabled);
+    let (_, retried) = jobs(&["jobs", "retry", "main/PY101/ada@example.org", "--config", &cfg]);
+    assert!(retried.contains("1 dead jobs queued again"), "{retried}");
+    assert!(app.reconcile_once().await.unwrap().converged());
+    assert_eq!(world.moodle.enrolments().len(), 1);
+}

@@ -240,3 +240,36 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// An admin's "retry": dead jobs (all, or one key) are queued again, due now.
+    pub async fn retry_dead(&self, key: Option<&EntitlementKey>, now: Timestamp) -> Result<u64, StoreError> {
+        let r = match key {
+            None => {
+                sqlx::query(
+                    "UPDATE jobs SET status = 'queued', run_at = $1, attempts = 0, generation = generation + 1,
+                       updated_at = $2 WHERE status = 'dead'",
+                )
+                .bind(now.0)
+                .bind(now.0)
+                .execute(&self.pool)
+                .await?
+            }
+            Some(k) => {
+                let k = key_strings(k);
+                sqlx::query(
+                    "UPDATE jobs SET status = 'queued', run_at = $1, attempts = 0, generation = generation + 1,
+                       updated_at = $2 WHERE status = 'dead' AND site = $3 AND course = $4 AND learner = $5",
+                )
+                .bind(now.0)
+                .bind(now.0)
+                .bind(&k.0)
+                .bind(&k.1)
+                .bind(&k.2)
+                .execute(&self.pool)
+                .await?
+            }
+        };
+        Ok(r.rows_affected())
+    }
+}
