@@ -341,7 +341,7 @@ fn the_example_loads_as_it_is() {
 }
 
 /// Every `key = value` line of the example (comments dropped) set to every value of the
-/// corpus: about 35 keys × 53 values.
+/// corpus: 30 keys × 53 values today.
 #[test]
 fn every_key_of_the_example_with_every_odd_value() {
     let lines: Vec<String> = EXAMPLE
@@ -351,7 +351,7 @@ fn every_key_of_the_example_with_every_odd_value() {
     let keyed: Vec<usize> = (0..lines.len())
         .filter(|&n| !lines[n].starts_with('#') && lines[n].contains(" = "))
         .collect();
-    assert!(keyed.len() >= 30, "{} keys", keyed.len());
+    assert!(keyed.len() >= 20, "{} keys", keyed.len());
     let env: HashMap<String, String> = HashMap::new();
     let mut refused = 0;
     for &n in &keyed {
