@@ -267,10 +267,22 @@ impl Config {
         Self::validate(Self::parse_raw(text, origin)?, &env, origin.parent())
     }
 
+    /// The parser's own message quotes the offending line, which may hold a secret (a token
+    /// under a misspelt key): keep its reason and the line number only.
     fn parse_raw(text: &str, origin: &Path) -> Result<RawConfig, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: origin.to_path_buf(),
-            message: e.to_string(),
+        toml::from_str(text).map_err(|e: toml::de::Error| {
+            let line = e
+                .span()
+                .and_then(|s| text.get(..s.start))
+                .map(|before| before.lines().count().max(1));
+            let reason = e.message().trim_end();
+            ConfigError::Parse {
+                path: origin.to_path_buf(),
+                message: match line {
+                    Some(l) => format!("line {l}: {reason}"),
+                    None => reason.to_string(),
+                },
+            }
         })
     }
 
