@@ -260,7 +260,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match action {
                 None => {
                     let c = store.job_counts().await?;
-                    println!("jobs: {} queued, {} running, {} done, {} dead", c.queued, c.running, c.done, c.dead);
+                    println!(
+                        "jobs: {} queued, {} running, {} done, {} dead",
+                        c.queued, c.running, c.done, c.dead
+                    );
                     for (key, error) in store.dead_jobs().await? {
                         println!("dead {key}: {error}");
                     }
@@ -327,9 +330,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     };
                     mm_sim_moodle::run_standalone(listen, opts).await?;
                 }
-                Simulator::Facturascripts { listen, token, seed, admin } => {
-                    let opts =
-                        mm_sim_facturascripts::FsSimOptions { token, admin, script: seed, ..Default::default() };
+                Simulator::Facturascripts {
+                    listen,
+                    token,
+                    seed,
+                    admin,
+                } => {
+                    let opts = mm_sim_facturascripts::FsSimOptions {
+                        token,
+                        admin,
+                        script: seed,
+                        ..Default::default()
+                    };
                     mm_sim_facturascripts::run_standalone(listen, opts).await?;
                 }
             }
