@@ -9,16 +9,7 @@ use std::sync::{Arc, Mutex};
 
 /// The web-service functions the product calls; checked at start so a missing one is reported
 /// before the first sale, not at it (DESIGN.md trap 6).
-pub const REQUIRED_FUNCTIONS: &[&str] = &[
-    "core_webservice_get_site_info",
-    "core_user_get_users_by_field",
-    "core_user_get_users",
-    "core_user_create_users",
-    "core_course_get_courses_by_field",
-    "enrol_manual_enrol_users",
-    "enrol_manual_unenrol_users",
-    "core_enrol_get_enrolled_users",
-];
+pub use mm_moodle::site::REQUIRED_FUNCTIONS;
 
 #[derive(Clone)]
 pub struct Site {

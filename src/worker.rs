@@ -6,7 +6,7 @@ use crate::config::WorkerConfig;
 use crate::learners::{self, UserResolution};
 use crate::sites::{Site, Sites, role_id};
 use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
-use mm_moodle::{Enrolment, MoodleError, Unenrolment};
+use mm_moodle::{BatchError, Enrolment, MoodleError, Unenrolment};
 use mm_store::{AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap};
@@ -245,14 +245,7 @@ impl Worker<'_> {
 
         if !enrols.is_empty() {
             let items: Vec<Enrolment> = enrols.iter().map(|(_, e)| *e).collect();
-            let failed = match site.client.enrol_users_isolating(&items).await {
-                Ok(()) => HashMap::new(),
-                Err(batch) => batch
-                    .failures
-                    .iter()
-                    .flat_map(|f| f.range.clone().map(move |i| (i, f.error.clone())))
-                    .collect::<HashMap<_, _>>(),
-            };
+            let failed = failed_rows(site.client.enrol_users_isolating(&items).await);
             for (n, (i, e)) in enrols.iter().enumerate() {
                 results[*i] = Some(match failed.get(&n) {
                     None => Ok((e.userid, e.courseid)),
@@ -262,14 +255,7 @@ impl Worker<'_> {
         }
         if !unenrols.is_empty() {
             let items: Vec<Unenrolment> = unenrols.iter().map(|(_, u)| *u).collect();
-            let failed = match site.client.unenrol_users(&items).await {
-                Ok(()) => HashMap::new(),
-                Err(batch) => batch
-                    .failures
-                    .iter()
-                    .flat_map(|f| f.range.clone().map(move |i| (i, f.error.clone())))
-                    .collect::<HashMap<_, _>>(),
-            };
+            let failed = failed_rows(site.client.unenrol_users(&items).await);
             for (n, (i, u)) in unenrols.iter().enumerate() {
                 results[*i] = Some(match failed.get(&n) {
                     None => Ok((u.userid, u.courseid)),
@@ -282,6 +268,18 @@ impl Worker<'_> {
             .into_iter()
             .map(|r| r.unwrap_or_else(|| Err(JobError::permanent("not executed"))))
             .collect()
+    }
+}
+
+/// The index of every row of a batched call that failed, with its error.
+fn failed_rows(result: Result<(), BatchError>) -> HashMap<usize, MoodleError> {
+    match result {
+        Ok(()) => HashMap::new(),
+        Err(batch) => batch
+            .failures
+            .into_iter()
+            .flat_map(|f| f.range.map(move |i| (i, f.error.clone())))
+            .collect(),
     }
 }
 
