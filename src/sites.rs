@@ -38,20 +38,43 @@ impl Site {
 
     /// The Moodle id of a course, looked up once per process. `Ok(None)`: no such course.
     pub async fn course_id(&self, course: &CourseRef) -> Result<Option<i64>, MoodleError> {
+        Ok(self.course(course).await?.map(|c| c.id))
+    }
+
+    /// The course and whether its Manual enrolments method is enabled. Only courses that can
+    /// take enrolments are cached, so an admin's fix is seen at the next attempt.
+    pub async fn course(&self, course: &CourseRef) -> Result<Option<CourseInfo>, MoodleError> {
         if let Some(id) = self.courses.lock().ok().and_then(|c| c.get(course).copied()) {
-            return Ok(Some(id));
+            return Ok(Some(CourseInfo {
+                id,
+                manual_enabled: true,
+            }));
         }
         let lookup = match course {
             CourseRef::Id(id) => CourseLookup::Id(*id),
             CourseRef::Shortname(s) => CourseLookup::Shortname(s.clone()),
             CourseRef::Idnumber(s) => CourseLookup::Idnumber(s.clone()),
         };
-        let found = self.client.get_course(&lookup).await?;
-        if let (Some(c), Ok(mut cache)) = (&found, self.courses.lock()) {
-            cache.insert(course.clone(), c.id);
+        let Some(found) = self.client.get_course(&lookup).await? else {
+            return Ok(None);
+        };
+        // `enrollmentmethods` lists the course's enabled enrolment methods.
+        let info = CourseInfo {
+            id: found.id,
+            manual_enabled: found.enrollmentmethods.iter().any(|m| m == "manual"),
+        };
+        if let (true, Ok(mut cache)) = (info.manual_enabled, self.courses.lock()) {
+            cache.insert(course.clone(), info.id);
         }
-        Ok(found.map(|c| c.id))
+        Ok(Some(info))
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CourseInfo {
+    pub id: i64,
+    /// Moodle refuses enrolments through the web services (`wsnoinstance`) without it.
+    pub manual_enabled: bool,
 }
 
 /// Sites by name.

@@ -154,8 +154,8 @@ impl Worker<'_> {
             if course_ids.contains_key(course) {
                 continue;
             }
-            let r = match site.course_id(course).await {
-                Ok(Some(id)) => Ok(id),
+            let r = match site.course(course).await {
+                Ok(Some(c)) => Ok(c),
                 Ok(None) => Err(JobError::permanent(format!(
                     "course `{course}` does not exist on Moodle `{}`; fix the mapping or create the course",
                     site.name
@@ -185,12 +185,22 @@ impl Worker<'_> {
         let mut enrols: Vec<(usize, Enrolment)> = Vec::new();
         let mut unenrols: Vec<(usize, Unenrolment)> = Vec::new();
         for (i, p) in pending.iter().enumerate() {
-            let course = match &course_ids[&p.job.key.course] {
-                Ok(id) => *id,
-                Err(e) => {
+            let course = match (&course_ids[&p.job.key.course], &p.action) {
+                (Err(e), _) => {
                     results[i] = Some(Err(e.clone()));
                     continue;
                 }
+                // Checked before the call: Moodle would refuse the whole batch (`wsnoinstance`).
+                (Ok(c), Action::Enrol { .. }) if !c.manual_enabled => {
+                    results[i] = Some(Err(JobError::permanent(format!(
+                        "course `{}` on Moodle `{}` (id {}) has no enabled Manual enrolments method \
+                         (wsnoinstance); fix: in the course, Participants → Enrolment methods → enable \
+                         \"Manual enrolments\", then `moodle-management jobs retry`",
+                        p.job.key.course, site.name, c.id
+                    ))));
+                    continue;
+                }
+                (Ok(c), _) => c.id,
             };
             let user = match users.get(&p.job.key.learner) {
                 Some(UserResolution::Found(id)) => *id,
