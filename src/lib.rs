@@ -9,6 +9,7 @@
 //! 4. [`web`] shows the result; [`app`] wires it all; [`demo`] runs it against the simulators.
 
 pub mod app;
+pub mod bench;
 pub mod config;
 pub mod demo;
 pub mod drift;

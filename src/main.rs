@@ -80,6 +80,8 @@ enum Command {
         #[command(subcommand)]
         which: Simulator,
     },
+    /// Measure on this machine, against the simulators: bulk, steady, sweep or idle.
+    Bench(moodle_management::bench::BenchArgs),
     /// Help for testing a webhook integration.
     Webhook {
         #[command(subcommand)]
@@ -291,6 +293,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 demo::run(listen).await.map(|()| ExitCode::SUCCESS)
             }
         }
+        Command::Bench(args) => moodle_management::bench::run(args).await,
         Command::Webhook { what } => {
             webhook_command(what)?;
             Ok(ExitCode::SUCCESS)

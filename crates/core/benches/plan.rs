@@ -1,0 +1,101 @@
+//! The core planner at scale: invoices + mappings → desired state → plan, for 100,000
+//! entitlements. `cargo bench -p mm-core --bench plan`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mm_core::{
+    AppliedEnrolment, Customer, EntitlementKey, Invoice, InvoiceKey, InvoiceLine, Mapping, RevokePolicy, Timestamp,
+    desired_state, plan,
+};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+const COURSES: usize = 500;
+const LEARNERS: usize = 25_000;
+
+/// 25,000 learners × 2 paid invoices × 2 lines (4 distinct courses each) = 100,000
+/// entitlements, plus a full credit note for 1 % of the invoices (whose access is then revoked).
+fn world() -> (Vec<Invoice>, Vec<Mapping>) {
+    let mappings: Vec<Mapping> = (0..COURSES)
+        .map(|c| Mapping {
+            product: format!("P-{c:03}"),
+            site: "main".into(),
+            course: mm_core::CourseRef::Shortname(format!("C{c:03}")),
+            role: "student".into(),
+            duration_secs: Some(365 * 86_400),
+            on_revoke: RevokePolicy::Suspend,
+        })
+        .collect();
+    let mut invoices = Vec::with_capacity(LEARNERS * 2 + LEARNERS / 50);
+    for l in 0..LEARNERS {
+        for half in 0..2 {
+            let n = l * 2 + half;
+            let lines = (0..2)
+                .map(|j| InvoiceLine {
+                    id: j.to_string(),
+                    product: Some(format!("P-{:03}", (l * 4 + half * 2 + j) % COURSES)),
+                    quantity: 1.0,
+                    credits_line: None,
+                })
+                .collect();
+            invoices.push(Invoice {
+                key: InvoiceKey::new("erp", n.to_string()),
+                number: format!("F{n}"),
+                customer: Customer {
+                    id: format!("C{l}"),
+                    name: format!("Learner Number{l}"),
+                    email: Some(format!("Learner{l}@Example.org")),
+                },
+                lines,
+                paid_at: Some(Timestamp(1_760_000_000 + n as i64)),
+                credit_note_for: None,
+                deleted: false,
+            });
+        }
+    }
+    for n in (0..LEARNERS * 2).step_by(100) {
+        invoices.push(Invoice {
+            key: InvoiceKey::new("erp", format!("R{n}")),
+            number: format!("R{n}"),
+            customer: invoices[n].customer.clone(),
+            lines: Vec::new(),
+            paid_at: None,
+            credit_note_for: Some(n.to_string()),
+            deleted: false,
+        });
+    }
+    (invoices, mappings)
+}
+
+fn bench_plan(c: &mut Criterion) {
+    let (invoices, mappings) = world();
+    let desired = desired_state(&invoices, &mappings);
+    assert_eq!(desired.entitlements.len(), 100_000);
+    let empty = BTreeMap::new();
+    let applied: BTreeMap<EntitlementKey, AppliedEnrolment> = plan(&desired, &empty)
+        .into_iter()
+        .filter_map(|a| a.outcome().map(|o| (a.key().clone(), o)))
+        .collect();
+    assert!(plan(&desired, &applied).is_empty());
+
+    let mut group = c.benchmark_group("planner_100k_entitlements");
+    group.sample_size(10);
+    group.bench_function("desired_state", |b| {
+        b.iter(|| desired_state(black_box(&invoices), black_box(&mappings)))
+    });
+    group.bench_function("desired_state+plan/nothing_applied", |b| {
+        b.iter(|| {
+            let d = desired_state(black_box(&invoices), black_box(&mappings));
+            plan(&d, black_box(&empty)).len()
+        })
+    });
+    group.bench_function("desired_state+plan/all_applied", |b| {
+        b.iter(|| {
+            let d = desired_state(black_box(&invoices), black_box(&mappings));
+            plan(&d, black_box(&applied)).len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_plan);
+criterion_main!(benches);
