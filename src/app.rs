@@ -168,19 +168,10 @@ impl App {
         let after = recompute(&self.store, now()).await?;
         let failing = self
             .store
-            .entitlement_rows()
+            .failing_jobs()
             .await?
             .into_iter()
-            .filter(|r| matches!(r.job_status.as_deref(), Some("dead") | Some("queued")) && r.job_error.is_some())
-            .map(|r| {
-                format!(
-                    "{}/{}/{}: {}",
-                    r.site,
-                    r.course,
-                    r.learner,
-                    r.job_error.unwrap_or_default()
-                )
-            })
+            .map(|(key, _status, error)| format!("{key}: {error}"))
             .collect();
         let holds = self
             .store
@@ -257,7 +248,11 @@ async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
                     match recompute(&app.store, now()).await {
                         Ok(r) if r.planned > 0 => app.wake.notify_one(),
                         Ok(_) => {}
-                        Err(e) => tracing::error!(error = %e, "computing the desired state failed"),
+                        Err(e) => {
+                            // Try again at the next tick even if nothing changes by then.
+                            first = true;
+                            tracing::error!(error = %e, "computing the desired state failed");
+                        }
                     }
                 }
             }
@@ -302,7 +297,11 @@ async fn recompute_loop(app: Arc<App>, shutdown: CancellationToken) {
         match recompute(&app.store, now()).await {
             Ok(r) if r.planned > 0 => app.wake.notify_one(),
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "computing the desired state failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "computing the desired state failed; retrying in 1 s");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                app.recompute_needed.notify_one();
+            }
         }
     }
 }

@@ -90,6 +90,17 @@ pub async fn receive(
     {
         Ok(true) => {}
         Ok(false) => {
+            // A retry of a delivery we stored but could not apply (we answered 503): apply it
+            // now rather than waiting for the next start.
+            match app.store.delivery_processed(&source, &delivery.id).await {
+                Ok(Some(false)) => {
+                    if let Err(e) = apply(&app, &source, &delivery.id, delivery.timestamp, &event).await {
+                        return store_failure(e);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return store_failure(e),
+            }
             return answer(
                 StatusCode::OK,
                 json!({"accepted": true, "duplicate": true, "id": delivery.id}),

@@ -432,3 +432,30 @@ async fn an_older_event_arriving_late_does_not_undo_a_newer_one() {
         assert_eq!(status_of(&shop, "linus@example.org"), Some(EnrolStatus::Active));
     }
 }
+
+#[tokio::test]
+async fn a_retry_of_a_stored_but_unapplied_delivery_is_applied_then() {
+    let shop = Shop::start("sqlite").await;
+    let body = invoice("INV-6", "barbara@example.org", true);
+    let text = serde_json::to_string(&body).unwrap();
+    // As if applying failed after storing (the sender got a 503 and retries).
+    let t = now().0;
+    assert!(
+        shop.app
+            .store
+            .record_delivery("shop", "msg_retry", &text, t, now())
+            .await
+            .unwrap()
+    );
+    let bytes = text.into_bytes();
+    let sig = sign(&Secret::parse(NEW).unwrap(), "msg_retry", t, &bytes);
+    let (status, answer) = shop.post(&shop.url, "msg_retry", t, &sig, &bytes).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["duplicate"], true);
+    assert_eq!(
+        shop.app.store.invoices().await.unwrap().len(),
+        1,
+        "applied on the retry, not at the next start"
+    );
+    assert!(shop.app.store.pending_deliveries().await.unwrap().is_empty());
+}

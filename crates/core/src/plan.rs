@@ -93,20 +93,32 @@ pub fn plan(desired: &DesiredState, applied: &BTreeMap<EntitlementKey, AppliedEn
 
 /// Plans one key: `None` when Moodle already matches.
 pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<Action> {
-    let reason = if e.causes.is_empty() {
-        "no invoice grants this any more (the learner's email changed or the line was edited)".to_string()
-    } else {
-        e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ")
+    // The reason is only written for keys that change: most keys, most of the time, don't.
+    let reason = || {
+        if e.causes.is_empty() {
+            "no invoice grants this any more (the learner's email changed or the line was edited)".to_string()
+        } else {
+            e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ")
+        }
     };
     match (&e.access, applied) {
         (Access::Active { start, end }, _) => {
-            let want = AppliedEnrolment {
-                status: EnrolmentStatus::Active,
-                role: e.role.clone(),
-                timestart: start.0,
-                timeend: end.map_or(0, |t| t.0),
-            };
-            (applied != Some(&want)).then(|| enrol(e, want, reason))
+            let timeend = end.map_or(0, |t| t.0);
+            let unchanged = applied.is_some_and(|a| {
+                a.status == EnrolmentStatus::Active
+                    && a.role == e.role
+                    && a.timestart == start.0
+                    && a.timeend == timeend
+            });
+            (!unchanged).then(|| {
+                let want = AppliedEnrolment {
+                    status: EnrolmentStatus::Active,
+                    role: e.role.clone(),
+                    timestart: start.0,
+                    timeend,
+                };
+                enrol(e, want, reason())
+            })
         }
         (Access::Revoked { .. }, None) => None,
         (
@@ -119,7 +131,7 @@ pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<A
                 status: EnrolmentStatus::Suspended,
                 ..a.clone()
             };
-            enrol(e, want, reason)
+            enrol(e, want, reason())
         }),
         (
             Access::Revoked {
@@ -128,7 +140,7 @@ pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<A
             Some(_),
         ) => Some(Action::Unenrol {
             key: e.key.clone(),
-            reason,
+            reason: reason(),
         }),
     }
 }

@@ -91,7 +91,7 @@ pub(crate) async fn complete_in(
 impl Store {
     /// Queues keys outside any other change (a webhook hint, a sweep, an admin's retry).
     pub async fn enqueue(&self, keys: &[EntitlementKey], force: bool, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for key in keys {
             enqueue_with(&mut tx, key, now, force).await?;
         }
@@ -145,7 +145,7 @@ impl Store {
 
     /// Marks a job finished without any change in Moodle (the key was already converged).
     pub async fn complete_job(&self, job: &ClaimedJob, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         complete_in(&mut tx, job, now).await?;
         tx.commit().await?;
         Ok(())
@@ -271,5 +271,26 @@ impl Store {
             }
         };
         Ok(r.rows_affected())
+    }
+}
+
+impl Store {
+    /// Jobs that failed and are waiting (backing off or parked dead), with their last error.
+    pub async fn failing_jobs(&self) -> Result<Vec<(EntitlementKey, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT site, course, learner, status, last_error FROM jobs
+             WHERE status IN ('dead', 'queued') AND last_error IS NOT NULL ORDER BY site, course, learner",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    row_key(r)?,
+                    r.try_get("status")?,
+                    r.try_get::<Option<String>, _>("last_error")?.unwrap_or_default(),
+                ))
+            })
+            .collect()
     }
 }

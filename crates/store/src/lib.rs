@@ -81,6 +81,16 @@ impl Store {
         self.backend
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads and then writes fails with "database is
+    /// locked" when another connection writes meanwhile, instead of waiting for it.
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await?,
@@ -117,7 +127,7 @@ impl Store {
         version: Option<i64>,
     ) -> Result<UpsertOutcome, StoreError> {
         let snapshot = serde_json::to_string(s)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing =
             sqlx::query("SELECT snapshot, paid_at, deleted, version FROM invoices WHERE source = $1 AND id = $2")
                 .bind(&s.key.source)
@@ -267,7 +277,7 @@ impl Store {
     /// Replaces the mappings declared in the configuration file (configuration as code);
     /// mappings made elsewhere are kept.
     pub async fn replace_config_mappings(&self, mappings: &[Mapping]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM mappings WHERE origin = 'config'")
             .execute(&mut *tx)
             .await?;
@@ -326,7 +336,7 @@ impl Store {
         keys_to_queue: &[EntitlementKey],
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing: BTreeMap<(String, String, String), String> =
             sqlx::query("SELECT site, course, learner, body FROM entitlements")
                 .fetch_all(&mut *tx)
@@ -463,7 +473,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let k = key_strings(key);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         match after {
             Some((a, user_id, course_id)) => {
                 sqlx::query(
@@ -505,7 +515,7 @@ impl Store {
     }
 
     pub async fn audit(&self, entry: &AuditEntry, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         records::insert_audit(&mut tx, entry, now).await?;
         tx.commit().await?;
         Ok(())

@@ -68,3 +68,18 @@ impl Store {
             .collect()
     }
 }
+
+impl Store {
+    /// Whether a received delivery was applied (`None`: never received).
+    pub async fn delivery_processed(&self, source: &str, id: &str) -> Result<Option<bool>, StoreError> {
+        let row = sqlx::query("SELECT processed FROM webhook_deliveries WHERE source = $1 AND id = $2")
+            .bind(source)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64, _>("processed"))
+            .transpose()?
+            .map(|p| p != 0))
+    }
+}
