@@ -23,25 +23,34 @@ pub enum UserResolution {
 /// Finds or creates the Moodle account of every profile.
 pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) -> HashMap<Email, UserResolution> {
     let mut out: HashMap<Email, UserResolution> = HashMap::new();
-    let mut unknown: Vec<&LearnerProfile> = Vec::new();
+    let mut distinct: Vec<&LearnerProfile> = Vec::new();
     for p in profiles {
-        if out.contains_key(&p.email) || unknown.iter().any(|u| u.email == p.email) {
-            continue;
+        if !distinct.iter().any(|d| d.email == p.email) {
+            distinct.push(p);
         }
-        match store.moodle_user(&site.name, &p.email).await {
-            Ok(Some(id)) => {
-                out.insert(p.email.clone(), UserResolution::Found(id));
+    }
+    // Learners matched before: one query for the whole round.
+    let emails: Vec<&Email> = distinct.iter().map(|p| &p.email).collect();
+    let known = match store.moodle_users(&site.name, &emails).await {
+        Ok(known) => known,
+        Err(e) => {
+            let err = JobError {
+                message: e.to_string(),
+                retryable: true,
+            };
+            return distinct
+                .iter()
+                .map(|p| (p.email.clone(), UserResolution::Failed(err.clone())))
+                .collect();
+        }
+    };
+    let mut unknown: Vec<&LearnerProfile> = Vec::new();
+    for p in distinct {
+        match known.get(&p.email) {
+            Some(id) => {
+                out.insert(p.email.clone(), UserResolution::Found(*id));
             }
-            Ok(None) => unknown.push(p),
-            Err(e) => {
-                out.insert(
-                    p.email.clone(),
-                    UserResolution::Failed(JobError {
-                        message: e.to_string(),
-                        retryable: true,
-                    }),
-                );
-            }
+            None => unknown.push(p),
         }
     }
     if unknown.is_empty() {
@@ -62,10 +71,13 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
     };
     let by_email = group_by_email(found);
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
+    // Matched or created now; remembered in one write at the end.
+    let mut learnt: Vec<(Email, i64)> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
             Some([one]) => {
-                out.insert(p.email.clone(), remember(store, site, &p.email, *one).await);
+                out.insert(p.email.clone(), UserResolution::Found(*one));
+                learnt.push((p.email.clone(), *one));
             }
             Some(many @ [_, _, ..]) => {
                 out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
@@ -73,14 +85,14 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             _ => to_create.push(p),
         }
     }
-    if to_create.is_empty() {
-        return out;
-    }
-
     // 2. Batched creation; Moodle mails each learner a password (`createpassword`). Moodle
     //    rolls a whole request back on one bad row, so a failed request is split in halves
     //    until the bad rows stand alone; only those take the careful one-by-one path.
-    let mut pending: Vec<Vec<&LearnerProfile>> = vec![to_create];
+    let mut pending: Vec<Vec<&LearnerProfile>> = if to_create.is_empty() {
+        Vec::new()
+    } else {
+        vec![to_create]
+    };
     while let Some(group) = pending.pop() {
         let new_users: Vec<NewUser> = group.iter().map(|p| new_user(p, &username_for(&p.email))).collect();
         let (created, failed_ranges) = match site.client.create_users(&new_users).await {
@@ -100,7 +112,10 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                 continue;
             }
             let r = match ids.get(&new_users[i].username) {
-                Some(id) => remember(store, site, &p.email, *id).await,
+                Some(id) => {
+                    learnt.push((p.email.clone(), *id));
+                    UserResolution::Found(*id)
+                }
                 None => UserResolution::Failed(JobError {
                     message: "Moodle did not return the new user".into(),
                     retryable: true,
@@ -124,6 +139,10 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                 pending.push(b.to_vec());
             }
         }
+    }
+    if let Err(e) = store.set_moodle_users(&site.name, &learnt).await {
+        // Not fatal: next time these learners are matched by email again.
+        tracing::warn!(site = %site.name, error = %e, "remembering learners' Moodle ids failed");
     }
     out
 }

@@ -7,7 +7,7 @@ use crate::learners::{self, UserResolution};
 use crate::sites::{Site, Sites, role_id};
 use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
 use mm_moodle::{BatchError, Enrolment, MoodleError, Unenrolment};
-use mm_store::{AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
+use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -82,9 +82,9 @@ impl Worker<'_> {
 
         // Plan every key again from what is stored now: the job only said "look again".
         let mut by_site: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
+        let mut inputs = self.store.plan_inputs(&self.id).await?;
         for job in jobs {
-            let desired = self.store.entitlement(&job.key).await?;
-            let before = self.store.applied_for(&job.key).await?;
+            let (desired, before) = inputs.remove(&job.key).unwrap_or((None, None));
             match desired.as_ref().and_then(|e| plan_key(e, before.as_ref())) {
                 Some(action) => by_site
                     .entry(job.key.site.clone())
@@ -109,19 +109,16 @@ impl Worker<'_> {
                     })
                     .collect(),
             };
+            let mut done = Vec::with_capacity(pending.len());
             for (p, result) in pending.iter().zip(results) {
                 match result {
                     Ok((user_id, course_id)) => {
-                        let after = p.action.outcome();
-                        self.store
-                            .record_applied(
-                                &p.job.key,
-                                after.as_ref().map(|a| (a, user_id, course_id)),
-                                &audit_entry(p, &self.id),
-                                Some(&p.job),
-                                now,
-                            )
-                            .await?;
+                        done.push(AppliedChange {
+                            key: p.job.key.clone(),
+                            after: p.action.outcome().map(|a| (a, user_id, course_id)),
+                            audit: audit_entry(p, &self.id),
+                            job: Some(p.job.clone()),
+                        });
                         out.applied += 1;
                     }
                     Err(e) => {
@@ -137,6 +134,7 @@ impl Worker<'_> {
                     }
                 }
             }
+            self.store.record_applied_many(&done, now).await?;
         }
         Ok(out)
     }

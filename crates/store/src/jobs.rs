@@ -5,8 +5,9 @@
 //! reconcile one key at once; the finishing worker then leaves it queued for the new generation.
 
 use crate::{Backend, Store, StoreError, key_strings, row_key};
-use mm_core::{EntitlementKey, Timestamp};
+use mm_core::{AppliedEnrolment, EnrolmentStatus, EntitlementKey, Timestamp};
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedJob {
@@ -292,5 +293,48 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// For every job this worker holds: the key's desired entitlement and what Moodle holds,
+    /// in one query (a round plans hundreds of keys).
+    pub async fn plan_inputs(
+        &self,
+        worker: &str,
+    ) -> Result<HashMap<EntitlementKey, (Option<mm_core::Entitlement>, Option<AppliedEnrolment>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT j.site, j.course, j.learner, e.body, a.status AS a_status, a.role AS a_role,
+                    a.timestart AS a_timestart, a.timeend AS a_timeend
+             FROM jobs j
+             LEFT JOIN entitlements e ON e.site = j.site AND e.course = j.course AND e.learner = j.learner
+             LEFT JOIN applied_enrolments a ON a.site = j.site AND a.course = j.course AND a.learner = j.learner
+             WHERE j.locked_by = $1 AND j.status = 'running'",
+        )
+        .bind(worker)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let desired = r
+                .try_get::<Option<String>, _>("body")?
+                .map(|b| serde_json::from_str::<mm_core::Entitlement>(&b))
+                .transpose()?;
+            let applied = match r.try_get::<Option<String>, _>("a_status")? {
+                None => None,
+                Some(status) => Some(AppliedEnrolment {
+                    status: if status == "suspended" {
+                        EnrolmentStatus::Suspended
+                    } else {
+                        EnrolmentStatus::Active
+                    },
+                    role: r.try_get("a_role")?,
+                    timestart: r.try_get("a_timestart")?,
+                    timeend: r.try_get("a_timeend")?,
+                }),
+            };
+            out.insert(row_key(r)?, (desired, applied));
+        }
+        Ok(out)
     }
 }

@@ -472,32 +472,56 @@ impl Store {
         job: Option<&ClaimedJob>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let k = key_strings(key);
+        let change = AppliedChange {
+            key: key.clone(),
+            after: after.map(|(a, u, c)| (a.clone(), u, c)),
+            audit: audit.clone(),
+            job: job.cloned(),
+        };
+        self.record_applied_many(std::slice::from_ref(&change), now).await
+    }
+
+    /// Records a whole worker round in one transaction: what Moodle now holds, the audit
+    /// entries and the finished jobs. Rows go in multi-row statements: the cost of a round is
+    /// the number of round trips to the database, not the SQL.
+    pub async fn record_applied_many(&self, changes: &[AppliedChange], now: Timestamp) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.write_tx().await?;
-        match after {
-            Some((a, user_id, course_id)) => {
-                sqlx::query(
+        for chunk in changes.chunks(200) {
+            let upserts: Vec<&AppliedChange> = chunk.iter().filter(|c| c.after.is_some()).collect();
+            if !upserts.is_empty() {
+                let sql = format!(
                     "INSERT INTO applied_enrolments (site, course, learner, status, role, timestart, timeend,
-                       moodle_user_id, moodle_course_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                       moodle_user_id, moodle_course_id, updated_at) VALUES {}
                      ON CONFLICT (site, course, learner) DO UPDATE SET status = excluded.status, role = excluded.role,
                        timestart = excluded.timestart, timeend = excluded.timeend,
                        moodle_user_id = excluded.moodle_user_id, moodle_course_id = excluded.moodle_course_id,
                        updated_at = excluded.updated_at",
-                )
-                .bind(&k.0)
-                .bind(&k.1)
-                .bind(&k.2)
-                .bind(status_str(a.status))
-                .bind(&a.role)
-                .bind(a.timestart)
-                .bind(a.timeend)
-                .bind(user_id)
-                .bind(course_id)
-                .bind(now.0)
-                .execute(&mut *tx)
-                .await?;
+                    placeholders(upserts.len(), 10)
+                );
+                let mut q = sqlx::query(&sql);
+                for c in &upserts {
+                    let k = key_strings(&c.key);
+                    if let Some((a, user_id, course_id)) = &c.after {
+                        q = q
+                            .bind(k.0)
+                            .bind(k.1)
+                            .bind(k.2)
+                            .bind(status_str(a.status))
+                            .bind(a.role.clone())
+                            .bind(a.timestart)
+                            .bind(a.timeend)
+                            .bind(*user_id)
+                            .bind(*course_id)
+                            .bind(now.0);
+                    }
+                }
+                q.execute(&mut *tx).await?;
             }
-            None => {
+            for c in chunk.iter().filter(|c| c.after.is_none()) {
+                let k = key_strings(&c.key);
                 sqlx::query("DELETE FROM applied_enrolments WHERE site = $1 AND course = $2 AND learner = $3")
                     .bind(&k.0)
                     .bind(&k.1)
@@ -505,10 +529,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-        }
-        records::insert_audit(&mut tx, audit, now).await?;
-        if let Some(job) = job {
-            jobs::complete_in(&mut tx, job, now).await?;
+            let audits: Vec<&AuditEntry> = chunk.iter().map(|c| &c.audit).collect();
+            records::insert_audits(&mut tx, &audits, now).await?;
+            for job in chunk.iter().filter_map(|c| c.job.as_ref()) {
+                jobs::complete_in(&mut tx, job, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -554,6 +579,54 @@ impl Store {
         Ok(())
     }
 
+    /// The known Moodle user ids of many learners on one site, in one query per 500.
+    pub async fn moodle_users(
+        &self,
+        site: &str,
+        learners: &[&Email],
+    ) -> Result<std::collections::HashMap<Email, i64>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(learners.len());
+        for chunk in learners.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT learner, user_id FROM moodle_users WHERE site = $1 AND learner IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(site);
+            for l in chunk {
+                q = q.bind(l.as_str());
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let learner: String = r.try_get("learner")?;
+                let email = Email::parse(&learner).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                out.insert(email, r.try_get("user_id")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remembers many learners' Moodle user ids at once.
+    pub async fn set_moodle_users(&self, site: &str, users: &[(Email, i64)]) -> Result<(), StoreError> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await?;
+        for chunk in users.chunks(300) {
+            let sql = format!(
+                "INSERT INTO moodle_users (site, learner, user_id) VALUES {}
+                 ON CONFLICT (site, learner) DO UPDATE SET user_id = excluded.user_id",
+                placeholders(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (email, id) in chunk {
+                q = q.bind(site).bind(email.as_str()).bind(*id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     // ---- source cursors -------------------------------------------------------------------
 
     pub async fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
@@ -576,6 +649,27 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// One key's outcome in Moodle, for [`Store::record_applied_many`].
+#[derive(Debug, Clone)]
+pub struct AppliedChange {
+    pub key: EntitlementKey,
+    /// What Moodle now holds (with the Moodle user and course ids), `None` when unenrolled.
+    pub after: Option<(AppliedEnrolment, i64, i64)>,
+    pub audit: AuditEntry,
+    pub job: Option<ClaimedJob>,
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `cols` values.
+pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let vals: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", vals.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) fn key_strings(k: &EntitlementKey) -> (String, String, String) {

@@ -73,24 +73,39 @@ pub(crate) async fn insert_audit(
     e: &AuditEntry,
     now: Timestamp,
 ) -> Result<(), StoreError> {
-    let k = key_strings(&e.key);
-    sqlx::query(
-        "INSERT INTO audit_log (at, site, course, learner, action, before, after, reason, job, ok, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(now.0)
-    .bind(&k.0)
-    .bind(&k.1)
-    .bind(&k.2)
-    .bind(&e.action)
-    .bind(&e.before)
-    .bind(&e.after)
-    .bind(&e.reason)
-    .bind(&e.job)
-    .bind(i64::from(e.ok))
-    .bind(&e.error)
-    .execute(&mut **tx)
-    .await?;
+    insert_audits(tx, &[e], now).await
+}
+
+/// Audit entries in one multi-row insert (callers keep batches to a few hundred rows).
+pub(crate) async fn insert_audits(
+    tx: &mut Transaction<'_, Any>,
+    entries: &[&AuditEntry],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO audit_log (at, site, course, learner, action, before, after, reason, job, ok, error) VALUES {}",
+        crate::placeholders(entries.len(), 11)
+    );
+    let mut q = sqlx::query(&sql);
+    for e in entries {
+        let k = key_strings(&e.key);
+        q = q
+            .bind(now.0)
+            .bind(k.0)
+            .bind(k.1)
+            .bind(k.2)
+            .bind(e.action.clone())
+            .bind(e.before.clone())
+            .bind(e.after.clone())
+            .bind(e.reason.clone())
+            .bind(e.job.clone())
+            .bind(i64::from(e.ok))
+            .bind(e.error.clone());
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
