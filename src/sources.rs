@@ -134,11 +134,7 @@ impl FacturaScriptsSource {
             requests: tick.requests,
             ..Default::default()
         };
-        for snapshot in &tick.snapshots {
-            if store.upsert_invoice(snapshot, now).await?.changed {
-                summary.changed += 1;
-            }
-        }
+        summary.changed = store.upsert_invoices(&tick.snapshots, now).await?;
         for id in &tick.deleted {
             if store.mark_invoice_deleted(&self.name, id, now).await? {
                 summary.deleted += 1;

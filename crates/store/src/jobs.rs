@@ -34,36 +34,50 @@ pub enum JobFailure {
     Dead,
 }
 
-/// Queues `key`. `force` (the desired state changed, or an admin asked) revives a dead job and
-/// makes it due now; otherwise a job in back-off or parked as dead is left as it is.
-pub(crate) async fn enqueue_with(
+/// Queues `keys`, in multi-row statements. `force` (the desired state changed, or an admin
+/// asked) revives a dead job and makes it due now; otherwise a job in back-off or parked as dead
+/// is left as it is.
+pub(crate) async fn enqueue_many(
     tx: &mut Transaction<'_, Any>,
-    key: &EntitlementKey,
+    keys: &[&EntitlementKey],
     now: Timestamp,
     force: bool,
 ) -> Result<(), StoreError> {
-    let k = key_strings(key);
-    let sql = if force {
-        "INSERT INTO jobs (site, course, learner, status, generation, attempts, run_at, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', 1, 0, $4, $5, $6)
-         ON CONFLICT (site, course, learner) DO UPDATE SET status = 'queued', generation = jobs.generation + 1,
+    let on_conflict = if force {
+        "ON CONFLICT (site, course, learner) DO UPDATE SET status = 'queued', generation = jobs.generation + 1,
            run_at = excluded.run_at, attempts = 0, last_error = NULL, updated_at = excluded.updated_at"
     } else {
-        "INSERT INTO jobs (site, course, learner, status, generation, attempts, run_at, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', 1, 0, $4, $5, $6)
-         ON CONFLICT (site, course, learner) DO UPDATE SET status = 'queued', generation = jobs.generation + 1,
+        "ON CONFLICT (site, course, learner) DO UPDATE SET status = 'queued', generation = jobs.generation + 1,
            run_at = excluded.run_at, attempts = 0, updated_at = excluded.updated_at
          WHERE jobs.status = 'done'"
     };
-    sqlx::query(sql)
-        .bind(&k.0)
-        .bind(&k.1)
-        .bind(&k.2)
-        .bind(now.0)
-        .bind(now.0)
-        .bind(now.0)
-        .execute(&mut **tx)
-        .await?;
+    for chunk in keys.chunks(300) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 6;
+                format!(
+                    "(${}, ${}, ${}, 'queued', 1, 0, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO jobs (site, course, learner, status, generation, attempts, run_at, created_at, updated_at)
+             VALUES {} {on_conflict}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for key in chunk {
+            let k = key_strings(key);
+            q = q.bind(k.0).bind(k.1).bind(k.2).bind(now.0).bind(now.0).bind(now.0);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -93,9 +107,8 @@ impl Store {
     /// Queues keys outside any other change (a webhook hint, a sweep, an admin's retry).
     pub async fn enqueue(&self, keys: &[EntitlementKey], force: bool, now: Timestamp) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        for key in keys {
-            enqueue_with(&mut tx, key, now, force).await?;
-        }
+        let keys: Vec<&EntitlementKey> = keys.iter().collect();
+        enqueue_many(&mut tx, &keys, now, force).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -186,6 +186,84 @@ impl Store {
         })
     }
 
+    /// Records a poll's snapshots in one transaction, reading what is stored in bulk: a poll
+    /// can bring thousands. Same rules as [`Store::upsert_invoice`]. Returns how many changed.
+    pub async fn upsert_invoices(&self, snapshots: &[InvoiceSnapshot], now: Timestamp) -> Result<usize, StoreError> {
+        // The last snapshot of an invoice wins; a statement must not touch a row twice.
+        let mut latest: BTreeMap<(&str, &str), &InvoiceSnapshot> = BTreeMap::new();
+        for s in snapshots {
+            latest.insert((s.key.source.as_str(), s.key.id.as_str()), s);
+        }
+        let all: Vec<&InvoiceSnapshot> = latest.into_values().collect();
+        let mut changed_count = 0;
+        let mut tx = self.write_tx().await?;
+        for chunk in all.chunks(300) {
+            let keys: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "SELECT source, id, snapshot, paid_at, deleted FROM invoices WHERE (source, id) IN ({})",
+                keys.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                q = q.bind(s.key.source.as_str()).bind(s.key.id.as_str());
+            }
+            let mut existing: std::collections::HashMap<(String, String), (String, Option<i64>, i64)> =
+                std::collections::HashMap::new();
+            for r in q.fetch_all(&mut *tx).await? {
+                existing.insert(
+                    (r.try_get("source")?, r.try_get("id")?),
+                    (r.try_get("snapshot")?, r.try_get("paid_at")?, r.try_get("deleted")?),
+                );
+            }
+            let mut rows: Vec<(&InvoiceSnapshot, String, Option<i64>)> = Vec::new();
+            for s in chunk {
+                let snapshot = serde_json::to_string(s)?;
+                let (changed, paid_at) = match existing.get(&(s.key.source.clone(), s.key.id.clone())) {
+                    None => (true, s.paid.then_some(now.0)),
+                    Some((old, old_paid, deleted)) => {
+                        let paid_at = if s.paid { old_paid.or(Some(now.0)) } else { None };
+                        (old != &snapshot || *deleted != 0 || paid_at != *old_paid, paid_at)
+                    }
+                };
+                if changed {
+                    rows.push((s, snapshot, paid_at));
+                }
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            changed_count += rows.len();
+            let sql = format!(
+                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at) VALUES {}
+                 ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
+                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at",
+                (0..rows.len())
+                    .map(|r| {
+                        let b = r * 7;
+                        format!("(${}, ${}, ${}, ${}, ${}, 0, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (s, snapshot, paid_at) in rows {
+                q = q
+                    .bind(s.key.source.as_str())
+                    .bind(s.key.id.as_str())
+                    .bind(s.number.as_str())
+                    .bind(snapshot)
+                    .bind(paid_at)
+                    .bind(now.0)
+                    .bind(now.0);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(changed_count)
+    }
+
     /// Marks one invoice as deleted in its source. Returns whether anything changed.
     pub async fn mark_invoice_deleted(&self, source: &str, id: &str, now: Timestamp) -> Result<bool, StoreError> {
         self.mark_invoice_deleted_versioned(source, id, now, None).await
@@ -351,6 +429,7 @@ impl Store {
                 .collect::<Result<_, _>>()?;
         let mut seen = std::collections::HashSet::new();
         let mut changed = std::collections::HashSet::new();
+        let mut rows: Vec<((String, String, String), String, &'static str)> = Vec::new();
         for e in desired.entitlements.values() {
             let k = key_strings(&e.key);
             let body = serde_json::to_string(e)?;
@@ -363,19 +442,20 @@ impl Store {
                 mm_core::entitlement::Access::Active { .. } => "active",
                 mm_core::entitlement::Access::Revoked { .. } => "revoked",
             };
-            sqlx::query(
-                "INSERT INTO entitlements (site, course, learner, body, status, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+            rows.push((k, body, status));
+        }
+        for chunk in rows.chunks(300) {
+            let sql = format!(
+                "INSERT INTO entitlements (site, course, learner, body, status, updated_at) VALUES {}
                  ON CONFLICT (site, course, learner) DO UPDATE SET body = excluded.body, status = excluded.status,
                    updated_at = excluded.updated_at",
-            )
-            .bind(&k.0)
-            .bind(&k.1)
-            .bind(&k.2)
-            .bind(&body)
-            .bind(status)
-            .bind(now.0)
-            .execute(&mut *tx)
-            .await?;
+                placeholders(chunk.len(), 6)
+            );
+            let mut q = sqlx::query(&sql);
+            for (k, body, status) in chunk {
+                q = q.bind(&k.0).bind(&k.1).bind(&k.2).bind(body).bind(*status).bind(now.0);
+            }
+            q.execute(&mut *tx).await?;
         }
         for k in existing.keys().filter(|k| !seen.contains(*k)) {
             sqlx::query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
@@ -400,10 +480,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for key in keys_to_queue {
-            // A changed desired state deserves a fresh attempt even after a dead letter.
-            jobs::enqueue_with(&mut tx, key, now, changed.contains(&key_strings(key))).await?;
-        }
+        // A changed desired state deserves a fresh attempt even after a dead letter.
+        let (forced, gentle): (Vec<&EntitlementKey>, Vec<&EntitlementKey>) =
+            keys_to_queue.iter().partition(|k| changed.contains(&key_strings(k)));
+        jobs::enqueue_many(&mut tx, &forced, now, true).await?;
+        jobs::enqueue_many(&mut tx, &gentle, now, false).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -219,3 +219,26 @@ async fn concurrent_claims_never_hand_out_a_key_twice() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_poll_is_recorded_in_bulk_with_the_same_rules() {
+    each_backend(|s| async move {
+        let many: Vec<_> = (0..700).map(|i| snapshot(&i.to_string(), i % 2 == 0)).collect();
+        assert_eq!(s.upsert_invoices(&many, Timestamp(10)).await.unwrap(), 700);
+        assert_eq!(
+            s.upsert_invoices(&many, Timestamp(20)).await.unwrap(),
+            0,
+            "nothing changed"
+        );
+        // Invoice 1 gets paid; invoice 0 appears twice in one poll: the last one wins.
+        let batch = vec![snapshot("1", true), snapshot("0", true), snapshot("0", false)];
+        assert_eq!(s.upsert_invoices(&batch, Timestamp(30)).await.unwrap(), 2);
+        let all = s.invoices().await.unwrap();
+        let by_id = |id: &str| all.iter().find(|i| i.key.id == id).unwrap().clone();
+        assert_eq!(by_id("1").paid_at, Some(Timestamp(30)));
+        assert_eq!(by_id("0").paid_at, None);
+        assert_eq!(by_id("2").paid_at, Some(Timestamp(10)), "paid since the first poll");
+        assert_eq!(all.len(), 700);
+    })
+    .await;
+}
