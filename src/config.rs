@@ -177,7 +177,7 @@ pub struct WorkerConfig {
 impl Default for WorkerConfig {
     fn default() -> Self {
         WorkerConfig {
-            batch_size: 500,
+            batch_size: 400,
             lease: Duration::from_secs(120),
             retry_base: Duration::from_secs(10),
             retry_max: Duration::from_secs(3600),

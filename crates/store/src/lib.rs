@@ -612,9 +612,8 @@ impl Store {
             }
             let audits: Vec<&AuditEntry> = chunk.iter().map(|c| &c.audit).collect();
             records::insert_audits(&mut tx, &audits, now).await?;
-            for job in chunk.iter().filter_map(|c| c.job.as_ref()) {
-                jobs::complete_in(&mut tx, job, now).await?;
-            }
+            let finished: Vec<&ClaimedJob> = chunk.iter().filter_map(|c| c.job.as_ref()).collect();
+            jobs::complete_many(&mut tx, &finished, now).await?;
         }
         tx.commit().await?;
         Ok(())
