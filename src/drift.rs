@@ -28,14 +28,7 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
     let mappings = app.store.mappings().await?;
     let courses: BTreeSet<(String, CourseRef)> = mappings.iter().map(|m| (m.site.clone(), m.course.clone())).collect();
     let applied = app.store.applied().await?;
-    let desired_active: BTreeSet<(String, String, String)> = app
-        .store
-        .entitlement_rows()
-        .await?
-        .into_iter()
-        .filter(|r| r.desired == "active")
-        .map(|r| (r.site, r.course, r.learner))
-        .collect();
+    let desired_active: BTreeSet<(String, String, String)> = app.store.active_keys().await?.into_iter().collect();
     let mut to_queue = Vec::new();
 
     for (site_name, course) in courses {

@@ -489,6 +489,16 @@ impl Store {
         Ok(())
     }
 
+    /// (site, course, learner) of every entitlement that should be active, without bodies.
+    pub async fn active_keys(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?)))
+            .collect()
+    }
+
     /// The desired entitlement of one key, as last saved.
     pub async fn entitlement(&self, key: &EntitlementKey) -> Result<Option<mm_core::Entitlement>, StoreError> {
         let k = key_strings(key);
