@@ -179,13 +179,13 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
     let mut out = DesiredState::default();
     let mut grouped: BTreeMap<EntitlementKey, (LearnerProfile, String, RevokePolicy, Vec<Cause>)> = BTreeMap::new();
 
+    let known: std::collections::HashSet<(&str, &str)> = invoices
+        .iter()
+        .map(|i| (i.key.source.as_str(), i.key.id.as_str()))
+        .collect();
     for inv in invoices {
         if let Some(original) = &inv.credit_note_for {
-            if !inv.deleted
-                && !invoices
-                    .iter()
-                    .any(|o| o.key.source == inv.key.source && &o.key.id == original)
-            {
+            if !inv.deleted && !known.contains(&(inv.key.source.as_str(), original.as_str())) {
                 out.holds.push(hold(
                     inv,
                     None,
@@ -246,7 +246,7 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
         let profile = LearnerProfile::from_billing_name(email.clone(), &inv.customer.name);
 
         for (line, ms) in mapped_lines {
-            let credited_by = credits.get(&(inv.key.clone(), line.id.clone()));
+            let credited_by = credits.get(&(inv.key.source.as_str(), inv.key.id.as_str(), line.id.as_str()));
             let fully_credited = credited_by.is_some_and(|(qty, _)| *qty >= line.quantity.max(1.0) - 1e-9);
             for m in ms {
                 let state = if inv.deleted {
@@ -335,8 +335,8 @@ fn merge_access(causes: &[Cause], policy: RevokePolicy) -> Access {
 /// For each original (invoice, line): how much quantity credit notes have credited, and by which.
 /// A credit-note line without a line reference credits the line with the same product; a credit
 /// note without any line references credits the whole invoice.
-fn credited_quantities(invoices: &[Invoice]) -> HashMap<(InvoiceKey, String), (f64, Vec<String>)> {
-    let mut out: HashMap<(InvoiceKey, String), (f64, Vec<String>)> = HashMap::new();
+fn credited_quantities(invoices: &[Invoice]) -> HashMap<(&str, &str, &str), (f64, Vec<String>)> {
+    let mut out: HashMap<(&str, &str, &str), (f64, Vec<String>)> = HashMap::new();
     let originals: HashMap<(&str, &str), &Invoice> = invoices
         .iter()
         .map(|i| ((i.key.source.as_str(), i.key.id.as_str()), i))
@@ -352,8 +352,14 @@ fn credited_quantities(invoices: &[Invoice]) -> HashMap<(InvoiceKey, String), (f
             .lines
             .iter()
             .all(|l| l.credits_line.is_none() && l.product.is_none());
-        let mut credit = |line_id: &str, qty: f64| {
-            let e = out.entry((original.key.clone(), line_id.to_string())).or_default();
+        let mut credit = |line_id: &'_ str, qty: f64| {
+            // Borrow the id from the original invoice, so the key lives as long as `invoices`.
+            let Some(line) = original.lines.iter().find(|o| o.id == line_id) else {
+                return;
+            };
+            let e = out
+                .entry((original.key.source.as_str(), original.key.id.as_str(), line.id.as_str()))
+                .or_default();
             e.0 += qty;
             if !e.1.contains(&note.number) {
                 e.1.push(note.number.clone());
@@ -367,15 +373,15 @@ fn credited_quantities(invoices: &[Invoice]) -> HashMap<(InvoiceKey, String), (f
         }
         for l in &note.lines {
             let qty = l.quantity.abs();
-            let target = l.credits_line.clone().or_else(|| {
+            let target = l.credits_line.as_deref().or_else(|| {
                 original
                     .lines
                     .iter()
                     .find(|o| o.product.is_some() && o.product == l.product)
-                    .map(|o| o.id.clone())
+                    .map(|o| o.id.as_str())
             });
             if let Some(target) = target {
-                credit(&target, qty);
+                credit(target, qty);
             }
         }
     }
