@@ -4,7 +4,9 @@
 //! for are reported, and revoked only when `repair_manual` is set.
 
 use crate::app::{App, now};
+use crate::sites::Site;
 use crate::worker::JobError;
+use futures::StreamExt;
 use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
 use mm_moodle::EnrolledUsersOptions;
 use mm_store::AuditEntry;
@@ -31,65 +33,36 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
     let desired_active: BTreeSet<(String, String, String)> = app.store.active_keys().await?.into_iter().collect();
     let mut to_queue = Vec::new();
 
-    for (site_name, course) in courses {
-        let Some(site) = app.sites.get(&site_name) else {
-            continue;
-        };
-        report.courses += 1;
-        let course_id = match site.course_id(&course).await {
-            Ok(Some(id)) => id,
-            Ok(None) => {
-                report
-                    .errors
-                    .push(format!("{site_name}/{course}: the course does not exist in Moodle"));
-                continue;
-            }
-            Err(e) => {
-                report
-                    .errors
-                    .push(JobError::from_moodle(&site_name, "looking up the course", &e).message);
-                continue;
-            }
-        };
-        let all = site
-            .client
-            .enrolled_users(course_id, &EnrolledUsersOptions::default())
-            .await;
-        let active = site
-            .client
-            .enrolled_users(
-                course_id,
-                &EnrolledUsersOptions {
-                    only_active: true,
-                    ..Default::default()
-                },
-            )
-            .await;
-        let (all, active) = match (all, active) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(e), _) | (_, Err(e)) => {
-                report
-                    .errors
-                    .push(JobError::from_moodle(&site_name, "reading the course's enrolments", &e).message);
-                continue;
-            }
-        };
-        // email → (user id, active now)
-        let mut observed: HashMap<String, (i64, bool)> = HashMap::new();
-        for u in &all {
-            if let Some(e) = &u.email {
-                observed.insert(e.trim().to_lowercase(), (u.id, false));
-            }
-        }
-        for u in &active {
-            if let Some(e) = &u.email {
-                observed.insert(e.trim().to_lowercase(), (u.id, true));
-            }
-        }
+    // Read every mapped course's enrolments; the client keeps to each site's concurrency.
+    let reads = futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
+        let site = app.sites.get(&site_name)?.clone();
+        Some(async move {
+            let r = read_course(&site, &course).await;
+            (site_name, course, r)
+        })
+    }))
+    .buffer_unordered(16)
+    .collect::<Vec<_>>()
+    .await;
+    let mut by_course: HashMap<(&str, &CourseRef), Vec<(&EntitlementKey, &AppliedEnrolment)>> = HashMap::new();
+    for (k, a) in &applied {
+        by_course.entry((k.site.as_str(), &k.course)).or_default().push((k, a));
+    }
 
-        let ours: BTreeMap<&EntitlementKey, &AppliedEnrolment> = applied
-            .iter()
-            .filter(|(k, _)| k.site == site_name && k.course == course)
+    for (site_name, course, read) in reads {
+        report.courses += 1;
+        let (course_id, observed) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                report.errors.push(e);
+                continue;
+            }
+        };
+        let ours: BTreeMap<&EntitlementKey, &AppliedEnrolment> = by_course
+            .get(&(site_name.as_str(), &course))
+            .into_iter()
+            .flatten()
+            .copied()
             .collect();
         for (key, was) in &ours {
             let seen = observed.get(key.learner.as_str()).copied();
@@ -174,6 +147,42 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
     }
     report.moodle_calls = app.sites.request_count() - calls_before;
     Ok(report)
+}
+
+/// A course's Moodle id and its enrolled users: email → (user id, active now).
+async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<String, (i64, bool)>), String> {
+    let course_id = match site.course_id(course).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(format!("{}/{course}: the course does not exist in Moodle", site.name)),
+        Err(e) => return Err(JobError::from_moodle(&site.name, "looking up the course", &e).message),
+    };
+    let everyone = EnrolledUsersOptions::default();
+    let only_active = EnrolledUsersOptions {
+        only_active: true,
+        ..Default::default()
+    };
+    let (all, active) = futures::join!(
+        site.client.enrolled_users(course_id, &everyone),
+        site.client.enrolled_users(course_id, &only_active)
+    );
+    let (all, active) = match (all, active) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            return Err(JobError::from_moodle(&site.name, "reading the course's enrolments", &e).message);
+        }
+    };
+    let mut observed = HashMap::new();
+    for u in &all {
+        if let Some(e) = &u.email {
+            observed.insert(e.trim().to_lowercase(), (u.id, false));
+        }
+    }
+    for u in &active {
+        if let Some(e) = &u.email {
+            observed.insert(e.trim().to_lowercase(), (u.id, true));
+        }
+    }
+    Ok((course_id, observed))
 }
 
 fn status_word(s: EnrolmentStatus) -> &'static str {
