@@ -134,6 +134,10 @@ struct RawMapping {
     #[serde(default = "default_role")]
     role: String,
     duration: Option<String>,
+    /// Fixed dates instead of a duration: `starts = "2027-01-11"`, `ends = "2027-03-31"` (UTC;
+    /// access ends at the end of the `ends` day).
+    starts: Option<String>,
+    ends: Option<String>,
     on_revoke: Option<String>,
 }
 
@@ -451,12 +455,36 @@ impl Config {
                     ));
                 }
             };
+            let window = match (m.starts.as_deref(), m.ends.as_deref()) {
+                (None, None) => None,
+                (Some(a), Some(b)) => {
+                    if duration_secs.is_some() {
+                        return Err(invalid(
+                            format!("{key}.duration"),
+                            "give either `duration` or `starts`/`ends` (fixed dates), not both",
+                        ));
+                    }
+                    let start = day_start(&format!("{key}.starts"), a)?;
+                    let end = day_start(&format!("{key}.ends"), b)?.plus_seconds(86_400);
+                    if end <= start {
+                        return Err(invalid(format!("{key}.ends"), "must not be before `starts`"));
+                    }
+                    Some((start, end))
+                }
+                _ => {
+                    return Err(invalid(
+                        format!("{key}.starts"),
+                        "fixed dates need both `starts` and `ends`",
+                    ));
+                }
+            };
             mappings.push(Mapping {
                 product: m.product.trim().to_string(),
                 site: m.moodle,
                 course,
                 role: m.role,
                 duration_secs,
+                window,
                 on_revoke,
             });
         }
@@ -496,6 +524,17 @@ fn opt_duration(key: &str, s: Option<&str>) -> Result<Option<Duration>, ConfigEr
             .map_err(|e| invalid(key, format!("`{s}` is not a duration like 30s, 5m, 365d ({e})")))
     })
     .transpose()
+}
+
+/// `2027-01-11` → midnight UTC of that day.
+fn day_start(key: &str, s: &str) -> Result<mm_core::Timestamp, ConfigError> {
+    let day = chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid(key, format!("`{s}` is not a date like 2027-01-11")))?;
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc().timestamp())
+        .unwrap_or_default();
+    Ok(mm_core::Timestamp(midnight))
 }
 
 fn positive(key: &str, n: i64) -> Result<i64, ConfigError> {
@@ -723,6 +762,28 @@ duration = "365d"
                 .to_string()
                 .contains("mapping[0] (REF-001).duration")
         );
+    }
+
+    #[test]
+    fn fixed_dates_are_whole_utc_days() {
+        let text = GOOD.replace("duration = \"365d\"", "starts = \"2027-01-11\"\nends = \"2027-03-31\"");
+        let c = load(&text, &[]).unwrap();
+        let (start, end) = c.mappings[0].window.unwrap();
+        assert_eq!(start.0, 1_799_625_600, "2027-01-11T00:00:00Z");
+        assert_eq!(end.0, 1_806_537_600, "the end of 2027-03-31 is 2027-04-01T00:00:00Z");
+        for (bad, want) in [
+            ("starts = \"2027-01-11\"", "both `starts` and `ends`"),
+            ("starts = \"2027-03-31\"\nends = \"2027-01-11\"", "must not be before"),
+            ("starts = \"11/01/2027\"\nends = \"2027-03-31\"", "not a date"),
+            (
+                "duration = \"30d\"\nstarts = \"2027-01-11\"\nends = \"2027-03-31\"",
+                "not both",
+            ),
+        ] {
+            let text = GOOD.replace("duration = \"365d\"", bad);
+            let err = load(&text, &[]).unwrap_err().to_string();
+            assert!(err.contains(want), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
             course: mm_core::CourseRef::Shortname(format!("C{c:03}")),
             role: "student".into(),
             duration_secs: Some(365 * 86_400),
+            window: None,
             on_revoke: RevokePolicy::Suspend,
         })
         .collect();

@@ -30,7 +30,14 @@ impl std::fmt::Display for EntitlementKey {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum CauseState {
     /// Paid: grants access from `start` until `end` (`None` = no end).
-    Paid { start: Timestamp, end: Option<Timestamp> },
+    Paid {
+        start: Timestamp,
+        end: Option<Timestamp>,
+        /// From a fixed-dates mapping: the dates are the course's, not counted from payment,
+        /// so another paid cause does not extend them.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixed: bool,
+    },
     /// Never paid, or paid and then unpaid again.
     Unpaid,
     /// Fully credited by one or more credit notes.
@@ -256,9 +263,17 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
                         by: credited_by.map(|(_, by)| by.clone()).unwrap_or_default(),
                     }
                 } else if let Some(paid_at) = inv.paid_at {
-                    CauseState::Paid {
-                        start: paid_at,
-                        end: m.duration_secs.map(|d| paid_at.plus_seconds(d)),
+                    match m.window {
+                        Some((start, end)) => CauseState::Paid {
+                            start,
+                            end: Some(end),
+                            fixed: true,
+                        },
+                        None => CauseState::Paid {
+                            start: paid_at,
+                            end: m.duration_secs.map(|d| paid_at.plus_seconds(d)),
+                            fixed: false,
+                        },
                     }
                 } else {
                     CauseState::Unpaid
@@ -298,23 +313,29 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
 }
 
 /// Merges the causes of one entitlement. Paid causes chain: a renewal paid before the current
-/// end extends from that end, so paying early never loses days.
+/// end extends from that end, so paying early never loses days. Fixed-date causes do not chain:
+/// the access spans the earliest start to the latest end of all causes.
 fn merge_access(causes: &[Cause], policy: RevokePolicy) -> Access {
-    let mut paid: Vec<(Timestamp, Option<i64>, &InvoiceKey)> = causes
-        .iter()
-        .filter_map(|c| match c.state {
-            CauseState::Paid { start, end } => Some((start, end.map(|e| e.0 - start.0), &c.invoice)),
-            _ => None,
-        })
-        .collect();
-    if paid.is_empty() {
+    let mut chained: Vec<(Timestamp, Option<i64>)> = Vec::new();
+    let mut fixed: Vec<(Timestamp, Timestamp)> = Vec::new();
+    let mut unlimited = false;
+    for c in causes {
+        match c.state {
+            CauseState::Paid {
+                start,
+                end: Some(end),
+                fixed: true,
+            } => fixed.push((start, end)),
+            CauseState::Paid { start, end, .. } => chained.push((start, end.map(|e| e.0 - start.0))),
+            _ => {}
+        }
+    }
+    if chained.is_empty() && fixed.is_empty() {
         return Access::Revoked { policy };
     }
-    paid.sort();
-    let start = paid[0].0;
+    chained.sort();
     let mut end: Option<Timestamp> = None;
-    let mut unlimited = false;
-    for (paid_at, duration, _) in &paid {
+    for (paid_at, duration) in &chained {
         match duration {
             None => unlimited = true,
             Some(d) => {
@@ -326,6 +347,13 @@ fn merge_access(causes: &[Cause], policy: RevokePolicy) -> Access {
             }
         }
     }
+    let start = chained
+        .iter()
+        .map(|c| c.0)
+        .chain(fixed.iter().map(|f| f.0))
+        .min()
+        .unwrap_or(Timestamp(0));
+    let end = fixed.iter().map(|f| f.1).chain(end).max();
     Access::Active {
         start,
         end: if unlimited { None } else { end },

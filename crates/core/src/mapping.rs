@@ -1,5 +1,6 @@
 //! Mappings: which product reference grants which course, on which Moodle site.
 
+use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -76,6 +77,9 @@ pub struct Mapping {
     pub role: String,
     /// Access ends this many seconds after payment; `None` = no end.
     pub duration_secs: Option<i64>,
+    /// Fixed dates (a cohort): access from the first to the second, whenever it was paid.
+    /// Takes precedence over `duration_secs`.
+    pub window: Option<(Timestamp, Timestamp)>,
     pub on_revoke: RevokePolicy,
 }
 

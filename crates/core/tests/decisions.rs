@@ -14,6 +14,7 @@ fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: R
         course: CourseRef::parse(course).unwrap(),
         role: "student".into(),
         duration_secs: duration_days.map(|d| d * DAY),
+        window: None,
         on_revoke,
     }
 }
@@ -65,6 +66,14 @@ fn credit(id: &str, of: &str, lines: &[&str]) -> Invoice {
         }];
     }
     c
+}
+
+/// Course COH1 sold as product COHORT with fixed dates (days after T0).
+fn cohort(start_day: i64, end_day: i64) -> Mapping {
+    Mapping {
+        window: Some((Timestamp(T0 + start_day * DAY), Timestamp(T0 + end_day * DAY))),
+        ..mapping("COHORT", "COH1", None, Suspend)
+    }
 }
 
 fn deleted(mut i: Invoice) -> Invoice {
@@ -635,6 +644,45 @@ fn decision_table() {
             applied: vec![],
             want: vec![(key("PY101", ada), 0, None)],
             holds: 1,
+            hold_errors: 0,
+        },
+        Case {
+            name: "fixed dates: the cohort's dates, whenever it was paid",
+            invoices: vec![inv("1", Some(ada), &["COHORT"], Some(3))],
+            mappings: vec![cohort(10, 100)],
+            applied: vec![],
+            want: vec![(key("COH1", ada), 1, Some((Active, 10, Some(100))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "fixed dates: a second invoice does not extend the cohort",
+            invoices: vec![
+                inv("1", Some(ada), &["COHORT"], Some(3)),
+                inv("2", Some(ada), &["COHORT"], Some(50)),
+            ],
+            mappings: vec![cohort(10, 100)],
+            applied: vec![],
+            want: vec![(key("COH1", ada), 1, Some((Active, 10, Some(100))))],
+            holds: 0,
+            hold_errors: 0,
+        },
+        Case {
+            name: "fixed dates next to a duration: from the earliest start to the latest end",
+            invoices: vec![
+                inv("1", Some(ada), &["COHORT"], Some(3)),
+                inv("2", Some(ada), &["SELF"], Some(90)),
+            ],
+            mappings: vec![
+                cohort(10, 100),
+                Mapping {
+                    product: "SELF".into(),
+                    ..mapping("SELF", "COH1", Some(30), Suspend)
+                },
+            ],
+            applied: vec![],
+            want: vec![(key("COH1", ada), 1, Some((Active, 10, Some(120))))],
+            holds: 0,
             hold_errors: 0,
         },
     ];

@@ -16,6 +16,7 @@ fn mappings() -> Vec<Mapping> {
             course: CourseRef::parse("PY101").unwrap(),
             role: "student".into(),
             duration_secs: Some(365 * 86_400),
+            window: None,
             on_revoke: RevokePolicy::Suspend,
         },
         Mapping {
@@ -24,6 +25,7 @@ fn mappings() -> Vec<Mapping> {
             course: CourseRef::parse("JS101").unwrap(),
             role: "student".into(),
             duration_secs: None,
+            window: None,
             on_revoke: RevokePolicy::Unenrol,
         },
     ]

@@ -361,10 +361,11 @@ impl Store {
             .await?;
         for m in mappings {
             sqlx::query(
-                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'config')
+                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8)
                  ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
-                   duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config'",
+                   duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config',
+                   starts = excluded.starts, ends = excluded.ends",
             )
             .bind(&m.product)
             .bind(&m.site)
@@ -372,6 +373,8 @@ impl Store {
             .bind(&m.role)
             .bind(m.duration_secs)
             .bind(policy_str(m.on_revoke))
+            .bind(m.window.map(|w| w.0.0))
+            .bind(m.window.map(|w| w.1.0))
             .execute(&mut *tx)
             .await?;
         }
@@ -381,7 +384,8 @@ impl Store {
 
     pub async fn mappings(&self) -> Result<Vec<Mapping>, StoreError> {
         let rows = sqlx::query(
-            "SELECT product, site, course, role, duration_secs, on_revoke FROM mappings ORDER BY product, site, course",
+            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends FROM mappings
+             ORDER BY product, site, course",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -394,6 +398,13 @@ impl Store {
                     course: CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     role: r.try_get("role")?,
                     duration_secs: r.try_get("duration_secs")?,
+                    window: match (
+                        r.try_get::<Option<i64>, _>("starts")?,
+                        r.try_get::<Option<i64>, _>("ends")?,
+                    ) {
+                        (Some(a), Some(b)) => Some((Timestamp(a), Timestamp(b))),
+                        _ => None,
+                    },
                     on_revoke: match r.try_get::<String, _>("on_revoke")?.as_str() {
                         "unenrol" => RevokePolicy::Unenrol,
                         _ => RevokePolicy::Suspend,

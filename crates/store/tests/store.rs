@@ -178,11 +178,19 @@ async fn config_mappings_round_trip() {
             course: CourseRef::parse("idnumber:PY").unwrap(),
             role: "student".into(),
             duration_secs: Some(86400),
+            window: None,
             on_revoke: RevokePolicy::Unenrol,
         };
-        s.replace_config_mappings(std::slice::from_ref(&m)).await.unwrap();
-        s.replace_config_mappings(std::slice::from_ref(&m)).await.unwrap();
-        assert_eq!(s.mappings().await.unwrap(), vec![m]);
+        let cohort = Mapping {
+            product: "COHORT".into(),
+            duration_secs: None,
+            window: Some((Timestamp(1_000), Timestamp(2_000))),
+            ..m.clone()
+        };
+        let both = vec![cohort.clone(), m.clone()];
+        s.replace_config_mappings(&both).await.unwrap();
+        s.replace_config_mappings(&both).await.unwrap();
+        assert_eq!(s.mappings().await.unwrap(), both);
         s.replace_config_mappings(&[]).await.unwrap();
         assert!(s.mappings().await.unwrap().is_empty());
     })
