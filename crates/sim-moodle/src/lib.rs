@@ -330,6 +330,7 @@ impl MoodleSim {
         timeend: i64,
     ) {
         let mut st = self.lock();
+        st.course_index.insert((courseid, userid));
         let e = st
             .enrolments
             .entry((userid, courseid))
@@ -350,7 +351,9 @@ impl MoodleSim {
 
     /// Unenrol directly (as a teacher would in the UI).
     pub fn unenrol_by_hand(&self, userid: i64, courseid: i64) {
-        self.lock().enrolments.remove(&(userid, courseid));
+        let mut st = self.lock();
+        st.enrolments.remove(&(userid, courseid));
+        st.course_index.remove(&(courseid, userid));
     }
 
     /// Record a course completion (what Moodle's cron would do).

@@ -331,6 +331,7 @@ impl SimSeed {
             st.insert_user(u.clone().into_user());
         }
         for e in &self.enrolments {
+            st.course_index.insert((e.courseid, e.userid));
             let en = st.enrolments.entry((e.userid, e.courseid)).or_insert(Enrolment {
                 userid: e.userid,
                 courseid: e.courseid,

@@ -384,6 +384,10 @@ pub struct State {
     pub courses: BTreeMap<i64, Course>,
     /// enrolments by (userid, courseid)
     pub enrolments: BTreeMap<(i64, i64), Enrolment>,
+    /// (courseid, userid) of every enrolment: a course's participants without scanning them all.
+    /// Kept in step by every insert and remove of `enrolments`.
+    #[serde(skip)]
+    pub course_index: BTreeSet<(i64, i64)>,
     /// course completions by (userid, courseid)
     pub completions: BTreeMap<(i64, i64), Completion>,
     /// activity completion (userid, cmid) → (state, timecompleted)
@@ -420,6 +424,7 @@ impl State {
             categories: BTreeMap::new(),
             courses: BTreeMap::new(),
             enrolments: BTreeMap::new(),
+            course_index: BTreeSet::new(),
             completions: BTreeMap::new(),
             activity_completion: BTreeMap::new(),
             grades: BTreeMap::new(),
@@ -588,7 +593,9 @@ impl State {
 
     /// Users enrolled in a course.
     pub fn course_enrolments(&self, courseid: i64) -> impl Iterator<Item = &Enrolment> {
-        self.enrolments.values().filter(move |e| e.courseid == courseid)
+        self.course_index
+            .range((courseid, i64::MIN)..=(courseid, i64::MAX))
+            .filter_map(move |(c, u)| self.enrolments.get(&(*u, *c)))
     }
 
     /// Whether an enrolment counts as active: status, instance enabled, time window.

@@ -104,6 +104,7 @@ pub fn enrol_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsErr
     }
     let t = now();
     for op in ops {
+        state.course_index.insert((op.courseid, op.userid));
         let e = state
             .enrolments
             .entry((op.userid, op.courseid))
@@ -165,6 +166,7 @@ pub fn unenrol_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsE
     }
     for k in ops {
         state.enrolments.remove(&k);
+        state.course_index.remove(&(k.1, k.0));
     }
     Ok(J::Null)
 }
