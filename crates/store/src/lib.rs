@@ -145,16 +145,15 @@ impl Store {
                 });
             }
         }
-        let (changed, paid_at) = match &existing {
-            None => (true, s.paid.then_some(now.0)),
-            Some(row) => {
-                let old: String = row.try_get("snapshot")?;
-                let old_paid: Option<i64> = row.try_get("paid_at")?;
-                let deleted: i64 = row.try_get("deleted")?;
-                let paid_at = if s.paid { old_paid.or(Some(now.0)) } else { None };
-                (old != snapshot || deleted != 0 || paid_at != old_paid, paid_at)
-            }
+        let stored = match &existing {
+            None => None,
+            Some(row) => Some((
+                row.try_get::<String, _>("snapshot")?,
+                row.try_get("paid_at")?,
+                row.try_get("deleted")?,
+            )),
         };
+        let (changed, paid_at) = next_invoice_state(stored.as_ref(), s.paid, &snapshot, now);
         let stored_version: Option<i64> = match &existing {
             Some(row) => row.try_get("version")?,
             None => None,
@@ -220,13 +219,8 @@ impl Store {
             let mut rows: Vec<(&InvoiceSnapshot, String, Option<i64>)> = Vec::new();
             for s in chunk {
                 let snapshot = serde_json::to_string(s)?;
-                let (changed, paid_at) = match existing.get(&(s.key.source.clone(), s.key.id.clone())) {
-                    None => (true, s.paid.then_some(now.0)),
-                    Some((old, old_paid, deleted)) => {
-                        let paid_at = if s.paid { old_paid.or(Some(now.0)) } else { None };
-                        (old != &snapshot || *deleted != 0 || paid_at != *old_paid, paid_at)
-                    }
-                };
+                let stored = existing.get(&(s.key.source.clone(), s.key.id.clone()));
+                let (changed, paid_at) = next_invoice_state(stored, s.paid, &snapshot, now);
                 if changed {
                     rows.push((s, snapshot, paid_at));
                 }
@@ -749,6 +743,24 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+}
+
+/// What a new snapshot does to a stored invoice (`stored` = snapshot JSON, `paid_at`, `deleted`):
+/// whether anything we care about changed, and its `paid_at` — kept while it stays paid, `now` when
+/// it becomes paid, cleared when it is unpaid again.
+fn next_invoice_state(
+    stored: Option<&(String, Option<i64>, i64)>,
+    paid: bool,
+    snapshot: &str,
+    now: Timestamp,
+) -> (bool, Option<i64>) {
+    match stored {
+        None => (true, paid.then_some(now.0)),
+        Some((old, old_paid, deleted)) => {
+            let paid_at = if paid { old_paid.or(Some(now.0)) } else { None };
+            (old != snapshot || *deleted != 0 || paid_at != *old_paid, paid_at)
+        }
     }
 }
 
