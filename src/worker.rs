@@ -83,6 +83,7 @@ impl Worker<'_> {
         // Plan every key again from what is stored now: the job only said "look again".
         let mut by_site: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
         let mut inputs = self.store.plan_inputs(&self.id).await?;
+        let mut unchanged = Vec::new();
         for job in jobs {
             let (desired, before) = inputs.remove(&job.key).unwrap_or((None, None));
             match desired.as_ref().and_then(|e| plan_key(e, before.as_ref())) {
@@ -90,12 +91,13 @@ impl Worker<'_> {
                     .entry(job.key.site.clone())
                     .or_default()
                     .push(Pending { job, action, before }),
-                None => {
-                    self.store.complete_job(&job, now).await?;
-                    out.unchanged += 1;
-                }
+                None => unchanged.push(job),
             }
         }
+        out.unchanged = unchanged.len();
+        self.store
+            .complete_jobs(&unchanged.iter().collect::<Vec<_>>(), now)
+            .await?;
 
         for (site_name, pending) in by_site {
             let results = match self.sites.get(&site_name) {

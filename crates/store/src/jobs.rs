@@ -81,14 +81,6 @@ pub(crate) async fn enqueue_many(
     Ok(())
 }
 
-pub(crate) async fn complete_in(
-    tx: &mut Transaction<'_, Any>,
-    job: &ClaimedJob,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    complete_many(tx, &[job], now).await
-}
-
 /// Finishes jobs this worker holds, two statements per 200: jobs still at the generation that
 /// was claimed are done; the others were queued again meanwhile and only lose their lock.
 pub(crate) async fn complete_many(
@@ -195,8 +187,16 @@ impl Store {
 
     /// Marks a job finished without any change in Moodle (the key was already converged).
     pub async fn complete_job(&self, job: &ClaimedJob, now: Timestamp) -> Result<(), StoreError> {
+        self.complete_jobs(&[job], now).await
+    }
+
+    /// Marks jobs finished without any change in Moodle, in one transaction.
+    pub async fn complete_jobs(&self, jobs: &[&ClaimedJob], now: Timestamp) -> Result<(), StoreError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.write_tx().await?;
-        complete_in(&mut tx, job, now).await?;
+        complete_many(&mut tx, jobs, now).await?;
         tx.commit().await?;
         Ok(())
     }
