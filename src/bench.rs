@@ -551,6 +551,7 @@ impl World {
             fs: self.fs.clone(),
             fs_url: self.fs_url.clone(),
             config: config.clone(),
+            config_text: String::new(),
             customers: Vec::new(),
         };
         let diffs = demo.differences(app).await?;

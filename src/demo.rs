@@ -44,6 +44,8 @@ pub struct DemoWorld {
     pub fs: FsSim,
     pub fs_url: String,
     pub config: Config,
+    /// The same configuration as TOML, for running the binary against these simulators.
+    pub config_text: String,
     /// (codcliente, email) of the sample customers.
     pub customers: Vec<(String, String)>,
 }
@@ -115,6 +117,7 @@ allow_private_network = true
         }
         let config = Config::from_toml(&toml, Path::new("demo.toml"), |_| None)?;
         Ok(DemoWorld {
+            config_text: toml,
             moodle,
             moodle_url,
             fs,
@@ -148,6 +151,12 @@ allow_private_network = true
         let held = self.invoice(&nobody, &["PY-101"])?;
         self.fs.pay(held, true).map_err(sim_err)?;
         Ok(paid)
+    }
+
+    /// The Moodle id of one of the demo courses.
+    pub fn course_id(&self, shortname: &str) -> Option<i64> {
+        self.moodle
+            .with_state(|st| st.courses.values().find(|c| c.shortname == shortname).map(|c| c.id))
     }
 
     pub fn invoice(&self, codcliente: &str, products: &[&str]) -> anyhow::Result<i64> {

@@ -123,10 +123,7 @@ async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
     let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
     world.fs.pay(id, true).unwrap();
     // The course's manual enrolment method is disabled: Moodle answers wsnoinstance.
-    let course = world
-        .moodle
-        .with_state(|st| st.courses.values().find(|c| c.shortname == "PY101").map(|c| c.id))
-        .unwrap();
+    let course = world.course_id("PY101").unwrap();
     world
         .moodle
         .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
@@ -237,19 +234,8 @@ async fn serve_converges_logs_json_without_secrets_and_stops_cleanly_on_sigterm(
     let world = DemoWorld::start(&db, listen, "1s").await.unwrap();
     let paid = world.seed_invoices().unwrap();
     let cfg = dir.path().join("serve.toml");
-    // The demo's configuration, as a file: same service, same simulators.
-    let mut toml = format!(
-        "[server]\nlisten = \"{listen}\"\n[database]\nurl = \"{db}\"\n[log]\nlevel = \"trace\"\n\
-         [[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n\
-         [[source]]\nkind = \"facturascripts\"\nname = \"erp\"\nurl = \"{}\"\ntoken = \"{}\"\npoll_interval = \"1s\"\nallow_private_network = true\n",
-        world.moodle_url,
-        world.moodle.token(),
-        world.fs_url,
-        world.fs.token()
-    );
-    for (course, _, product, duration) in moodle_management::demo::COURSES {
-        toml.push_str(&format!("[[mapping]]\nproduct = \"{product}\"\nmoodle = \"main\"\ncourse = \"{course}\"\nduration = \"{duration}\"\n"));
-    }
+    // The demo's configuration, as a file: same service, same simulators, logging everything.
+    let toml = format!("{}[log]\nlevel = \"trace\"\n", world.config_text);
     std::fs::write(&cfg, toml).unwrap();
     let mut child = tokio::process::Command::new(BIN)
         .args(["--log-json", "serve", "--config", cfg.to_str().unwrap()])
@@ -343,19 +329,7 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
         .unwrap();
     world.seed_invoices().unwrap();
     let cfg = dir.path().join("plan.toml");
-    let mut toml = format!(
-        "[database]\nurl = \"{db}\"\n[[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n\
-         [[source]]\nkind = \"facturascripts\"\nname = \"erp\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n",
-        world.moodle_url,
-        world.moodle.token(),
-        world.fs_url,
-        world.fs.token()
-    );
-    for (course, _, product, duration) in moodle_management::demo::COURSES {
-        toml.push_str(&format!(
-            "[[mapping]]\nproduct = \"{product}\"\nmoodle = \"main\"\ncourse = \"{course}\"\nduration = \"{duration}\"\n"
-        ));
-    }
+    let toml = world.config_text.clone();
     std::fs::write(&cfg, toml).unwrap();
     let cfg = cfg.to_str().unwrap().to_string();
     let plan = |args: Vec<String>| {
@@ -415,10 +389,7 @@ async fn a_dead_job_is_listed_with_its_fix_and_retried_once_fixed() {
         .unwrap();
     let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
     world.fs.pay(id, true).unwrap();
-    let course = world
-        .moodle
-        .with_state(|st| st.courses.values().find(|c| c.shortname == "PY101").map(|c| c.id))
-        .unwrap();
+    let course = world.course_id("PY101").unwrap();
     world
         .moodle
         .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);

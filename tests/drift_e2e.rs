@@ -5,13 +5,6 @@ use mm_store::testing::{backends, fresh};
 use moodle_management::app::App;
 use moodle_management::demo::DemoWorld;
 
-fn course_id(world: &DemoWorld, shortname: &str) -> i64 {
-    world
-        .moodle
-        .with_state(|st| st.courses.values().find(|c| c.shortname == shortname).map(|c| c.id))
-        .unwrap()
-}
-
 fn status(world: &DemoWorld, email: &str, course: &str) -> Option<EnrolStatus> {
     world
         .moodle
@@ -109,9 +102,14 @@ async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() 
         email: "free@example.org".into(),
         ..NewSimUser::default()
     });
-    world
-        .moodle
-        .enrol_by_hand(freeloader, course_id(&world, "PY101"), 5, EnrolStatus::Active, 0, 0);
+    world.moodle.enrol_by_hand(
+        freeloader,
+        world.course_id("PY101").unwrap(),
+        5,
+        EnrolStatus::Active,
+        0,
+        0,
+    );
 
     let app = App::build(world.config.clone()).await.unwrap();
     let report = moodle_management::drift::sweep(&app).await.unwrap();
