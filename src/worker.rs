@@ -214,7 +214,10 @@ impl Worker<'_> {
                     continue;
                 }
                 None => {
-                    results[i] = Some(Err(JobError::permanent("learner was not resolved")));
+                    results[i] = Some(Err(JobError {
+                        message: "the learner's Moodle account was not looked up in this round; retrying".into(),
+                        retryable: true,
+                    }));
                     continue;
                 }
             };
@@ -276,7 +279,14 @@ impl Worker<'_> {
 
         results
             .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err(JobError::permanent("not executed"))))
+            .map(|r| {
+                r.unwrap_or_else(|| {
+                    Err(JobError {
+                        message: "this change was not sent to Moodle in this round; retrying".into(),
+                        retryable: true,
+                    })
+                })
+            })
             .collect()
     }
 }
