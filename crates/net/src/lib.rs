@@ -12,11 +12,13 @@
 //! - [`ssrf`]: URL and IP validation, and a DNS resolver for reqwest that drops forbidden
 //!   addresses, so the connection goes to the address that was checked (no DNS rebinding);
 //! - [`client`]: [`build_http_client`], a reqwest client with all of the above and no redirects;
-//! - [`secret`]: [`SecretString`] re-exported and [`redact`] for error texts.
+//! - [`secret`]: [`SecretString`] re-exported and [`redact`] for error texts;
+//! - [`sealed`]: secrets encrypted at rest (`enc:v1:…`) under a [`SecretKey`] kept apart.
 
 pub mod breaker;
 pub mod client;
 pub mod retry;
+pub mod sealed;
 pub mod secret;
 pub mod ssrf;
 
@@ -25,5 +27,6 @@ pub use breaker::{
 };
 pub use client::{HttpClientConfig, NetError, build_http_client};
 pub use retry::{RetryPolicy, Retryable, retry};
+pub use sealed::{KeyError, KeyId, SealError, SecretKey, is_sealed};
 pub use secret::{ExposeSecret, SecretString, redact};
 pub use ssrf::{DnsLookup, FnLookup, SsrfError, SsrfPolicy, SsrfResolver, SystemLookup, is_forbidden_ip, validate_url};
