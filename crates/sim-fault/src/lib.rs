@@ -8,7 +8,12 @@
 //!    `per_key_latency[key]` (added);
 //! 2. then, in this order: an active outage, a pending [`Faults::fail_next`] count, and the random
 //!    `error_rate` (restricted to `error_keys` when that list is not empty) decide on a failure
-//!    of kind `outage_kind` / `error_kind`.
+//!    of kind `outage_kind` / `error_kind`;
+//! 3. a request that went through may still have its *answer lost* ([`Faults::lose_response`],
+//!    asked by the simulator after it did the work): a pending [`Faults::lose_next`] count or
+//!    the random `response_loss_rate` (same `error_keys`). The client then sees a broken
+//!    connection for a change that did happen — the case that duplicates accounts when a client
+//!    repeats a creation blindly.
 //!
 //! What the outcomes really do on the wire (see [`outcome_response`]):
 //! * `Respond(status)` — an HTTP response with that status and a short plain-text body.
@@ -151,8 +156,11 @@ pub struct FaultConfig {
     pub error_rate: f64,
     /// What a random failure looks like.
     pub error_kind: ErrorKind,
-    /// Restrict random failures (and `fail_next`) to these keys; empty = every key.
+    /// Restrict random failures (and `fail_next`, lost answers) to these keys; empty = every key.
     pub error_keys: Vec<String>,
+    /// Probability (0..=1) that a request that was processed loses its answer (the connection
+    /// is closed instead): the work is done, the client cannot know it.
+    pub response_loss_rate: f64,
     /// A planned outage: every request fails with `outage_kind` during it.
     pub outage: Option<Outage>,
     /// What a request during an outage gets (default: HTTP 503).
@@ -170,6 +178,7 @@ impl Default for FaultConfig {
             error_rate: 0.0,
             error_kind: ErrorKind::Http500,
             error_keys: Vec::new(),
+            response_loss_rate: 0.0,
             outage: None,
             outage_kind: ErrorKind::Http503,
             seed: None,
@@ -212,11 +221,13 @@ impl FaultConfig {
 
     /// Check ranges (error_rate within 0..=1).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if !(0.0..=1.0).contains(&self.error_rate) || self.error_rate.is_nan() {
-            return Err(ConfigError(format!(
-                "error_rate must be within 0..=1, got {}",
-                self.error_rate
-            )));
+        for (name, rate) in [
+            ("error_rate", self.error_rate),
+            ("response_loss_rate", self.response_loss_rate),
+        ] {
+            if !(0.0..=1.0).contains(&rate) || rate.is_nan() {
+                return Err(ConfigError(format!("{name} must be within 0..=1, got {rate}")));
+            }
         }
         Ok(())
     }
@@ -257,14 +268,18 @@ pub struct FaultStats {
     pub requests: u64,
     /// Requests answered with a fault (any kind).
     pub injected: u64,
+    /// Requests processed whose answer was then lost (not counted in `injected`).
+    pub lost: u64,
 }
 
 struct Inner {
     config: RwLock<(FaultConfig, Instant)>,
     rng: Mutex<StdRng>,
     fail_next: AtomicU64,
+    lose_next: AtomicU64,
     requests: AtomicU64,
     injected: AtomicU64,
+    lost: AtomicU64,
 }
 
 /// Shared, run-time changeable fault injector.
@@ -301,8 +316,10 @@ impl Faults {
                 config: RwLock::new((config, Instant::now())),
                 rng: Mutex::new(rng),
                 fail_next: AtomicU64::new(0),
+                lose_next: AtomicU64::new(0),
                 requests: AtomicU64::new(0),
                 injected: AtomicU64::new(0),
+                lost: AtomicU64::new(0),
             }),
         }
     }
@@ -333,15 +350,42 @@ impl Faults {
         self.inner.config.read().unwrap_or_else(|e| e.into_inner()).0.clone()
     }
 
-    /// Back to no faults (also cancels `fail_next`).
+    /// Back to no faults (also cancels `fail_next` and `lose_next`).
     pub fn clear(&self) {
         self.inner.fail_next.store(0, Ordering::SeqCst);
+        self.inner.lose_next.store(0, Ordering::SeqCst);
         self.set(FaultConfig::default());
     }
 
     /// The next `n` requests (with a key in `error_keys`, if set) fail with `error_kind`.
     pub fn fail_next(&self, n: u64) {
         self.inner.fail_next.store(n, Ordering::SeqCst);
+    }
+
+    /// The next `n` processed requests (with a key in `error_keys`, if set) lose their answer.
+    pub fn lose_next(&self, n: u64) {
+        self.inner.lose_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Asked by a simulator after it processed a request: must its answer be lost (the
+    /// connection closed instead, see [`reset_response`])? A pending [`Faults::lose_next`] count
+    /// first, then the random `response_loss_rate`.
+    pub fn lose_response(&self, key: &str) -> bool {
+        let guard = self.inner.config.read().unwrap_or_else(|e| e.into_inner());
+        let c = &guard.0;
+        if !c.key_selected(key) {
+            return false;
+        }
+        let lose = self
+            .inner
+            .lose_next
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+            || (c.response_loss_rate > 0.0 && lock(&self.inner.rng).r#gen::<f64>() < c.response_loss_rate);
+        if lose {
+            self.inner.lost.fetch_add(1, Ordering::Relaxed);
+        }
+        lose
     }
 
     /// Start an outage now, lasting `duration`.
@@ -359,6 +403,7 @@ impl Faults {
         FaultStats {
             requests: self.inner.requests.load(Ordering::Relaxed),
             injected: self.inner.injected.load(Ordering::Relaxed),
+            lost: self.inner.lost.load(Ordering::Relaxed),
         }
     }
 
@@ -627,6 +672,28 @@ mod tests {
         );
         f.clear();
         assert_eq!(f.apply("a").await, FaultOutcome::Proceed);
+    }
+
+    #[test]
+    fn lost_answers_follow_lose_next_then_the_rate_and_the_keys() {
+        let f = Faults::none();
+        assert!(!f.lose_response("a"));
+        f.update(|c| c.error_keys = vec!["create".into()]);
+        f.lose_next(2);
+        assert!(!f.lose_response("read"), "other keys keep their answers");
+        assert!(f.lose_response("create"));
+        assert!(f.lose_response("create"));
+        assert!(!f.lose_response("create"), "only the next two");
+        f.set(FaultConfig {
+            response_loss_rate: 0.5,
+            seed: Some(3),
+            ..FaultConfig::default()
+        });
+        let lost = (0..400).filter(|_| f.lose_response("x")).count();
+        assert!((120..=280).contains(&lost), "{lost}");
+        assert_eq!(f.stats().lost, 2 + lost as u64);
+        assert_eq!(f.stats().injected, 0, "lost answers are not injected failures");
+        assert!(FaultConfig::from_json(r#"{"response_loss_rate":1.5}"#).is_err());
     }
 
     #[tokio::test(start_paused = true)]

@@ -82,7 +82,8 @@ pub struct LogEntry {
     /// wsfunction (or path)
     pub function: String,
     /// `ok`, an errorcode, `fault`, `forbidden`, `abandoned` (the client went away before the
-    /// answer, e.g. after its timeout)
+    /// answer, e.g. after its timeout), or `lost:` and one of those (processed, then the answer
+    /// was lost by fault injection)
     pub outcome: String,
 }
 

@@ -325,6 +325,11 @@ async fn rest(AxState(sim): AxState<MoodleSim>, req: Request) -> Response {
         Ok(_) => "ok".to_owned(),
         Err(e) => e.errorcode.clone().unwrap_or_else(|| e.exception.clone()),
     };
+    // The work is done; its answer may still be lost on the way back (fault injection).
+    if sim.faults().lose_response(&key) {
+        request.finish(&format!("lost:{outcome}"));
+        return mm_sim_fault::reset_response();
+    }
     request.finish(&outcome);
     sim.render(json, &r.result)
 }
