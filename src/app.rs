@@ -71,6 +71,16 @@ impl App {
     }
 
     pub async fn build_with_sites(config: Config, sites: Sites) -> anyhow::Result<Arc<App>> {
+        let mut sources = Vec::new();
+        for cfg in &config.sources {
+            sources.extend(Source::from_config(cfg)?);
+        }
+        Self::build_with_parts(config, sites, sources).await
+    }
+
+    /// As [`App::build_with_sites`], with the pollers built by the caller (fault tests give
+    /// their circuit breakers a scaled clock).
+    pub async fn build_with_parts(config: Config, sites: Sites, sources: Vec<Source>) -> anyhow::Result<Arc<App>> {
         let sqlite_dir = config
             .database_url
             .strip_prefix("sqlite://")
@@ -81,10 +91,6 @@ impl App {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
         store.replace_config_mappings(&config.mappings).await?;
-        let mut sources = Vec::new();
-        for cfg in &config.sources {
-            sources.extend(Source::from_config(cfg)?);
-        }
         let webhooks = crate::webhooks::endpoints(&config, &sources)?;
         let poll_now = sources.iter().map(|_| Notify::new()).collect();
         // Unique per App, even for two replicas in one process (tests) or on one host.

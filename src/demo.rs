@@ -6,6 +6,7 @@ use crate::app::{App, PassReport};
 use crate::config::Config;
 use anyhow::Context;
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
+use mm_sim_fault::Faults;
 use mm_sim_moodle::{EnrolStatus, MoodleSim, NewSimUser, SimOptions};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -43,6 +44,8 @@ pub struct DemoWorld {
     pub moodle_url: String,
     pub fs: FsSim,
     pub fs_url: String,
+    /// The FacturaScripts simulator's fault injector (the Moodle one is `moodle.faults()`).
+    pub fs_faults: Faults,
     pub config: Config,
     /// The same configuration as TOML, for running the binary against these simulators.
     pub config_text: String,
@@ -73,7 +76,12 @@ impl DemoWorld {
             .context("starting the Moodle simulator")?;
         let moodle_url = format!("http://{addr}");
 
-        let fs = FsSim::new(FsSimOptions::default());
+        // No faults unless a test asks for them through `fs_faults`.
+        let fs_faults = Faults::none();
+        let fs = FsSim::new(FsSimOptions {
+            faults: Some(fs_faults.clone()),
+            ..FsSimOptions::default()
+        });
         for (_, _, product, _) in COURSES {
             fs.add_product(product, 120.0);
         }
@@ -122,6 +130,7 @@ allow_private_network = true
             moodle_url,
             fs,
             fs_url,
+            fs_faults,
             config,
             customers,
         })

@@ -4,7 +4,7 @@
 use crate::config::SourceConfig;
 use mm_core::Timestamp;
 use mm_facturascripts::{FsClient, FsClientConfig, FsError, PollCursor, Poller, PollerConfig};
-use mm_net::{BreakerConfig, CircuitBreaker, SsrfPolicy};
+use mm_net::{BreakerConfig, BreakerState, CircuitBreaker, Clock, SsrfPolicy};
 use mm_store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +37,9 @@ pub struct FacturaScriptsSource {
     pub name: String,
     pub interval: Duration,
     poller: Poller,
+    /// The client's breaker (shared with it): while FacturaScripts is down, polls fail at once
+    /// without a request, and one probe per cool-down finds out when it is back.
+    breaker: Arc<CircuitBreaker>,
 }
 
 pub enum Source {
@@ -46,6 +49,15 @@ pub enum Source {
 impl Source {
     /// The poller of a source; `None` for sources that only receive webhooks.
     pub fn from_config(cfg: &SourceConfig) -> Result<Option<Source>, SourceError> {
+        Self::from_config_with_clock(cfg, None)
+    }
+
+    /// As [`Source::from_config`], with the circuit breaker on another clock (fault tests run
+    /// a scaled clock, so that a cool-down of 30 s passes in one second).
+    pub fn from_config_with_clock(
+        cfg: &SourceConfig,
+        breaker_clock: Option<Arc<dyn Clock>>,
+    ) -> Result<Option<Source>, SourceError> {
         match cfg {
             SourceConfig::Webhook { .. } => Ok(None),
             SourceConfig::FacturaScripts {
@@ -65,12 +77,17 @@ impl Source {
                     allow_private_network: *allow_private_network,
                 };
                 client_cfg.http_config.user_agent = format!("MoodleManagement/{}", env!("CARGO_PKG_VERSION"));
-                client_cfg.breaker = Some(Arc::new(CircuitBreaker::new(BreakerConfig::default())));
+                let breaker = Arc::new(match breaker_clock {
+                    Some(clock) => CircuitBreaker::with_clock(BreakerConfig::default(), clock),
+                    None => CircuitBreaker::new(BreakerConfig::default()),
+                });
+                client_cfg.breaker = Some(breaker.clone());
                 let client = FsClient::new(client_cfg).map_err(|e| setup(e.to_string()))?;
                 Ok(Some(Source::FacturaScripts(FacturaScriptsSource {
                     name: name.clone(),
                     interval: *poll_interval,
                     poller: Poller::new(client, PollerConfig::new(name.clone())),
+                    breaker,
                 })))
             }
         }
@@ -91,6 +108,13 @@ impl Source {
     pub fn request_count(&self) -> u64 {
         match self {
             Source::FacturaScripts(s) => s.poller.client().request_count(),
+        }
+    }
+
+    /// State of the source's circuit breaker (closed, open while the source is down).
+    pub fn breaker_state(&self) -> BreakerState {
+        match self {
+            Source::FacturaScripts(s) => s.breaker.state(),
         }
     }
 
