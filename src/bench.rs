@@ -553,6 +553,7 @@ impl World {
             config: config.clone(),
             config_text: String::new(),
             customers: Vec::new(),
+            fs_faults: Default::default(),
         };
         let diffs = demo.differences(app).await?;
         if let Some(first) = diffs.first() {

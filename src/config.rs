@@ -1,10 +1,13 @@
 //! Configuration: one TOML file, then `MM_`-prefixed environment overrides.
 //!
 //! Unknown keys, bad URLs and missing secrets are refused at start, naming the key and how
-//! to fix it. Secrets may come from the file, an environment variable or a `*_file` path.
+//! to fix it. Secrets may come from the file, an environment variable or a `*_file` path, and
+//! each may be sealed (`enc:v1:…`, opened with `MM_SECRET_KEY` or a key file: see [`secret_key`]).
 
-use mm_core::{CourseRef, Mapping, RevokePolicy};
+use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy};
+use mm_net::sealed::{self, SealError, SecretKey};
 use secrecy::SecretString;
+use secrecy::zeroize::Zeroizing;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -44,6 +47,8 @@ struct RawConfig {
     #[serde(default)]
     drift: RawDrift,
     #[serde(default)]
+    secrets: RawSecrets,
+    #[serde(default)]
     moodle: Vec<RawMoodle>,
     #[serde(default)]
     source: Vec<RawSource>,
@@ -56,6 +61,9 @@ struct RawConfig {
 struct RawServer {
     listen: Option<String>,
     public_url: Option<String>,
+    /// Bearer token of the JSON API's write routes (seats); unset = those routes are off.
+    admin_token: Option<String>,
+    admin_token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +96,15 @@ struct RawDrift {
     repair_manual: Option<bool>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSecrets {
+    /// A file holding the key that opens sealed secrets (`MM_SECRET_KEY`, `MM_SECRET_KEY_FILE` win).
+    key_file: Option<PathBuf>,
+    /// Refuse secrets written in plaintext in this file.
+    require_sealed: Option<bool>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMoodle {
@@ -100,6 +117,13 @@ struct RawMoodle {
     batch_size: Option<usize>,
     concurrency: Option<usize>,
     timeout: Option<String>,
+    /// Defaults for this site's mappings (each mapping may say otherwise).
+    on_revoke: Option<String>,
+    grace: Option<String>,
+    on_mapping_removed: Option<String>,
+    /// How new Moodle accounts are named: `email` (default) or `prefix` (+ `username_prefix`).
+    username: Option<String>,
+    username_prefix: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +163,10 @@ struct RawMapping {
     starts: Option<String>,
     ends: Option<String>,
     on_revoke: Option<String>,
+    /// Access survives an invoice unpaid again this long (e.g. "14d"); default: the site's, or none.
+    grace: Option<String>,
+    /// When this mapping is removed from the file: `keep` (default) or `revoke` its enrolments.
+    on_remove: Option<String>,
 }
 
 fn default_role() -> String {
@@ -157,6 +185,8 @@ pub enum LogFormat {
 pub struct Config {
     pub listen: SocketAddr,
     pub public_url: Url,
+    /// `Authorization: Bearer …` of the API's write routes; `None` turns them off.
+    pub admin_token: Option<SecretString>,
     pub database_url: String,
     pub log_format: LogFormat,
     pub log_level: String,
@@ -209,6 +239,21 @@ pub struct MoodleSite {
     pub batch_size: usize,
     pub concurrency: usize,
     pub timeout: Duration,
+    pub usernames: UsernamePolicy,
+    /// Defaults for the site's mappings.
+    pub on_revoke: RevokePolicy,
+    pub grace: Duration,
+    pub on_mapping_removed: RemovalPolicy,
+}
+
+/// How the usernames of the Moodle accounts we create are chosen. Either way a taken name
+/// is never reused: the next free one is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsernamePolicy {
+    /// The learner's email, reduced to what Moodle accepts (`ada.lovelace@example.org`).
+    Email,
+    /// A prefix and a number (`learner1042`); the number is the lowest free one.
+    Prefix(String),
 }
 
 #[derive(Debug, Clone)]
@@ -347,6 +392,29 @@ impl Config {
             repair_manual: raw.drift.repair_manual.unwrap_or(false),
         };
 
+        let keyring = Keyring::load(&raw.secrets, base_dir, env)?;
+        let admin_token = if raw.server.admin_token.is_some()
+            || raw.server.admin_token_file.is_some()
+            || env("MM_SERVER_ADMIN_TOKEN").is_some()
+        {
+            let token = secret(
+                "server.admin_token",
+                raw.server.admin_token,
+                raw.server.admin_token_file,
+                "MM_SERVER_ADMIN_TOKEN",
+                env,
+                &keyring,
+            )?;
+            if secrecy::ExposeSecret::expose_secret(&token).len() < 24 {
+                return Err(invalid(
+                    "server.admin_token",
+                    "too short: use at least 24 random characters (e.g. `openssl rand -hex 24`)",
+                ));
+            }
+            Some(token)
+        } else {
+            None
+        };
         let mut moodle = Vec::new();
         for (i, m) in raw.moodle.into_iter().enumerate() {
             let key = format!("moodle[{i}] ({})", m.name);
@@ -358,8 +426,55 @@ impl Config {
                 ));
             }
             let env_key = format!("MM_MOODLE_{}_TOKEN", env_segment(&m.name));
-            let token = secret(&format!("{key}.token"), m.token, m.token_file, &env_key, env, base_dir)?;
+            let token = secret(&format!("{key}.token"), m.token, m.token_file, &env_key, env, &keyring)?;
+            let usernames = match (m.username.as_deref(), m.username_prefix) {
+                (None | Some("email"), None) => UsernamePolicy::Email,
+                (None | Some("prefix"), Some(prefix)) => {
+                    let ok = !prefix.is_empty()
+                        && prefix.len() <= 40
+                        && prefix
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c));
+                    if !ok {
+                        return Err(invalid(
+                            format!("{key}.username_prefix"),
+                            "use 1 to 40 lower-case letters, digits, `_`, `-` or `.` (what Moodle accepts in usernames)",
+                        ));
+                    }
+                    UsernamePolicy::Prefix(prefix)
+                }
+                (Some("prefix"), None) => {
+                    return Err(invalid(
+                        format!("{key}.username_prefix"),
+                        "`username = \"prefix\"` needs a `username_prefix`, e.g. \"learner\"",
+                    ));
+                }
+                (Some("email"), Some(_)) => {
+                    return Err(invalid(
+                        format!("{key}.username_prefix"),
+                        "only used with `username = \"prefix\"`",
+                    ));
+                }
+                (Some(other), _) => {
+                    return Err(invalid(
+                        format!("{key}.username"),
+                        format!("`{other}`: expected email or prefix"),
+                    ));
+                }
+            };
             moodle.push(MoodleSite {
+                usernames,
+                on_revoke: revoke_policy(
+                    &format!("{key}.on_revoke"),
+                    m.on_revoke.as_deref(),
+                    RevokePolicy::Suspend,
+                )?,
+                grace: opt_duration(&format!("{key}.grace"), m.grace.as_deref())?.unwrap_or(Duration::ZERO),
+                on_mapping_removed: removal_policy(
+                    &format!("{key}.on_mapping_removed"),
+                    m.on_mapping_removed.as_deref(),
+                    RemovalPolicy::Keep,
+                )?,
                 url: parse_http_url(&format!("{key}.url"), &m.url)?,
                 token,
                 allow_private_network: m.allow_private_network,
@@ -387,7 +502,7 @@ impl Config {
                         .url
                         .ok_or_else(|| invalid(format!("{key}.url"), "required for kind = \"facturascripts\""))?;
                     let env_key = format!("MM_SOURCE_{}_TOKEN", env_segment(&s.name));
-                    let token = secret(&format!("{key}.token"), s.token, s.token_file, &env_key, env, base_dir)?;
+                    let token = secret(&format!("{key}.token"), s.token, s.token_file, &env_key, env, &keyring)?;
                     let poll_interval = opt_duration(&format!("{key}.poll_interval"), s.poll_interval.as_deref())?
                         .unwrap_or(Duration::from_secs(30));
                     if poll_interval < Duration::from_secs(1) {
@@ -395,7 +510,7 @@ impl Config {
                     }
                     let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
                     let webhook_secrets =
-                        webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, base_dir, false)?;
+                        webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, &keyring, false)?;
                     sources.push(SourceConfig::FacturaScripts {
                         url: parse_http_url(&format!("{key}.url"), &url)?,
                         token,
@@ -418,7 +533,7 @@ impl Config {
                         ));
                     }
                     let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
-                    let secrets = webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, base_dir, true)?;
+                    let secrets = webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, &keyring, true)?;
                     sources.push(SourceConfig::Webhook { secrets, name: s.name });
                 }
                 other => {
@@ -436,25 +551,22 @@ impl Config {
             if m.product.trim().is_empty() {
                 return Err(invalid(format!("{key}.product"), "must not be empty"));
             }
-            if !moodle.iter().any(|s| s.name == m.moodle) {
+            let Some(site) = moodle.iter().find(|s| s.name == m.moodle) else {
                 return Err(invalid(
                     format!("{key}.moodle"),
                     format!("no [[moodle]] site is named `{}`; declare it or fix the name", m.moodle),
                 ));
-            }
+            };
             let course = CourseRef::parse(&m.course).map_err(|e| invalid(format!("{key}.course"), e.to_string()))?;
             let duration_secs = opt_duration(&format!("{key}.duration"), m.duration.as_deref())?
                 .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            let on_revoke = match m.on_revoke.as_deref() {
-                None | Some("suspend") => RevokePolicy::Suspend,
-                Some("unenrol") => RevokePolicy::Unenrol,
-                Some(other) => {
-                    return Err(invalid(
-                        format!("{key}.on_revoke"),
-                        format!("`{other}`: expected suspend or unenrol"),
-                    ));
-                }
-            };
+            let on_revoke = revoke_policy(&format!("{key}.on_revoke"), m.on_revoke.as_deref(), site.on_revoke)?;
+            let grace = opt_duration(&format!("{key}.grace"), m.grace.as_deref())?.unwrap_or(site.grace);
+            let on_remove = removal_policy(
+                &format!("{key}.on_remove"),
+                m.on_remove.as_deref(),
+                site.on_mapping_removed,
+            )?;
             let window = match (m.starts.as_deref(), m.ends.as_deref()) {
                 (None, None) => None,
                 (Some(a), Some(b)) => {
@@ -486,12 +598,15 @@ impl Config {
                 duration_secs,
                 window,
                 on_revoke,
+                grace_secs: i64::try_from(grace.as_secs()).unwrap_or(i64::MAX),
+                on_remove,
             });
         }
 
         Ok(Config {
             listen,
             public_url,
+            admin_token,
             database_url,
             log_format,
             log_level,
@@ -559,33 +674,177 @@ fn env_segment(name: &str) -> String {
     name.to_ascii_uppercase().replace('-', "_")
 }
 
-/// A secret from, in order: the environment, `*_file`, the file's inline value.
+fn revoke_policy(key: &str, raw: Option<&str>, default: RevokePolicy) -> Result<RevokePolicy, ConfigError> {
+    match raw {
+        None => Ok(default),
+        Some("suspend") => Ok(RevokePolicy::Suspend),
+        Some("unenrol") => Ok(RevokePolicy::Unenrol),
+        Some(other) => Err(invalid(
+            key.to_string(),
+            format!("`{other}`: expected suspend or unenrol"),
+        )),
+    }
+}
+
+fn removal_policy(key: &str, raw: Option<&str>, default: RemovalPolicy) -> Result<RemovalPolicy, ConfigError> {
+    match raw {
+        None => Ok(default),
+        Some("keep") => Ok(RemovalPolicy::Keep),
+        Some("revoke") => Ok(RemovalPolicy::Revoke),
+        Some(other) => Err(invalid(key.to_string(), format!("`{other}`: expected keep or revoke"))),
+    }
+}
+
+// ---- secrets: inline, `*_file` or the environment, each possibly sealed ---------------------
+
+/// The key that opens sealed secrets, and where it came from (named in error messages).
+#[derive(Debug)]
+pub struct ConfiguredKey {
+    pub key: SecretKey,
+    /// `MM_SECRET_KEY`, `MM_SECRET_KEY_FILE (/etc/mm/key)` or `secrets.key_file (/etc/mm/key)`.
+    pub origin: String,
+}
+
+/// The key that opens sealed secrets (`enc:v1:…`), from, in order: `MM_SECRET_KEY` (the key's
+/// text), `MM_SECRET_KEY_FILE` (a file holding it), `[secrets] key_file` (relative to the
+/// configuration file's folder). `None` when none is set. A key that is set but unreadable,
+/// short or malformed is an error, whether or not anything sealed needs it.
+pub fn secret_key(
+    key_file: Option<&Path>,
+    base_dir: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<ConfiguredKey>, ConfigError> {
+    if let Some(text) = env("MM_SECRET_KEY").map(Zeroizing::new)
+        && !text.trim().is_empty()
+    {
+        let key = SecretKey::parse(&text).map_err(|e| invalid("MM_SECRET_KEY", e.to_string()))?;
+        return Ok(Some(ConfiguredKey {
+            key,
+            origin: "MM_SECRET_KEY".into(),
+        }));
+    }
+    let (name, path) = match env("MM_SECRET_KEY_FILE").filter(|v| !v.trim().is_empty()) {
+        Some(p) => ("MM_SECRET_KEY_FILE", PathBuf::from(p.trim())),
+        None => match key_file {
+            Some(f) => (
+                "secrets.key_file",
+                match base_dir {
+                    Some(b) if f.is_relative() => b.join(f),
+                    _ => f.to_path_buf(),
+                },
+            ),
+            None => return Ok(None),
+        },
+    };
+    let text = Zeroizing::new(
+        std::fs::read_to_string(&path)
+            .map_err(|e| invalid(name, format!("cannot read the key file {}: {e}", path.display())))?,
+    );
+    let key = SecretKey::parse(&text).map_err(|e| invalid(name, format!("{}: {e}", path.display())))?;
+    Ok(Some(ConfiguredKey {
+        key,
+        origin: format!("{name} ({})", path.display()),
+    }))
+}
+
+/// What reading a secret needs beyond its value: where `*_file` paths start, the key that opens
+/// sealed values, and whether plaintext in the configuration file is refused.
+struct Keyring<'a> {
+    base_dir: Option<&'a Path>,
+    key: Option<ConfiguredKey>,
+    require_sealed: bool,
+}
+
+impl<'a> Keyring<'a> {
+    fn load(
+        raw: &RawSecrets,
+        base_dir: Option<&'a Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Keyring<'a>, ConfigError> {
+        Ok(Keyring {
+            base_dir,
+            key: secret_key(raw.key_file.as_deref(), base_dir, env)?,
+            require_sealed: raw.require_sealed.unwrap_or(false),
+        })
+    }
+
+    fn path(&self, f: &Path) -> PathBuf {
+        match self.base_dir {
+            Some(b) if f.is_relative() => b.join(f),
+            _ => f.to_path_buf(),
+        }
+    }
+
+    /// The secret `text` stands for: opened when sealed, as it is otherwise. `key` is where the
+    /// text came from (named in errors, which never quote the text); `in_file` says it is written
+    /// in the configuration file itself.
+    fn reveal(&self, key: &str, text: &str, in_file: bool) -> Result<SecretString, ConfigError> {
+        let text = text.trim();
+        if !sealed::is_sealed(text) {
+            if in_file && self.require_sealed {
+                return Err(invalid(
+                    key,
+                    "is written in plaintext, but `[secrets] require_sealed = true`: seal it with \
+                     `moodle-management secret seal` (or `secret rotate --seal-plaintext`), or move it to a \
+                     `*_file` or the environment",
+                ));
+            }
+            return Ok(SecretString::from(text));
+        }
+        let Some(k) = &self.key else {
+            let header = sealed::sealed_header(text).map_err(|e| invalid(key, e.to_string()))?;
+            return Err(invalid(
+                key,
+                format!(
+                    "is sealed with key {}, but no key is configured to open it: set MM_SECRET_KEY to the key, \
+                     or MM_SECRET_KEY_FILE or `[secrets] key_file` to a file holding it",
+                    header.key_id
+                ),
+            ));
+        };
+        let opened = k.key.open(text).map_err(|e| match e {
+            SealError::WrongKey { sealed_with, given } => invalid(
+                key,
+                format!(
+                    "is sealed with key {sealed_with}, but {} is key {given}: configure the key it was sealed \
+                     with, or re-seal the configuration under this key with `moodle-management secret rotate`",
+                    k.origin
+                ),
+            ),
+            other => invalid(key, other.to_string()),
+        })?;
+        if secrecy::ExposeSecret::expose_secret(&opened).trim().is_empty() {
+            return Err(invalid(key, "is sealed, but the secret inside is empty"));
+        }
+        Ok(opened)
+    }
+}
+
+/// A secret from, in order: the environment, `*_file`, the file's inline value. Each may be
+/// sealed.
 fn secret(
     key: &str,
     inline: Option<String>,
     file: Option<PathBuf>,
     env_key: &str,
     env: &dyn Fn(&str) -> Option<String>,
-    base_dir: Option<&Path>,
+    keyring: &Keyring,
 ) -> Result<SecretString, ConfigError> {
     if let Some(v) = env(env_key).filter(|v| !v.trim().is_empty()) {
-        return Ok(SecretString::from(v.trim().to_string()));
+        return keyring.reveal(env_key, &v, false);
     }
     if let Some(f) = file {
-        let path = match base_dir {
-            Some(b) if f.is_relative() => b.join(&f),
-            _ => f.clone(),
-        };
+        let path = keyring.path(&f);
         let v = std::fs::read_to_string(&path)
             .map_err(|e| invalid(format!("{key}_file"), format!("cannot read {}: {e}", path.display())))?;
         let v = v.trim();
         if v.is_empty() {
             return Err(invalid(format!("{key}_file"), format!("{} is empty", path.display())));
         }
-        return Ok(SecretString::from(v.to_string()));
+        return keyring.reveal(&format!("{key}_file"), v, false);
     }
     match inline.filter(|v| !v.trim().is_empty()) {
-        Some(v) => Ok(SecretString::from(v.trim().to_string())),
+        Some(v) => keyring.reveal(key, &v, true),
         None => Err(invalid(
             key,
             format!("missing: set it in the file, in `{key}_file`, or in the environment as {env_key}"),
@@ -594,45 +853,49 @@ fn secret(
 }
 
 /// Webhook secrets from the environment (space-separated), `secret_file` (one per line) or
-/// `secret` (a string or a list). Several secrets are accepted at once during a rotation.
+/// `secret` (a string or a list). Several secrets are accepted at once during a rotation. Each
+/// may be sealed.
 fn webhook_secrets(
     key: &str,
     inline: Option<OneOrMany>,
     file: Option<PathBuf>,
     env_key: &str,
     env: &dyn Fn(&str) -> Option<String>,
-    base_dir: Option<&Path>,
+    keyring: &Keyring,
     required: bool,
 ) -> Result<Vec<mm_webhook::Secret>, ConfigError> {
-    let (origin, texts): (String, Vec<String>) = if let Some(v) = env(env_key).filter(|v| !v.trim().is_empty()) {
-        (env_key.to_string(), v.split_whitespace().map(str::to_string).collect())
-    } else if let Some(f) = file {
-        let path = match base_dir {
-            Some(b) if f.is_relative() => b.join(&f),
-            _ => f.clone(),
-        };
-        let v = std::fs::read_to_string(&path).map_err(|e| {
-            invalid(
-                format!("{key}.secret_file"),
-                format!("cannot read {}: {e}", path.display()),
+    let (origin, in_file, texts): (String, bool, Vec<String>) =
+        if let Some(v) = env(env_key).filter(|v| !v.trim().is_empty()) {
+            (
+                env_key.to_string(),
+                false,
+                v.split_whitespace().map(str::to_string).collect(),
             )
-        })?;
-        (
-            format!("{key}.secret_file"),
-            v.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect(),
-        )
-    } else {
-        let texts = match inline {
-            Some(OneOrMany::One(s)) => vec![s],
-            Some(OneOrMany::Many(v)) => v,
-            None => Vec::new(),
+        } else if let Some(f) = file {
+            let path = keyring.path(&f);
+            let v = std::fs::read_to_string(&path).map_err(|e| {
+                invalid(
+                    format!("{key}.secret_file"),
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            (
+                format!("{key}.secret_file"),
+                false,
+                v.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )
+        } else {
+            let texts = match inline {
+                Some(OneOrMany::One(s)) => vec![s],
+                Some(OneOrMany::Many(v)) => v,
+                None => Vec::new(),
+            };
+            (format!("{key}.secret"), true, texts)
         };
-        (format!("{key}.secret"), texts)
-    };
     if texts.is_empty() {
         return if required {
             Err(invalid(
@@ -646,7 +909,8 @@ fn webhook_secrets(
     texts
         .iter()
         .map(|t| {
-            mm_webhook::Secret::parse(t).map_err(|e| {
+            let opened = keyring.reveal(&origin, t, in_file)?;
+            mm_webhook::Secret::parse(secrecy::ExposeSecret::expose_secret(&opened)).map_err(|e| {
                 invalid(
                     &origin,
                     format!("{e} (generate one with `moodle-management webhook secret`)"),

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod drift;
 pub mod learners;
 pub mod reconcile;
+pub mod seats;
 pub mod sites;
 pub mod sources;
 pub mod telemetry;

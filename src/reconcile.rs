@@ -25,9 +25,10 @@ impl Recompute {
 pub async fn recompute(store: &Store, now: Timestamp) -> Result<Recompute, StoreError> {
     let invoices = store.invoices().await?;
     let mappings = store.mappings().await?;
-    let mut desired = desired_state(&invoices, &mappings);
+    let seats = store.seats(None).await?;
+    let mut desired = desired_state(&invoices, &mappings, &seats, now);
     let applied = store.applied().await?;
-    desired.revoke_orphans(applied.keys(), &mappings);
+    desired.revoke_orphans(&applied, &mappings, &store.removed_mappings().await?);
     let actions = plan(&desired, &applied);
     let keys: Vec<_> = actions.iter().map(|a| a.key().clone()).collect();
     store.save_desired(&desired, &keys, now).await?;
@@ -61,12 +62,13 @@ pub struct Preview {
 }
 
 /// What a pass would change in Moodle, computed from what is stored; changes nothing.
-pub async fn preview(store: &Store) -> Result<Preview, StoreError> {
+pub async fn preview(store: &Store, now: Timestamp) -> Result<Preview, StoreError> {
     let invoices = store.invoices().await?;
     let mappings = store.mappings().await?;
-    let mut desired = desired_state(&invoices, &mappings);
+    let seats = store.seats(None).await?;
+    let mut desired = desired_state(&invoices, &mappings, &seats, now);
     let applied = store.applied().await?;
-    desired.revoke_orphans(applied.keys(), &mappings);
+    desired.revoke_orphans(&applied, &mappings, &store.removed_mappings().await?);
     let changes = plan(&desired, &applied)
         .into_iter()
         .map(|a| {

@@ -23,6 +23,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/jobs", get(jobs_json))
         .route("/api/audit", get(audit_json))
         .route(
+            "/api/seats",
+            get(crate::seats::list)
+                .post(crate::seats::assign)
+                .delete(crate::seats::release)
+                .layer(DefaultBodyLimit::max(crate::seats::MAX_BODY_BYTES)),
+        )
+        .route(
             "/webhooks/{source}",
             post(crate::webhooks::receive).layer(DefaultBodyLimit::max(crate::webhooks::MAX_BODY_BYTES)),
         )

@@ -24,6 +24,8 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
             duration_secs: Some(365 * 86_400),
             window: None,
             on_revoke: RevokePolicy::Suspend,
+            grace_secs: 0,
+            on_remove: Default::default(),
         })
         .collect();
     let mut invoices = Vec::with_capacity(LEARNERS * 2 + LEARNERS / 50);
@@ -50,6 +52,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
                 paid_at: Some(Timestamp(1_760_000_000 + n as i64)),
                 credit_note_for: None,
                 deleted: false,
+                lapsed: None,
             });
         }
     }
@@ -62,6 +65,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
             paid_at: None,
             credit_note_for: Some(n.to_string()),
             deleted: false,
+            lapsed: None,
         });
     }
     (invoices, mappings)
@@ -69,7 +73,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
 
 fn bench_plan(c: &mut Criterion) {
     let (invoices, mappings) = world();
-    let desired = desired_state(&invoices, &mappings);
+    let desired = desired_state(&invoices, &mappings, &[], mm_core::Timestamp(0));
     assert_eq!(desired.entitlements.len(), 100_000);
     let empty = BTreeMap::new();
     let applied: BTreeMap<EntitlementKey, AppliedEnrolment> = plan(&desired, &empty)
@@ -81,17 +85,17 @@ fn bench_plan(c: &mut Criterion) {
     let mut group = c.benchmark_group("planner_100k_entitlements");
     group.sample_size(10);
     group.bench_function("desired_state", |b| {
-        b.iter(|| desired_state(black_box(&invoices), black_box(&mappings)))
+        b.iter(|| desired_state(black_box(&invoices), black_box(&mappings), &[], mm_core::Timestamp(0)))
     });
     group.bench_function("desired_state+plan/nothing_applied", |b| {
         b.iter(|| {
-            let d = desired_state(black_box(&invoices), black_box(&mappings));
+            let d = desired_state(black_box(&invoices), black_box(&mappings), &[], mm_core::Timestamp(0));
             plan(&d, black_box(&empty)).len()
         })
     });
     group.bench_function("desired_state+plan/all_applied", |b| {
         b.iter(|| {
-            let d = desired_state(black_box(&invoices), black_box(&mappings));
+            let d = desired_state(black_box(&invoices), black_box(&mappings), &[], mm_core::Timestamp(0));
             plan(&d, black_box(&applied)).len()
         })
     });

@@ -6,7 +6,9 @@
 
 use crate::invoice::{Invoice, InvoiceKey};
 use crate::learner::{Email, EmailError, LearnerProfile};
-use crate::mapping::{CourseRef, Mapping, RevokePolicy};
+use crate::mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy};
+use crate::plan::AppliedEnrolment;
+use crate::seat::{SeatAssignment, seats_of};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -38,8 +40,12 @@ pub enum CauseState {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         fixed: bool,
     },
-    /// Never paid, or paid and then unpaid again.
+    /// Paid, then unpaid again: access lasts until the grace period ends (or its own end).
+    Grace { start: Timestamp, until: Timestamp },
+    /// Never paid, or paid and then unpaid again (past any grace period).
     Unpaid,
+    /// A seat assigned beyond the line's quantity: it grants nothing.
+    NoSeat { seats: usize },
     /// Fully credited by one or more credit notes.
     Credited { by: Vec<String> },
     /// The invoice no longer exists in its source.
@@ -60,7 +66,17 @@ impl Cause {
         let n = &self.invoice_number;
         match &self.state {
             CauseState::Paid { .. } => format!("invoice {n} line {} is paid", self.line),
+            CauseState::Grace { until, .. } => format!(
+                "invoice {n} is unpaid again; its grace period runs until {}",
+                until.date()
+            ),
             CauseState::Unpaid => format!("invoice {n} is not paid"),
+            CauseState::NoSeat { seats } => {
+                format!(
+                    "invoice {n} line {} has {seats} seat(s), all taken by earlier assignments",
+                    self.line
+                )
+            }
             CauseState::Credited { by } => format!("invoice {n} line {} credited by {}", self.line, by.join(", ")),
             CauseState::Deleted => format!("invoice {n} was deleted"),
         }
@@ -88,6 +104,9 @@ pub struct Entitlement {
     pub role: String,
     pub access: Access,
     pub causes: Vec<Cause>,
+    /// Set when no invoice grants this key any more: why it is revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orphan: Option<Orphan>,
 }
 
 /// Why an invoice (or one of its lines) produces no entitlement: shown to the admin.
@@ -102,6 +121,8 @@ pub enum HoldReason {
     NoProduct,
     /// A credit note refers to an invoice we have never seen.
     UnknownCreditedInvoice { invoice_id: String },
+    /// A paid line's seats not yet assigned to a learner (informational).
+    UnassignedSeats { free: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +157,9 @@ impl Hold {
             HoldReason::UnknownCreditedInvoice { invoice_id } => {
                 format!("credit note {n} refers to invoice {invoice_id}, which was never seen")
             }
+            HoldReason::UnassignedSeats { free } => {
+                format!("invoice {n}: {free} paid seat(s) not yet assigned to a learner")
+            }
         }
     }
 }
@@ -147,17 +171,32 @@ pub struct DesiredState {
 }
 
 impl DesiredState {
-    /// Keys Moodle has from us that no invoice grants any more although their course is still
-    /// mapped (the learner's email changed, a line was edited to another product): they are
-    /// revoked per the mapping's policy. Keys of courses no longer mapped are left alone, so
-    /// removing a mapping never revokes paid access by surprise.
-    pub fn revoke_orphans<'a>(&mut self, applied: impl IntoIterator<Item = &'a EntitlementKey>, mappings: &[Mapping]) {
-        for key in applied {
+    /// Keys Moodle has from us (`applied`) that no invoice grants any more. Where their course
+    /// is still mapped (the learner's email changed, a line was edited to another product)
+    /// they are revoked per the mapping's policy. Where the mapping was removed (`removed`)
+    /// they are left alone, unless that mapping said `on_remove = revoke`: removing a mapping
+    /// never revokes paid access by surprise.
+    pub fn revoke_orphans(
+        &mut self,
+        applied: &BTreeMap<EntitlementKey, AppliedEnrolment>,
+        mappings: &[Mapping],
+        removed: &[Mapping],
+    ) {
+        for (key, enrolment) in applied {
             if self.entitlements.contains_key(key) {
                 continue;
             }
-            let Some(m) = mappings.iter().find(|m| m.site == key.site && m.course == key.course) else {
-                continue;
+            let same_course = |m: &&Mapping| m.site == key.site && m.course == key.course;
+            let (policy, why) = match mappings.iter().find(same_course) {
+                Some(m) => (m.on_revoke, Orphan::NoInvoice),
+                None => match removed
+                    .iter()
+                    .filter(same_course)
+                    .find(|m| m.on_remove == RemovalPolicy::Revoke)
+                {
+                    Some(m) => (m.on_revoke, Orphan::MappingRemoved),
+                    None => continue,
+                },
             };
             let profile = LearnerProfile::from_billing_name(key.learner.clone(), "");
             self.entitlements.insert(
@@ -165,21 +204,49 @@ impl DesiredState {
                 Entitlement {
                     key: key.clone(),
                     profile,
-                    role: m.role.clone(),
-                    access: Access::Revoked { policy: m.on_revoke },
+                    role: enrolment.role.clone(),
+                    access: Access::Revoked { policy },
                     causes: Vec::new(),
+                    orphan: Some(why),
                 },
             );
         }
     }
 }
 
+/// Why a key no invoice grants is revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Orphan {
+    /// Its course is still mapped, but no invoice names this learner for it any more.
+    NoInvoice,
+    /// The mapping that granted it was removed, and said to revoke.
+    MappingRemoved,
+}
+
 /// Computes the desired state from every invoice we know (including credit notes and deleted
-/// ones) and the mappings. Pure and deterministic: the same input gives the same output.
-pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState {
+/// ones), the mappings and the seats assigned on company invoices, at `now` (grace periods
+/// end). Pure and deterministic: the same input gives the same output.
+pub fn desired_state(
+    invoices: &[Invoice],
+    mappings: &[Mapping],
+    seats: &[SeatAssignment],
+    now: Timestamp,
+) -> DesiredState {
     let mut by_product: HashMap<&str, Vec<&Mapping>> = HashMap::new();
     for m in mappings {
         by_product.entry(m.product.as_str()).or_default().push(m);
+    }
+    // Seats of each (invoice, line), first assigned first.
+    let mut seats_by_line: HashMap<(&str, &str, &str), Vec<&SeatAssignment>> = HashMap::new();
+    for s in seats {
+        seats_by_line
+            .entry((s.invoice.source.as_str(), s.invoice.id.as_str(), s.line.as_str()))
+            .or_default()
+            .push(s);
+    }
+    for list in seats_by_line.values_mut() {
+        list.sort_by(|a, b| (a.assigned_at, &a.learner).cmp(&(b.assigned_at, &b.learner)));
     }
 
     let credits = credited_quantities(invoices);
@@ -204,7 +271,7 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
             continue;
         }
 
-        // Which lines grant something, before we insist on an email.
+        // Which lines grant something, and to whom, before we insist on the buyer's email.
         let mut mapped_lines = Vec::new();
         for line in &inv.lines {
             match line.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
@@ -225,73 +292,80 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
             continue;
         }
 
-        let email = match inv.customer.email.as_deref().map(Email::parse) {
-            Some(Ok(email)) => email,
-            Some(Err(e)) => {
-                let detail = match e {
-                    EmailError::Empty => "the email is empty".to_string(),
-                    other => other.to_string(),
-                };
-                if !inv.deleted {
-                    out.holds.push(hold(inv, None, HoldReason::LearnerEmail { detail }));
-                }
-                continue;
-            }
-            None => {
-                if !inv.deleted {
+        let mut buyer: Option<Option<LearnerProfile>> = None;
+        for (line, ms) in mapped_lines {
+            let line_key = (inv.key.source.as_str(), inv.key.id.as_str(), line.id.as_str());
+            let credited_by = credits.get(&line_key);
+            let credited_qty = credited_by.map_or(0.0, |(qty, _)| *qty);
+            let credit_notes = || credited_by.map(|(_, by)| by.clone()).unwrap_or_default();
+            let total = seats_of(line.quantity);
+            // Seats left once credit notes took theirs back.
+            let left = if credited_qty.is_infinite() {
+                0
+            } else {
+                (total as f64 - credited_qty + 1e-9).floor().max(0.0) as usize
+            };
+            let assigned = seats_by_line.get(&line_key).map(Vec::as_slice).unwrap_or_default();
+
+            // (learner, whether a seat is still held) for every grantee of this line.
+            let grantees: Vec<(LearnerProfile, bool)> = if !assigned.is_empty() {
+                if !inv.deleted && left > assigned.len() && inv.is_paid() {
                     out.holds.push(hold(
                         inv,
-                        None,
-                        HoldReason::LearnerEmail {
-                            detail: "none given".to_string(),
+                        Some(&line.id),
+                        HoldReason::UnassignedSeats {
+                            free: left - assigned.len(),
                         },
                     ));
                 }
-                continue;
-            }
-        };
-        let profile = LearnerProfile::from_billing_name(email.clone(), &inv.customer.name);
+                assigned
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (LearnerProfile::from_billing_name(s.learner.clone(), &s.name), i < left))
+                    .collect()
+            } else if total > 1 {
+                // A company's seats, none named yet: nothing to grant until they are.
+                if !inv.deleted && left > 0 && inv.is_paid() {
+                    out.holds
+                        .push(hold(inv, Some(&line.id), HoldReason::UnassignedSeats { free: left }));
+                }
+                Vec::new()
+            } else {
+                let buyer = buyer.get_or_insert_with(|| buyer_profile(inv, &mut out.holds));
+                match buyer {
+                    Some(p) => vec![(p.clone(), left > 0)],
+                    None => Vec::new(),
+                }
+            };
 
-        for (line, ms) in mapped_lines {
-            let credited_by = credits.get(&(inv.key.source.as_str(), inv.key.id.as_str(), line.id.as_str()));
-            let fully_credited = credited_by.is_some_and(|(qty, _)| *qty >= line.quantity.max(1.0) - 1e-9);
-            for m in ms {
-                let state = if inv.deleted {
-                    CauseState::Deleted
-                } else if fully_credited {
-                    CauseState::Credited {
-                        by: credited_by.map(|(_, by)| by.clone()).unwrap_or_default(),
-                    }
-                } else if let Some(paid_at) = inv.paid_at {
-                    match m.window {
-                        Some((start, end)) => CauseState::Paid {
-                            start,
-                            end: Some(end),
-                            fixed: true,
-                        },
-                        None => CauseState::Paid {
-                            start: paid_at,
-                            end: m.duration_secs.map(|d| paid_at.plus_seconds(d)),
-                            fixed: false,
-                        },
-                    }
-                } else {
-                    CauseState::Unpaid
-                };
-                let key = EntitlementKey {
-                    site: m.site.clone(),
-                    course: m.course.clone(),
-                    learner: email.clone(),
-                };
-                let entry = grouped
-                    .entry(key)
-                    .or_insert_with(|| (profile.clone(), m.role.clone(), m.on_revoke, Vec::new()));
-                entry.3.push(Cause {
-                    invoice: inv.key.clone(),
-                    invoice_number: inv.number.clone(),
-                    line: line.id.clone(),
-                    state,
-                });
+            for (profile, seated) in grantees {
+                for m in ms {
+                    let state = if inv.deleted {
+                        CauseState::Deleted
+                    } else if !seated {
+                        if credited_qty > 0.0 {
+                            CauseState::Credited { by: credit_notes() }
+                        } else {
+                            CauseState::NoSeat { seats: total }
+                        }
+                    } else {
+                        paid_state(inv, m, now)
+                    };
+                    let key = EntitlementKey {
+                        site: m.site.clone(),
+                        course: m.course.clone(),
+                        learner: profile.email.clone(),
+                    };
+                    let entry = grouped
+                        .entry(key)
+                        .or_insert_with(|| (profile.clone(), m.role.clone(), m.on_revoke, Vec::new()));
+                    entry.3.push(Cause {
+                        invoice: inv.key.clone(),
+                        invoice_number: inv.number.clone(),
+                        line: line.id.clone(),
+                        state,
+                    });
+                }
             }
         }
     }
@@ -306,10 +380,48 @@ pub fn desired_state(invoices: &[Invoice], mappings: &[Mapping]) -> DesiredState
                 role,
                 access,
                 causes,
+                orphan: None,
             },
         );
     }
     out
+}
+
+/// The buyer as a learner, or a hold explaining why their email is unusable.
+fn buyer_profile(inv: &Invoice, holds: &mut Vec<Hold>) -> Option<LearnerProfile> {
+    let detail = match inv.customer.email.as_deref().map(Email::parse) {
+        Some(Ok(email)) => return Some(LearnerProfile::from_billing_name(email, &inv.customer.name)),
+        Some(Err(EmailError::Empty)) => "the email is empty".to_string(),
+        Some(Err(other)) => other.to_string(),
+        None => "none given".to_string(),
+    };
+    if !inv.deleted {
+        holds.push(hold(inv, None, HoldReason::LearnerEmail { detail }));
+    }
+    None
+}
+
+/// What a live (not deleted, not credited) invoice line grants under one mapping.
+fn paid_state(inv: &Invoice, m: &Mapping, now: Timestamp) -> CauseState {
+    let window = |paid_at: Timestamp| match m.window {
+        Some((start, end)) => (start, Some(end), true),
+        None => (paid_at, m.duration_secs.map(|d| paid_at.plus_seconds(d)), false),
+    };
+    if let Some(paid_at) = inv.paid_at {
+        let (start, end, fixed) = window(paid_at);
+        return CauseState::Paid { start, end, fixed };
+    }
+    match inv.lapsed {
+        Some(lapse) if m.grace_secs > 0 && now < lapse.unpaid_since.plus_seconds(m.grace_secs) => {
+            let (start, end, _) = window(lapse.paid_at);
+            let until = lapse.unpaid_since.plus_seconds(m.grace_secs);
+            CauseState::Grace {
+                start,
+                until: end.map_or(until, |e| e.min(until)),
+            }
+        }
+        _ => CauseState::Unpaid,
+    }
 }
 
 /// Merges the causes of one entitlement. Paid causes chain: a renewal paid before the current
@@ -327,6 +439,8 @@ fn merge_access(causes: &[Cause], policy: RevokePolicy) -> Access {
                 fixed: true,
             } => fixed.push((start, end)),
             CauseState::Paid { start, end, .. } => chained.push((start, end.map(|e| e.0 - start.0))),
+            // A grace period does not chain: it ends when it ends, whatever else is paid.
+            CauseState::Grace { start, until } => fixed.push((start, until)),
             _ => {}
         }
     }

@@ -72,6 +72,18 @@ pub struct Invoice {
     pub credit_note_for: Option<String>,
     /// The source no longer has this invoice.
     pub deleted: bool,
+    /// Paid once, unpaid again since: what a grace period counts from.
+    #[serde(default)]
+    pub lapsed: Option<Lapse>,
+}
+
+/// An invoice that was paid and is not any more (a returned direct debit, a reopened receipt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lapse {
+    /// When we had first seen it paid.
+    pub paid_at: Timestamp,
+    /// When we first saw it unpaid again.
+    pub unpaid_since: Timestamp,
 }
 
 impl Invoice {
@@ -85,6 +97,7 @@ impl Invoice {
             lines: s.lines,
             credit_note_for: s.credit_note_for,
             deleted: false,
+            lapsed: None,
         }
     }
 

@@ -12,11 +12,13 @@ pub mod invoice;
 pub mod learner;
 pub mod mapping;
 pub mod plan;
+pub mod seat;
 pub mod time;
 
 pub use entitlement::{DesiredState, Entitlement, EntitlementKey, Hold, HoldReason, desired_state};
-pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot};
+pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, Lapse};
 pub use learner::{Email, EmailError, LearnerProfile};
-pub use mapping::{CourseRef, Mapping, RevokePolicy};
+pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy};
 pub use plan::{Action, AppliedEnrolment, EnrolmentStatus, plan, plan_key};
+pub use seat::SeatAssignment;
 pub use time::Timestamp;

@@ -66,6 +66,17 @@ pub enum RevokePolicy {
     Unenrol,
 }
 
+/// What happens to the access a mapping granted once the mapping itself is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RemovalPolicy {
+    /// Leave the enrolments as they are: removing a mapping never revokes paid access by surprise.
+    #[default]
+    Keep,
+    /// Revoke them, per the mapping's `on_revoke`.
+    Revoke,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
     /// Product reference as it appears on invoice lines.
@@ -81,6 +92,14 @@ pub struct Mapping {
     /// Takes precedence over `duration_secs`.
     pub window: Option<(Timestamp, Timestamp)>,
     pub on_revoke: RevokePolicy,
+    /// How long access survives an invoice that was paid and is unpaid again (a returned
+    /// direct debit, a receipt reopened), counted from when we saw it unpaid. 0 = none.
+    /// Credit notes and deletions are explicit and revoke at once.
+    #[serde(default)]
+    pub grace_secs: i64,
+    /// Once this mapping is removed from the configuration.
+    #[serde(default)]
+    pub on_remove: RemovalPolicy,
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! `applied` is what Moodle holds for a key as far as we know: what our worker last set,
 //! corrected by drift sweeps that read Moodle's real enrolments.
 
-use crate::entitlement::{Access, DesiredState, Entitlement, EntitlementKey};
+use crate::entitlement::{Access, DesiredState, Entitlement, EntitlementKey, Orphan};
 use crate::learner::LearnerProfile;
 use crate::mapping::RevokePolicy;
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,12 @@ pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<A
     // The reason is only written for keys that change: most keys, most of the time, don't.
     let reason = || {
         if e.causes.is_empty() {
-            "no invoice grants this any more (the learner's email changed or the line was edited)".to_string()
+            match e.orphan {
+                Some(Orphan::MappingRemoved) => {
+                    "its course mapping was removed, with `on_remove = \"revoke\"`".to_string()
+                }
+                _ => "no invoice grants this any more (the learner's email changed or the line was edited)".to_string(),
+            }
         } else {
             e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ")
         }

@@ -16,6 +16,8 @@ fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: R
         duration_secs: duration_days.map(|d| d * DAY),
         window: None,
         on_revoke,
+        grace_secs: 0,
+        on_remove: RemovalPolicy::Keep,
     }
 }
 
@@ -42,6 +44,7 @@ fn inv(id: &str, email: Option<&str>, products: &[&str], paid_day: Option<i64>) 
         paid_at: paid_day.map(|d| Timestamp(T0 + d * DAY)),
         credit_note_for: None,
         deleted: false,
+        lapsed: None,
     }
 }
 
@@ -66,6 +69,52 @@ fn credit(id: &str, of: &str, lines: &[&str]) -> Invoice {
         }];
     }
     c
+}
+
+/// A company's invoice: one line of `qty` seats of `product`, paid on `paid_day`.
+fn company(id: &str, product: &str, qty: f64, paid_day: Option<i64>) -> Invoice {
+    let mut i = inv(id, Some("buyer@acme.example"), &[product], paid_day);
+    i.customer.name = "Acme SL".into();
+    i.lines[0].quantity = qty;
+    i
+}
+
+/// A seat of invoice `id`'s first line, assigned to `email` on `day`.
+fn seat(id: &str, email: &str, day: i64) -> SeatAssignment {
+    SeatAssignment {
+        invoice: InvoiceKey::new("erp", id),
+        line: format!("{id}-0"),
+        learner: Email::parse(email).unwrap(),
+        name: String::new(),
+        assigned_at: Timestamp(T0 + day * DAY),
+    }
+}
+
+/// A credit note taking back `qty` of invoice `of`'s first line.
+fn credit_qty(id: &str, of: &str, qty: f64) -> Invoice {
+    let mut c = credit(id, of, &[&format!("{of}-0")]);
+    c.lines[0].quantity = -qty;
+    c
+}
+
+/// Invoice `i`, paid on `paid_day` and seen unpaid again on `unpaid_day`.
+fn lapsed(mut i: Invoice, paid_day: i64, unpaid_day: i64) -> Invoice {
+    i.paid_at = None;
+    i.lapsed = Some(Lapse {
+        paid_at: Timestamp(T0 + paid_day * DAY),
+        unpaid_since: Timestamp(T0 + unpaid_day * DAY),
+    });
+    i
+}
+
+fn with_grace(mut m: Mapping, days: i64) -> Mapping {
+    m.grace_secs = days * DAY;
+    m
+}
+
+fn removable(mut m: Mapping) -> Mapping {
+    m.on_remove = RemovalPolicy::Revoke;
+    m
 }
 
 /// Course COH1 sold as product COHORT with fixed dates (days after T0).
@@ -101,6 +150,7 @@ fn applied(status: EnrolmentStatus, start_day: i64, end_day: Option<i64>) -> App
 /// Expected outcome per key after the plan: Some((status, start_day, end_day)) or None (absent / untouched).
 type Want = Option<(EnrolmentStatus, i64, Option<i64>)>;
 
+#[derive(Default)]
 struct Case {
     name: &'static str,
     invoices: Vec<Invoice>,
@@ -110,11 +160,22 @@ struct Case {
     want: Vec<(EntitlementKey, usize, Want)>,
     holds: usize,
     hold_errors: usize,
+    seats: Vec<SeatAssignment>,
+    /// Mappings removed from the configuration (tombstones).
+    removed: Vec<Mapping>,
+    /// When the pass runs, in days after T0.
+    now_day: i64,
 }
 
 fn run(case: &Case) {
-    let desired = desired_state(&case.invoices, &case.mappings);
+    let mut desired = desired_state(
+        &case.invoices,
+        &case.mappings,
+        &case.seats,
+        Timestamp(T0 + case.now_day * DAY),
+    );
     let applied: BTreeMap<_, _> = case.applied.iter().cloned().collect();
+    desired.revoke_orphans(&applied, &case.mappings, &case.removed);
     let actions = plan(&desired, &applied);
     for (k, n, want) in &case.want {
         let mine: Vec<&Action> = actions.iter().filter(|a| a.key() == k).collect();
@@ -183,6 +244,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "unpaid invoice grants nothing and plans nothing",
@@ -192,6 +254,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, None)],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "paid then unpaid again suspends, keeping dates",
@@ -201,6 +264,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "already suspended stays as is",
@@ -210,6 +274,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, Some((Suspended, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "suspended then paid again reactivates",
@@ -219,6 +284,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "already enrolled with the right values: nothing to do",
@@ -228,6 +294,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a changed end date in Moodle is put back",
@@ -237,6 +304,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "unenrol policy removes the enrolment on unpay",
@@ -246,6 +314,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, None)],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "unenrol policy also removes a suspended enrolment",
@@ -255,6 +324,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, None)],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "no duration means no end date",
@@ -264,6 +334,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 3, None)))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "unmapped product: nothing, with a visible note",
@@ -273,6 +344,7 @@ fn decision_table() {
             want: vec![],
             holds: 1,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "line without product: a note",
@@ -282,6 +354,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
             holds: 1,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "customer without email: held as an error, others unaffected",
@@ -294,6 +367,7 @@ fn decision_table() {
             want: vec![(key("PY101", "bob@example.org"), 1, Some((Active, 0, Some(365))))],
             holds: 1,
             hold_errors: 1,
+            ..Default::default()
         },
         Case {
             name: "invalid email is held as an error",
@@ -303,6 +377,7 @@ fn decision_table() {
             want: vec![],
             holds: 1,
             hold_errors: 1,
+            ..Default::default()
         },
         Case {
             name: "no email but no mapped product: only the note",
@@ -312,6 +387,7 @@ fn decision_table() {
             want: vec![],
             holds: 1,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "email case does not split a learner",
@@ -324,6 +400,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(765))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "renewal paid before the end extends from the old end",
@@ -336,6 +413,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(730))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "renewal paid after expiry starts afresh",
@@ -348,6 +426,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(865))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "two invoices, one unpaid: the paid one keeps access",
@@ -360,6 +439,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "full credit note revokes",
@@ -369,6 +449,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "partial credit note revokes only the credited line",
@@ -390,6 +471,7 @@ fn decision_table() {
             ],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "credit note for one invoice leaves the other invoice's access",
@@ -403,6 +485,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 10, Some(375))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a deleted credit note no longer credits",
@@ -415,6 +498,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "credit note for an unknown invoice is held",
@@ -424,6 +508,7 @@ fn decision_table() {
             want: vec![],
             holds: 1,
             hold_errors: 1,
+            ..Default::default()
         },
         Case {
             name: "deleted invoice revokes",
@@ -433,6 +518,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "deleted invoice without email raises no hold",
@@ -442,6 +528,7 @@ fn decision_table() {
             want: vec![],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "bundle: one product, two courses",
@@ -457,6 +544,7 @@ fn decision_table() {
             ],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "mapping removed: existing enrolment left alone",
@@ -466,6 +554,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
             holds: 1,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "two learners, same course, independent",
@@ -481,6 +570,7 @@ fn decision_table() {
             ],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "two invoices paid the same day chain their durations",
@@ -493,6 +583,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(730))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a renewal chain of three",
@@ -506,6 +597,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(1095))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "causes are ordered by payment date, not invoice number",
@@ -518,6 +610,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(765))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "an unlimited cause makes the access unlimited",
@@ -533,6 +626,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 0, None)))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a deleted invoice next to a paid one: the paid one grants",
@@ -545,6 +639,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 1, Some((Active, 5, Some(370))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a deleted unpaid invoice plans nothing",
@@ -554,6 +649,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, None)],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "unenrol policy with nothing in Moodle plans nothing",
@@ -563,6 +659,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, None)],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a credit note for another invoice's line changes nothing",
@@ -582,6 +679,7 @@ fn decision_table() {
             ],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a bundle credited: both courses revoked, each per its own policy",
@@ -600,6 +698,7 @@ fn decision_table() {
             ],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a mapping to another site makes a key on that site",
@@ -620,6 +719,7 @@ fn decision_table() {
             )],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "whitespace and case in the billing email are normalised",
@@ -629,6 +729,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "a credit note never grants access by itself",
@@ -645,6 +746,7 @@ fn decision_table() {
             want: vec![(key("PY101", ada), 0, None)],
             holds: 1,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "fixed dates: the cohort's dates, whenever it was paid",
@@ -654,6 +756,7 @@ fn decision_table() {
             want: vec![(key("COH1", ada), 1, Some((Active, 10, Some(100))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "fixed dates: a second invoice does not extend the cohort",
@@ -666,6 +769,7 @@ fn decision_table() {
             want: vec![(key("COH1", ada), 1, Some((Active, 10, Some(100))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
         },
         Case {
             name: "fixed dates next to a duration: from the earliest start to the latest end",
@@ -684,6 +788,209 @@ fn decision_table() {
             want: vec![(key("COH1", ada), 1, Some((Active, 10, Some(120))))],
             holds: 0,
             hold_errors: 0,
+            ..Default::default()
+        }, // ---- grace period before revoking an invoice unpaid again ----
+        Case {
+            name: "grace: unpaid again within the grace period keeps access until it ends",
+            invoices: vec![lapsed(inv("1", Some(ada), &["PY-101"], None), 0, 30)],
+            mappings: vec![with_grace(mapping("PY-101", "PY101", Some(365), Suspend), 14)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(44))))],
+            now_day: 35,
+            ..Default::default()
+        },
+        Case {
+            name: "grace: once the grace period is over, the policy applies",
+            invoices: vec![lapsed(inv("1", Some(ada), &["PY-101"], None), 0, 30)],
+            mappings: vec![with_grace(mapping("PY-101", "PY101", Some(365), Suspend), 14)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(44)))],
+            want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(44))))],
+            now_day: 44,
+            ..Default::default()
+        },
+        Case {
+            name: "grace: never cuts access later than the paid end",
+            invoices: vec![lapsed(inv("1", Some(ada), &["PY-101"], None), 0, 360)],
+            mappings: vec![with_grace(mapping("PY-101", "PY101", Some(365), Suspend), 14)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
+            now_day: 361,
+            ..Default::default()
+        },
+        Case {
+            name: "grace: without a grace period, unpaid again suspends at once",
+            invoices: vec![lapsed(inv("1", Some(ada), &["PY-101"], None), 0, 30)],
+            mappings: m365(),
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, Some((Suspended, 0, Some(365))))],
+            now_day: 30,
+            ..Default::default()
+        },
+        Case {
+            name: "grace: a credit note revokes at once, grace or not",
+            invoices: vec![
+                lapsed(inv("1", Some(ada), &["PY-101"], None), 0, 30),
+                credit("9", "1", &[]),
+            ],
+            mappings: vec![with_grace(mapping("PY-101", "PY101", Some(365), Unenrol), 14)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, None)],
+            now_day: 31,
+            ..Default::default()
+        },
+        Case {
+            name: "grace: another paid invoice keeps the access beyond the grace period",
+            invoices: vec![
+                lapsed(inv("1", Some(ada), &["PY-101"], None), 0, 30),
+                inv("2", Some(ada), &["PY-101"], Some(20)),
+            ],
+            mappings: vec![with_grace(mapping("PY-101", "PY101", Some(365), Suspend), 14)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(730)))],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(385))))],
+            now_day: 31,
+            ..Default::default()
+        },
+        // ---- seats bought by a company ----
+        Case {
+            name: "seats: a line of 5 unassigned grants nothing, noted as free seats",
+            invoices: vec![company("1", "PY-101", 5.0, Some(0))],
+            mappings: m365(),
+            want: vec![(key("PY101", "buyer@acme.example"), 0, None)],
+            holds: 1,
+            ..Default::default()
+        },
+        Case {
+            name: "seats: each assigned learner is enrolled, not the buyer",
+            invoices: vec![company("1", "PY-101", 3.0, Some(0))],
+            mappings: m365(),
+            seats: vec![seat("1", ada, 1), seat("1", "bob@example.org", 2)],
+            want: vec![
+                (key("PY101", ada), 1, Some((Active, 0, Some(365)))),
+                (key("PY101", "bob@example.org"), 1, Some((Active, 0, Some(365)))),
+                (key("PY101", "buyer@acme.example"), 0, None),
+            ],
+            holds: 1,
+            ..Default::default()
+        },
+        Case {
+            name: "seats: a partial credit note releases the latest assigned seats",
+            invoices: vec![company("1", "PY-101", 3.0, Some(0)), credit_qty("9", "1", 2.0)],
+            mappings: m365(),
+            seats: vec![
+                seat("1", ada, 1),
+                seat("1", "bob@example.org", 2),
+                seat("1", "cy@example.org", 3),
+            ],
+            applied: vec![
+                (key("PY101", ada), applied(Active, 0, Some(365))),
+                (key("PY101", "bob@example.org"), applied(Active, 0, Some(365))),
+                (key("PY101", "cy@example.org"), applied(Active, 0, Some(365))),
+            ],
+            want: vec![
+                (key("PY101", ada), 0, Some((Active, 0, Some(365)))),
+                (key("PY101", "bob@example.org"), 1, Some((Suspended, 0, Some(365)))),
+                (key("PY101", "cy@example.org"), 1, Some((Suspended, 0, Some(365)))),
+            ],
+            ..Default::default()
+        },
+        Case {
+            name: "seats: a full credit note revokes every seat",
+            invoices: vec![company("1", "PY-101", 2.0, Some(0)), credit("9", "1", &[])],
+            mappings: vec![mapping("PY-101", "PY101", Some(365), Unenrol)],
+            seats: vec![seat("1", ada, 1), seat("1", "bob@example.org", 2)],
+            applied: vec![
+                (key("PY101", ada), applied(Active, 0, Some(365))),
+                (key("PY101", "bob@example.org"), applied(Active, 0, Some(365))),
+            ],
+            want: vec![(key("PY101", ada), 1, None), (key("PY101", "bob@example.org"), 1, None)],
+            ..Default::default()
+        },
+        Case {
+            name: "seats: a seat assigned beyond the quantity grants nothing",
+            invoices: vec![company("1", "PY-101", 1.0, Some(0))],
+            mappings: m365(),
+            seats: vec![seat("1", ada, 1), seat("1", "bob@example.org", 2)],
+            want: vec![
+                (key("PY101", ada), 1, Some((Active, 0, Some(365)))),
+                (key("PY101", "bob@example.org"), 0, None),
+            ],
+            ..Default::default()
+        },
+        Case {
+            name: "seats: an unpaid company invoice grants its seats nothing",
+            invoices: vec![company("1", "PY-101", 2.0, None)],
+            mappings: m365(),
+            seats: vec![seat("1", ada, 1)],
+            want: vec![(key("PY101", ada), 0, None)],
+            ..Default::default()
+        },
+        Case {
+            name: "seats: a company without an email still seats its learners",
+            invoices: vec![{
+                let mut i = company("1", "PY-101", 2.0, Some(0));
+                i.customer.email = None;
+                i
+            }],
+            mappings: m365(),
+            seats: vec![seat("1", ada, 1), seat("1", "bob@example.org", 1)],
+            want: vec![
+                (key("PY101", ada), 1, Some((Active, 0, Some(365)))),
+                (key("PY101", "bob@example.org"), 1, Some((Active, 0, Some(365)))),
+            ],
+            ..Default::default()
+        },
+        Case {
+            name: "seats: a learner's own invoice and a seat merge into one enrolment",
+            invoices: vec![
+                inv("2", Some(ada), &["PY-101"], Some(100)),
+                company("1", "PY-101", 2.0, Some(0)),
+            ],
+            mappings: m365(),
+            seats: vec![seat("1", ada, 1)],
+            want: vec![(key("PY101", ada), 1, Some((Active, 0, Some(730))))],
+            holds: 1,
+            ..Default::default()
+        },
+        // ---- a mapping removed from the configuration ----
+        Case {
+            name: "mapping removed with on_remove = revoke: its enrolments are revoked",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: vec![],
+            removed: vec![removable(mapping("PY-101", "PY101", Some(365), Unenrol))],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 1, None)],
+            holds: 1,
+            ..Default::default()
+        },
+        Case {
+            name: "mapping removed with on_remove = keep: left alone",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: vec![],
+            removed: vec![mapping("PY-101", "PY101", Some(365), Unenrol)],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![(key("PY101", ada), 0, Some((Active, 0, Some(365))))],
+            holds: 1,
+            ..Default::default()
+        },
+        Case {
+            name: "mapping moved to another course with revoke: old course suspended, new one granted",
+            invoices: vec![inv("1", Some(ada), &["PY-101"], Some(0))],
+            mappings: vec![mapping("PY-101", "PY102", Some(365), Suspend)],
+            removed: vec![removable(mapping("PY-101", "PY101", Some(365), Suspend))],
+            applied: vec![(key("PY101", ada), applied(Active, 0, Some(365)))],
+            want: vec![
+                (key("PY101", ada), 1, Some((Suspended, 0, Some(365)))),
+                (key("PY102", ada), 1, Some((Active, 0, Some(365)))),
+            ],
+            ..Default::default()
+        },
+        Case {
+            name: "manual enrolments are never ours to revoke, even with on_remove = revoke",
+            invoices: vec![],
+            mappings: vec![],
+            removed: vec![removable(mapping("PY-101", "PY101", Some(365), Unenrol))],
+            want: vec![(key("PY101", ada), 0, None)],
+            ..Default::default()
         },
     ];
     for case in &cases {
@@ -698,7 +1005,12 @@ fn causes_explain_the_decision() {
         inv("1", Some("ada@example.org"), &["PY-101"], Some(0)),
         credit("9", "1", &[]),
     ];
-    let d = desired_state(&invoices, &[mapping("PY-101", "PY101", Some(365), Suspend)]);
+    let d = desired_state(
+        &invoices,
+        &[mapping("PY-101", "PY101", Some(365), Suspend)],
+        &[],
+        Timestamp(T0),
+    );
     let e = d.entitlements.values().next().unwrap();
     assert!(matches!(e.access, Access::Revoked { policy: Suspend }));
     assert!(matches!(&e.causes[0].state, CauseState::Credited { by } if by == &vec!["F9".to_string()]));
@@ -714,9 +1026,9 @@ fn desired_state_is_deterministic_under_reordering() {
         credit("9", "3", &[]),
     ];
     let m = vec![mapping("PY-101", "PY101", Some(365), Suspend)];
-    let a = desired_state(&invoices, &m);
+    let a = desired_state(&invoices, &m, &[], Timestamp(T0));
     invoices.reverse();
-    let b = desired_state(&invoices, &m);
+    let b = desired_state(&invoices, &m, &[], Timestamp(T0));
     let strip = |d: &DesiredState| {
         d.entitlements
             .values()
@@ -731,14 +1043,14 @@ fn orphans_of_mapped_courses_are_revoked_and_of_unmapped_courses_left_alone() {
     // Ada's email changed: her invoices now name ada.l@example.org.
     let invoices = vec![inv("1", Some("ada.l@example.org"), &["PY-101"], Some(0))];
     let mappings = vec![mapping("PY-101", "PY101", Some(365), Suspend)];
-    let mut desired = desired_state(&invoices, &mappings);
+    let mut desired = desired_state(&invoices, &mappings, &[], Timestamp(T0));
     let applied: BTreeMap<_, _> = [
         (key("PY101", "ada@example.org"), applied(Active, 0, Some(365))),
         (key("JS101", "ada@example.org"), applied(Active, 0, Some(365))),
     ]
     .into_iter()
     .collect();
-    desired.revoke_orphans(applied.keys(), &mappings);
+    desired.revoke_orphans(&applied, &mappings, &[]);
     let actions = plan(&desired, &applied);
     let by_key: BTreeMap<_, _> = actions.iter().map(|a| (a.key().clone(), a.outcome())).collect();
     assert_eq!(by_key.len(), 2, "{actions:?}");

@@ -18,6 +18,8 @@ fn mappings() -> Vec<Mapping> {
             duration_secs: Some(365 * 86_400),
             window: None,
             on_revoke: RevokePolicy::Suspend,
+            grace_secs: 0,
+            on_remove: RemovalPolicy::Keep,
         },
         Mapping {
             product: "JS-101".into(),
@@ -27,6 +29,8 @@ fn mappings() -> Vec<Mapping> {
             duration_secs: None,
             window: None,
             on_revoke: RevokePolicy::Unenrol,
+            grace_secs: 0,
+            on_remove: RemovalPolicy::Keep,
         },
     ]
 }
@@ -63,6 +67,7 @@ fn invoice_strategy() -> impl Strategy<Value = Vec<Invoice>> {
                 paid_at: paid.map(|d| Timestamp(1_767_225_600 + d * 86_400)),
                 credit_note_for: credits.filter(|c| *c != i).map(|c| c.to_string()),
                 deleted,
+                lapsed: None,
             })
             .collect()
     })
@@ -86,7 +91,7 @@ proptest! {
         invoices in invoice_strategy(),
         seed in any::<u64>(),
     ) {
-        let a = desired_state(&invoices, &mappings());
+        let a = desired_state(&invoices, &mappings(), &[], Timestamp(0));
         let mut shuffled = invoices.clone();
         // A deterministic shuffle from the seed.
         let n = shuffled.len();
@@ -94,7 +99,7 @@ proptest! {
             let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
             shuffled.swap(i, j);
         }
-        let b = desired_state(&shuffled, &mappings());
+        let b = desired_state(&shuffled, &mappings(), &[], Timestamp(0));
         prop_assert_eq!(canonical(&a), canonical(&b));
     }
 
@@ -102,13 +107,13 @@ proptest! {
     fn a_plan_applied_once_leaves_nothing_to_do(invoices in invoice_strategy(), before in invoice_strategy()) {
         // Moodle holds what an earlier history granted; the current history decides.
         let mut applied = BTreeMap::new();
-        for a in plan(&desired_state(&before, &mappings()), &BTreeMap::new()) {
+        for a in plan(&desired_state(&before, &mappings(), &[], Timestamp(0)), &BTreeMap::new()) {
             if let Some(o) = a.outcome() {
                 applied.insert(a.key().clone(), o);
             }
         }
-        let mut desired = desired_state(&invoices, &mappings());
-        desired.revoke_orphans(applied.keys().cloned().collect::<Vec<_>>().iter(), &mappings());
+        let mut desired = desired_state(&invoices, &mappings(), &[], Timestamp(0));
+        desired.revoke_orphans(&applied, &mappings(), &[]);
         let actions = plan(&desired, &applied);
         for a in &actions {
             match a.outcome() {

@@ -15,7 +15,7 @@ pub use records::{AuditEntry, AuditRecord, EntitlementRow, HoldRow, UpsertOutcom
 pub use webhooks::StoredDelivery;
 
 use mm_core::{AppliedEnrolment, CourseRef, EnrolmentStatus, EntitlementKey, Invoice, InvoiceSnapshot, Mapping};
-use mm_core::{DesiredState, Email, RevokePolicy, Timestamp};
+use mm_core::{DesiredState, Email, InvoiceKey, Lapse, RemovalPolicy, RevokePolicy, SeatAssignment, Timestamp};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::collections::BTreeMap;
@@ -129,7 +129,7 @@ impl Store {
         let snapshot = serde_json::to_string(s)?;
         let mut tx = self.write_tx().await?;
         let existing =
-            sqlx::query("SELECT snapshot, paid_at, deleted, version FROM invoices WHERE source = $1 AND id = $2")
+            sqlx::query("SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since, version FROM invoices WHERE source = $1 AND id = $2")
                 .bind(&s.key.source)
                 .bind(&s.key.id)
                 .fetch_optional(&mut *tx)
@@ -145,26 +145,25 @@ impl Store {
                 });
             }
         }
-        let stored = match &existing {
-            None => None,
-            Some(row) => Some((
-                row.try_get::<String, _>("snapshot")?,
-                row.try_get("paid_at")?,
-                row.try_get("deleted")?,
-            )),
-        };
-        let (changed, paid_at) = next_invoice_state(stored.as_ref(), s.paid, &snapshot, now);
+        let stored = existing.as_ref().map(StoredInvoice::from_row).transpose()?;
+        let NextInvoice {
+            changed,
+            paid_at,
+            lapse,
+        } = next_invoice_state(stored.as_ref(), s.paid, &snapshot, now);
         let stored_version: Option<i64> = match &existing {
             Some(row) => row.try_get("version")?,
             None => None,
         };
         if changed || (version.is_some() && version != stored_version) {
             sqlx::query(
-                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at, version)
-                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)
+                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at, version,
+                   lapsed_paid_at, unpaid_since)
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10)
                  ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
                    paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
-                   version = COALESCE(excluded.version, invoices.version)",
+                   version = COALESCE(excluded.version, invoices.version),
+                   lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since",
             )
             .bind(&s.key.source)
             .bind(&s.key.id)
@@ -174,6 +173,8 @@ impl Store {
             .bind(now.0)
             .bind(now.0)
             .bind(version)
+            .bind(lapse.map(|l| l.0))
+            .bind(lapse.map(|l| l.1))
             .execute(&mut *tx)
             .await?;
         }
@@ -201,28 +202,26 @@ impl Store {
                 .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
                 .collect();
             let sql = format!(
-                "SELECT source, id, snapshot, paid_at, deleted FROM invoices WHERE (source, id) IN ({})",
+                "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                 WHERE (source, id) IN ({})",
                 keys.join(", ")
             );
             let mut q = sqlx::query(&sql);
             for s in chunk {
                 q = q.bind(s.key.source.as_str()).bind(s.key.id.as_str());
             }
-            let mut existing: std::collections::HashMap<(String, String), (String, Option<i64>, i64)> =
+            let mut existing: std::collections::HashMap<(String, String), StoredInvoice> =
                 std::collections::HashMap::new();
             for r in q.fetch_all(&mut *tx).await? {
-                existing.insert(
-                    (r.try_get("source")?, r.try_get("id")?),
-                    (r.try_get("snapshot")?, r.try_get("paid_at")?, r.try_get("deleted")?),
-                );
+                existing.insert((r.try_get("source")?, r.try_get("id")?), StoredInvoice::from_row(&r)?);
             }
-            let mut rows: Vec<(&InvoiceSnapshot, String, Option<i64>)> = Vec::new();
+            let mut rows: Vec<(&InvoiceSnapshot, String, NextInvoice)> = Vec::new();
             for s in chunk {
                 let snapshot = serde_json::to_string(s)?;
                 let stored = existing.get(&(s.key.source.clone(), s.key.id.clone()));
-                let (changed, paid_at) = next_invoice_state(stored, s.paid, &snapshot, now);
-                if changed {
-                    rows.push((s, snapshot, paid_at));
+                let next = next_invoice_state(stored, s.paid, &snapshot, now);
+                if next.changed {
+                    rows.push((s, snapshot, next));
                 }
             }
             if rows.is_empty() {
@@ -230,27 +229,42 @@ impl Store {
             }
             changed_count += rows.len();
             let sql = format!(
-                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at) VALUES {}
+                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at,
+                   lapsed_paid_at, unpaid_since) VALUES {}
                  ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
-                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at",
+                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
+                   lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since",
                 (0..rows.len())
                     .map(|r| {
-                        let b = r * 7;
-                        format!("(${}, ${}, ${}, ${}, ${}, 0, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7)
+                        let b = r * 9;
+                        format!(
+                            "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${}, ${})",
+                            b + 1,
+                            b + 2,
+                            b + 3,
+                            b + 4,
+                            b + 5,
+                            b + 6,
+                            b + 7,
+                            b + 8,
+                            b + 9
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join(", ")
             );
             let mut q = sqlx::query(&sql);
-            for (s, snapshot, paid_at) in rows {
+            for (s, snapshot, next) in rows {
                 q = q
                     .bind(s.key.source.as_str())
                     .bind(s.key.id.as_str())
                     .bind(s.number.as_str())
                     .bind(snapshot)
-                    .bind(paid_at)
+                    .bind(next.paid_at)
                     .bind(now.0)
-                    .bind(now.0);
+                    .bind(now.0)
+                    .bind(next.lapse.map(|l| l.0))
+                    .bind(next.lapse.map(|l| l.1));
             }
             q.execute(&mut *tx).await?;
         }
@@ -323,15 +337,21 @@ impl Store {
     }
 
     pub async fn invoices(&self) -> Result<Vec<Invoice>, StoreError> {
-        let rows = sqlx::query("SELECT snapshot, paid_at, deleted FROM invoices ORDER BY source, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices ORDER BY source, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
-                let s: InvoiceSnapshot = serde_json::from_str(&r.try_get::<String, _>("snapshot")?)?;
-                let paid_at: Option<i64> = r.try_get("paid_at")?;
-                let mut inv = Invoice::from_snapshot(s, paid_at.map(Timestamp));
-                inv.deleted = r.try_get::<i64, _>("deleted")? != 0;
+                let stored = StoredInvoice::from_row(r)?;
+                let s: InvoiceSnapshot = serde_json::from_str(&stored.snapshot)?;
+                let mut inv = Invoice::from_snapshot(s, stored.paid_at.map(Timestamp));
+                inv.deleted = stored.deleted != 0;
+                inv.lapsed = stored.lapse.map(|(paid_at, since)| Lapse {
+                    paid_at: Timestamp(paid_at),
+                    unpaid_since: Timestamp(since),
+                });
                 Ok(inv)
             })
             .collect()
@@ -347,19 +367,22 @@ impl Store {
     // ---- mappings -------------------------------------------------------------------------
 
     /// Replaces the mappings declared in the configuration file (configuration as code);
-    /// mappings made elsewhere are kept.
+    /// mappings made elsewhere are kept. A mapping no longer declared stays as a tombstone,
+    /// so its `on_remove` policy can still decide about the access it granted.
     pub async fn replace_config_mappings(&self, mappings: &[Mapping]) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM mappings WHERE origin = 'config'")
+        sqlx::query("UPDATE mappings SET removed = 1 WHERE origin = 'config'")
             .execute(&mut *tx)
             .await?;
         for m in mappings {
             sqlx::query(
-                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8)
+                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
+                   grace_secs, on_remove, removed)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0)
                  ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
                    duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config',
-                   starts = excluded.starts, ends = excluded.ends",
+                   starts = excluded.starts, ends = excluded.ends, grace_secs = excluded.grace_secs,
+                   on_remove = excluded.on_remove, removed = 0",
             )
             .bind(&m.product)
             .bind(&m.site)
@@ -369,6 +392,11 @@ impl Store {
             .bind(policy_str(m.on_revoke))
             .bind(m.window.map(|w| w.0.0))
             .bind(m.window.map(|w| w.1.0))
+            .bind(m.grace_secs)
+            .bind(match m.on_remove {
+                RemovalPolicy::Keep => "keep",
+                RemovalPolicy::Revoke => "revoke",
+            })
             .execute(&mut *tx)
             .await?;
         }
@@ -376,11 +404,22 @@ impl Store {
         Ok(())
     }
 
+    /// The mappings in force.
     pub async fn mappings(&self) -> Result<Vec<Mapping>, StoreError> {
+        self.mappings_where(0).await
+    }
+
+    /// Mappings removed from the configuration (tombstones), with the policies they had.
+    pub async fn removed_mappings(&self) -> Result<Vec<Mapping>, StoreError> {
+        self.mappings_where(1).await
+    }
+
+    async fn mappings_where(&self, removed: i64) -> Result<Vec<Mapping>, StoreError> {
         let rows = sqlx::query(
-            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends FROM mappings
-             ORDER BY product, site, course",
+            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove
+             FROM mappings WHERE removed = $1 ORDER BY product, site, course",
         )
+        .bind(removed)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -403,6 +442,121 @@ impl Store {
                         "unenrol" => RevokePolicy::Unenrol,
                         _ => RevokePolicy::Suspend,
                     },
+                    grace_secs: r.try_get("grace_secs")?,
+                    on_remove: match r.try_get::<String, _>("on_remove")?.as_str() {
+                        "revoke" => RemovalPolicy::Revoke,
+                        _ => RemovalPolicy::Keep,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    // ---- seats ----------------------------------------------------------------------------
+
+    /// Assigns one seat of an invoice line to a learner. Refused when the line's seats are all
+    /// taken or the line does not exist; assigning the same learner again changes nothing.
+    pub async fn assign_seat(&self, seat: &SeatAssignment) -> Result<SeatOutcome, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let Some(row) = sqlx::query("SELECT snapshot FROM invoices WHERE source = $1 AND id = $2 AND deleted = 0")
+            .bind(&seat.invoice.source)
+            .bind(&seat.invoice.id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(SeatOutcome::UnknownLine);
+        };
+        let snapshot: InvoiceSnapshot = serde_json::from_str(&row.try_get::<String, _>("snapshot")?)?;
+        let Some(line) = snapshot.lines.iter().find(|l| l.id == seat.line) else {
+            return Ok(SeatOutcome::UnknownLine);
+        };
+        if snapshot.credit_note_for.is_some() {
+            return Ok(SeatOutcome::UnknownLine);
+        }
+        let seats = mm_core::seat::seats_of(line.quantity);
+        let taken: Vec<String> =
+            sqlx::query("SELECT learner FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3")
+                .bind(&seat.invoice.source)
+                .bind(&seat.invoice.id)
+                .bind(&seat.line)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get("learner"))
+                .collect::<Result<_, _>>()?;
+        if taken.iter().any(|l| l == seat.learner.as_str()) {
+            return Ok(SeatOutcome::AlreadyAssigned);
+        }
+        if taken.len() >= seats {
+            return Ok(SeatOutcome::Full { seats });
+        }
+        sqlx::query(
+            "INSERT INTO seat_assignments (source, invoice_id, line_id, learner, name, assigned_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&seat.invoice.source)
+        .bind(&seat.invoice.id)
+        .bind(&seat.line)
+        .bind(seat.learner.as_str())
+        .bind(&seat.name)
+        .bind(seat.assigned_at.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(SeatOutcome::Assigned {
+            free: seats - taken.len() - 1,
+        })
+    }
+
+    /// Frees a learner's seat; their access is revoked at the next recompute. Returns whether
+    /// there was one.
+    pub async fn release_seat(&self, invoice: &InvoiceKey, line: &str, learner: &Email) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query(
+            "DELETE FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3 AND learner = $4",
+        )
+        .bind(&invoice.source)
+        .bind(&invoice.id)
+        .bind(line)
+        .bind(learner.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(done > 0)
+    }
+
+    /// Every seat assignment, or those of one invoice.
+    pub async fn seats(&self, invoice: Option<&InvoiceKey>) -> Result<Vec<SeatAssignment>, StoreError> {
+        let rows = match invoice {
+            Some(k) => {
+                sqlx::query(
+                    "SELECT source, invoice_id, line_id, learner, name, assigned_at FROM seat_assignments
+                     WHERE source = $1 AND invoice_id = $2 ORDER BY line_id, assigned_at, learner",
+                )
+                .bind(&k.source)
+                .bind(&k.id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "SELECT source, invoice_id, line_id, learner, name, assigned_at FROM seat_assignments
+                     ORDER BY source, invoice_id, line_id, assigned_at, learner",
+                )
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                let learner: String = r.try_get("learner")?;
+                Ok(SeatAssignment {
+                    invoice: InvoiceKey::new(r.try_get::<String, _>("source")?, r.try_get::<String, _>("invoice_id")?),
+                    line: r.try_get("line_id")?,
+                    learner: Email::parse(&learner).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    name: r.try_get("name")?,
+                    assigned_at: Timestamp(r.try_get("assigned_at")?),
                 })
             })
             .collect()
@@ -749,19 +903,76 @@ impl Store {
 /// What a new snapshot does to a stored invoice (`stored` = snapshot JSON, `paid_at`, `deleted`):
 /// whether anything we care about changed, and its `paid_at` — kept while it stays paid, `now` when
 /// it becomes paid, cleared when it is unpaid again.
-fn next_invoice_state(
-    stored: Option<&(String, Option<i64>, i64)>,
-    paid: bool,
-    snapshot: &str,
-    now: Timestamp,
-) -> (bool, Option<i64>) {
+fn next_invoice_state(stored: Option<&StoredInvoice>, paid: bool, snapshot: &str, now: Timestamp) -> NextInvoice {
     match stored {
-        None => (true, paid.then_some(now.0)),
-        Some((old, old_paid, deleted)) => {
-            let paid_at = if paid { old_paid.or(Some(now.0)) } else { None };
-            (old != snapshot || *deleted != 0 || paid_at != *old_paid, paid_at)
+        None => NextInvoice {
+            changed: true,
+            paid_at: paid.then_some(now.0),
+            lapse: None,
+        },
+        Some(old) => {
+            let paid_at = if paid { old.paid_at.or(Some(now.0)) } else { None };
+            // Paid, then unpaid again: remember both moments, for a grace period.
+            let lapse = match (paid, old.paid_at) {
+                (true, _) => None,
+                (false, Some(was)) => Some((was, now.0)),
+                (false, None) => old.lapse,
+            };
+            NextInvoice {
+                changed: old.snapshot != snapshot || old.deleted != 0 || paid_at != old.paid_at || lapse != old.lapse,
+                paid_at,
+                lapse,
+            }
         }
     }
+}
+
+/// An invoice row as stored, for deciding what a new snapshot changes.
+struct StoredInvoice {
+    snapshot: String,
+    paid_at: Option<i64>,
+    deleted: i64,
+    /// (paid at, unpaid since) of an invoice unpaid again.
+    lapse: Option<(i64, i64)>,
+}
+
+impl StoredInvoice {
+    fn from_row(r: &AnyRow) -> Result<StoredInvoice, StoreError> {
+        Ok(StoredInvoice {
+            snapshot: r.try_get("snapshot")?,
+            paid_at: r.try_get("paid_at")?,
+            deleted: r.try_get("deleted")?,
+            lapse: match (
+                r.try_get::<Option<i64>, _>("lapsed_paid_at")?,
+                r.try_get::<Option<i64>, _>("unpaid_since")?,
+            ) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            },
+        })
+    }
+}
+
+struct NextInvoice {
+    changed: bool,
+    paid_at: Option<i64>,
+    lapse: Option<(i64, i64)>,
+}
+
+/// What [`Store::assign_seat`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SeatOutcome {
+    Assigned {
+        free: usize,
+    },
+    AlreadyAssigned,
+    /// Every seat of the line is taken.
+    Full {
+        seats: usize,
+    },
+    /// No such invoice line (or the invoice is a credit note, or deleted).
+    UnknownLine,
 }
 
 /// One key's outcome in Moodle, for [`Store::record_applied_many`].

@@ -57,6 +57,14 @@ async fn paid_at_is_remembered_while_paid_and_cleared_on_unpay() {
         assert_eq!(s.invoices().await.unwrap()[0].paid_at, Some(Timestamp(200)));
         s.upsert_invoice(&snapshot("1", false), Timestamp(400)).await.unwrap();
         assert_eq!(s.invoices().await.unwrap()[0].paid_at, None);
+        // Unpaid again: when it had been paid and since when it is not, for a grace period.
+        let lapse = Some(mm_core::Lapse {
+            paid_at: Timestamp(200),
+            unpaid_since: Timestamp(400),
+        });
+        assert_eq!(s.invoices().await.unwrap()[0].lapsed, lapse);
+        s.upsert_invoice(&snapshot("1", false), Timestamp(450)).await.unwrap();
+        assert_eq!(s.invoices().await.unwrap()[0].lapsed, lapse, "still unpaid: since 400");
         // A full sweep that no longer lists it marks it deleted, once.
         assert_eq!(
             s.mark_missing_deleted("erp", &[], Timestamp(500)).await.unwrap(),
@@ -180,6 +188,8 @@ async fn config_mappings_round_trip() {
             duration_secs: Some(86400),
             window: None,
             on_revoke: RevokePolicy::Unenrol,
+            grace_secs: 14 * 86_400,
+            on_remove: mm_core::RemovalPolicy::Revoke,
         };
         let cohort = Mapping {
             product: "COHORT".into(),
@@ -191,8 +201,22 @@ async fn config_mappings_round_trip() {
         s.replace_config_mappings(&both).await.unwrap();
         s.replace_config_mappings(&both).await.unwrap();
         assert_eq!(s.mappings().await.unwrap(), both);
+        s.replace_config_mappings(&[m.clone()]).await.unwrap();
+        assert_eq!(s.mappings().await.unwrap(), vec![m.clone()]);
+        assert_eq!(
+            s.removed_mappings().await.unwrap(),
+            vec![cohort.clone()],
+            "kept as a tombstone"
+        );
         s.replace_config_mappings(&[]).await.unwrap();
         assert!(s.mappings().await.unwrap().is_empty());
+        assert_eq!(s.removed_mappings().await.unwrap(), both);
+        s.replace_config_mappings(&[cohort.clone()]).await.unwrap();
+        assert_eq!(
+            s.mappings().await.unwrap(),
+            vec![cohort],
+            "declared again: in force again"
+        );
     })
     .await;
 }
@@ -246,6 +270,20 @@ async fn a_poll_is_recorded_in_bulk_with_the_same_rules() {
         assert_eq!(by_id("1").paid_at, Some(Timestamp(30)));
         assert_eq!(by_id("0").paid_at, None);
         assert_eq!(by_id("2").paid_at, Some(Timestamp(10)), "paid since the first poll");
+        assert_eq!(by_id("1").lapsed, None);
+        // Invoice 2 is unpaid again: the same lapse rule as the single upsert; paid: cleared.
+        assert_eq!(
+            s.upsert_invoices(&[snapshot("2", false)], Timestamp(40)).await.unwrap(),
+            1
+        );
+        let want = Some(mm_core::Lapse {
+            paid_at: Timestamp(10),
+            unpaid_since: Timestamp(40),
+        });
+        let lapsed_2 = |all: Vec<mm_core::Invoice>| all.into_iter().find(|i| i.key.id == "2").unwrap().lapsed;
+        assert_eq!(lapsed_2(s.invoices().await.unwrap()), want);
+        s.upsert_invoices(&[snapshot("2", true)], Timestamp(50)).await.unwrap();
+        assert_eq!(lapsed_2(s.invoices().await.unwrap()), None);
         assert_eq!(all.len(), 700);
     })
     .await;

@@ -1,0 +1,310 @@
+//! Policies end to end, over loopback against the simulators, on SQLite and PostgreSQL:
+//! seats assigned through the API, a grace period, a mapping removed with `on_remove`.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use mm_core::RemovalPolicy;
+use mm_sim_moodle::EnrolStatus;
+use mm_store::testing::{TestDb, backends, fresh};
+use moodle_management::app::App;
+use moodle_management::config::Config;
+use moodle_management::demo::DemoWorld;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const TOKEN: &str = "test-admin-token-0123456789abcdef";
+
+struct World {
+    world: DemoWorld,
+    app: Arc<App>,
+    db: TestDb,
+}
+
+async fn start(backend: &'static str, adjust: impl FnOnce(&mut Config)) -> World {
+    let db = fresh(backend).await.unwrap();
+    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+        .await
+        .unwrap();
+    let mut config = world.config.clone();
+    config.admin_token = Some(SecretString::from(TOKEN.to_string()));
+    adjust(&mut config);
+    let app = App::build(config).await.unwrap();
+    World { world, app, db }
+}
+
+impl World {
+    fn enrolment(&self, email: &str, course: &str) -> Option<(EnrolStatus, i64, i64)> {
+        self.world
+            .moodle
+            .enrolments()
+            .into_iter()
+            .find(|e| e.email.eq_ignore_ascii_case(email) && e.course_shortname == course)
+            .map(|e| (e.status, e.timestart, e.timeend))
+    }
+
+    async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let res = moodle_management::web::router(self.app.clone())
+            .oneshot(req.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+}
+
+fn seat(invoice: i64, line: i64, email: &str) -> Value {
+    json!({"source": "erp", "invoice": invoice.to_string(), "line": line.to_string(), "email": email, "name": "Named Learner"})
+}
+
+#[tokio::test]
+async fn seats_bought_by_a_company_go_to_the_learners_it_names() {
+    for b in backends() {
+        let w = start(b, |_| {}).await;
+        let buyer = w.world.fs.add_customer("Acme Training SL", "purchasing@acme.example");
+        let invoice = w.world.fs.create_invoice(&buyer, &[("PY-101", 3.0, 120.0)]).unwrap();
+        w.world.fs.pay(invoice, true).unwrap();
+        let line = w.world.fs.lines_of(invoice)[0];
+        // Polled and paid, but no seat named yet: nobody is enrolled, the buyer least of all.
+        w.app.reconcile_once().await.unwrap();
+        assert!(w.enrolment("purchasing@acme.example", "PY101").is_none(), "{b}");
+        let holds = w.app.store.holds().await.unwrap();
+        assert!(
+            holds
+                .iter()
+                .any(|h| h.message.contains("3 paid seat(s) not yet assigned")),
+            "{b}: {holds:?}"
+        );
+
+        // Writes need the admin token.
+        let (s, _) = w
+            .call(
+                Method::POST,
+                "/api/seats",
+                None,
+                seat(invoice, line, "eve@acme.example"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+        let (s, _) = w
+            .call(
+                Method::POST,
+                "/api/seats",
+                Some("wrong-token-wrong-token-wrong"),
+                seat(invoice, line, "eve@acme.example"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+        assert!(
+            w.app.store.seats(None).await.unwrap().is_empty(),
+            "{b}: a refused write wrote"
+        );
+
+        for email in ["eve@acme.example", "Finn@Acme.example", "gil@acme.example"] {
+            let (s, body) = w
+                .call(Method::POST, "/api/seats", Some(TOKEN), seat(invoice, line, email))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{b}: {body}");
+        }
+        let (s, body) = w
+            .call(
+                Method::POST,
+                "/api/seats",
+                Some(TOKEN),
+                seat(invoice, line, "finn@acme.example"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}: the same learner again is no new seat: {body}");
+        let (s, body) = w
+            .call(
+                Method::POST,
+                "/api/seats",
+                Some(TOKEN),
+                seat(invoice, line, "hal@acme.example"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("all 3 seat(s)"),
+            "{b}: {body}"
+        );
+        let (s, body) = w
+            .call(
+                Method::POST,
+                "/api/seats",
+                Some(TOKEN),
+                seat(invoice, 999_999, "hal@acme.example"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{b}: {body}");
+        let (s, body) = w
+            .call(
+                Method::POST,
+                "/api/seats",
+                Some(TOKEN),
+                json!({"source": "erp", "invoice": "1"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {body}");
+
+        let report = w.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        for email in ["eve@acme.example", "finn@acme.example", "gil@acme.example"] {
+            let e = w
+                .enrolment(email, "PY101")
+                .unwrap_or_else(|| panic!("{b}: {email} not enrolled"));
+            assert_eq!(e.0, EnrolStatus::Active, "{b}: {email}");
+        }
+        assert!(w.enrolment("purchasing@acme.example", "PY101").is_none(), "{b}");
+        let (s, list) = w
+            .call(
+                Method::GET,
+                &format!("/api/seats?source=erp&invoice={invoice}"),
+                None,
+                Value::Null,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert_eq!(list.as_array().map(Vec::len), Some(3), "{b}: {list}");
+
+        // A credit note for two seats leaves one: releasing finn's
+        // seat revokes finn, the credit takes back the latest assigned (gil). Eve keeps hers.
+        w.world.fs.credit(invoice, Some(vec![(line, 2.0)])).unwrap();
+        let (s, _) = w
+            .call(
+                Method::DELETE,
+                "/api/seats",
+                Some(TOKEN),
+                seat(invoice, line, "finn@acme.example"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{b}");
+        let report = w.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(
+            w.enrolment("eve@acme.example", "PY101").unwrap().0,
+            EnrolStatus::Active,
+            "{b}"
+        );
+        assert_eq!(
+            w.enrolment("finn@acme.example", "PY101").unwrap().0,
+            EnrolStatus::Suspended,
+            "{b}"
+        );
+        assert_eq!(
+            w.enrolment("gil@acme.example", "PY101").unwrap().0,
+            EnrolStatus::Suspended,
+            "{b}"
+        );
+        assert!(w.world.differences(&w.app).await.unwrap().is_empty(), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn seat_writes_are_off_without_an_admin_token() {
+    let db = fresh("sqlite").await.unwrap();
+    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
+        .await
+        .unwrap();
+    let app = App::build(world.config.clone()).await.unwrap();
+    let w = World { world, app, db };
+    let (s, body) = w
+        .call(Method::POST, "/api/seats", Some(TOKEN), seat(1, 1, "eve@acme.example"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("server.admin_token"), "{body}");
+}
+
+#[tokio::test]
+async fn an_invoice_unpaid_again_keeps_access_through_the_grace_period() {
+    for b in backends() {
+        let w = start(b, |c| {
+            for m in &mut c.mappings {
+                m.grace_secs = 14 * 86_400;
+            }
+        })
+        .await;
+        let (customer, email) = w.world.customers[0].clone();
+        let id = w.world.invoice(&customer, &["PY-101"]).unwrap();
+        w.world.fs.pay(id, true).unwrap();
+        w.app.reconcile_once().await.unwrap();
+        let (status, start, end) = w.enrolment(&email, "PY101").unwrap();
+        assert_eq!((status, end - start), (EnrolStatus::Active, 365 * 86_400), "{b}");
+
+        // A returned direct debit: still active, but Moodle's end date now closes access when
+        // the grace period does, even if this service were down by then.
+        w.world.fs.pay(id, false).unwrap();
+        let before = moodle_management::app::now().0;
+        let report = w.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        let (status, start2, end2) = w.enrolment(&email, "PY101").unwrap();
+        assert_eq!((status, start2), (EnrolStatus::Active, start), "{b}");
+        assert!(
+            (before + 14 * 86_400..=moodle_management::app::now().0 + 14 * 86_400).contains(&end2),
+            "{b}: ends {end2}, 14 days after it was seen unpaid ({before})"
+        );
+        let audit = w.app.store.audit_log(1).await.unwrap();
+        assert!(audit[0].reason.contains("grace period"), "{b}: {}", audit[0].reason);
+
+        // Paid again: the full paid period is back.
+        w.world.fs.pay(id, true).unwrap();
+        w.app.reconcile_once().await.unwrap();
+        let (status, _, end3) = w.enrolment(&email, "PY101").unwrap();
+        assert_eq!(status, EnrolStatus::Active, "{b}");
+        assert!(end3 > end2 + 300 * 86_400, "{b}: {end3}");
+    }
+}
+
+#[tokio::test]
+async fn a_mapping_removed_with_on_remove_revoke_revokes_and_with_keep_leaves_alone() {
+    for b in backends() {
+        let w = start(b, |c| {
+            for m in &mut c.mappings {
+                if m.product == "PY-101" {
+                    m.on_remove = RemovalPolicy::Revoke;
+                }
+            }
+        })
+        .await;
+        let (customer, email) = w.world.customers[1].clone();
+        let id = w.world.invoice(&customer, &["PY-101", "JS-101"]).unwrap();
+        w.world.fs.pay(id, true).unwrap();
+        w.app.reconcile_once().await.unwrap();
+        assert_eq!(w.enrolment(&email, "PY101").unwrap().0, EnrolStatus::Active, "{b}");
+        assert_eq!(w.enrolment(&email, "JS101").unwrap().0, EnrolStatus::Active, "{b}");
+
+        // The admin deletes both mappings from the file and restarts the service.
+        let mut config = w.app.config.clone();
+        config
+            .mappings
+            .retain(|m| m.product != "PY-101" && m.product != "JS-101");
+        let app = App::build(config).await.unwrap();
+        let report = app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(
+            w.enrolment(&email, "PY101").unwrap().0,
+            EnrolStatus::Suspended,
+            "{b}: PY-101 said on_remove = revoke"
+        );
+        assert_eq!(
+            w.enrolment(&email, "JS101").unwrap().0,
+            EnrolStatus::Active,
+            "{b}: JS-101 kept the default, keep"
+        );
+        let audit = app.store.audit_log(5).await.unwrap();
+        assert!(
+            audit.iter().any(|a| a.reason.contains("mapping was removed")),
+            "{b}: {audit:?}"
+        );
+        drop(w.db);
+    }
+}
