@@ -288,7 +288,7 @@ impl SecretKey {
             });
         }
         let data = URL_SAFE_NO_PAD.decode(data).map_err(|_| SealError::Malformed {
-            reason: "the data is not URL-safe base64",
+            reason: "the data is not URL-safe base64: altered or truncated",
         })?;
         if data.len() < NONCE_LEN + TAG_LEN {
             return Err(SealError::Malformed {
