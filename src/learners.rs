@@ -5,10 +5,11 @@
 //! the whole batch), so: batch look-up first, batch creation next, and only for the users of
 //! a failed creation batch a case-insensitive look-up and a creation one by one.
 
+use crate::config::UsernamePolicy;
 use crate::sites::Site;
 use crate::worker::JobError;
 use mm_core::{Email, LearnerProfile};
-use mm_moodle::{NewUser, User, UserField};
+use mm_moodle::{NewUser, User, UserField, UserUpdate};
 use mm_store::Store;
 use std::collections::HashMap;
 
@@ -85,6 +86,19 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             _ => to_create.push(p),
         }
     }
+    // 1b. Not found by email: an account we made for this learner under an older address,
+    //     found by the idnumber we gave it, keeps serving them under the new one.
+    if to_create.iter().any(|p| p.idnumber.is_some()) {
+        let (moved, failed) = follow_renamed(store, site, &to_create).await;
+        to_create.retain(|p| !moved.iter().any(|(e, _)| *e == p.email) && !failed.iter().any(|(e, _)| *e == p.email));
+        for (email, id) in moved {
+            out.insert(email.clone(), UserResolution::Found(id));
+            learnt.push((email, id));
+        }
+        for (email, err) in failed {
+            out.insert(email, UserResolution::Failed(err));
+        }
+    }
     // 2. Batched creation; Moodle mails each learner a password (`createpassword`). Moodle
     //    rolls a whole request back on one bad row, so a failed request is split in halves
     //    until the bad rows stand alone; only those take the careful one-by-one path.
@@ -94,7 +108,16 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
         vec![to_create]
     };
     while let Some(group) = pending.pop() {
-        let new_users: Vec<NewUser> = group.iter().map(|p| new_user(p, &username_for(&p.email))).collect();
+        let usernames = match usernames(store, site, &group).await {
+            Ok(u) => u,
+            Err(err) => {
+                for p in group {
+                    out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
+                }
+                continue;
+            }
+        };
+        let new_users: Vec<NewUser> = group.iter().zip(&usernames).map(|(p, u)| new_user(p, u)).collect();
         let (created, failed_ranges) = match site.client.create_users(&new_users).await {
             Ok(created) => (created, Vec::new()),
             Err(batch) => (
@@ -184,10 +207,16 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
         Ok(_) => {}
         Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
     }
-    let base = username_for(&p.email);
     let mut last = None;
     for n in 1..=3 {
-        let username = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let username = match &site.usernames {
+            UsernamePolicy::Email if n == 1 => username_for(&p.email),
+            UsernamePolicy::Email => format!("{}-{n}", username_for(&p.email)),
+            UsernamePolicy::Prefix(_) => match usernames(store, site, &[p]).await {
+                Ok(mut u) => u.pop().unwrap_or_default(),
+                Err(e) => return UserResolution::Failed(e),
+            },
+        };
         match site.client.create_users(&[new_user(p, &username)]).await {
             Ok(created) => match created.first() {
                 Some(c) => return remember(store, site, &p.email, c.id).await,
@@ -239,6 +268,120 @@ fn group_by_email(users: Vec<User>) -> HashMap<String, Vec<i64>> {
     m
 }
 
+/// Usernames for new accounts, per the site's policy. A prefix policy takes fresh numbers
+/// from a counter shared by every replica; a name someone took by hand in Moodle makes the
+/// creation fail, and the one-by-one path then tries the next numbers.
+async fn usernames(store: &Store, site: &Site, group: &[&LearnerProfile]) -> Result<Vec<String>, JobError> {
+    match &site.usernames {
+        UsernamePolicy::Email => Ok(group.iter().map(|p| username_for(&p.email)).collect()),
+        UsernamePolicy::Prefix(prefix) => {
+            let n = i64::try_from(group.len()).unwrap_or(i64::MAX);
+            let first = store
+                .reserve_numbers(&format!("username:{}:{prefix}", site.name), n)
+                .await
+                .map_err(|e| JobError {
+                    message: e.to_string(),
+                    retryable: true,
+                })?;
+            Ok((0..n).map(|i| format!("{prefix}{}", first + i)).collect())
+        }
+    }
+}
+
+/// Accounts found by the idnumber of learners whose email matched none: their email is
+/// updated in Moodle and what we knew under the old address moves to the new one.
+/// Returns (moved: learner → account, failed).
+async fn follow_renamed(
+    store: &Store,
+    site: &Site,
+    profiles: &[&LearnerProfile],
+) -> (Vec<(Email, i64)>, Vec<(Email, JobError)>) {
+    let wanted: Vec<(&LearnerProfile, &str)> = profiles
+        .iter()
+        .filter_map(|p| p.idnumber.as_deref().map(|i| (*p, i)))
+        .collect();
+    let ids: Vec<String> = wanted.iter().map(|(_, i)| i.to_string()).collect();
+    let mut failed = Vec::new();
+    let found = match site.client.get_users_by_field(UserField::Idnumber, &ids).await {
+        Ok(users) => users,
+        Err(e) => {
+            let err = JobError::from_moodle(&site.name, "looking up learners by idnumber", &e);
+            return (
+                Vec::new(),
+                wanted.iter().map(|(p, _)| (p.email.clone(), err.clone())).collect(),
+            );
+        }
+    };
+    let mut candidates: Vec<(&LearnerProfile, User)> = Vec::new();
+    for (p, idn) in wanted {
+        let matches: Vec<&User> = found.iter().filter(|u| u.idnumber.as_deref() == Some(idn)).collect();
+        match matches.as_slice() {
+            [] => {}
+            [one] => candidates.push((p, (*one).clone())),
+            many => failed.push((
+                p.email.clone(),
+                JobError::permanent(format!(
+                    "{} Moodle accounts on `{}` share the idnumber {idn} (user ids {}); keep one, then retry",
+                    many.len(),
+                    site.name,
+                    many.iter().map(|u| u.id.to_string()).collect::<Vec<_>>().join(", ")
+                )),
+            )),
+        }
+    }
+    if candidates.is_empty() {
+        return (Vec::new(), failed);
+    }
+    let updates: Vec<UserUpdate> = candidates
+        .iter()
+        .map(|(p, u)| UserUpdate {
+            id: u.id,
+            email: Some(p.email.as_str().to_string()),
+            ..UserUpdate::default()
+        })
+        .collect();
+    let warnings = match site.client.update_users(&updates).await {
+        Ok(w) => w,
+        Err(batch) => {
+            let err = batch.failures.first().map_or_else(
+                || JobError::permanent("Moodle did not update the learner's email"),
+                |f| JobError::from_moodle(&site.name, "updating a learner's email", &f.error),
+            );
+            failed.extend(candidates.iter().map(|(p, _)| (p.email.clone(), err.clone())));
+            return (Vec::new(), failed);
+        }
+    };
+    let mut moved = Vec::new();
+    for (p, u) in candidates {
+        if let Some(w) = warnings.iter().find(|w| w.itemid == Some(u.id)) {
+            failed.push((
+                p.email.clone(),
+                JobError::permanent(format!(
+                    "Moodle `{}` refused the new email of user {}: {}",
+                    site.name, u.id, w.message
+                )),
+            ));
+            continue;
+        }
+        let old = u.email.as_deref().and_then(|e| Email::parse(e).ok());
+        if let Some(old) = old.filter(|o| *o != p.email) {
+            tracing::info!(site = %site.name, user = u.id, "a learner's email changed; their account follows");
+            if let Err(e) = store.rename_learner(&site.name, &old, &p.email).await {
+                failed.push((
+                    p.email.clone(),
+                    JobError {
+                        message: e.to_string(),
+                        retryable: true,
+                    },
+                ));
+                continue;
+            }
+        }
+        moved.push((p.email.clone(), u.id));
+    }
+    (moved, failed)
+}
+
 fn new_user(p: &LearnerProfile, username: &str) -> NewUser {
     NewUser {
         username: username.to_string(),
@@ -248,7 +391,7 @@ fn new_user(p: &LearnerProfile, username: &str) -> NewUser {
         auth: Some("manual".to_string()),
         createpassword: true,
         password: None,
-        idnumber: None,
+        idnumber: p.idnumber.clone(),
     }
 }
 

@@ -15,6 +15,7 @@ pub use mm_moodle::site::REQUIRED_FUNCTIONS;
 pub struct Site {
     pub name: String,
     pub client: MoodleClient,
+    pub usernames: crate::config::UsernamePolicy,
     courses: Arc<Mutex<HashMap<CourseRef, i64>>>,
 }
 
@@ -30,6 +31,7 @@ impl Site {
         sc.concurrency = cfg.concurrency;
         sc.timeout = cfg.timeout;
         Ok(Site {
+            usernames: cfg.usernames.clone(),
             name: cfg.name.clone(),
             client: MoodleClient::with_options(sc, options)?,
             courses: Arc::default(),

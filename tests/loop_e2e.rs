@@ -322,18 +322,26 @@ async fn a_restart_between_two_polls_misses_nothing() {
 }
 
 #[tokio::test]
-async fn an_email_change_moves_access_to_the_new_address() {
+async fn an_email_change_keeps_the_learner_s_account_and_access() {
     for b in backends() {
         let l = Loop::start(b).await;
         let (cod, old_email) = l.customer(7);
         let (cod, old_email) = (cod.to_string(), old_email.to_string());
         l.paid_invoice(7, &["SQL-101"]);
         l.app.reconcile_once().await.unwrap();
-        assert_eq!(
-            l.enrolment(&old_email, "SQL101").map(|e| e.0),
-            Some(EnrolStatus::Active),
-            "{b}"
-        );
+        let before = l.enrolment(&old_email, "SQL101");
+        assert_eq!(before.map(|e| e.0), Some(EnrolStatus::Active), "{b}");
+        let ids_of = |email: &str| -> Vec<i64> {
+            l.world
+                .moodle
+                .users()
+                .into_iter()
+                .filter(|u| u.email.eq_ignore_ascii_case(email))
+                .map(|u| u.id)
+                .collect()
+        };
+        let account = ids_of(&old_email);
+        let accounts = l.world.moodle.users().len();
 
         // The customer and its billing contact (the address the learner is read from) change.
         l.world.fs.set_customer_email(&cod, "new.address@example.org");
@@ -354,16 +362,16 @@ async fn an_email_change_moves_access_to_the_new_address() {
             report
         };
         assert!(report.converged(), "{b}: {report:?}");
-        assert_eq!(
-            l.enrolment("new.address@example.org", "SQL101").map(|e| e.0),
-            Some(EnrolStatus::Active),
-            "{b}"
-        );
-        assert_eq!(
-            l.enrolment(&old_email, "SQL101").map(|e| e.0),
-            Some(EnrolStatus::Suspended),
-            "{b}: old address revoked"
-        );
+        // Found by the idnumber we gave it: the same account now has the new address, with
+        // the same enrolment (grades and progress kept); no second account.
+        assert_eq!(ids_of("new.address@example.org"), account, "{b}");
+        assert!(ids_of(&old_email).is_empty(), "{b}");
+        assert_eq!(l.world.moodle.users().len(), accounts, "{b}: no new account");
+        assert_eq!(l.enrolment("new.address@example.org", "SQL101"), before, "{b}");
+        assert!(l.world.differences(&l.app).await.unwrap().is_empty(), "{b}");
+        // And it stays so: another pass changes nothing.
+        assert!(l.app.reconcile_once().await.unwrap().converged(), "{b}");
+        assert_eq!(l.enrolment("new.address@example.org", "SQL101"), before, "{b}");
     }
 }
 

@@ -308,3 +308,40 @@ async fn a_mapping_removed_with_on_remove_revoke_revokes_and_with_keep_leaves_al
         drop(w.db);
     }
 }
+
+#[tokio::test]
+async fn usernames_from_a_prefix_never_collide() {
+    let w = start("sqlite", |c| {
+        c.moodle[0].usernames = moodle_management::config::UsernamePolicy::Prefix("learner".into());
+    })
+    .await;
+    // Someone already made `learner2` by hand: the next free number is used instead.
+    w.world.moodle.add_user(mm_sim_moodle::NewSimUser {
+        username: "learner2".into(),
+        firstname: "Hand".into(),
+        lastname: "Made".into(),
+        email: "hand.made@example.org".into(),
+        ..Default::default()
+    });
+    for (customer, _) in w.world.customers.clone().iter().take(4) {
+        let id = w.world.invoice(customer, &["SQL-101"]).unwrap();
+        w.world.fs.pay(id, true).unwrap();
+    }
+    let report = w.app.reconcile_once().await.unwrap();
+    assert!(report.converged(), "{report:?}");
+    let mut ours: Vec<String> = w
+        .world
+        .moodle
+        .users()
+        .into_iter()
+        .filter(|u| u.username.starts_with("learner") && u.email != "hand.made@example.org")
+        .map(|u| u.username)
+        .collect();
+    ours.sort();
+    let created = w.world.moodle.enrolments().len();
+    assert!(ours.len() >= 3 && ours.len() <= created, "{ours:?}");
+    assert!(!ours.contains(&"learner2".to_string()), "{ours:?}");
+    let distinct: std::collections::BTreeSet<_> = ours.iter().collect();
+    assert_eq!(distinct.len(), ours.len(), "{ours:?}");
+    assert!(w.world.differences(&w.app).await.unwrap().is_empty());
+}

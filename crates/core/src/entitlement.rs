@@ -390,7 +390,14 @@ pub fn desired_state(
 /// The buyer as a learner, or a hold explaining why their email is unusable.
 fn buyer_profile(inv: &Invoice, holds: &mut Vec<Hold>) -> Option<LearnerProfile> {
     let detail = match inv.customer.email.as_deref().map(Email::parse) {
-        Some(Ok(email)) => return Some(LearnerProfile::from_billing_name(email, &inv.customer.name)),
+        Some(Ok(email)) => {
+            let mut p = LearnerProfile::from_billing_name(email, &inv.customer.name);
+            let customer = inv.customer.id.trim();
+            if !customer.is_empty() {
+                p.idnumber = Some(format!("mm:{}:{customer}", inv.key.source));
+            }
+            return Some(p);
+        }
         Some(Err(EmailError::Empty)) => "the email is empty".to_string(),
         Some(Err(other)) => other.to_string(),
         None => "none given".to_string(),

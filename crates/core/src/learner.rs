@@ -74,6 +74,11 @@ pub struct LearnerProfile {
     pub email: Email,
     pub firstname: String,
     pub lastname: String,
+    /// A stable identity outliving the email (`mm:<source>:<customer id>` for a buyer):
+    /// set on the accounts we create and matched when the email no longer is, so a learner
+    /// whose address changes keeps their account, grades and progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idnumber: Option<String>,
 }
 
 impl LearnerProfile {
@@ -93,6 +98,7 @@ impl LearnerProfile {
             firstname: if first.is_empty() { local.clone() } else { first },
             lastname: if last.is_empty() { "-".to_string() } else { last },
             email,
+            idnumber: None,
         }
     }
 }

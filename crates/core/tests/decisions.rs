@@ -1072,3 +1072,25 @@ fn orphans_of_mapped_courses_are_revoked_and_of_unmapped_courses_left_alone() {
             .any(|a| a.reason().contains("no invoice grants this any more"))
     );
 }
+
+#[test]
+fn a_buyer_carries_a_stable_idnumber_and_a_seat_holder_none() {
+    // The idnumber outlives an email change: the account is found by it and follows the learner.
+    let invoices = vec![
+        inv("1", Some("ada@example.org"), &["PY-101"], Some(0)),
+        company("2", "PY-101", 2.0, Some(0)),
+    ];
+    let d = desired_state(
+        &invoices,
+        &[mapping("PY-101", "PY101", Some(365), Suspend)],
+        &[seat("2", "bob@example.org", 0)],
+        Timestamp(T0),
+    );
+    let profile = |email: &str| d.entitlements[&key("PY101", email)].profile.clone();
+    assert_eq!(profile("ada@example.org").idnumber.as_deref(), Some("mm:erp:C1"));
+    assert_eq!(
+        profile("bob@example.org").idnumber,
+        None,
+        "a seat holder is not the customer"
+    );
+}

@@ -452,6 +452,49 @@ impl Store {
             .collect()
     }
 
+    // ---- learners -------------------------------------------------------------------------
+
+    /// Reserves `n` consecutive numbers of a named counter; returns the first. Numbers start at
+    /// 1 and are never handed out twice, whichever replica asks.
+    pub async fn reserve_numbers(&self, counter: &str, n: i64) -> Result<i64, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let last: i64 = sqlx::query(
+            "INSERT INTO counters (name, value) VALUES ($1, $2)
+             ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+        )
+        .bind(counter)
+        .bind(n)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("value")?;
+        tx.commit().await?;
+        Ok(last - n + 1)
+    }
+
+    /// A learner's address changed and their Moodle account was found by its idnumber: what
+    /// we knew under the old address (the account, the enrolments applied) now belongs to the
+    /// new one, so nothing is revoked from, or created twice for, the same person.
+    pub async fn rename_learner(&self, site: &str, from: &Email, to: &Email) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query(
+            "UPDATE applied_enrolments SET learner = $3 WHERE site = $1 AND learner = $2
+               AND NOT EXISTS (SELECT 1 FROM applied_enrolments a
+                               WHERE a.site = $1 AND a.course = applied_enrolments.course AND a.learner = $3)",
+        )
+        .bind(site)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM moodle_users WHERE site = $1 AND learner = $2")
+            .bind(site)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     // ---- seats ----------------------------------------------------------------------------
 
     /// Assigns one seat of an invoice line to a learner. Refused when the line's seats are all
