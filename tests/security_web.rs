@@ -245,6 +245,28 @@ async fn every_route_by_credential() {
         }
     }
 
+    // Seats: reads as the other API routes; writes are off while no server.admin_token is set
+    // (tests/policies_e2e.rs covers them with a token: missing or wrong → 401, right → 201).
+    for cred in [Cred::Anonymous, Cred::Wrong, Cred::Right] {
+        let what = format!("GET /api/seats {cred:?}");
+        let a = call(&env.app, admin_request(Method::GET, "/api/seats", cred)).await;
+        assert_eq!(a.status, StatusCode::OK, "{what}: {}", a.body);
+        assert_security_headers(&what, &a);
+        assert_clean(&env, &what, &a);
+        for method in [Method::POST, Method::DELETE] {
+            let what = format!("{method} /api/seats {cred:?}");
+            let a = call(&env.app, admin_request(method, "/api/seats", cred)).await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN, "{what}: {}", a.body);
+            assert!(a.body.contains("server.admin_token"), "{what}: {}", a.body);
+            assert_security_headers(&what, &a);
+            assert_clean(&env, &what, &a);
+        }
+    }
+    for method in [Method::PUT, Method::PATCH] {
+        let a = call(&env.app, admin_request(method.clone(), "/api/seats", Cred::Anonymous)).await;
+        assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} /api/seats");
+    }
+
     // Webhooks: (source, the right secret, a valid event).
     let sources = [
         (
