@@ -600,11 +600,10 @@ fn is_secret_file_key(name: &str) -> bool {
     name.ends_with("token_file") || name.ends_with("secret_file")
 }
 
-/// What a rotation did, in numbers (never values).
-#[derive(Default)]
+/// Re-seals values under the new key, and counts what it did (never the values).
 struct Resealer<'a> {
     old: Option<&'a ConfiguredKey>,
-    new: Option<&'a SecretKey>,
+    new: &'a SecretKey,
     seal_plaintext: bool,
     resealed: usize,
     sealed_plaintext: usize,
@@ -615,9 +614,7 @@ impl Resealer<'_> {
     /// The new text for a value at `place` (`moodle[0].token`), or `None` to leave it as it is.
     /// `secret_slot`: the value is a secret when in plaintext.
     fn reseal(&mut self, place: &str, text: &str, secret_slot: bool) -> anyhow::Result<Option<String>> {
-        let Some(new) = self.new else {
-            return Ok(None);
-        };
+        let new = self.new;
         let text = text.trim();
         let resealed = if sealed::is_sealed(text) {
             let header = sealed::sealed_header(text).with_context(|| place.to_string())?;
@@ -733,9 +730,11 @@ fn rotate(
     let base_dir = config_path.parent().unwrap_or(Path::new("."));
     let mut resealer = Resealer {
         old: old_key.as_ref(),
-        new: Some(&new_key),
+        new: &new_key,
         seal_plaintext,
-        ..Resealer::default()
+        resealed: 0,
+        sealed_plaintext: 0,
+        already_new: 0,
     };
 
     // 1. The configuration file's own values, and the secret files it names.
