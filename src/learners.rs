@@ -366,7 +366,10 @@ async fn follow_renamed(
         let old = u.email.as_deref().and_then(|e| Email::parse(e).ok());
         if let Some(old) = old.filter(|o| *o != p.email) {
             tracing::info!(site = %site.name, user = u.id, "a learner's email changed; their account follows");
-            if let Err(e) = store.rename_learner(&site.name, &old, &p.email).await {
+            if let Err(e) = store
+                .rename_learner(&site.name, &old, &p.email, u.id, crate::app::now())
+                .await
+            {
                 failed.push((
                     p.email.clone(),
                     JobError {

@@ -369,6 +369,16 @@ async fn an_email_change_keeps_the_learner_s_account_and_access() {
         assert_eq!(l.world.moodle.users().len(), accounts, "{b}: no new account");
         assert_eq!(l.enrolment("new.address@example.org", "SQL101"), before, "{b}");
         assert!(l.world.differences(&l.app).await.unwrap().is_empty(), "{b}");
+        let audit = l.app.store.audit_log(20).await.unwrap();
+        let moved = audit
+            .iter()
+            .find(|a| a.action == "change_email")
+            .unwrap_or_else(|| panic!("{b}: no audit entry for the change: {audit:?}"));
+        assert_eq!(
+            (moved.before.as_deref(), moved.after.as_deref(), moved.course.as_str()),
+            (Some(old_email.as_str()), Some("new.address@example.org"), "SQL101"),
+            "{b}"
+        );
         // And it stays so: another pass changes nothing.
         assert!(l.app.reconcile_once().await.unwrap().converged(), "{b}");
         assert_eq!(l.enrolment("new.address@example.org", "SQL101"), before, "{b}");

@@ -474,7 +474,15 @@ impl Store {
     /// A learner's address changed and their Moodle account was found by its idnumber: what
     /// we knew under the old address (the account, the enrolments applied) now belongs to the
     /// new one, so nothing is revoked from, or created twice for, the same person.
-    pub async fn rename_learner(&self, site: &str, from: &Email, to: &Email) -> Result<(), StoreError> {
+    /// Each moved enrolment gets an audit entry (`change_email`, before/after the addresses).
+    pub async fn rename_learner(
+        &self,
+        site: &str,
+        from: &Email,
+        to: &Email,
+        moodle_user: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(
             "UPDATE applied_enrolments SET learner = $3 WHERE site = $1 AND learner = $2
@@ -491,6 +499,20 @@ impl Store {
             .bind(from.as_str())
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (at, site, course, learner, action, before, after, reason, job, ok, error)
+             SELECT $1, site, course, learner, 'change_email', $2, learner, $3, '', 1, NULL
+             FROM applied_enrolments WHERE site = $4 AND learner = $5",
+        )
+        .bind(now.0)
+        .bind(from.as_str())
+        .bind(format!(
+            "the learner's email changed; Moodle account {moodle_user} (found by its idnumber) now has the new one"
+        ))
+        .bind(site)
+        .bind(to.as_str())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
