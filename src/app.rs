@@ -321,7 +321,23 @@ async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
     };
     let lease = i64::try_from(app.config.worker.lease.as_secs()).unwrap_or(120);
     let mut last_sweep = std::time::Instant::now();
+    // A round that fails on the database (connection lost, disk full) leaves the jobs it had
+    // claimed `running` under this worker's lease, and nobody looks at them again before the
+    // lease expires (2 minutes by default), even once the database is back. Between rounds
+    // nothing of this worker is in flight, so they are handed back as soon as it answers.
+    let mut orphans = false;
     loop {
+        if orphans {
+            match app.store.release_jobs(&app.worker_id, now()).await {
+                Ok(released) => {
+                    orphans = false;
+                    if released > 0 {
+                        tracing::info!(released, "jobs of the failed round handed back to the queue");
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "cannot hand back the failed round's jobs yet"),
+            }
+        }
         // Requeue whatever the plan says differs, now and then, so nothing missed stays missed.
         if last_sweep.elapsed() > Duration::from_secs(60) {
             last_sweep = std::time::Instant::now();
@@ -349,7 +365,10 @@ async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
                 continue;
             }
             Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "worker round failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "worker round failed");
+                orphans = true;
+            }
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

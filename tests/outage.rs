@@ -167,3 +167,113 @@ async fn facturascripts_down_the_poller_backs_off_resumes_and_loses_nothing() {
          converged {recovery:?} after it, {moodle_calls} Moodle calls for the 200 new invoices and one revocation"
     );
 }
+
+/// The service's PostgreSQL database goes away for "5 minutes" while a worker round is between
+/// its Moodle calls and its commit: every connection is terminated (`pg_terminate_backend`, in
+/// a loop) and new ones are refused (`ALLOW_CONNECTIONS false`). The database is a dedicated one
+/// on the test cluster, which stays usable for the other tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_gone_mid_round_and_back_loses_nothing_and_duplicates_nothing() {
+    if !mm_store::testing::backends().contains(&"postgres") {
+        eprintln!("skipped: MM_TEST_POSTGRES_URL is not set (scripts/test.sh starts PostgreSQL and sets it)");
+        return;
+    }
+    let (outage_len, clock, scale) = outage_and_clock();
+    let db = mm_store::testing::fresh("postgres").await.unwrap();
+    let name = db.url.rsplit('/').next().unwrap().to_string();
+    let admin_url = std::env::var("MM_TEST_POSTGRES_URL").unwrap();
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+        .await
+        .unwrap();
+    let world = DemoWorld::start(&db.url, free_port(), "1s").await.unwrap();
+    let mut config = world.config.clone();
+    tune(&mut config);
+    let lease = config.worker.lease;
+
+    let before = paid_learners(&world, "do", 0..100);
+    let svc = Service::start(config, clock).await;
+    wait_converged(&world, &svc.app, &before, Duration::from_secs(30)).await;
+    assert_eq!(svc.readyz().await.map(|r| r.0), Some(200));
+
+    // 200 more paid invoices; Moodle is slow enough that the database can be cut while the
+    // worker's round is under way: after the accounts are created, before anything is recorded.
+    world
+        .moodle
+        .faults()
+        .set(FaultConfig::with_latency(Duration::from_millis(300)));
+    let creations = || {
+        world
+            .moodle
+            .request_counts()
+            .get("core_user_create_users")
+            .copied()
+            .unwrap_or(0)
+    };
+    let created_before = creations();
+    let during = paid_learners(&world, "do", 100..300);
+    wait_for(
+        "the worker to create the new learners' accounts",
+        Duration::from_secs(30),
+        || async { creations() > created_before },
+    )
+    .await;
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut terminated = 0u64;
+    let mut not_ready_after = None;
+    let mut moodle_at_first_refusal = None;
+    while started.elapsed() < outage_len {
+        let killed: Vec<(bool,)> = sqlx::query_as(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&name)
+        .fetch_all(&mut admin)
+        .await
+        .unwrap();
+        terminated += killed.len() as u64;
+        if not_ready_after.is_none() && svc.readyz().await.is_some_and(|(s, _)| s == 503) {
+            not_ready_after = Some(started.elapsed());
+            moodle_at_first_refusal = Some(world.moodle.total_requests());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The round in flight did reach Moodle after the database was gone: its results could not
+    // be recorded (the case under test).
+    let enrolled_unrecorded = enrolled_count(&world, &during);
+    assert!(
+        enrolled_unrecorded > 0,
+        "the cut did not land between Moodle calls and their commit"
+    );
+    let not_ready_after = not_ready_after.expect("/readyz answered 503 while the database was gone");
+    let moodle_during =
+        world.moodle.total_requests() - moodle_at_first_refusal.expect("measured with the first refusal");
+    sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    world.moodle.faults().clear();
+    // Without its database the service cannot claim work: besides what the round in flight
+    // finishes (at most its enrolment requests), Moodle hears nothing.
+    assert!(
+        moodle_during <= 8,
+        "{moodle_during} Moodle requests while the database was gone"
+    );
+
+    let all: Vec<_> = before.iter().chain(&during).cloned().collect();
+    // The jobs of the interrupted round must not wait for their lease to expire.
+    let recovery = wait_converged(&world, &svc.app, &all, lease.min(Duration::from_secs(60))).await;
+    wait_for("/readyz to answer 200 again", Duration::from_secs(10), || async {
+        svc.readyz().await.is_some_and(|(s, _)| s == 200)
+    })
+    .await;
+    assert_converged(&world, &svc.app, &all, &[]).await;
+    svc.stop().await;
+    eprintln!(
+        "database gone for {outage_len:?} (scale {scale}x) in the middle of a round: {terminated} connections \
+         terminated, /readyz 503 after {not_ready_after:?}, {enrolled_unrecorded} enrolments made in Moodle \
+         but not recorded, {moodle_during} Moodle requests meanwhile; converged {recovery:?} after it came back (lease {lease:?})"
+    );
+}

@@ -193,22 +193,32 @@ pub fn enrolled_count(world: &DemoWorld, learners: &[Learner]) -> usize {
         .count()
 }
 
-/// Waits until every one of `learners` is enrolled and Moodle matches the desired state.
+/// Waits until every one of `learners` is enrolled and Moodle matches the desired state;
+/// on timeout, fails with what is missing (enrolments, job counts, failing jobs).
 pub async fn wait_converged(world: &DemoWorld, app: &App, learners: &[Learner], timeout: Duration) -> Duration {
-    wait_for(
-        "every paid learner enrolled and Moodle matching the desired state",
-        timeout,
-        || async {
-            enrolled_count(world, learners) == learners.len()
-                && world.differences(app).await.is_ok_and(|d| d.is_empty())
-                && app
-                    .store
-                    .job_counts()
-                    .await
-                    .is_ok_and(|c| c.queued == 0 && c.running == 0)
-        },
-    )
-    .await
+    let start = Instant::now();
+    loop {
+        let enrolled = enrolled_count(world, learners);
+        let diffs = world.differences(app).await.map(|d| d.len());
+        let counts = app.store.job_counts().await;
+        let idle = counts.as_ref().is_ok_and(|c| c.queued == 0 && c.running == 0);
+        if enrolled == learners.len() && diffs.as_ref().is_ok_and(|d| *d == 0) && idle {
+            return start.elapsed();
+        }
+        if start.elapsed() >= timeout {
+            let failing = app
+                .store
+                .failing_jobs()
+                .await
+                .map(|f| f.into_iter().take(3).collect::<Vec<_>>());
+            panic!(
+                "not converged after {timeout:?}: {enrolled}/{} enrolled, differences {diffs:?}, jobs {counts:?}, \
+                 failing {failing:?}",
+                learners.len()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The end state every fault test asserts once converged:
