@@ -156,9 +156,16 @@ async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<St
         Ok(None) => return Err(format!("{}/{course}: the course does not exist in Moodle", site.name)),
         Err(e) => return Err(JobError::from_moodle(&site.name, "looking up the course", &e).message),
     };
-    let everyone = EnrolledUsersOptions::default();
+    // Only the id and the email: by default Moodle also lists every course each participant is
+    // enrolled in (`enrolledcourses`), which makes a course's answer grow with courses × learners.
+    let fields = Some(vec!["id".to_string(), "email".to_string()]);
+    let everyone = EnrolledUsersOptions {
+        userfields: fields.clone(),
+        ..Default::default()
+    };
     let only_active = EnrolledUsersOptions {
         only_active: true,
+        userfields: fields,
         ..Default::default()
     };
     let (all, active) = futures::join!(

@@ -381,6 +381,50 @@ async fn enrolled_users_include_suspended_unless_onlyactive_and_users_courses_on
     }
 }
 
+#[tokio::test]
+async fn enrolled_users_userfields_limit_the_answer_and_unknown_fields_fail() {
+    let s = site().await;
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.jdoe, s.dis, 5, EnrolStatus::Active, 0, 0);
+    let full = s.call("core_enrol_get_enrolled_users", &[p("courseid", s.math)]).await;
+    assert!(full[0]["enrolledcourses"].is_array(), "by default: {full}");
+    assert!(full[0]["roles"].is_array() && full[0]["username"].is_string(), "{full}");
+    let lean = s
+        .call(
+            "core_enrol_get_enrolled_users",
+            &[
+                p("courseid", s.math),
+                p("options[0][name]", "userfields"),
+                p("options[0][value]", "id, email"),
+            ],
+        )
+        .await;
+    let mut keys: Vec<&str> = lean[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        vec!["email", "fullname", "id"],
+        "id and fullname are always there: {lean}"
+    );
+    assert_eq!(lean[0]["email"], "Jane.Doe@Example.org");
+    let bad = s
+        .call(
+            "core_enrol_get_enrolled_users",
+            &[
+                p("courseid", s.math),
+                p("options[0][name]", "userfields"),
+                p("options[0][value]", "id,password"),
+            ],
+        )
+        .await;
+    assert_eq!(errorcode(&bad), "invaliduserfield", "{bad}");
+}
+
 // ---- completion (§2.12) -----------------------------------------------------------------------
 
 #[tokio::test]

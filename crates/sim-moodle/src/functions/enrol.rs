@@ -171,6 +171,44 @@ pub fn unenrol_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsE
     Ok(J::Null)
 }
 
+/// `user_get_default_fields()` (Moodle 4.5): the names `userfields` may use.
+const USER_DEFAULT_FIELDS: &[&str] = &[
+    "id",
+    "username",
+    "fullname",
+    "firstname",
+    "lastname",
+    "email",
+    "address",
+    "phone1",
+    "phone2",
+    "department",
+    "institution",
+    "interests",
+    "firstaccess",
+    "lastaccess",
+    "auth",
+    "confirmed",
+    "idnumber",
+    "lang",
+    "theme",
+    "timezone",
+    "mailformat",
+    "description",
+    "descriptionformat",
+    "city",
+    "country",
+    "profileimageurlsmall",
+    "profileimageurl",
+    "customfields",
+    "groups",
+    "roles",
+    "preferences",
+    "enrolledcourses",
+    "suspended",
+    "lastcourseaccess",
+];
+
 /// Params of core_enrol_get_enrolled_users.
 pub fn enrolled_params() -> Desc {
     d::single(vec![
@@ -221,6 +259,7 @@ pub fn get_enrolled_users(state: &mut State, caller: &Caller, p: &V) -> Result<J
     let mut desc = false;
     let mut limitfrom = 0usize;
     let mut limitnumber = 0usize;
+    let mut userfields: Option<BTreeSet<String>> = None;
     for o in p.get("options").map(V::list).unwrap_or(&[]) {
         let name = o.get_str("name").unwrap_or("");
         let value = o.get_str("value").unwrap_or("");
@@ -245,6 +284,19 @@ pub fn get_enrolled_users(state: &mut State, caller: &Caller, p: &V) -> Result<J
             }
             "limitfrom" => limitfrom = value.trim().parse().unwrap_or(0),
             "limitnumber" => limitnumber = value.trim().parse().unwrap_or(0),
+            // `clean_param(PARAM_ALPHANUMEXT)` of each comma-separated name.
+            "userfields" => {
+                userfields = Some(
+                    value
+                        .split(',')
+                        .map(|f| {
+                            f.chars()
+                                .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                                .collect::<String>()
+                        })
+                        .collect(),
+                );
+            }
             _ => {}
         }
     }
@@ -267,41 +319,75 @@ pub fn get_enrolled_users(state: &mut State, caller: &Caller, p: &V) -> Result<J
     let (small, big) = super::picture_urls(state);
     let iter = list.into_iter().skip(limitfrom);
     let take = if limitnumber == 0 { usize::MAX } else { limitnumber };
-    let out: Vec<J> = iter
+    let page: Vec<(&Enrolment, &crate::state::User)> = iter
         .take(take)
         .filter_map(|e| state.users.get(&e.userid).map(|u| (e, u)))
+        .collect();
+    // `user_get_user_details`: named fields must be default fields (checked per user, so an
+    // empty course never fails); `id` and `fullname` are always returned. Each other field,
+    // `enrolledcourses` above all (a query per user), only when asked for or nothing is named.
+    if let (Some(fields), false) = (&userfields, page.is_empty())
+        && let Some(bad) = fields.iter().find(|f| !USER_DEFAULT_FIELDS.contains(&f.as_str()))
+    {
+        return Err(WsError::moodle(
+            "invaliduserfield",
+            format!("Invalid user field: {bad}"),
+        ));
+    }
+    let want = |f: &str| userfields.as_ref().is_none_or(|s| s.contains(f));
+    let out: Vec<J> = page
+        .into_iter()
         .map(|(e, u)| {
-            let roles: Vec<J> = e
-                .roleids
-                .iter()
-                .map(|r| {
-                    J::obj()
-                        .with("roleid", *r)
-                        .with("name", "")
-                        .with("shortname", role_shortname(*r).unwrap_or(""))
-                        .with("sortorder", 0)
-                })
-                .collect();
-            let mut o = J::obj()
-                .with("id", u.id)
-                .with("username", u.username.as_str())
-                .with("firstname", u.firstname.as_str())
-                .with("lastname", u.lastname.as_str())
-                .with("fullname", u.fullname())
-                .with("email", u.email.as_str())
-                .with("department", u.department.as_str());
-            if !u.idnumber.is_empty() {
+            let mut o = J::obj().with("id", u.id);
+            if want("username") {
+                o.push("username", u.username.as_str());
+            }
+            if want("firstname") {
+                o.push("firstname", u.firstname.as_str());
+            }
+            if want("lastname") {
+                o.push("lastname", u.lastname.as_str());
+            }
+            o.push("fullname", u.fullname());
+            if want("email") {
+                o.push("email", u.email.as_str());
+            }
+            if want("department") {
+                o.push("department", u.department.as_str());
+            }
+            if want("idnumber") && !u.idnumber.is_empty() {
                 o.push("idnumber", u.idnumber.as_str());
             }
-            o.push("firstaccess", 0);
-            o.push("lastaccess", 0);
-            o.push("lastcourseaccess", 0);
-            o.push("profileimageurlsmall", small.as_str());
-            o.push("profileimageurl", big.as_str());
-            o.push("roles", roles);
-            let ec = enrolled_courses(state, u.id);
-            if !ec.is_empty() {
-                o.push("enrolledcourses", ec);
+            for f in ["firstaccess", "lastaccess", "lastcourseaccess"] {
+                if want(f) {
+                    o.push(f, 0);
+                }
+            }
+            if want("profileimageurlsmall") {
+                o.push("profileimageurlsmall", small.as_str());
+            }
+            if want("profileimageurl") {
+                o.push("profileimageurl", big.as_str());
+            }
+            if want("roles") {
+                let roles: Vec<J> = e
+                    .roleids
+                    .iter()
+                    .map(|r| {
+                        J::obj()
+                            .with("roleid", *r)
+                            .with("name", "")
+                            .with("shortname", role_shortname(*r).unwrap_or(""))
+                            .with("sortorder", 0)
+                    })
+                    .collect();
+                o.push("roles", roles);
+            }
+            if want("enrolledcourses") {
+                let ec = enrolled_courses(state, u.id);
+                if !ec.is_empty() {
+                    o.push("enrolledcourses", ec);
+                }
             }
             o
         })
