@@ -7,7 +7,7 @@ use crate::sources::{PollSummary, Source};
 use crate::worker::{RoundOutcome, Worker};
 use anyhow::Context;
 use mm_core::Timestamp;
-use mm_store::Store;
+use mm_store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Notify;
@@ -55,6 +55,53 @@ pub struct App {
     pub recompute_needed: Notify,
     /// Per poller: poll now instead of waiting for the interval (a webhook hint).
     pub poll_now: Vec<Notify>,
+    /// Whether the database accepts writes, as the loops last found out (for `/readyz`).
+    pub db_health: DbHealth,
+}
+
+/// Whether the database accepts writes, as the pollers and the worker last found out.
+///
+/// A database on a full disk, or a read-only file, still answers reads, so a `SELECT 1` calls
+/// it healthy while nothing can be recorded. The loops report here what their writes met; the
+/// first refusal is logged as an error with the fix, `/readyz` answers 503 with the reason
+/// while it lasts, and the next write that succeeds (a poll, a worker round that did work)
+/// clears it. Nothing is lost meanwhile: a poll's cursor only moves once its invoices are
+/// stored, and a round's jobs stay queued until their results are.
+#[derive(Debug, Default)]
+pub struct DbHealth {
+    refusal: std::sync::Mutex<Option<&'static str>>,
+}
+
+impl DbHealth {
+    /// A write failed; only errors that say the database refuses writes count.
+    pub fn write_failed(&self, e: &StoreError) {
+        let Some(reason) = e.write_refusal() else {
+            return;
+        };
+        let mut r = self.refusal.lock().unwrap_or_else(|p| p.into_inner());
+        if r.is_none() {
+            tracing::error!(
+                reason,
+                error = %e,
+                "the database refuses writes; nothing is lost (invoices are read again, jobs wait in the queue) \
+                 — fix: free space on the database's disk, or make the database file and its folder writable"
+            );
+        }
+        *r = Some(reason);
+    }
+
+    /// A write succeeded.
+    pub fn write_succeeded(&self) {
+        let mut r = self.refusal.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(reason) = r.take() {
+            tracing::info!(was = reason, "the database accepts writes again");
+        }
+    }
+
+    /// Why the database refuses writes, if it did at the last attempt.
+    pub fn refusal(&self) -> Option<&'static str> {
+        *self.refusal.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 impl App {
@@ -110,6 +157,7 @@ impl App {
             wake: Notify::new(),
             recompute_needed: Notify::new(),
             poll_now,
+            db_health: DbHealth::default(),
         });
         crate::webhooks::apply_pending(&app).await?;
         Ok(app)
@@ -242,6 +290,7 @@ async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
     loop {
         match source.poll(&app.store, now()).await {
             Ok(s) => {
+                app.db_health.write_succeeded();
                 tracing::debug!(
                     source = source.name(),
                     changed = s.changed,
@@ -257,12 +306,18 @@ async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
                         Err(e) => {
                             // Try again at the next tick even if nothing changes by then.
                             first = true;
+                            app.db_health.write_failed(&e);
                             tracing::error!(error = %e, "computing the desired state failed");
                         }
                     }
                 }
             }
-            Err(e) => tracing::warn!(source = source.name(), error = %e, "poll failed"),
+            Err(e) => {
+                if let crate::sources::SourceError::Store(e) = &e {
+                    app.db_health.write_failed(e);
+                }
+                tracing::warn!(source = source.name(), error = %e, "poll failed")
+            }
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -304,6 +359,7 @@ async fn recompute_loop(app: Arc<App>, shutdown: CancellationToken) {
             Ok(r) if r.planned > 0 => app.wake.notify_one(),
             Ok(_) => {}
             Err(e) => {
+                app.db_health.write_failed(&e);
                 tracing::error!(error = %e, "computing the desired state failed; retrying in 1 s");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 app.recompute_needed.notify_one();
@@ -342,6 +398,7 @@ async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
         if last_sweep.elapsed() > Duration::from_secs(60) {
             last_sweep = std::time::Instant::now();
             if let Err(e) = recompute(&app.store, now()).await {
+                app.db_health.write_failed(&e);
                 tracing::error!(error = %e, "periodic recompute failed");
             }
         }
@@ -352,6 +409,7 @@ async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
         };
         match round {
             Ok(r) if r.claimed > 0 => {
+                app.db_health.write_succeeded();
                 tracing::info!(
                     applied = r.applied,
                     unchanged = r.unchanged,
@@ -366,6 +424,7 @@ async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
             }
             Ok(_) => {}
             Err(e) => {
+                app.db_health.write_failed(&e);
                 tracing::error!(error = %e, "worker round failed");
                 orphans = true;
             }

@@ -66,7 +66,16 @@ impl IntoResponse for WebError {
 
 async fn readyz(State(app): State<Arc<App>>) -> Response {
     match app.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        // A database that answers may still refuse writes (disk full, read-only file): the
+        // loops report it; the reason is a fixed phrase, never the database's own message.
+        Ok(()) => match app.db_health.refusal() {
+            None => (StatusCode::OK, "ready").into_response(),
+            Some(reason) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database not writable: {reason}"),
+            )
+                .into_response(),
+        },
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()

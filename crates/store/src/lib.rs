@@ -59,6 +59,9 @@ impl Store {
             }
             _ => url.to_string(),
         };
+        if backend == Backend::Sqlite {
+            check_sqlite_writable(&url)?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
@@ -1103,6 +1106,45 @@ fn policy_str(p: RevokePolicy) -> &'static str {
 
 fn scheme_of(url: &str) -> String {
     url.split(':').next().unwrap_or_default().to_string()
+}
+
+/// A SQLite file that cannot be opened for writing (read-only filesystem, permissions) makes
+/// every pooled connection fail in `PRAGMA journal_mode=WAL` with "unable to open database
+/// file", retried until the pool's 10-second timeout, which then only says "pool timed out".
+/// Opening the file ourselves first (creating it, as `mode=rwc` would) gives the real reason at
+/// once. In-memory and explicitly read-only URLs are left alone.
+fn check_sqlite_writable(url: &str) -> Result<(), StoreError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let writable_mode = query
+        .split('&')
+        .filter_map(|kv| kv.strip_prefix("mode="))
+        .all(|m| m == "rwc" || m == "rw");
+    if path.is_empty() || path == ":memory:" || !writable_mode {
+        return Ok(());
+    }
+    let create = query.split('&').any(|kv| kv == "mode=rwc");
+    match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(create)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            ) || e.raw_os_error() == Some(30) =>
+        {
+            Err(StoreError::NotWritable {
+                path: path.to_string(),
+                reason: e.to_string(),
+            })
+        }
+        // Anything else (a missing folder, …) is SQLite's to report.
+        Err(_) => Ok(()),
+    }
 }
 
 /// Drops the password from a database URL before it reaches an error message.
