@@ -94,7 +94,7 @@ pub struct BenchArgs {
     /// idle: how long `serve` idles before its RSS is read.
     #[arg(long, default_value_t = 60)]
     pub seconds: u64,
-    /// idle: the binary to run (default: this one).
+    /// idle, bulk: the binary to run (default: this one).
     #[arg(long, hide = true)]
     pub binary: Option<PathBuf>,
     /// Print one JSON object instead of a table.
@@ -103,6 +103,14 @@ pub struct BenchArgs {
     /// bulk: time each phase (poll, recompute, every worker round) on standard error.
     #[arg(long, hide = true)]
     pub phases: bool,
+    /// bulk: run the engine inside this process, next to the simulators, instead of in a child
+    /// process of its own (then its peak RSS includes theirs; handy under `perf`).
+    #[arg(long, hide = true)]
+    pub in_process: bool,
+    /// Internal: only run the engine against this configuration until Moodle matches, then
+    /// print one JSON object (what the parent of a `bulk` run reads).
+    #[arg(long, hide = true)]
+    pub engine_config: Option<PathBuf>,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -127,6 +135,9 @@ pub struct Measure {
     pub setup_seconds: f64,
     /// RSS of the process once the simulators were seeded, before the engine started.
     pub rss_before_engine_mb: f64,
+    /// bulk with the engine in a child process: the peak RSS of this process, which holds the
+    /// simulators (`peak_rss_mb` is then the engine's alone).
+    pub simulators_peak_rss_mb: Option<f64>,
     /// steady: webhook 2xx → enrolled, in milliseconds, sorted.
     pub latencies_ms: Vec<f64>,
     /// idle: the child's resident set after idling.
@@ -199,6 +210,9 @@ impl Report {
             }
             if self.scenario == Scenario::Idle {
                 map.insert("rss_mb".into(), json!(round(o.rss_mb, 1)));
+            }
+            if let Some(sims) = o.simulators_peak_rss_mb {
+                map.insert("peak_rss_simulators_mb".into(), json!(round(sims, 1)));
             }
             if let Some((secs, calls)) = o.reconcile_pass {
                 map.insert("reconcile_pass_seconds".into(), json!(round(secs, 4)));
@@ -276,6 +290,22 @@ impl Report {
         if self.scenario == Scenario::Idle {
             row("RSS of `serve` (VmRSS) MB", format!("{:.1}", o.rss_mb), None);
             row("peak RSS of `serve` (VmHWM) MB", format!("{:.1}", o.peak_rss_mb), None);
+        } else if let Some(sims) = o.simulators_peak_rss_mb {
+            row(
+                "peak RSS MB, the engine (its own process)",
+                format!("{:.1}", o.peak_rss_mb),
+                n.map(|n| format!("{:.1}", n.peak_rss_mb)),
+            );
+            row(
+                "peak RSS MB, both simulators (this process)",
+                format!("{sims:.1}"),
+                n.and_then(|n| n.simulators_peak_rss_mb).map(|s| format!("{s:.1}")),
+            );
+            row(
+                "setup seconds (not measured)",
+                format!("{:.2}", o.setup_seconds),
+                n.map(|n| format!("{:.2}", n.setup_seconds)),
+            );
         } else {
             row(
                 "peak RSS MB (engine + both simulators)",
@@ -347,6 +377,10 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// `moodle-management bench …`.
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     crate::telemetry::init(LogFormat::Human, "warn");
+    if let Some(path) = &args.engine_config {
+        println!("{}", engine_only(path, args.phases).await?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = measure(&args).await?;
     if args.json {
         println!("{}", report.to_json());
@@ -363,10 +397,18 @@ pub async fn measure(args: &BenchArgs) -> anyhow::Result<Report> {
     let (ours, naive_measured) = match args.scenario {
         Scenario::Bulk => {
             let n = args.invoices.unwrap_or(10_000);
-            let ours = bulk(n, latency, false, args.phases).await?;
+            let engine = if args.in_process {
+                Engine::InProcess
+            } else {
+                Engine::Child(match &args.binary {
+                    Some(b) => b.clone(),
+                    None => std::env::current_exe().context("finding this program's path")?,
+                })
+            };
+            let ours = bulk(n, latency, false, args.phases, &engine).await?;
             let naive = if args.naive {
                 let nn = args.naive_invoices.unwrap_or(n.min(NAIVE_BULK_DEFAULT)).max(1);
-                Some(bulk(nn, latency, true, false).await?)
+                Some(bulk(nn, latency, true, false, &engine).await?)
             } else {
                 None
             };
@@ -531,7 +573,13 @@ impl World {
         source: SourceKind,
         naive: bool,
     ) -> anyhow::Result<Config> {
-        let toml = engine_toml(
+        let toml = self.config_toml(database_url, listen, source, naive);
+        Ok(Config::from_toml(&toml, Path::new("bench.toml"), |_| None)?)
+    }
+
+    /// The text of [`World::config`], for an engine in another process.
+    fn config_toml(&self, database_url: &str, listen: SocketAddr, source: SourceKind, naive: bool) -> String {
+        engine_toml(
             database_url,
             listen,
             &self.moodle_url,
@@ -539,8 +587,7 @@ impl World {
             &source_block(source, &self.fs_url, self.fs.token()),
             &self.courses,
             naive,
-        );
-        Ok(Config::from_toml(&toml, Path::new("bench.toml"), |_| None)?)
+        )
     }
 
     /// Moodle (the simulator) against the desired state the engine computed, both ways.
@@ -654,7 +701,13 @@ async fn converge(app: &App, max_passes: usize) -> anyhow::Result<usize> {
 
 // ---- bulk -------------------------------------------------------------------------------------
 
-async fn bulk(invoices: usize, latency: Duration, naive: bool, phases: bool) -> anyhow::Result<Measure> {
+async fn bulk(
+    invoices: usize,
+    latency: Duration,
+    naive: bool,
+    phases: bool,
+    engine: &Engine,
+) -> anyhow::Result<Measure> {
     let setup = Instant::now();
     let mut world = World::start(BULK_COURSES, latency).await?;
     let mut rng = StdRng::seed_from_u64(42);
@@ -688,41 +741,124 @@ async fn bulk(invoices: usize, latency: Duration, naive: bool, phases: bool) -> 
     let rss_before_engine_mb = proc_status_mb(None, "VmRSS").unwrap_or(0.0);
 
     let dir = tempfile::tempdir()?;
-    let config = world.config(
+    let toml = world.config_toml(
         &sqlite_url(dir.path()),
         "127.0.0.1:0".parse()?,
         SourceKind::FacturaScripts { poll_interval: "30s" },
         naive,
-    )?;
-    let app = App::build(config.clone()).await?;
+    );
+    let config = Config::from_toml(&toml, Path::new("bench.toml"), |_| None)?;
     let calls_before = world.moodle.total_requests();
-    let started = Instant::now();
-    let applied = if phases {
-        timed_phases(&app, &world.moodle).await?
-    } else {
-        converge(&app, 5).await?
+    let (run, simulators_peak_rss_mb) = match engine {
+        Engine::InProcess => {
+            let app = App::build(config.clone()).await?;
+            let mut run = run_engine(&app, phases).await?;
+            run.peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0);
+            app.store.close().await;
+            (run, None)
+        }
+        Engine::Child(exe) => {
+            let path = dir.path().join("bench-engine.toml");
+            std::fs::write(&path, &toml)?;
+            let run = engine_in_child(exe, &path, phases).await?;
+            (run, Some(proc_status_mb(None, "VmHWM").unwrap_or(0.0)))
+        }
     };
-    let seconds = started.elapsed().as_secs_f64();
     let moodle_calls = world.moodle.total_requests() - calls_before;
-    let peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0);
+    let app = App::build(config.clone()).await?;
     world.check_converged(&app, &config).await?;
-    let facturascripts_calls = app.sources.iter().map(|s| s.request_count()).sum();
     app.store.close().await;
     Ok(Measure {
         invoices: world.invoices,
-        enrolments: applied,
-        seconds,
+        enrolments: run.applied,
+        seconds: run.seconds,
         moodle_calls,
-        facturascripts_calls,
-        peak_rss_mb,
+        facturascripts_calls: run.facturascripts_calls,
+        peak_rss_mb: run.peak_rss_mb,
         setup_seconds,
         rss_before_engine_mb,
+        simulators_peak_rss_mb,
         ..Measure::default()
     })
 }
 
+/// Where `bulk` runs the engine.
+enum Engine {
+    /// In this process, next to the simulators.
+    InProcess,
+    /// In a child process of this binary (`bench bulk --engine-config FILE`), so its memory is
+    /// measured alone.
+    Child(PathBuf),
+}
+
+/// What the engine did in a `bulk` run, as the child reports it.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct EngineRun {
+    applied: usize,
+    seconds: f64,
+    facturascripts_calls: u64,
+    peak_rss_mb: f64,
+}
+
+/// Reconcile passes (or timed phases) until Moodle matches.
+async fn run_engine(app: &App, phases: bool) -> anyhow::Result<EngineRun> {
+    let started = Instant::now();
+    let applied = if phases {
+        timed_phases(app).await?
+    } else {
+        converge(app, 5).await?
+    };
+    Ok(EngineRun {
+        applied,
+        seconds: started.elapsed().as_secs_f64(),
+        facturascripts_calls: app.sources.iter().map(|s| s.request_count()).sum(),
+        peak_rss_mb: 0.0,
+    })
+}
+
+/// `bench bulk --engine-config FILE`: the engine alone, against simulators another process runs.
+async fn engine_only(path: &Path, phases: bool) -> anyhow::Result<Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let config = Config::from_toml(&text, path, |_| None)?;
+    let app = App::build(config).await?;
+    let mut run = run_engine(&app, phases).await?;
+    app.store.close().await;
+    run.peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0);
+    Ok(serde_json::to_value(run)?)
+}
+
+/// Runs `exe bench bulk --engine-config config` while this process keeps serving the
+/// simulators; its standard error (phases, warnings) passes through.
+async fn engine_in_child(exe: &Path, config: &Path, phases: bool) -> anyhow::Result<EngineRun> {
+    let mut cmd = tokio::process::Command::new(exe);
+    cmd.arg("bench")
+        .arg("bulk")
+        .arg("--engine-config")
+        .arg(config)
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true);
+    if phases {
+        cmd.arg("--phases");
+    }
+    // Not `output()`, which would capture standard error too.
+    let out = cmd
+        .spawn()
+        .with_context(|| format!("starting {} for the engine", exe.display()))?
+        .wait_with_output()
+        .await?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        bail!("the engine process failed ({}): {stdout}", out.status);
+    }
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line).with_context(|| format!("the engine process printed no result: {stdout}"))
+}
+
 /// One pass, phase by phase, with timings on standard error (profiling aid for `bulk`).
-async fn timed_phases(app: &App, moodle: &MoodleSim) -> anyhow::Result<usize> {
+async fn timed_phases(app: &App) -> anyhow::Result<usize> {
     let t = Instant::now();
     app.poll_all().await;
     let rss = || proc_status_mb(None, "VmRSS").unwrap_or(0.0);
@@ -746,7 +882,7 @@ async fn timed_phases(app: &App, moodle: &MoodleSim) -> anyhow::Result<usize> {
     let (mut applied, mut rounds, mut round_secs) = (0, 0, Vec::new());
     let t_all = Instant::now();
     loop {
-        let (t, calls) = (Instant::now(), moodle.total_requests());
+        let (t, calls) = (Instant::now(), app.sites.request_count());
         let r = worker.run_round(now()).await?;
         if r.claimed == 0 {
             break;
@@ -760,7 +896,7 @@ async fn timed_phases(app: &App, moodle: &MoodleSim) -> anyhow::Result<usize> {
                 "phase worker round {rounds}: {:.3}s, {} claimed, {} Moodle calls",
                 secs,
                 r.claimed,
-                moodle.total_requests() - calls
+                app.sites.request_count() - calls
             );
         }
     }
@@ -933,6 +1069,7 @@ async fn steady(invoices: usize, rate: f64, latency: Duration, naive: bool) -> a
         reconcile_pass: None,
         retried_deliveries: retried,
         first_refusal,
+        ..Measure::default()
     })
 }
 
