@@ -164,9 +164,26 @@ impl Capture {
         cap
     }
 
+    /// On a failing test, prints the last log lines (dropped at the end of the test).
+    fn dump_on_panic(&self) -> DumpOnPanic {
+        DumpOnPanic(self.clone())
+    }
+
     fn lines(&self) -> Vec<String> {
         let bytes = self.0.lock().expect("capture").clone();
         String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect()
+    }
+}
+
+struct DumpOnPanic(Capture);
+
+impl Drop for DumpOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let lines = self.0.lines();
+            let tail = &lines[lines.len().saturating_sub(60)..];
+            eprintln!("--- the service's last log lines ---\n{}", tail.join("\n"));
+        }
     }
 }
 
@@ -176,6 +193,7 @@ async fn disk_full_is_reported_corrupts_nothing_loses_nothing_and_recovers() {
         return;
     };
     let logs = Capture::install();
+    let _dump = logs.dump_on_panic();
     let db_file = disk.path.join("mm.sqlite");
     let world = DemoWorld::start(&format!("sqlite://{}", db_file.display()), free_port(), "1s")
         .await

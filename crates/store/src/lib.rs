@@ -65,6 +65,7 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))
+            .after_release(|conn, _meta| Box::pin(fit_for_reuse(conn)))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -1108,6 +1109,23 @@ fn scheme_of(url: &str) -> String {
     url.split(':').next().unwrap_or_default().to_string()
 }
 
+/// Whether a connection handed back to the pool may be used again.
+///
+/// sqlx counts a connection's transaction depth itself. When the database ends a transaction
+/// on its own — SQLite rolls back by itself on `SQLITE_FULL` (disk full) or an I/O error,
+/// PostgreSQL on a serialization failure — the `ROLLBACK` sqlx sends when the transaction is
+/// dropped fails ("no transaction is active"), the count stays at 1, and every later `BEGIN
+/// IMMEDIATE` on that connection fails with "attempted to call begin_with at non-zero
+/// transaction depth", forever, even once the disk has space again (found by the disk-full
+/// test: polls failed until the restart). A connection still counted inside a transaction when
+/// it comes back is closed instead of pooled. A transaction dropped without commit (an error
+/// path) may still have its rollback queued at this point: that connection is closed too, a
+/// small price on a path that is already failing; committed ones come back at depth 0.
+async fn fit_for_reuse(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::TransactionManager;
+    Ok(<sqlx::Any as sqlx::Database>::TransactionManager::get_transaction_depth(conn) == 0)
+}
+
 /// A SQLite file that cannot be opened for writing (read-only filesystem, permissions) makes
 /// every pooled connection fail in `PRAGMA journal_mode=WAL` with "unable to open database
 /// file", retried until the pool's 10-second timeout, which then only says "pool timed out".
@@ -1219,6 +1237,37 @@ pub mod testing {
                     backend,
                     _dir: Some(dir),
                 })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    /// A transaction the database ended behind sqlx's back (as SQLite does on a full disk)
+    /// must not leave a pooled connection unable to begin another one.
+    #[tokio::test]
+    async fn a_transaction_ended_by_the_database_does_not_poison_the_pool() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("t.sqlite").display()))
+            .await
+            .expect("connect");
+        for round in 0..3 {
+            let mut tx = store.write_tx().await.expect("begin");
+            sqlx::query("ROLLBACK")
+                .execute(&mut *tx)
+                .await
+                .expect("the database ends it");
+            drop(tx);
+            // Every connection of the pool, in turn.
+            for i in 0..8 {
+                let tx = store
+                    .write_tx()
+                    .await
+                    .unwrap_or_else(|e| panic!("round {round}, transaction {i}: {e}"));
+                tx.commit().await.expect("commit");
             }
         }
     }
