@@ -4,7 +4,7 @@
 //! whose product maps to a course is one cause; a refund of one invoice leaves the access
 //! another invoice pays for.
 
-use crate::invoice::{Invoice, InvoiceKey};
+use crate::invoice::{Invoice, InvoiceKey, InvoiceLine};
 use crate::learner::{Email, EmailError, LearnerProfile};
 use crate::mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy};
 use crate::plan::AppliedEnrolment;
@@ -63,22 +63,30 @@ pub struct Cause {
 impl Cause {
     /// A short human sentence, for the plan and the audit log.
     pub fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// The sentence of [`Cause::describe`], written straight into a caller's buffer: the plan
+/// joins the causes of 100,000 keys without a string per cause.
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = &self.invoice_number;
         match &self.state {
-            CauseState::Paid { .. } => format!("invoice {n} line {} is paid", self.line),
-            CauseState::Grace { until, .. } => format!(
+            CauseState::Paid { .. } => write!(f, "invoice {n} line {} is paid", self.line),
+            CauseState::Grace { until, .. } => write!(
+                f,
                 "invoice {n} is unpaid again; its grace period runs until {}",
                 until.date()
             ),
-            CauseState::Unpaid => format!("invoice {n} is not paid"),
-            CauseState::NoSeat { seats } => {
-                format!(
-                    "invoice {n} line {} has {seats} seat(s), all taken by earlier assignments",
-                    self.line
-                )
-            }
-            CauseState::Credited { by } => format!("invoice {n} line {} credited by {}", self.line, by.join(", ")),
-            CauseState::Deleted => format!("invoice {n} was deleted"),
+            CauseState::Unpaid => write!(f, "invoice {n} is not paid"),
+            CauseState::NoSeat { seats } => write!(
+                f,
+                "invoice {n} line {} has {seats} seat(s), all taken by earlier assignments",
+                self.line
+            ),
+            CauseState::Credited { by } => write!(f, "invoice {n} line {} credited by {}", self.line, by.join(", ")),
+            CauseState::Deleted => write!(f, "invoice {n} was deleted"),
         }
     }
 }
@@ -227,16 +235,18 @@ pub enum Orphan {
 /// Computes the desired state from every invoice we know (including credit notes and deleted
 /// ones), the mappings and the seats assigned on company invoices, at `now` (grace periods
 /// end). Pure and deterministic: the same input gives the same output.
+///
+/// Two passes, so that 100,000 entitlements stay cheap: every mapped line first becomes
+/// [`Grant`]s, which borrow from the input and name their key by two numbers; the grants are
+/// then sorted by key, and each key's run becomes one owned [`Entitlement`], its strings copied
+/// once per entitlement rather than once per cause.
 pub fn desired_state(
     invoices: &[Invoice],
     mappings: &[Mapping],
     seats: &[SeatAssignment],
     now: Timestamp,
 ) -> DesiredState {
-    let mut by_product: HashMap<&str, Vec<&Mapping>> = HashMap::new();
-    for m in mappings {
-        by_product.entry(m.product.as_str()).or_default().push(m);
-    }
+    let by_product = mappings_by_product(mappings);
     // Seats of each (invoice, line), first assigned first.
     let mut seats_by_line: HashMap<(&str, &str, &str), Vec<&SeatAssignment>> = HashMap::new();
     for s in seats {
@@ -250,17 +260,21 @@ pub fn desired_state(
     }
 
     let credits = credited_quantities(invoices);
-    let mut out = DesiredState::default();
-    let mut grouped: BTreeMap<EntitlementKey, (LearnerProfile, String, RevokePolicy, Vec<Cause>)> = BTreeMap::new();
-
     let known: std::collections::HashSet<(&str, &str)> = invoices
         .iter()
         .map(|i| (i.key.source.as_str(), i.key.id.as_str()))
         .collect();
+
+    let mut holds = Vec::new();
+    let mut learners = Learners::default();
+    let mut grants: Vec<Grant> = Vec::new();
+    // Scratch space reused for every invoice and line, instead of two new vectors each.
+    let mut mapped_lines: Vec<(&InvoiceLine, &[(&Mapping, usize)])> = Vec::new();
+    let mut grantees: Vec<(Grantee, usize, bool)> = Vec::new();
     for inv in invoices {
         if let Some(original) = &inv.credit_note_for {
             if !inv.deleted && !known.contains(&(inv.key.source.as_str(), original.as_str())) {
-                out.holds.push(hold(
+                holds.push(hold(
                     inv,
                     None,
                     HoldReason::UnknownCreditedInvoice {
@@ -272,12 +286,12 @@ pub fn desired_state(
         }
 
         // Which lines grant something, and to whom, before we insist on the buyer's email.
-        let mut mapped_lines = Vec::new();
+        mapped_lines.clear();
         for line in &inv.lines {
             match line.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-                None => out.holds.push(hold(inv, Some(&line.id), HoldReason::NoProduct)),
+                None => holds.push(hold(inv, Some(&line.id), HoldReason::NoProduct)),
                 Some(product) => match by_product.get(product) {
-                    None => out.holds.push(hold(
+                    None => holds.push(hold(
                         inv,
                         Some(&line.id),
                         HoldReason::UnmappedProduct {
@@ -288,12 +302,10 @@ pub fn desired_state(
                 },
             }
         }
-        if mapped_lines.is_empty() {
-            continue;
-        }
 
-        let mut buyer: Option<Option<LearnerProfile>> = None;
-        for (line, ms) in mapped_lines {
+        // The buyer's learner number, looked up once per invoice and only if a line needs it.
+        let mut buyer: Option<Option<usize>> = None;
+        for &(line, ms) in &mapped_lines {
             let line_key = (inv.key.source.as_str(), inv.key.id.as_str(), line.id.as_str());
             let credited_by = credits.get(&line_key);
             let credited_qty = credited_by.map_or(0.0, |(qty, _)| *qty);
@@ -307,10 +319,11 @@ pub fn desired_state(
             };
             let assigned = seats_by_line.get(&line_key).map(Vec::as_slice).unwrap_or_default();
 
-            // (learner, whether a seat is still held) for every grantee of this line.
-            let grantees: Vec<(LearnerProfile, bool)> = if !assigned.is_empty() {
+            // (who, their learner number, whether a seat is still held) for every grantee.
+            grantees.clear();
+            if !assigned.is_empty() {
                 if !inv.deleted && left > assigned.len() && inv.is_paid() {
-                    out.holds.push(hold(
+                    holds.push(hold(
                         inv,
                         Some(&line.id),
                         HoldReason::UnassignedSeats {
@@ -318,28 +331,22 @@ pub fn desired_state(
                         },
                     ));
                 }
-                assigned
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (LearnerProfile::from_billing_name(s.learner.clone(), &s.name), i < left))
-                    .collect()
+                for (i, s) in assigned.iter().enumerate() {
+                    grantees.push((Grantee::Seat(s), learners.number(s.learner.clone()), i < left));
+                }
             } else if total > 1 {
                 // A company's seats, none named yet: nothing to grant until they are.
                 if !inv.deleted && left > 0 && inv.is_paid() {
-                    out.holds
-                        .push(hold(inv, Some(&line.id), HoldReason::UnassignedSeats { free: left }));
+                    holds.push(hold(inv, Some(&line.id), HoldReason::UnassignedSeats { free: left }));
                 }
-                Vec::new()
-            } else {
-                let buyer = buyer.get_or_insert_with(|| buyer_profile(inv, &mut out.holds));
-                match buyer {
-                    Some(p) => vec![(p.clone(), left > 0)],
-                    None => Vec::new(),
-                }
-            };
+            } else if let Some(learner) =
+                *buyer.get_or_insert_with(|| buyer_email(inv, &mut holds).map(|email| learners.number(email)))
+            {
+                grantees.push((Grantee::Buyer(inv), learner, left > 0));
+            }
 
-            for (profile, seated) in grantees {
-                for m in ms {
+            for &(grantee, learner, seated) in &grantees {
+                for &(m, course) in ms {
                     let state = if inv.deleted {
                         CauseState::Deleted
                     } else if !seated {
@@ -351,18 +358,13 @@ pub fn desired_state(
                     } else {
                         paid_state(inv, m, now)
                     };
-                    let key = EntitlementKey {
-                        site: m.site.clone(),
-                        course: m.course.clone(),
-                        learner: profile.email.clone(),
-                    };
-                    let entry = grouped
-                        .entry(key)
-                        .or_insert_with(|| (profile.clone(), m.role.clone(), m.on_revoke, Vec::new()));
-                    entry.3.push(Cause {
-                        invoice: inv.key.clone(),
-                        invoice_number: inv.number.clone(),
-                        line: line.id.clone(),
+                    grants.push(Grant {
+                        course,
+                        learner,
+                        mapping: m,
+                        grantee,
+                        invoice: inv,
+                        line: &line.id,
                         state,
                     });
                 }
@@ -370,34 +372,152 @@ pub fn desired_state(
         }
     }
 
-    for (key, (profile, role, policy, causes)) in grouped {
-        let access = merge_access(&causes, policy);
-        out.entitlements.insert(
-            key.clone(),
-            Entitlement {
-                key,
-                profile,
-                role,
-                access,
-                causes,
-                orphan: None,
-            },
-        );
+    DesiredState {
+        entitlements: group_by_key(grants, learners),
+        holds,
     }
-    out
 }
 
-/// The buyer as a learner, or a hold explaining why their email is unusable.
-fn buyer_profile(inv: &Invoice, holds: &mut Vec<Hold>) -> Option<LearnerProfile> {
-    let detail = match inv.customer.email.as_deref().map(Email::parse) {
-        Some(Ok(email)) => {
-            let mut p = LearnerProfile::from_billing_name(email, &inv.customer.name);
-            let customer = inv.customer.id.trim();
-            if !customer.is_empty() {
-                p.idnumber = Some(format!("mm:{}:{customer}", inv.key.source));
-            }
-            return Some(p);
+/// One cause before grouping: an invoice line granting one mapping's course to one learner.
+/// It borrows everything; its key is `(course, learner)` in numbers.
+struct Grant<'a> {
+    /// The rank of the mapping's (site, course) among all mapped courses.
+    course: usize,
+    /// The learner's number from [`Learners`].
+    learner: usize,
+    mapping: &'a Mapping,
+    grantee: Grantee<'a>,
+    invoice: &'a Invoice,
+    line: &'a str,
+    state: CauseState,
+}
+
+impl Grant<'_> {
+    fn key(&self) -> (usize, usize) {
+        (self.course, self.learner)
+    }
+
+    fn cause(&self) -> Cause {
+        Cause {
+            invoice: self.invoice.key.clone(),
+            invoice_number: self.invoice.number.clone(),
+            line: self.line.to_string(),
+            state: self.state.clone(),
         }
+    }
+}
+
+/// Who receives what a line grants.
+#[derive(Debug, Clone, Copy)]
+enum Grantee<'a> {
+    /// The buyer, on a line of one seat.
+    Buyer(&'a Invoice),
+    /// The learner named on one seat of a company's line.
+    Seat(&'a SeatAssignment),
+}
+
+impl Grantee<'_> {
+    /// The Moodle account to create for them.
+    fn profile(self, email: &Email) -> LearnerProfile {
+        match self {
+            Grantee::Buyer(inv) => {
+                let mut p = LearnerProfile::from_billing_name(email.clone(), &inv.customer.name);
+                let customer = inv.customer.id.trim();
+                if !customer.is_empty() {
+                    p.idnumber = Some(format!("mm:{}:{customer}", inv.key.source));
+                }
+                p
+            }
+            Grantee::Seat(s) => LearnerProfile::from_billing_name(email.clone(), &s.name),
+        }
+    }
+}
+
+/// Every learner's email, stored once and numbered in the order first seen.
+#[derive(Default)]
+struct Learners {
+    numbers: HashMap<Email, usize>,
+}
+
+impl Learners {
+    fn number(&mut self, email: Email) -> usize {
+        let next = self.numbers.len();
+        *self.numbers.entry(email).or_insert(next)
+    }
+
+    /// The emails in order, and for each learner number its position in that order.
+    fn sorted(self) -> (Vec<Email>, Vec<usize>) {
+        let mut by_email: Vec<(Email, usize)> = self.numbers.into_iter().collect();
+        by_email.sort_unstable();
+        let mut position = vec![0; by_email.len()];
+        for (pos, (_, number)) in by_email.iter().enumerate() {
+            position[*number] = pos;
+        }
+        (by_email.into_iter().map(|(email, _)| email).collect(), position)
+    }
+}
+
+/// The mappings of each product, each with the rank of its (site, course) among all mapped
+/// courses in [`EntitlementKey`] order, so that grants sort by a number instead of two strings.
+fn mappings_by_product(mappings: &[Mapping]) -> HashMap<&str, Vec<(&Mapping, usize)>> {
+    let mut ranks: BTreeMap<(&str, &CourseRef), usize> =
+        mappings.iter().map(|m| ((m.site.as_str(), &m.course), 0)).collect();
+    for (rank, slot) in ranks.values_mut().enumerate() {
+        *slot = rank;
+    }
+    let mut by_product: HashMap<&str, Vec<(&Mapping, usize)>> = HashMap::new();
+    for m in mappings {
+        let course = ranks[&(m.site.as_str(), &m.course)];
+        by_product.entry(m.product.as_str()).or_default().push((m, course));
+    }
+    by_product
+}
+
+/// One entitlement per key: the grants sorted by key (stably, so each key's causes keep the
+/// order the invoices came in), then each key's run merged. The first grant of a run names the
+/// learner's profile, the role and the revoke policy.
+fn group_by_key(mut grants: Vec<Grant>, learners: Learners) -> BTreeMap<EntitlementKey, Entitlement> {
+    // Renumber learners in email order: `(course, learner)` then sorts like `EntitlementKey`.
+    let (emails, position) = learners.sorted();
+    for g in &mut grants {
+        g.learner = position[g.learner];
+    }
+    grants.sort_by_key(Grant::key);
+    let runs = grants.chunk_by(|a, b| a.key() == b.key());
+    // Sized once: 100,000 entitlements are tens of megabytes, not worth growing by doubling.
+    let mut entitlements = Vec::with_capacity(runs.clone().count());
+    entitlements.extend(runs.map(|run| entitlement(run, &emails[run[0].learner])));
+    // Already in key order: `from_iter` sorts in one pass over sorted input and builds the
+    // tree bottom-up, with no search per key.
+    BTreeMap::from_iter(entitlements)
+}
+
+/// The entitlement of one key from its grants (never empty: `chunk_by` yields no empty run).
+/// Its strings are copied here, once per entitlement.
+fn entitlement(run: &[Grant], email: &Email) -> (EntitlementKey, Entitlement) {
+    let first = &run[0];
+    let m = first.mapping;
+    let causes: Vec<Cause> = run.iter().map(Grant::cause).collect();
+    let key = EntitlementKey {
+        site: m.site.clone(),
+        course: m.course.clone(),
+        learner: email.clone(),
+    };
+    let entitlement = Entitlement {
+        key: key.clone(),
+        profile: first.grantee.profile(email),
+        role: m.role.clone(),
+        access: merge_access(&causes, m.on_revoke),
+        causes,
+        orphan: None,
+    };
+    (key, entitlement)
+}
+
+/// The buyer's email, or a hold explaining why it is unusable.
+fn buyer_email(inv: &Invoice, holds: &mut Vec<Hold>) -> Option<Email> {
+    let detail = match inv.customer.email.as_deref().map(Email::parse) {
+        Some(Ok(email)) => return Some(email),
         Some(Err(EmailError::Empty)) => "the email is empty".to_string(),
         Some(Err(other)) => other.to_string(),
         None => "none given".to_string(),

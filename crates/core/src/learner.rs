@@ -93,9 +93,12 @@ impl LearnerProfile {
         } else {
             (name.to_string(), String::new())
         };
-        let local = email.as_str().split('@').next().unwrap_or("learner").to_string();
         LearnerProfile {
-            firstname: if first.is_empty() { local.clone() } else { first },
+            firstname: if first.is_empty() {
+                email.as_str().split('@').next().unwrap_or("learner").to_string()
+            } else {
+                first
+            },
             lastname: if last.is_empty() { "-".to_string() } else { last },
             email,
             idnumber: None,
