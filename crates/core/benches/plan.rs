@@ -99,6 +99,13 @@ fn bench_plan(c: &mut Criterion) {
             plan(&d, black_box(&applied)).len()
         })
     });
+    // The plan alone, from a desired state computed once.
+    group.bench_function("plan/nothing_applied", |b| {
+        b.iter(|| plan(black_box(&desired), black_box(&empty)).len())
+    });
+    group.bench_function("plan/all_applied", |b| {
+        b.iter(|| plan(black_box(&desired), black_box(&applied)).len())
+    });
     group.finish();
 }
 

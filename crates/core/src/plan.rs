@@ -7,7 +7,10 @@ use crate::entitlement::{Access, DesiredState, Entitlement, EntitlementKey, Orph
 use crate::learner::LearnerProfile;
 use crate::mapping::RevokePolicy;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, btree_map};
+use std::fmt::Write;
+use std::iter::Peekable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,11 +87,34 @@ impl Action {
 /// Plans every key of the desired state. Keys only in `applied` (their mapping was removed)
 /// are left alone: removing a mapping never revokes paid access by surprise.
 pub fn plan(desired: &DesiredState, applied: &BTreeMap<EntitlementKey, AppliedEnrolment>) -> Vec<Action> {
+    // Both maps are in key order: walk `applied` alongside the desired keys (a merge join)
+    // instead of searching it once per key.
+    let mut applied = applied.iter().peekable();
     desired
         .entitlements
         .values()
-        .filter_map(|e| plan_key(e, applied.get(&e.key)))
+        .filter_map(|e| plan_key(e, advance_to(&mut applied, &e.key)))
         .collect()
+}
+
+/// Moves `applied` past every key before `key` and returns `key`'s enrolment, if it has one.
+fn advance_to<'a>(
+    applied: &mut Peekable<btree_map::Iter<'a, EntitlementKey, AppliedEnrolment>>,
+    key: &EntitlementKey,
+) -> Option<&'a AppliedEnrolment> {
+    loop {
+        let (next, enrolment) = *applied.peek()?;
+        match next.cmp(key) {
+            Ordering::Less => {
+                applied.next();
+            }
+            Ordering::Equal => {
+                applied.next();
+                return Some(enrolment);
+            }
+            Ordering::Greater => return None,
+        }
+    }
 }
 
 /// Plans one key: `None` when Moodle already matches.
@@ -103,7 +129,16 @@ pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<A
                 _ => "no invoice grants this any more (the learner's email changed or the line was edited)".to_string(),
             }
         } else {
-            e.causes.iter().map(|c| c.describe()).collect::<Vec<_>>().join("; ")
+            // One string per action, sized for a cause or two, rather than one per cause joined.
+            let mut reason = String::with_capacity(64 * e.causes.len());
+            for (i, cause) in e.causes.iter().enumerate() {
+                if i > 0 {
+                    reason.push_str("; ");
+                }
+                // Writing into a `String` cannot fail.
+                let _ = write!(reason, "{cause}");
+            }
+            reason
         }
     };
     match (&e.access, applied) {
