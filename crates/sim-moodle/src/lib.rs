@@ -32,7 +32,7 @@ use serde::Serialize;
 
 pub use errors::{DebugLevel, WsError};
 pub use seed::{NewSimUser, SeedCompletion, SeedCourse, SeedEnrolment, SimSeed};
-pub use state::{Course, EnrolStatus, ManualInstance, State, Token, User};
+pub use state::{Course, EnrolStatus, Group, ManualInstance, State, Token, User};
 
 /// Options for [`MoodleSim::new`].
 #[derive(Debug, Clone, Default)]
@@ -124,8 +124,10 @@ fn random_token() -> String {
 }
 
 impl MoodleSim {
-    /// A new site: guest (1), admin (2, holding the admin token with every function), site
-    /// course (1), category 1, then the seed.
+    /// A new site: guest (1), admin (2, holding the admin token), site course (1), category 1,
+    /// then the seed. The admin token's service is the one recorded on Moodle 4.5.6
+    /// ([`functions::recorded_service`]): every implemented function but the group functions,
+    /// which [`MoodleSim::enable_group_functions`] adds.
     pub fn new(opts: SimOptions) -> Self {
         let mut st = State::new();
         if opts.debug {
@@ -137,7 +139,7 @@ impl MoodleSim {
             Token {
                 token: token.clone(),
                 userid: 2,
-                functions: None,
+                functions: Some(functions::recorded_service()),
                 validuntil: 0,
                 iprestriction: None,
             },
@@ -272,6 +274,26 @@ impl MoodleSim {
         token
     }
 
+    /// Add functions to the service of `token` (a token with every function is left as it is);
+    /// false if there is no such token.
+    pub fn add_service_functions(&self, token: &str, names: &[&str]) -> bool {
+        match self.lock().tokens.get_mut(token) {
+            Some(t) => {
+                if let Some(set) = &mut t.functions {
+                    set.extend(names.iter().map(|n| (*n).to_owned()));
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Add the group functions ([`functions::GROUP_FUNCTIONS`]) to the admin token's service,
+    /// as an administrator adds them to the external service in Moodle.
+    pub fn enable_group_functions(&self) {
+        self.add_service_functions(&self.inner.token, functions::GROUP_FUNCTIONS);
+    }
+
     /// Revoke (delete) a token: later calls get `invalidtoken`.
     pub fn revoke_token(&self, token: &str) {
         self.lock().tokens.remove(token);
@@ -350,11 +372,70 @@ impl MoodleSim {
         e.roleids.insert(roleid);
     }
 
-    /// Unenrol directly (as a teacher would in the UI).
+    /// Unenrol directly (as a teacher would in the UI); the user leaves the course's groups.
     pub fn unenrol_by_hand(&self, userid: i64, courseid: i64) {
         let mut st = self.lock();
         st.enrolments.remove(&(userid, courseid));
         st.course_index.remove(&(courseid, userid));
+        st.remove_group_memberships(userid, courseid);
+    }
+
+    /// Create a group in a course directly (as a teacher would in the UI); returns its id, or
+    /// `None` when the course does not exist.
+    pub fn add_group(&self, courseid: i64, name: &str) -> Option<i64> {
+        let mut st = self.lock();
+        if !st.courses.contains_key(&courseid) {
+            return None;
+        }
+        let t = state::now();
+        Some(st.insert_group(state::Group {
+            courseid,
+            name: name.trim().to_owned(),
+            descriptionformat: 1,
+            participation: true,
+            timecreated: t,
+            timemodified: t,
+            ..state::Group::default()
+        }))
+    }
+
+    /// Add a member directly (no enrolment check, as a test fixture may need).
+    pub fn add_group_member_by_hand(&self, groupid: i64, userid: i64) -> bool {
+        match self.lock().groups.get_mut(&groupid) {
+            Some(g) => {
+                g.members.entry(userid).or_insert_with(state::now);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// All groups (with their members), by id.
+    pub fn groups(&self) -> Vec<state::Group> {
+        let mut st = self.lock();
+        st.prune_group_members();
+        st.groups.values().cloned().collect()
+    }
+
+    /// The emails of the members of the group `group_name` of the course `course_shortname`,
+    /// sorted; empty when there is no such course or group. Memberships ended by an
+    /// unenrolment are not listed.
+    pub fn group_members(&self, course_shortname: &str, group_name: &str) -> Vec<String> {
+        let mut st = self.lock();
+        st.prune_group_members();
+        let Some(courseid) = st.course_by_shortname(course_shortname).map(|c| c.id) else {
+            return Vec::new();
+        };
+        let mut emails: Vec<String> = st
+            .course_groups(courseid)
+            .filter(|g| g.name == group_name)
+            .flat_map(|g| g.members.keys())
+            .filter_map(|uid| st.users.get(uid))
+            .map(|u| u.email.clone())
+            .collect();
+        emails.sort();
+        emails.dedup();
+        emails
     }
 
     /// Record a course completion (what Moodle's cron would do).
@@ -480,6 +561,7 @@ impl MoodleSim {
             "completions": completions,
             "badges": st.badges,
             "cohorts": st.cohorts.values().collect::<Vec<_>>(),
+            "groups": st.groups.values().collect::<Vec<_>>(),
             "messages": st.messages,
             "files": st.files,
         })

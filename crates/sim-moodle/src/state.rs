@@ -314,6 +314,48 @@ pub struct Cohort {
     pub members: BTreeSet<i64>,
 }
 
+/// Group visibility (`GROUPS_VISIBILITY_*`, Moodle 4.2+).
+pub mod group_visibility {
+    /// Visible to all (the default).
+    pub const ALL: i64 = 0;
+    /// Visible to members.
+    pub const MEMBERS: i64 = 1;
+    /// See own membership.
+    pub const OWN: i64 = 2;
+    /// Membership is hidden.
+    pub const NONE: i64 = 3;
+}
+
+/// A course group (`{groups}`) with its members (`{groups_members}`).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Group {
+    /// id
+    pub id: i64,
+    /// course
+    pub courseid: i64,
+    /// name (trimmed by `groups_create_group`)
+    pub name: String,
+    /// idnumber (unique per course when not empty)
+    pub idnumber: String,
+    /// description
+    pub description: String,
+    /// descriptionformat (1 = HTML)
+    pub descriptionformat: i64,
+    /// enrolment key
+    pub enrolmentkey: String,
+    /// visibility, see [`group_visibility`]
+    pub visibility: i64,
+    /// activity participation
+    pub participation: bool,
+    /// created
+    pub timecreated: i64,
+    /// modified (also when a member is added or removed)
+    pub timemodified: i64,
+    /// members: user id → `timeadded`
+    pub members: BTreeMap<i64, i64>,
+}
+
 /// A sent message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
@@ -398,6 +440,8 @@ pub struct State {
     pub badges: Vec<Badge>,
     /// cohorts by id
     pub cohorts: BTreeMap<i64, Cohort>,
+    /// course groups by id
+    pub groups: BTreeMap<i64, Group>,
     /// messages
     pub messages: Vec<Message>,
     /// files
@@ -412,6 +456,7 @@ pub struct State {
     pub(crate) next_course: i64,
     pub(crate) next_category: i64,
     pub(crate) next_message: i64,
+    pub(crate) next_group: i64,
 }
 
 impl State {
@@ -430,6 +475,7 @@ impl State {
             grades: BTreeMap::new(),
             badges: Vec::new(),
             cohorts: BTreeMap::new(),
+            groups: BTreeMap::new(),
             messages: Vec::new(),
             files: Vec::new(),
             by_username: HashMap::new(),
@@ -439,6 +485,7 @@ impl State {
             next_course: 1,
             next_category: 1,
             next_message: 1,
+            next_group: 1,
         };
         let t = now();
         s.insert_user(User {
@@ -574,6 +621,47 @@ impl State {
         let id = self.next_message;
         self.next_message += 1;
         id
+    }
+
+    /// Insert a group (id assigned when 0); returns its id.
+    pub fn insert_group(&mut self, mut g: Group) -> i64 {
+        if g.id == 0 {
+            g.id = self.next_group;
+        }
+        self.next_group = self.next_group.max(g.id + 1);
+        let id = g.id;
+        self.groups.insert(id, g);
+        id
+    }
+
+    /// The groups of a course, by id.
+    pub fn course_groups(&self, courseid: i64) -> impl Iterator<Item = &Group> {
+        self.groups.values().filter(move |g| g.courseid == courseid)
+    }
+
+    /// Drop the group memberships that an unenrolment has ended.
+    ///
+    /// Moodle deletes a user's `groups_members` rows of a course when its last enrolment there
+    /// goes (`enrol_plugin::unenrol_user`). Unenrolment code does not know about groups here, so
+    /// the group functions call this first: a membership is kept while the user's enrolment in
+    /// the course exists and is not younger than the membership (an enrolment re-created after
+    /// the member was added means the user was unenrolled in between).
+    pub fn prune_group_members(&mut self) {
+        let enrolments = &self.enrolments;
+        for g in self.groups.values_mut() {
+            g.members.retain(|uid, added| {
+                enrolments
+                    .get(&(*uid, g.courseid))
+                    .is_some_and(|e| e.timecreated <= *added)
+            });
+        }
+    }
+
+    /// Remove a user's memberships in the groups of a course (what `unenrol_user` does).
+    pub fn remove_group_memberships(&mut self, userid: i64, courseid: i64) {
+        for g in self.groups.values_mut().filter(|g| g.courseid == courseid) {
+            g.members.remove(&userid);
+        }
     }
 
     /// Whether the token user can enter this course (`require_login` in `validate_context`).

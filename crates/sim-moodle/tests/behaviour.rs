@@ -594,3 +594,358 @@ async fn requests_abandoned_by_the_client_are_counted() {
     assert_eq!(s.sim.total_requests(), 3);
     assert_eq!(s.sim.request_log().last().map(|l| l.outcome.as_str()), Some("ok"));
 }
+
+// ---- course groups (group/externallib.php; not in the contract) --------------------------------
+
+const GROUP_FNS: &[&str] = &[
+    "core_group_get_course_groups",
+    "core_group_create_groups",
+    "core_group_add_group_members",
+    "core_group_get_group_members",
+    "core_group_delete_group_members",
+];
+
+fn group_item(i: usize, courseid: i64, name: &str) -> Vec<(String, String)> {
+    vec![
+        (format!("groups[{i}][courseid]"), courseid.to_string()),
+        (format!("groups[{i}][name]"), name.to_owned()),
+        (format!("groups[{i}][description]"), String::new()),
+    ]
+}
+
+fn member_item(i: usize, groupid: i64, userid: i64) -> Vec<(String, String)> {
+    vec![
+        (format!("members[{i}][groupid]"), groupid.to_string()),
+        (format!("members[{i}][userid]"), userid.to_string()),
+    ]
+}
+
+/// `site()` with the group functions in the admin token's service.
+async fn group_site() -> Site {
+    let s = site().await;
+    s.sim.enable_group_functions();
+    s
+}
+
+impl Site {
+    async fn create_groups(&self, names: &[&str]) -> Value {
+        let form: Vec<(String, String)> = names
+            .iter()
+            .enumerate()
+            .flat_map(|(i, n)| group_item(i, self.math, n))
+            .collect();
+        self.call("core_group_create_groups", &borrow(&form)).await
+    }
+
+    async fn add_members(&self, pairs: &[(i64, i64)]) -> Value {
+        let form: Vec<(String, String)> = pairs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (g, u))| member_item(i, *g, *u))
+            .collect();
+        self.call("core_group_add_group_members", &borrow(&form)).await
+    }
+
+    async fn members_of(&self, groupid: i64) -> Value {
+        let r = self
+            .call("core_group_get_group_members", &[p("groupids[0]", groupid)])
+            .await;
+        r[0]["userids"].clone()
+    }
+}
+
+#[tokio::test]
+async fn groups_create_list_and_add_members_idempotently() {
+    let s = group_site().await;
+    let created = s.create_groups(&["Cohort 2027-02", "  Cohort 2027-01 "]).await;
+    let ids: Vec<i64> = created
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|g| g["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids.len(), 2);
+    // Input order, name trimmed by groups_create_group, 4.2+ defaults.
+    assert_eq!(
+        created[1],
+        json!({"id": ids[1], "courseid": s.math, "name": "Cohort 2027-01", "description": "",
+               "descriptionformat": 1, "enrolmentkey": "", "idnumber": "", "visibility": 0,
+               "participation": true})
+    );
+    // Listed by name, with (empty) custom fields.
+    let listed = s.call("core_group_get_course_groups", &[p("courseid", s.math)]).await;
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|g| g["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["Cohort 2027-01", "Cohort 2027-02"]);
+    assert_eq!(listed[0]["customfields"], json!([]));
+    assert_eq!(
+        s.call("core_group_get_course_groups", &[p("courseid", s.dis)]).await,
+        json!([])
+    );
+
+    // Members in one batch (a suspended enrolment counts as enrolled: is_enrolled without
+    // onlyactive).
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Suspended, 0, 0);
+    let g = ids[1];
+    assert_eq!(s.add_members(&[(g, s.jdoe), (g, s.asmith)]).await, Value::Null);
+    let mut members: Vec<i64> = s
+        .members_of(g)
+        .await
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect();
+    members.sort_unstable();
+    let mut want = vec![s.jdoe, s.asmith];
+    want.sort_unstable();
+    assert_eq!(members, want);
+    // Adding again is no error and changes nothing.
+    assert_eq!(s.add_members(&[(g, s.asmith), (g, s.jdoe)]).await, Value::Null);
+    assert_eq!(
+        s.sim.group_members("MATH101", "Cohort 2027-01"),
+        ["Jane.Doe@Example.org", "asmith@example.org"]
+    );
+    assert!(s.sim.group_members("MATH101", "Cohort 2027-02").is_empty());
+    assert!(s.sim.group_members("NOPE", "Cohort 2027-01").is_empty());
+    for f in ["core_group_add_group_members", "core_group_create_groups"] {
+        assert!(s.sim.request_counts().get(f).copied().unwrap_or(0) >= 1, "{f} counted");
+    }
+}
+
+#[tokio::test]
+async fn group_members_sorted_by_last_then_first_name() {
+    let s = group_site().await;
+    let g = s.sim.add_group(s.math, "G").expect("course");
+    let mut ids = Vec::new();
+    for (u, first, last) in [("u1", "Zoe", "Adams"), ("u2", "Amy", "Brown"), ("u3", "Al", "Adams")] {
+        let id = s.sim.add_user(NewSimUser {
+            username: u.into(),
+            firstname: first.into(),
+            lastname: last.into(),
+            email: format!("{u}@example.org"),
+            ..NewSimUser::default()
+        });
+        s.sim.enrol_by_hand(id, s.math, 5, EnrolStatus::Active, 0, 0);
+        ids.push(id);
+    }
+    s.add_members(&[(g, ids[0]), (g, ids[1]), (g, ids[2])]).await;
+    assert_eq!(s.members_of(g).await, json!([ids[2], ids[0], ids[1]]));
+}
+
+#[tokio::test]
+async fn a_non_enrolled_user_rolls_the_whole_member_batch_back() {
+    let s = group_site().await;
+    let g = s.sim.add_group(s.math, "Cohort").expect("course");
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    let r = s.add_members(&[(g, s.jdoe), (g, s.asmith)]).await;
+    assert_eq!(errorcode(&r), "invalidparameter");
+    assert_eq!(r["message"], "Invalid parameter value detected");
+    assert_eq!(r["debuginfo"], "Only enrolled users may be members of groups");
+    assert_eq!(s.members_of(g).await, json!([]), "jdoe rolled back too");
+    assert!(s.sim.group_members("MATH101", "Cohort").is_empty());
+
+    // Unknown group and unknown user: dml_missing_record_exception invalidrecord.
+    let r = s.add_members(&[(g, s.jdoe), (9999, s.jdoe)]).await;
+    assert_eq!(
+        r,
+        json!({"exception": "dml_missing_record_exception", "errorcode": "invalidrecord",
+               "message": "Can't find data record in database table groups.",
+               "debuginfo": "SELECT id, courseid FROM {groups} WHERE id = ?\n[array (\n  0 => 9999,\n)]"})
+    );
+    let r = s.add_members(&[(g, 777)]).await;
+    assert_eq!(errorcode(&r), "invalidrecord");
+    assert_eq!(r["message"], "Can't find data record in database table user.");
+    assert!(s.sim.group_members("MATH101", "Cohort").is_empty());
+    let r = s.call("core_group_get_group_members", &[p("groupids[0]", 4242)]).await;
+    assert_eq!(r["message"], "Can't find data record in database table groups.");
+}
+
+#[tokio::test]
+async fn duplicate_group_names_are_refused_and_nothing_is_created() {
+    let s = group_site().await;
+    s.sim.add_group(s.math, "Cohort 2027-01").expect("course");
+    let r = s.create_groups(&["New one", "Cohort 2027-01"]).await;
+    assert_eq!(errorcode(&r), "invalidparameter");
+    assert_eq!(r["debuginfo"], "Group with the same name already exists in the course");
+    assert_eq!(s.sim.groups().len(), 1, "'New one' rolled back");
+    // A name repeated inside one call: the second row sees the first (same transaction).
+    let r = s.create_groups(&["Twice", "Twice"]).await;
+    assert_eq!(r["debuginfo"], "Group with the same name already exists in the course");
+    assert_eq!(s.sim.groups().len(), 1);
+    // Blank name.
+    let r = s.create_groups(&["   "]).await;
+    assert_eq!(r["debuginfo"], "Invalid group name");
+    // The same name in another course is fine.
+    let mut form = group_item(0, s.dis, "Cohort 2027-01");
+    form.push(("groups[0][idnumber]".into(), "C1".into()));
+    let r = s.call("core_group_create_groups", &borrow(&form)).await;
+    assert_eq!(r[0]["idnumber"], "C1");
+    // An idnumber already used in the course: moodle_exception idnumbertaken.
+    let mut form = group_item(0, s.dis, "Other");
+    form.push(("groups[0][idnumber]".into(), "C1".into()));
+    let r = s.call("core_group_create_groups", &borrow(&form)).await;
+    assert_eq!(errorcode(&r), "idnumbertaken");
+    // Bad visibility.
+    let mut form = group_item(0, s.dis, "Hidden");
+    form.push(("groups[0][visibility]".into(), "9".into()));
+    let r = s.call("core_group_create_groups", &borrow(&form)).await;
+    assert_eq!(errorcode(&r), "invalidparameter");
+    assert_eq!(s.sim.groups().len(), 2);
+}
+
+#[tokio::test]
+async fn group_functions_check_course_capability_and_service() {
+    let s = site().await;
+    // Not in the recorded service of the admin token until enabled.
+    let r = s.call("core_group_get_course_groups", &[p("courseid", s.math)]).await;
+    assert_eq!(errorcode(&r), "accessexception");
+    s.sim.enable_group_functions();
+    let info = s.call("core_webservice_get_site_info", &[]).await;
+    let listed: Vec<&str> = info["functions"]
+        .as_array()
+        .expect("functions")
+        .iter()
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    for f in GROUP_FNS {
+        assert!(listed.contains(f), "{f} listed once enabled");
+    }
+
+    // Unknown course: validate_context fails and is re-thrown as errorcoursecontextnotvalid.
+    let r = s.call("core_group_get_course_groups", &[p("courseid", 999)]).await;
+    assert_eq!(
+        r,
+        json!({"exception": "core\\exception\\moodle_exception", "errorcode": "errorcoursecontextnotvalid",
+               "message": "You cannot execute functions in the course context (course id:999). The context error message was: Invalid parameter value detected"})
+    );
+    let r = s
+        .call("core_group_create_groups", &borrow(&group_item(0, 999, "X")))
+        .await;
+    assert_eq!(errorcode(&r), "errorcoursecontextnotvalid");
+
+    // A caller who may enter the course but lacks moodle/course:managegroups.
+    let teacher = s.sim.add_user(NewSimUser {
+        capabilities: ["moodle/course:view".to_owned()].into(),
+        ..NewSimUser::learner("teacher", "teacher@example.org")
+    });
+    let token = s.sim.add_token(teacher, None);
+    let r = s
+        .call_as(&token, "core_group_create_groups", &borrow(&group_item(0, s.math, "X")))
+        .await;
+    assert_eq!(errorcode(&r), "nopermissions");
+    assert_eq!(
+        r["message"],
+        "Sorry, but you do not currently have permissions to do that (Manage groups)."
+    );
+    assert!(s.sim.groups().is_empty());
+    // A caller who cannot enter the course at all.
+    let outsider = s.sim.add_user(NewSimUser::learner("outsider", "o@example.org"));
+    let token = s.sim.add_token(outsider, None);
+    let r = s
+        .call_as(&token, "core_group_get_course_groups", &[p("courseid", s.math)])
+        .await;
+    assert_eq!(
+        r["message"],
+        "You cannot execute functions in the course context (course id:2). The context error message was: Course or activity not accessible."
+    );
+}
+
+#[tokio::test]
+async fn unenrolment_ends_group_membership_and_members_can_be_removed() {
+    let s = group_site().await;
+    let g = s.sim.add_group(s.math, "Cohort").expect("course");
+    for u in [s.jdoe, s.asmith] {
+        s.sim.enrol_by_hand(u, s.math, 5, EnrolStatus::Active, 0, 0);
+    }
+    s.add_members(&[(g, s.jdoe), (g, s.asmith)]).await;
+    // Unenrolled through the web service: the membership goes with the enrolment.
+    let form = vec![
+        ("enrolments[0][userid]".to_owned(), s.asmith.to_string()),
+        ("enrolments[0][courseid]".to_owned(), s.math.to_string()),
+    ];
+    assert_eq!(s.call("enrol_manual_unenrol_users", &borrow(&form)).await, Value::Null);
+    assert_eq!(s.members_of(g).await, json!([s.jdoe]));
+    // Re-enrolled later: not a member again by itself (memberships are dated to the second).
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Active, 0, 0);
+    assert_eq!(s.members_of(g).await, json!([s.jdoe]));
+
+    // delete_group_members: silent for a non-member, all-or-nothing on a bad row.
+    let del = |pairs: &[(i64, i64)]| {
+        pairs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (g, u))| member_item(i, *g, *u))
+            .collect::<Vec<_>>()
+    };
+    let r = s
+        .call(
+            "core_group_delete_group_members",
+            &borrow(&del(&[(g, s.jdoe), (g, 888)])),
+        )
+        .await;
+    assert_eq!(errorcode(&r), "invalidrecord");
+    assert_eq!(s.members_of(g).await, json!([s.jdoe]));
+    let r = s
+        .call(
+            "core_group_delete_group_members",
+            &borrow(&del(&[(g, s.jdoe), (g, s.asmith)])),
+        )
+        .await;
+    assert_eq!(r, Value::Null);
+    assert_eq!(s.members_of(g).await, json!([]));
+}
+
+#[tokio::test]
+async fn group_calls_take_faults_like_the_others() {
+    let s = group_site().await;
+    let g = s.sim.add_group(s.math, "Cohort").expect("course");
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.faults().set(FaultConfig {
+        error_rate: 1.0,
+        error_kind: ErrorKind::Http503,
+        error_keys: vec!["core_group_add_group_members".into()],
+        ..FaultConfig::default()
+    });
+    let form = member_item(0, g, s.jdoe);
+    let (status, _) = s
+        .raw(&s.sim.token(), "core_group_add_group_members", &borrow(&form))
+        .await;
+    assert_eq!(status, 503);
+    assert!(
+        s.sim.group_members("MATH101", "Cohort").is_empty(),
+        "a faulted call does nothing"
+    );
+    // A lost answer: the work is done, the client sees a broken connection.
+    s.sim.faults().clear();
+    s.sim.faults().set(FaultConfig {
+        error_keys: vec!["core_group_add_group_members".into()],
+        ..FaultConfig::default()
+    });
+    s.sim.faults().lose_next(1);
+    assert!(
+        s.http
+            .post(&s.url)
+            .form(&[
+                ("wstoken", s.sim.token()),
+                ("moodlewsrestformat", "json".to_owned()),
+                ("wsfunction", "core_group_add_group_members".to_owned()),
+                ("members[0][groupid]", g.to_string()),
+                ("members[0][userid]", s.jdoe.to_string()),
+            ])
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(s.sim.group_members("MATH101", "Cohort"), ["Jane.Doe@Example.org"]);
+    let log = s.sim.request_log();
+    assert_eq!(log.last().map(|l| l.outcome.as_str()), Some("lost:ok"));
+    assert_eq!(s.sim.request_counts().get("core_group_add_group_members"), Some(&2));
+    s.sim.faults().clear();
+}

@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod courses;
 pub mod enrol;
+pub mod groups;
 pub mod misc;
 pub mod site;
 pub mod users;
@@ -155,7 +156,59 @@ pub static FUNCTIONS: &[Function] = &[
         params: misc::upload_params,
         handler: misc::files_upload,
     },
+    Function {
+        name: "core_group_get_course_groups",
+        version: "2024100706",
+        params: groups::course_groups_params,
+        handler: groups::get_course_groups,
+    },
+    Function {
+        name: "core_group_create_groups",
+        version: "2024100706",
+        params: groups::create_params,
+        handler: groups::create_groups,
+    },
+    Function {
+        name: "core_group_add_group_members",
+        version: "2024100706",
+        params: groups::members_params,
+        handler: groups::add_group_members,
+    },
+    Function {
+        name: "core_group_get_group_members",
+        version: "2024100706",
+        params: groups::get_members_params,
+        handler: groups::get_group_members,
+    },
+    Function {
+        name: "core_group_delete_group_members",
+        version: "2024100706",
+        params: groups::members_params,
+        handler: groups::delete_group_members,
+    },
 ];
+
+/// The group functions. They were not in the external service recorded on Moodle 4.5.6 (the
+/// `functions` of example #64), so the admin token's service lacks them until they are added
+/// ([`crate::MoodleSim::enable_group_functions`], [`crate::MoodleSim::add_service_functions`]);
+/// a token made with every function (`functions: None`) has them.
+pub static GROUP_FUNCTIONS: &[&str] = &[
+    "core_group_get_course_groups",
+    "core_group_create_groups",
+    "core_group_add_group_members",
+    "core_group_get_group_members",
+    "core_group_delete_group_members",
+];
+
+/// The service of the simulator's admin token: the MoodleManagement external service as
+/// recorded on Moodle 4.5.6, i.e. every implemented function but [`GROUP_FUNCTIONS`].
+pub fn recorded_service() -> std::collections::BTreeSet<String> {
+    FUNCTIONS
+        .iter()
+        .filter(|f| !GROUP_FUNCTIONS.contains(&f.name))
+        .map(|f| f.name.to_owned())
+        .collect()
+}
 
 /// Functions that exist in a real Moodle but are not simulated: they are "registered" (so a
 /// call gets `accessexception`, not `invalidrecord`, when the service lacks them).
@@ -173,6 +226,10 @@ pub static KNOWN_UNIMPLEMENTED: &[&str] = &[
     "core_completion_update_activity_completion_status_manually",
     "core_role_assign_roles",
     "core_role_unassign_roles",
+    "core_group_get_groups",
+    "core_group_update_groups",
+    "core_group_delete_groups",
+    "core_group_get_course_user_groups",
 ];
 
 /// Look a function up.
