@@ -259,11 +259,12 @@ pub fn desired_state(
         list.sort_by(|a, b| (a.assigned_at, &a.learner).cmp(&(b.assigned_at, &b.learner)));
     }
 
-    let credits = credited_quantities(invoices);
-    let known: std::collections::HashSet<(&str, &str)> = invoices
+    // Every invoice by its key, for the credit notes that name one.
+    let by_key: HashMap<(&str, &str), &Invoice> = invoices
         .iter()
-        .map(|i| (i.key.source.as_str(), i.key.id.as_str()))
+        .map(|i| ((i.key.source.as_str(), i.key.id.as_str()), i))
         .collect();
+    let credits = credited_quantities(invoices, &by_key);
 
     let mut holds = Vec::new();
     let mut learners = Learners::default();
@@ -273,7 +274,7 @@ pub fn desired_state(
     let mut grantees: Vec<(Grantee, usize, bool)> = Vec::new();
     for inv in invoices {
         if let Some(original) = &inv.credit_note_for {
-            if !inv.deleted && !known.contains(&(inv.key.source.as_str(), original.as_str())) {
+            if !inv.deleted && !by_key.contains_key(&(inv.key.source.as_str(), original.as_str())) {
                 holds.push(hold(
                     inv,
                     None,
@@ -604,12 +605,11 @@ fn merge_access(causes: &[Cause], policy: RevokePolicy) -> Access {
 /// For each original (invoice, line): how much quantity credit notes have credited, and by which.
 /// A credit-note line without a line reference credits the line with the same product; a credit
 /// note without any line references credits the whole invoice.
-fn credited_quantities(invoices: &[Invoice]) -> HashMap<(&str, &str, &str), (f64, Vec<String>)> {
+fn credited_quantities<'a>(
+    invoices: &'a [Invoice],
+    originals: &HashMap<(&str, &str), &'a Invoice>,
+) -> HashMap<(&'a str, &'a str, &'a str), (f64, Vec<String>)> {
     let mut out: HashMap<(&str, &str, &str), (f64, Vec<String>)> = HashMap::new();
-    let originals: HashMap<(&str, &str), &Invoice> = invoices
-        .iter()
-        .map(|i| ((i.key.source.as_str(), i.key.id.as_str()), i))
-        .collect();
     for note in invoices.iter().filter(|i| !i.deleted) {
         let Some(original_id) = &note.credit_note_for else {
             continue;

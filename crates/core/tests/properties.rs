@@ -130,3 +130,155 @@ proptest! {
         }
     }
 }
+
+/// `mappings()` plus PY-101 granting JS101 too, as a teacher: one product with two courses,
+/// and one course (JS101) reached by two products with different roles.
+fn overlapping_mappings() -> Vec<Mapping> {
+    let mut ms = mappings();
+    ms.push(Mapping {
+        course: CourseRef::parse("JS101").unwrap(),
+        role: "teacher".into(),
+        ..ms[0].clone()
+    });
+    ms
+}
+
+const SEAT_HOLDERS: &[&str] = &["ada@example.org", "bob@example.org", "carol@example.org"];
+
+/// Histories with company seats and partial credit notes too; every invoice id is unique.
+fn history_with_seats() -> impl Strategy<Value = (Vec<Invoice>, Vec<SeatAssignment>)> {
+    let one = (
+        0..EMAILS.len(),
+        // (product, quantity) per line
+        prop::collection::vec((0..PRODUCTS.len(), 1u8..4), 1..3),
+        prop::option::of(0i64..1000),
+        prop::bool::weighted(0.1),
+        // A credit note: (the invoice it credits, seats taken back; 0 = the whole invoice)
+        prop::option::of((0usize..8, 0u8..3)),
+        // Seats of the first line: (holder, day assigned)
+        prop::collection::vec((0..SEAT_HOLDERS.len(), 0i64..5), 0..4),
+    );
+    prop::collection::vec(one, 0..10).prop_map(|raw| {
+        let mut invoices = Vec::new();
+        let mut seats = Vec::new();
+        for (i, (email, lines, paid, deleted, credits, holders)) in raw.into_iter().enumerate() {
+            let key = InvoiceKey::new("erp", i.to_string());
+            let lines = match credits {
+                Some((_, 0)) => vec![InvoiceLine {
+                    id: "0".into(),
+                    product: None,
+                    quantity: -1.0,
+                    credits_line: None,
+                }],
+                Some((_, qty)) => vec![InvoiceLine {
+                    id: "0".into(),
+                    product: None,
+                    quantity: -f64::from(qty),
+                    credits_line: Some("0".into()),
+                }],
+                None => lines
+                    .iter()
+                    .enumerate()
+                    .map(|(n, (p, qty))| InvoiceLine {
+                        id: n.to_string(),
+                        product: Some(PRODUCTS[*p].to_string()),
+                        quantity: f64::from(*qty),
+                        credits_line: None,
+                    })
+                    .collect(),
+            };
+            if credits.is_none() {
+                for (holder, day) in holders {
+                    seats.push(SeatAssignment {
+                        invoice: key.clone(),
+                        line: "0".into(),
+                        learner: Email::parse(SEAT_HOLDERS[holder]).unwrap(),
+                        name: format!("Holder {holder}"),
+                        assigned_at: Timestamp(day),
+                    });
+                }
+            }
+            invoices.push(Invoice {
+                key,
+                number: format!("F{i}"),
+                customer: Customer {
+                    id: format!("C{email}"),
+                    name: format!("Buyer {i}"),
+                    email: Some(EMAILS[email].to_string()).filter(|e| !e.is_empty()),
+                },
+                lines,
+                paid_at: paid.map(|d| Timestamp(1_767_225_600 + d * 86_400)),
+                credit_note_for: credits.map(|(of, _)| of.to_string()).filter(|of| *of != i.to_string()),
+                deleted,
+                lapsed: None,
+            });
+        }
+        (invoices, seats)
+    })
+}
+
+proptest! {
+    /// The grouping of causes into entitlements: computing the whole history at once gives,
+    /// for every key, the causes of each invoice computed on its own, concatenated in the
+    /// order the invoices came; the learner's profile and the role are the first invoice's.
+    #[test]
+    fn each_key_gathers_its_causes_in_invoice_order((invoices, seats) in history_with_seats()) {
+        let ms = overlapping_mappings();
+        let whole = desired_state(&invoices, &ms, &seats, Timestamp(0));
+        // Credit notes only change the lines they credit: every part gets all of them.
+        let notes: Vec<Invoice> = invoices.iter().filter(|i| i.is_credit_note()).cloned().collect();
+        let mut parts: BTreeMap<EntitlementKey, Entitlement> = BTreeMap::new();
+        for inv in invoices.iter().filter(|i| !i.is_credit_note()) {
+            let alone: Vec<Invoice> = std::iter::once(inv.clone()).chain(notes.iter().cloned()).collect();
+            for (key, part) in desired_state(&alone, &ms, &seats, Timestamp(0)).entitlements {
+                match parts.entry(key) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(part);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().causes.extend(part.causes),
+                }
+            }
+        }
+        prop_assert_eq!(whole.entitlements.keys().collect::<Vec<_>>(), parts.keys().collect::<Vec<_>>());
+        for (key, e) in &whole.entitlements {
+            let want = &parts[key];
+            prop_assert_eq!(&e.key, key);
+            prop_assert_eq!(&e.profile.email, &key.learner);
+            prop_assert_eq!(&e.profile, &want.profile);
+            prop_assert_eq!(&e.role, &want.role);
+            prop_assert_eq!(&e.causes, &want.causes);
+        }
+    }
+
+    /// `plan` walks both maps side by side; it must equal planning each desired key on its own
+    /// with its applied enrolment looked up, whatever Moodle holds around those keys.
+    #[test]
+    fn plan_is_plan_key_of_every_desired_key(
+        invoices in invoice_strategy(),
+        before in invoice_strategy(),
+        drift in any::<u64>(),
+    ) {
+        let mut applied = BTreeMap::new();
+        for (i, a) in plan(&desired_state(&before, &overlapping_mappings(), &[], Timestamp(0)), &BTreeMap::new())
+            .iter()
+            .enumerate()
+        {
+            if let Some(mut o) = a.outcome() {
+                // Some enrolments drifted in Moodle: suspended by hand, dates edited.
+                if drift >> (i % 64) & 1 == 1 {
+                    o.status = EnrolmentStatus::Suspended;
+                    o.timeend += 86_400;
+                }
+                applied.insert(a.key().clone(), o);
+            }
+        }
+        let mut desired = desired_state(&invoices, &mappings(), &[], Timestamp(0));
+        desired.revoke_orphans(&applied, &mappings(), &[]);
+        let one_by_one: Vec<Action> = desired
+            .entitlements
+            .values()
+            .filter_map(|e| plan_key(e, applied.get(&e.key)))
+            .collect();
+        prop_assert_eq!(plan(&desired, &applied), one_by_one);
+    }
+}
