@@ -237,9 +237,9 @@ pub enum Orphan {
 /// end). Pure and deterministic: the same input gives the same output.
 ///
 /// Two passes, so that 100,000 entitlements stay cheap: every mapped line first becomes
-/// [`Grant`]s, which borrow from the input and name their key by two numbers; the grants are
-/// then sorted by key, and each key's run becomes one owned [`Entitlement`], its strings copied
-/// once per entitlement rather than once per cause.
+/// grants, which borrow from the input and name their key by two numbers; the grants are then
+/// sorted by key, and each key's run becomes one owned [`Entitlement`], its strings copied once
+/// per entitlement rather than once per cause.
 pub fn desired_state(
     invoices: &[Invoice],
     mappings: &[Mapping],

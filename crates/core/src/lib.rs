@@ -5,7 +5,7 @@
 //! 1. [`invoice`] — what a billing system told us (invoices, lines, credit notes);
 //! 2. [`mapping`] — which product grants which course;
 //! 3. [`entitlement`] — the desired state: which learner should have which course, and why;
-//! 4. [`plan`] — desired vs. what was applied in Moodle → the actions to converge.
+//! 4. [`plan`](mod@plan) — desired vs. what was applied in Moodle → the actions to converge.
 
 pub mod entitlement;
 pub mod invoice;
