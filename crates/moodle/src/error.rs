@@ -166,6 +166,9 @@ impl MoodleError {
                     Some("invalidrecord") if exception.message.contains("external_functions") => format!(
                         "the function `{function}` does not exist on this Moodle: upgrade Moodle or install the plugin that provides it"
                     ),
+                    Some("nopermissions") if function.starts_with("core_group_") => {
+                        "the token user lacks moodle/course:managegroups ('Manage groups') in the course: allow it in the token user's role".to_owned()
+                    }
                     Some("nopermissions") => format!(
                         "the token user lacks a capability ({}): allow it in the token user's role",
                         exception.message.rsplit_once('(').map_or("see message", |(_, c)| c.trim_end_matches(['.', ')']))
@@ -184,6 +187,22 @@ impl MoodleError {
                     Some("badgesdisabled") => "enable badges in Site administration > Badges > Badges settings".to_owned(),
                     Some("disabled") if function.starts_with("core_message") => "enable messaging in Site administration > Advanced features".to_owned(),
                     Some("cannotviewreport") => "enable completion tracking on the site and in the course, and let the token user view the completion report".to_owned(),
+                    Some("invalidparameter") if function == "core_group_add_group_members" && (debug.is_empty() || debug.contains("Only enrolled users")) => format!(
+                        "enrol the user in the course before adding them to a group: Moodle accepts only enrolled users as group members, and one such user rolls back the whole request{}",
+                        if debug.is_empty() { " (turn on site debugging to see Moodle's exact reason)" } else { "" }
+                    ),
+                    Some("invalidparameter") if debug.contains("Group with the same name already exists") => {
+                        "a group with this name already exists in the course: use it (core_group_get_course_groups) instead of creating it again".to_owned()
+                    }
+                    Some("invalidparameter") if debug.contains("Invalid group name") => "the group name is blank: give the group a name".to_owned(),
+                    Some("idnumbertaken") => "the ID number is already used by another group of the course: choose another ID number or use that group".to_owned(),
+                    Some("invalidrecord") if function.starts_with("core_group_") && crate::groups::names_table(&exception.message, debug, "groups") => {
+                        "the group does not exist in Moodle (deleted?): look the group up by name again and create it if needed".to_owned()
+                    }
+                    Some("invalidrecord") if function.starts_with("core_group_") && crate::groups::names_table(&exception.message, debug, "user") => {
+                        "the Moodle user does not exist (deleted?): re-match the learner to a Moodle account".to_owned()
+                    }
+                    Some("errorcoursecontextnotvalid") => "the course does not exist or the token user cannot access it: check the course id and give the token user a role with access to the course (or a site-wide manager role)".to_owned(),
                     Some("invalidparameter") => format!("Moodle rejected the parameters of {function}; details: {}", if debug.is_empty() { "turn on site debugging to see them" } else { debug }),
                     None => "Moodle failed with an internal PHP error (no errorcode); check the Moodle logs and avoid the input that triggers it".to_owned(),
                     Some(_) => return None,

@@ -26,6 +26,7 @@ pub mod completion;
 pub mod courses;
 pub mod enrol;
 pub mod files;
+pub mod groups;
 pub mod messages;
 pub mod site;
 pub mod users;
@@ -44,6 +45,7 @@ pub use completion::{
 pub use courses::{Category, CategoryKey, Course, CourseLookup};
 pub use enrol::{EnrolledUser, EnrolledUsersOptions, Enrolment, SortBy, SortDirection, Unenrolment, UserCourse};
 pub use files::{FileUpload, UploadTarget, UploadedFile};
+pub use groups::{Group, GroupMember, GroupMembers, GroupProblem, GroupVisibility, NewGroup};
 pub use messages::{InstantMessage, SentMessage};
 pub use site::SiteInfo;
 pub use users::{CreatedUser, NewUser, User, UserCriterion, UserField, UserUpdate, UsersSearch};

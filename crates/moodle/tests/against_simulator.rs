@@ -873,3 +873,252 @@ async fn enrolling_1000_new_learners() {
     );
     s.finish();
 }
+
+// ---- course groups ------------------------------------------------------------------------------
+
+const GET_GROUPS: &str = "core_group_get_course_groups";
+const CREATE_GROUPS: &str = "core_group_create_groups";
+const ADD_MEMBERS: &str = "core_group_add_group_members";
+
+/// A site whose admin token's service holds the group functions, a course and `n` learners
+/// (`g0@example.org`…), enrolled in it by hand.
+async fn group_site(n: usize, debug: bool) -> (Site, i64, Vec<i64>) {
+    let s = site_with(SimOptions {
+        debug,
+        ..SimOptions::default()
+    })
+    .await;
+    s.sim.enable_group_functions();
+    let course = s.sim.add_course("COHORTS", "Cohorts", "");
+    let users: Vec<i64> = (0..n)
+        .map(|i| {
+            let id = s.learner(&format!("g{i}"), &format!("g{i}@example.org"));
+            s.sim.enrol_by_hand(id, course, 5, EnrolStatus::Active, 0, 0);
+            id
+        })
+        .collect();
+    (s, course, users)
+}
+
+fn emails(range: impl Iterator<Item = usize>) -> Vec<String> {
+    let mut v: Vec<String> = range.map(|i| format!("g{i}@example.org")).collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn groups_find_create_and_add_members_in_batches_idempotently() {
+    let (s, course, users) = group_site(250, false).await;
+    let client = s.client_with(|c| c.batch_size = 100);
+
+    assert_eq!(client.find_group_by_name(course, "Cohort 2027-01").await.unwrap(), None);
+    let group = client.ensure_group(course, "Cohort 2027-01").await.unwrap();
+    assert_eq!((group.courseid, group.name.as_str()), (course, "Cohort 2027-01"));
+    assert_eq!(group.visibility, Some(0));
+    assert_eq!(group.participation, Some(true));
+    assert_eq!(s.count(CREATE_GROUPS), 1);
+    // Found by name the second time: no creation.
+    let again = client.ensure_group(course, " Cohort 2027-01 ").await.unwrap();
+    assert_eq!(again, group);
+    assert_eq!(s.count(CREATE_GROUPS), 1);
+    assert_eq!(
+        client.get_course_groups(course).await.unwrap(),
+        std::slice::from_ref(&group)
+    );
+
+    let members: Vec<GroupMember> = users.iter().map(|u| (group.id, *u).into()).collect();
+    client.add_group_members(&members).await.unwrap();
+    assert_eq!(s.count(ADD_MEMBERS), 3, "batched by the site's batch size");
+    assert_eq!(s.sim.group_members("COHORTS", "Cohort 2027-01"), emails(0..250));
+
+    // Adding them again is fine (a retry after a lost answer does the same).
+    client.add_group_members(&members).await.unwrap();
+    assert_eq!(s.count(ADD_MEMBERS), 6);
+    assert_eq!(s.sim.group_members("COHORTS", "Cohort 2027-01"), emails(0..250));
+
+    let listed = client.get_group_members(&[group.id]).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].groupid, group.id);
+    let got: BTreeSet<i64> = listed[0].userids.iter().copied().collect();
+    assert_eq!(got, users.iter().copied().collect());
+
+    client.remove_group_members(&members[..50]).await.unwrap();
+    client.remove_group_members(&members[..50]).await.unwrap();
+    assert_eq!(s.sim.group_members("COHORTS", "Cohort 2027-01"), emails(50..250));
+    s.finish();
+}
+
+#[tokio::test]
+async fn a_non_enrolled_user_rolls_back_its_member_batch() {
+    let (s, course, mut users) = group_site(250, false).await;
+    let outsider = s.learner("outsider", "outsider@example.org");
+    users[150] = outsider;
+    let client = s.client_with(|c| c.batch_size = 100);
+    let group = client.ensure_group(course, "Cohort").await.unwrap();
+    let members: Vec<GroupMember> = users.iter().map(|u| (group.id, *u).into()).collect();
+
+    let err = client.add_group_members(&members).await.unwrap_err();
+    assert_eq!(s.count(ADD_MEMBERS), 3, "a permanent error is not retried");
+    assert_eq!(err.total, 250);
+    assert_eq!(err.failures.len(), 1);
+    assert_eq!(err.failures[0].range, 100..200);
+    assert!(!err.is_retryable());
+    let e = &err.failures[0].error;
+    assert_eq!(e.errorcode(), Some("invalidparameter"));
+    // Debugging is off on this site: classified all the same.
+    assert_eq!(e.exception().and_then(|x| x.debuginfo.as_deref()), None);
+    assert_eq!(e.group_problem(), Some(GroupProblem::NotEnrolled));
+    assert!(e.fix_hint().unwrap().contains("enrol the user in the course"));
+    let expected: Vec<String> = emails((0..100).chain(200..250));
+    assert_eq!(
+        s.sim.group_members("COHORTS", "Cohort"),
+        expected,
+        "the whole failing request was rolled back"
+    );
+
+    // Isolating: the good rows of the failing request go in, the error names the bad one.
+    let err = client.add_group_members_isolating(&members).await.unwrap_err();
+    assert_eq!(err.failed_indices().collect::<Vec<_>>(), [150]);
+    assert_eq!(err.failures[0].error.group_problem(), Some(GroupProblem::NotEnrolled));
+    let expected: Vec<String> = emails((0..250).filter(|i| *i != 150));
+    assert_eq!(s.sim.group_members("COHORTS", "Cohort"), expected);
+
+    // With debugging on, Moodle's own words come through.
+    s.sim.set_debug(mm_sim_moodle::DebugLevel::Normal);
+    let err = client
+        .add_group_members(&[(group.id, outsider).into()])
+        .await
+        .unwrap_err();
+    let e = &err.failures[0].error;
+    assert_eq!(
+        e.exception().and_then(|x| x.debuginfo.as_deref()),
+        Some("Only enrolled users may be members of groups")
+    );
+    assert_eq!(e.group_problem(), Some(GroupProblem::NotEnrolled));
+    s.finish();
+}
+
+#[tokio::test]
+async fn a_duplicate_group_name_is_refused_and_nothing_is_created() {
+    let (s, course, _) = group_site(0, false).await;
+    let existing = s.sim.add_group(course, "Cohort 2027-01").unwrap();
+    let client = s.client();
+
+    let err = client
+        .create_groups(&[
+            NewGroup::new(course, "Cohort 2027-02"),
+            NewGroup::new(course, "Cohort 2027-01"),
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(err.failures[0].range, 0..2);
+    let e = &err.failures[0].error;
+    assert_eq!(e.group_problem(), Some(GroupProblem::DuplicateName));
+    assert_eq!(s.count(CREATE_GROUPS), 1, "not retried");
+    let names: Vec<String> = s.sim.groups().into_iter().map(|g| g.name).collect();
+    assert_eq!(names, ["Cohort 2027-01"], "'Cohort 2027-02' rolled back");
+    s.sim.set_debug(mm_sim_moodle::DebugLevel::Normal);
+    let err = client
+        .create_groups(&[NewGroup::new(course, "Cohort 2027-01")])
+        .await
+        .unwrap_err();
+    let hint = err.failures[0].error.fix_hint().unwrap();
+    assert!(hint.contains("already exists in the course"), "{hint}");
+
+    // ensure_group uses the existing group.
+    let g = client.ensure_group(course, "Cohort 2027-01").await.unwrap();
+    assert_eq!(g.id, existing);
+
+    // A blank name is refused before anything is sent.
+    s.sim.reset_counts();
+    let err = client.create_groups(&[NewGroup::new(course, "  ")]).await.unwrap_err();
+    assert!(matches!(err.failures[0].error, MoodleError::Config(_)));
+    assert_eq!(s.sim.total_requests(), 0);
+
+    // Several groups in one call, in input order, with their options.
+    let mut hidden = NewGroup::new(course, "Hidden");
+    hidden.visibility = Some(GroupVisibility::None);
+    hidden.idnumber = Some("H1".to_owned());
+    let created = client
+        .create_groups(&[NewGroup::new(course, "B"), hidden])
+        .await
+        .unwrap();
+    assert_eq!(
+        created.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+        ["B", "Hidden"]
+    );
+    assert_eq!(created[1].visibility, Some(GroupVisibility::None.as_int()));
+    assert_eq!(created[1].idnumber, "H1");
+    s.finish();
+}
+
+#[tokio::test]
+async fn lost_answers_create_no_duplicate_group_and_members_are_retried() {
+    let (s, course, users) = group_site(3, false).await;
+    let client = s.client_with(|c| c.batch_size = 100);
+    // The simulator creates the groups, then the answer is lost.
+    s.sim
+        .faults()
+        .update(|c| c.error_keys = vec![CREATE_GROUPS.to_owned(), ADD_MEMBERS.to_owned()]);
+    s.sim.faults().lose_next(1);
+    let wanted = ["A", "B", "C"].map(|n| NewGroup::new(course, n));
+    let created = client.create_groups(&wanted).await.unwrap();
+    assert_eq!(
+        created.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+        ["A", "B", "C"]
+    );
+    assert_eq!(s.sim.groups().len(), 3, "no duplicate");
+    assert_eq!(s.count(CREATE_GROUPS), 1, "found by the look-up, not created again");
+    assert_eq!(s.count(GET_GROUPS), 1);
+
+    s.sim.faults().lose_next(1);
+    let members: Vec<GroupMember> = users.iter().map(|u| (created[0].id, *u).into()).collect();
+    client.add_group_members(&members).await.unwrap();
+    assert_eq!(s.count(ADD_MEMBERS), 2, "retried after the lost answer");
+    assert_eq!(s.sim.group_members("COHORTS", "A"), emails(0..3));
+    s.sim.faults().clear();
+    s.finish();
+}
+
+#[tokio::test]
+async fn group_errors_name_their_fix() {
+    let (s, course, users) = group_site(1, false).await;
+    let client = s.client();
+
+    // Unknown course.
+    let e = client.get_course_groups(course + 100).await.unwrap_err();
+    assert_eq!(e.group_problem(), Some(GroupProblem::CourseNotAccessible));
+    assert!(e.fix_hint().unwrap().contains("check the course id"));
+    // Unknown group and unknown user.
+    let err = client.add_group_members(&[(4242, users[0]).into()]).await.unwrap_err();
+    let e = &err.failures[0].error;
+    assert_eq!(e.group_problem(), Some(GroupProblem::GroupNotFound));
+    assert!(e.fix_hint().unwrap().contains("the group does not exist"));
+    let g = client.ensure_group(course, "G").await.unwrap();
+    let err = client.add_group_members(&[(g.id, 9999).into()]).await.unwrap_err();
+    assert_eq!(err.failures[0].error.group_problem(), Some(GroupProblem::UserNotFound));
+    assert!(client.get_group_members(&[4242]).await.is_err());
+
+    // Token user without moodle/course:managegroups.
+    let teacher = s.sim.add_user(NewSimUser {
+        capabilities: ["moodle/course:view".to_owned()].into(),
+        ..NewSimUser::learner("teacher", "teacher@example.org")
+    });
+    let token = s.token(teacher, None);
+    let limited = MoodleClient::new(s.config_for(&token)).unwrap();
+    let e = limited.ensure_group(course, "New").await.unwrap_err();
+    assert_eq!(e.group_problem(), Some(GroupProblem::NoPermission));
+    assert!(e.fix_hint().unwrap().contains("moodle/course:managegroups"));
+
+    // A service without the group functions.
+    let token = s.token(2, Some(&["core_webservice_get_site_info"]));
+    let plain = MoodleClient::new(s.config_for(&token)).unwrap();
+    let e = plain.get_course_groups(course).await.unwrap_err();
+    assert_eq!(e.errorcode(), Some("accessexception"));
+    assert!(
+        e.fix_hint()
+            .unwrap()
+            .contains("add `core_group_get_course_groups` to the external service")
+    );
+    s.finish();
+}
