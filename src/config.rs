@@ -167,6 +167,8 @@ struct RawMapping {
     grace: Option<String>,
     /// When this mapping is removed from the file: `keep` (default) or `revoke` its enrolments.
     on_remove: Option<String>,
+    /// A course group (by name) the learner joins; created when missing.
+    group: Option<String>,
 }
 
 fn default_role() -> String {
@@ -600,6 +602,16 @@ impl Config {
                 on_revoke,
                 grace_secs: i64::try_from(grace.as_secs()).unwrap_or(i64::MAX),
                 on_remove,
+                group: match m.group.as_deref().map(str::trim) {
+                    None => None,
+                    Some(g) if !g.is_empty() && g.chars().count() <= 254 => Some(g.to_string()),
+                    Some(_) => {
+                        return Err(invalid(
+                            format!("{key}.group"),
+                            "a group name must not be empty (at most 254 characters); omit the key for no group",
+                        ));
+                    }
+                },
             });
         }
 

@@ -17,6 +17,8 @@ pub struct Site {
     pub client: MoodleClient,
     pub usernames: crate::config::UsernamePolicy,
     courses: Arc<Mutex<HashMap<CourseRef, i64>>>,
+    /// Group ids by (course id, group name), found or created once per process.
+    groups: Arc<Mutex<HashMap<(i64, String), i64>>>,
 }
 
 impl Site {
@@ -35,7 +37,22 @@ impl Site {
             name: cfg.name.clone(),
             client: MoodleClient::with_options(sc, options)?,
             courses: Arc::default(),
+            groups: Arc::default(),
         })
+    }
+
+    /// The id of a course's group by name, created when missing (by us or by anyone: a group
+    /// made meanwhile is read back, never duplicated).
+    pub async fn group_id(&self, course_id: i64, name: &str) -> Result<i64, MoodleError> {
+        let key = (course_id, name.to_string());
+        if let Some(id) = self.groups.lock().ok().and_then(|g| g.get(&key).copied()) {
+            return Ok(id);
+        }
+        let group = self.client.ensure_group(course_id, name).await?;
+        if let Ok(mut g) = self.groups.lock() {
+            g.insert(key, group.id);
+        }
+        Ok(group.id)
     }
 
     /// The Moodle id of a course, looked up once per process. `Ok(None)`: no such course.

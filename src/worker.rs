@@ -6,7 +6,7 @@ use crate::config::WorkerConfig;
 use crate::learners::{self, UserResolution};
 use crate::sites::{Site, Sites, role_id};
 use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
-use mm_moodle::{BatchError, Enrolment, MoodleError, Unenrolment};
+use mm_moodle::{BatchError, Enrolment, GroupMember, MoodleError, Unenrolment};
 use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap};
@@ -266,6 +266,7 @@ impl Worker<'_> {
                 });
             }
         }
+        self.join_groups(site, pending, &enrols, &mut results).await;
         if !unenrols.is_empty() {
             let items: Vec<Unenrolment> = unenrols.iter().map(|(_, u)| *u).collect();
             let failed = failed_rows(site.client.unenrol_users(&items).await);
@@ -288,6 +289,60 @@ impl Worker<'_> {
                 })
             })
             .collect()
+    }
+}
+
+impl Worker<'_> {
+    /// Every learner just enrolled (active) joins the course groups its mappings name, in one
+    /// batched call. Moodle only accepts enrolled users in a group, so this follows the enrol
+    /// call; a failure fails the job, which then retries both (each is idempotent).
+    async fn join_groups(
+        &self,
+        site: &Site,
+        pending: &[Pending],
+        enrols: &[(usize, Enrolment)],
+        results: &mut [Option<Result<(i64, i64), JobError>>],
+    ) {
+        let mut members: Vec<(usize, GroupMember)> = Vec::new();
+        for (i, e) in enrols {
+            let Action::Enrol { groups, .. } = &pending[*i].action else {
+                continue;
+            };
+            if groups.is_empty() || !matches!(results[*i], Some(Ok(_))) {
+                continue;
+            }
+            for name in groups {
+                match site.group_id(e.courseid, name).await {
+                    Ok(groupid) => members.push((
+                        *i,
+                        GroupMember {
+                            groupid,
+                            userid: e.userid,
+                        },
+                    )),
+                    Err(err) => {
+                        let what = format!("finding or creating the group `{name}`");
+                        results[*i] = Some(Err(JobError::from_moodle(&site.name, &what, &err)));
+                    }
+                }
+            }
+        }
+        // A learner whose group could not be found keeps their error; the others join.
+        members.retain(|(i, _)| matches!(results[*i], Some(Ok(_))));
+        if members.is_empty() {
+            return;
+        }
+        let items: Vec<GroupMember> = members.iter().map(|(_, m)| *m).collect();
+        let failed = failed_rows(site.client.add_group_members_isolating(&items).await);
+        for (n, (i, _)) in members.iter().enumerate() {
+            if let Some(err) = failed.get(&n) {
+                results[*i] = Some(Err(JobError::from_moodle(
+                    &site.name,
+                    "adding the learner to a course group",
+                    err,
+                )));
+            }
+        }
     }
 }
 

@@ -345,3 +345,57 @@ async fn usernames_from_a_prefix_never_collide() {
     assert_eq!(distinct.len(), ours.len(), "{ours:?}");
     assert!(w.world.differences(&w.app).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_mapping_with_a_group_puts_its_learners_in_that_group() {
+    for b in backends() {
+        let w = start(b, |c| {
+            for m in &mut c.mappings {
+                if m.product == "PY-101" {
+                    m.group = Some("Cohort 2027-01".into());
+                }
+            }
+        })
+        .await;
+        // Group functions are not in Moodle's service until the admin adds them: the job
+        // fails with the fix, and nothing is half-done silently.
+        let (customer, email) = w.world.customers[2].clone();
+        let id = w.world.invoice(&customer, &["PY-101"]).unwrap();
+        w.world.fs.pay(id, true).unwrap();
+        let report = w.app.reconcile_once().await.unwrap();
+        assert!(!report.converged(), "{b}: {report:?}");
+        let failing = w.app.store.failing_jobs().await.unwrap();
+        assert!(
+            failing.iter().any(|(_, _, e)| e.contains("group") && e.contains("fix")),
+            "{b}: {failing:?}"
+        );
+
+        w.world.moodle.enable_group_functions();
+        // What an admin does after fixing the service: `moodle-management jobs retry`.
+        w.app
+            .store
+            .retry_dead(None, moodle_management::app::now())
+            .await
+            .unwrap();
+        let (customer2, email2) = w.world.customers[3].clone();
+        let id2 = w.world.invoice(&customer2, &["PY-101", "JS-101"]).unwrap();
+        w.world.fs.pay(id2, true).unwrap();
+        let report = w.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        let mut want = vec![email.to_lowercase(), email2.to_lowercase()];
+        want.sort();
+        let got: Vec<String> = w
+            .world
+            .moodle
+            .group_members("PY101", "Cohort 2027-01")
+            .into_iter()
+            .map(|e| e.to_lowercase())
+            .collect();
+        assert_eq!(got, want, "{b}");
+        assert!(
+            w.world.moodle.group_members("JS101", "Cohort 2027-01").is_empty(),
+            "{b}: JS-101's mapping names no group"
+        );
+        assert!(w.world.differences(&w.app).await.unwrap().is_empty(), "{b}");
+    }
+}

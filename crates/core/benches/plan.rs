@@ -26,6 +26,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
             on_revoke: RevokePolicy::Suspend,
             grace_secs: 0,
             on_remove: Default::default(),
+            group: None,
         })
         .collect();
     let mut invoices = Vec::with_capacity(LEARNERS * 2 + LEARNERS / 50);

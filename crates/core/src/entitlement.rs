@@ -112,6 +112,9 @@ pub struct Entitlement {
     pub role: String,
     pub access: Access,
     pub causes: Vec<Cause>,
+    /// Course groups the learner joins (from the mappings that grant the key), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
     /// Set when no invoice grants this key any more: why it is revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orphan: Option<Orphan>,
@@ -215,6 +218,7 @@ impl DesiredState {
                     role: enrolment.role.clone(),
                     access: Access::Revoked { policy },
                     causes: Vec::new(),
+                    groups: Vec::new(),
                     orphan: Some(why),
                 },
             );
@@ -499,6 +503,9 @@ fn entitlement(run: &[Grant], email: &Email) -> (EntitlementKey, Entitlement) {
     let first = &run[0];
     let m = first.mapping;
     let causes: Vec<Cause> = run.iter().map(Grant::cause).collect();
+    let mut groups: Vec<String> = run.iter().filter_map(|g| g.mapping.group.clone()).collect();
+    groups.sort_unstable();
+    groups.dedup();
     let key = EntitlementKey {
         site: m.site.clone(),
         course: m.course.clone(),
@@ -510,6 +517,7 @@ fn entitlement(run: &[Grant], email: &Email) -> (EntitlementKey, Entitlement) {
         role: m.role.clone(),
         access: merge_access(&causes, m.on_revoke),
         causes,
+        groups,
         orphan: None,
     };
     (key, entitlement)

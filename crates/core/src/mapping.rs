@@ -100,6 +100,10 @@ pub struct Mapping {
     /// Once this mapping is removed from the configuration.
     #[serde(default)]
     pub on_remove: RemovalPolicy,
+    /// A course group (by name) the learner joins while their access is active; created in
+    /// the course when missing.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 #[cfg(test)]

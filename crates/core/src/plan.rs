@@ -41,6 +41,9 @@ pub enum Action {
         timestart: i64,
         timeend: i64,
         suspended: bool,
+        /// Course groups to join once enrolled (none for a suspension).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<String>,
         reason: String,
     },
     /// Remove the enrolment.
@@ -186,13 +189,15 @@ pub fn plan_key(e: &Entitlement, applied: Option<&AppliedEnrolment>) -> Option<A
 }
 
 fn enrol(e: &Entitlement, want: AppliedEnrolment, reason: String) -> Action {
+    let suspended = want.status == EnrolmentStatus::Suspended;
     Action::Enrol {
         key: e.key.clone(),
         profile: e.profile.clone(),
         role: want.role,
         timestart: want.timestart,
         timeend: want.timeend,
-        suspended: want.status == EnrolmentStatus::Suspended,
+        suspended,
+        groups: if suspended { Vec::new() } else { e.groups.clone() },
         reason,
     }
 }

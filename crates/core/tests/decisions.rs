@@ -18,6 +18,7 @@ fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: R
         on_revoke,
         grace_secs: 0,
         on_remove: RemovalPolicy::Keep,
+        group: None,
     }
 }
 
@@ -1093,4 +1094,46 @@ fn a_buyer_carries_a_stable_idnumber_and_a_seat_holder_none() {
         None,
         "a seat holder is not the customer"
     );
+}
+
+#[test]
+fn groups_come_from_the_granting_mappings_and_only_active_enrolments_join() {
+    let mut cohort_a = mapping("PY-101", "PY101", Some(365), Suspend);
+    cohort_a.group = Some("Cohort A".into());
+    let mut bundle = mapping("BUNDLE", "PY101", Some(365), Suspend);
+    bundle.group = Some("Bundle".into());
+    let mut again = mapping("PY-101-B", "PY101", Some(365), Suspend);
+    again.group = Some("Cohort A".into());
+    let mappings = vec![cohort_a, bundle, again];
+    let invoices = vec![inv(
+        "1",
+        Some("ada@example.org"),
+        &["PY-101", "BUNDLE", "PY-101-B"],
+        Some(0),
+    )];
+    let d = desired_state(&invoices, &mappings, &[], Timestamp(T0));
+    let e = &d.entitlements[&key("PY101", "ada@example.org")];
+    assert_eq!(
+        e.groups,
+        vec!["Bundle".to_string(), "Cohort A".to_string()],
+        "sorted, once each"
+    );
+    match plan(&d, &BTreeMap::new()).as_slice() {
+        [Action::Enrol { groups, .. }] => assert_eq!(groups, &e.groups),
+        other => panic!("{other:?}"),
+    }
+    // Unpaid again: the suspension joins no group.
+    let unpaid = vec![inv("1", Some("ada@example.org"), &["PY-101"], None)];
+    let d = desired_state(&unpaid, &mappings, &[], Timestamp(T0));
+    let applied: BTreeMap<_, _> = [(key("PY101", "ada@example.org"), applied(Active, 0, Some(365)))].into();
+    match plan(&d, &applied).as_slice() {
+        [
+            Action::Enrol {
+                groups,
+                suspended: true,
+                ..
+            },
+        ] => assert!(groups.is_empty()),
+        other => panic!("{other:?}"),
+    }
 }

@@ -20,6 +20,7 @@ fn mappings() -> Vec<Mapping> {
             on_revoke: RevokePolicy::Suspend,
             grace_secs: 0,
             on_remove: RemovalPolicy::Keep,
+            group: None,
         },
         Mapping {
             product: "JS-101".into(),
@@ -31,6 +32,7 @@ fn mappings() -> Vec<Mapping> {
             on_revoke: RevokePolicy::Unenrol,
             grace_secs: 0,
             on_remove: RemovalPolicy::Keep,
+            group: None,
         },
     ]
 }

@@ -381,12 +381,12 @@ impl Store {
         for m in mappings {
             sqlx::query(
                 "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
-                   grace_secs, on_remove, removed)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0)
+                   grace_secs, on_remove, removed, group_name)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0, $11)
                  ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
                    duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config',
                    starts = excluded.starts, ends = excluded.ends, grace_secs = excluded.grace_secs,
-                   on_remove = excluded.on_remove, removed = 0",
+                   on_remove = excluded.on_remove, removed = 0, group_name = excluded.group_name",
             )
             .bind(&m.product)
             .bind(&m.site)
@@ -401,6 +401,7 @@ impl Store {
                 RemovalPolicy::Keep => "keep",
                 RemovalPolicy::Revoke => "revoke",
             })
+            .bind(m.group.as_deref())
             .execute(&mut *tx)
             .await?;
         }
@@ -420,7 +421,8 @@ impl Store {
 
     async fn mappings_where(&self, removed: i64) -> Result<Vec<Mapping>, StoreError> {
         let rows = sqlx::query(
-            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove
+            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
+               group_name
              FROM mappings WHERE removed = $1 ORDER BY product, site, course",
         )
         .bind(removed)
@@ -451,6 +453,7 @@ impl Store {
                         "revoke" => RemovalPolicy::Revoke,
                         _ => RemovalPolicy::Keep,
                     },
+                    group: r.try_get("group_name")?,
                 })
             })
             .collect()

@@ -190,6 +190,7 @@ async fn config_mappings_round_trip() {
             on_revoke: RevokePolicy::Unenrol,
             grace_secs: 14 * 86_400,
             on_remove: mm_core::RemovalPolicy::Revoke,
+            group: None,
         };
         let cohort = Mapping {
             product: "COHORT".into(),
