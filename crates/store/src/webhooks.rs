@@ -1,5 +1,6 @@
 //! Webhook deliveries: stored before they are acknowledged, deduplicated by `webhook-id`.
 
+use crate::dialect::text;
 use crate::{Store, StoreError};
 use mm_core::Timestamp;
 use sqlx::Row;
@@ -24,7 +25,7 @@ impl Store {
         version: i64,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let r = sqlx::query(
+        let r = self.query(
             "INSERT INTO webhook_deliveries (source, id, received_at, body, processed, version)
              VALUES ($1, $2, $3, $4, 0, $5)
              ON CONFLICT (source, id) DO NOTHING",
@@ -40,7 +41,7 @@ impl Store {
     }
 
     pub async fn mark_delivery_processed(&self, source: &str, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE webhook_deliveries SET processed = 1 WHERE source = $1 AND id = $2")
+        self.query("UPDATE webhook_deliveries SET processed = 1 WHERE source = $1 AND id = $2")
             .bind(source)
             .bind(id)
             .execute(&self.pool)
@@ -50,7 +51,7 @@ impl Store {
 
     /// Deliveries acknowledged but not applied yet, oldest first.
     pub async fn pending_deliveries(&self) -> Result<Vec<StoredDelivery>, StoreError> {
-        let rows = sqlx::query(
+        let rows = self.query(
             "SELECT source, id, body, COALESCE(version, received_at) AS version FROM webhook_deliveries
              WHERE processed = 0 ORDER BY received_at, source, id",
         )
@@ -61,7 +62,7 @@ impl Store {
                 Ok(StoredDelivery {
                     source: r.try_get("source")?,
                     id: r.try_get("id")?,
-                    body: r.try_get("body")?,
+                    body: text(r, "body")?,
                     version: r.try_get("version")?,
                 })
             })
@@ -72,7 +73,7 @@ impl Store {
 impl Store {
     /// Whether a received delivery was applied (`None`: never received).
     pub async fn delivery_processed(&self, source: &str, id: &str) -> Result<Option<bool>, StoreError> {
-        let row = sqlx::query("SELECT processed FROM webhook_deliveries WHERE source = $1 AND id = $2")
+        let row = self.query("SELECT processed FROM webhook_deliveries WHERE source = $1 AND id = $2")
             .bind(source)
             .bind(id)
             .fetch_optional(&self.pool)
