@@ -360,11 +360,13 @@ impl Config {
             .unwrap_or_else(|| "sqlite://data/moodle-management.sqlite".into());
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
+            || database_url.starts_with("postgresql://")
+            || database_url.starts_with("mysql://")
+            || database_url.starts_with("mariadb://"))
         {
             return Err(invalid(
                 "database.url",
-                "use sqlite://path/to/file.sqlite or postgres://user@host/db",
+                "use sqlite://path/to/file.sqlite, postgres://user@host/db or mysql://user@host/db",
             ));
         }
         let log_format = match env("MM_LOG_FORMAT").or(raw.log.format).as_deref() {

@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn placeholders_become_question_marks() {
         assert_eq!(
-            to_mysql("SELECT a FROM t WHERE b = $1 AND c IN ($2, $3) LIMIT $10"),
+            to_mysql("SELECT a FROM t WHERE b = $1 AND c IN ($2, $3) LIMIT $4"),
             "SELECT a FROM t WHERE b = ? AND c IN (?, ?) LIMIT ?"
         );
     }
@@ -238,9 +238,15 @@ mod tests {
         let s = "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING";
         assert_eq!(static_sql(Backend::Postgres, s, true), s);
         assert_eq!(sql(Backend::Sqlite, s), s);
-        assert_eq!(static_sql(Backend::MySql, s, false), "INSERT IGNORE INTO t (a) VALUES (?)");
+        assert_eq!(
+            static_sql(Backend::MySql, s, false),
+            "INSERT IGNORE INTO t (a) VALUES (?)"
+        );
         let read = "SELECT a FROM t WHERE a = $1";
-        assert_eq!(static_sql(Backend::MySql, read, true), "SELECT a FROM t WHERE a = ? FOR UPDATE");
+        assert_eq!(
+            static_sql(Backend::MySql, read, true),
+            "SELECT a FROM t WHERE a = ? FOR UPDATE"
+        );
         assert_eq!(static_sql(Backend::Sqlite, read, true), read);
     }
 }

@@ -316,19 +316,21 @@ impl Store {
 
     /// On shutdown: hands this worker's unfinished jobs back to the queue.
     pub async fn release_jobs(&self, worker: &str, now: Timestamp) -> Result<u64, StoreError> {
-        let r = self.query(
-            "UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, updated_at = $1
+        let r = self
+            .query(
+                "UPDATE jobs SET status = 'queued', locked_by = NULL, locked_until = NULL, updated_at = $1
              WHERE locked_by = $2 AND status = 'running'",
-        )
-        .bind(now.0)
-        .bind(worker)
-        .execute(&self.pool)
-        .await?;
+            )
+            .bind(now.0)
+            .bind(worker)
+            .execute(&self.pool)
+            .await?;
         Ok(r.rows_affected())
     }
 
     pub async fn job_counts(&self) -> Result<JobCounts, StoreError> {
-        let rows = self.query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+        let rows = self
+            .query("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
             .fetch_all(&self.pool)
             .await?;
         let mut c = JobCounts::default();
@@ -347,14 +349,12 @@ impl Store {
 
     /// Dead jobs with their errors, for the admin.
     pub async fn dead_jobs(&self) -> Result<Vec<(EntitlementKey, String)>, StoreError> {
-        let rows =
-            self.query("SELECT site, course, learner, last_error FROM jobs WHERE status = 'dead' ORDER BY updated_at")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = self
+            .query("SELECT site, course, learner, last_error FROM jobs WHERE status = 'dead' ORDER BY updated_at")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| {
-                Ok((row_key(r)?, opt_text(r, "last_error")?.unwrap_or_default()))
-            })
+            .map(|r| Ok((row_key(r)?, opt_text(r, "last_error")?.unwrap_or_default())))
             .collect()
     }
 }
@@ -395,12 +395,13 @@ impl Store {
 impl Store {
     /// Jobs that failed and are waiting (backing off or parked dead), with their last error.
     pub async fn failing_jobs(&self) -> Result<Vec<(EntitlementKey, String, String)>, StoreError> {
-        let rows = self.query(
-            "SELECT site, course, learner, status, last_error FROM jobs
+        let rows = self
+            .query(
+                "SELECT site, course, learner, status, last_error FROM jobs
              WHERE status IN ('dead', 'queued') AND last_error IS NOT NULL ORDER BY site, course, learner",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -420,17 +421,18 @@ impl Store {
         &self,
         worker: &str,
     ) -> Result<HashMap<EntitlementKey, (Option<mm_core::Entitlement>, Option<AppliedEnrolment>)>, StoreError> {
-        let rows = self.query(
-            "SELECT j.site, j.course, j.learner, e.body, a.status AS a_status, a.role AS a_role,
+        let rows = self
+            .query(
+                "SELECT j.site, j.course, j.learner, e.body, a.status AS a_status, a.role AS a_role,
                     a.timestart AS a_timestart, a.timeend AS a_timeend
              FROM jobs j
              LEFT JOIN entitlements e ON e.site = j.site AND e.course = j.course AND e.learner = j.learner
              LEFT JOIN applied_enrolments a ON a.site = j.site AND a.course = j.course AND a.learner = j.learner
              WHERE j.locked_by = $1 AND j.status = 'running'",
-        )
-        .bind(worker)
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .bind(worker)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = HashMap::with_capacity(rows.len());
         for r in &rows {
             let desired = opt_text(r, "body")?

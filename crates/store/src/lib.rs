@@ -17,9 +17,9 @@ pub use jobs::{ClaimedJob, JobCounts, JobFailure};
 pub use records::{AuditEntry, AuditRecord, EntitlementRow, HoldRow, UpsertOutcome};
 pub use webhooks::StoredDelivery;
 
+use dialect::text;
 use mm_core::{AppliedEnrolment, CourseRef, EnrolmentStatus, EntitlementKey, Invoice, InvoiceSnapshot, Mapping};
 use mm_core::{DesiredState, Email, InvoiceKey, Lapse, RemovalPolicy, RevokePolicy, SeatAssignment, Timestamp};
-use dialect::text;
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Executor, Row};
@@ -327,30 +327,31 @@ impl Store {
         now: Timestamp,
         version: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let r =
-            match version {
-                None => self.query(
+        let r = match version {
+            None => {
+                self.query(
                     "UPDATE invoices SET deleted = 1, updated_at = $1 WHERE source = $2 AND id = $3 AND deleted = 0",
                 )
                 .bind(now.0)
                 .bind(source)
                 .bind(id)
                 .execute(&self.pool)
-                .await?,
-                Some(v) => {
-                    self.query(
-                        "UPDATE invoices SET deleted = 1, updated_at = $1, version = $2
+                .await?
+            }
+            Some(v) => {
+                self.query(
+                    "UPDATE invoices SET deleted = 1, updated_at = $1, version = $2
                      WHERE source = $3 AND id = $4 AND deleted = 0 AND (version IS NULL OR version <= $5)",
-                    )
-                    .bind(now.0)
-                    .bind(v)
-                    .bind(source)
-                    .bind(id)
-                    .bind(v)
-                    .execute(&self.pool)
-                    .await?
-                }
-            };
+                )
+                .bind(now.0)
+                .bind(v)
+                .bind(source)
+                .bind(id)
+                .bind(v)
+                .execute(&self.pool)
+                .await?
+            }
+        };
         Ok(r.rows_affected() > 0)
     }
 
@@ -362,7 +363,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<String>, StoreError> {
         let present: std::collections::HashSet<&str> = present.iter().map(String::as_str).collect();
-        let live: Vec<String> = self.query("SELECT id FROM invoices WHERE source = $1 AND deleted = 0")
+        let live: Vec<String> = self
+            .query("SELECT id FROM invoices WHERE source = $1 AND deleted = 0")
             .bind(source)
             .fetch_all(&self.pool)
             .await?
@@ -379,11 +381,10 @@ impl Store {
     }
 
     pub async fn invoices(&self) -> Result<Vec<Invoice>, StoreError> {
-        let rows = self.query(
-            "SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices ORDER BY source, id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self
+            .query("SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices ORDER BY source, id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let stored = StoredInvoice::from_row(r)?;
@@ -400,7 +401,8 @@ impl Store {
     }
 
     pub async fn invoice_count(&self) -> Result<i64, StoreError> {
-        Ok(self.query("SELECT COUNT(*) AS n FROM invoices")
+        Ok(self
+            .query("SELECT COUNT(*) AS n FROM invoices")
             .fetch_one(&self.pool)
             .await?
             .try_get("n")?)
@@ -458,14 +460,15 @@ impl Store {
     }
 
     async fn mappings_where(&self, removed: i64) -> Result<Vec<Mapping>, StoreError> {
-        let rows = self.query(
-            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
+        let rows = self
+            .query(
+                "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
                group_name
              FROM mappings WHERE removed = $1 ORDER BY product, site, course",
-        )
-        .bind(removed)
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .bind(removed)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let course: String = r.try_get("course")?;
@@ -605,7 +608,8 @@ impl Store {
     /// taken or the line does not exist; assigning the same learner again changes nothing.
     pub async fn assign_seat(&self, seat: &SeatAssignment) -> Result<SeatOutcome, StoreError> {
         let mut tx = self.write_tx().await?;
-        let Some(row) = self.query_for_update("SELECT snapshot FROM invoices WHERE source = $1 AND id = $2 AND deleted = 0")
+        let Some(row) = self
+            .query_for_update("SELECT snapshot FROM invoices WHERE source = $1 AND id = $2 AND deleted = 0")
             .bind(&seat.invoice.source)
             .bind(&seat.invoice.id)
             .fetch_optional(&mut *tx)
@@ -621,16 +625,16 @@ impl Store {
             return Ok(SeatOutcome::UnknownLine);
         }
         let seats = mm_core::seat::seats_of(line.quantity);
-        let taken: Vec<String> =
-            self.query("SELECT learner FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3")
-                .bind(&seat.invoice.source)
-                .bind(&seat.invoice.id)
-                .bind(&seat.line)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get("learner"))
-                .collect::<Result<_, _>>()?;
+        let taken: Vec<String> = self
+            .query("SELECT learner FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3")
+            .bind(&seat.invoice.source)
+            .bind(&seat.invoice.id)
+            .bind(&seat.line)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("learner"))
+            .collect::<Result<_, _>>()?;
         if taken.iter().any(|l| l == seat.learner.as_str()) {
             return Ok(SeatOutcome::AlreadyAssigned);
         }
@@ -659,16 +663,17 @@ impl Store {
     /// there was one.
     pub async fn release_seat(&self, invoice: &InvoiceKey, line: &str, learner: &Email) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let done = self.query(
-            "DELETE FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3 AND learner = $4",
-        )
-        .bind(&invoice.source)
-        .bind(&invoice.id)
-        .bind(line)
-        .bind(learner.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let done = self
+            .query(
+                "DELETE FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3 AND learner = $4",
+            )
+            .bind(&invoice.source)
+            .bind(&invoice.id)
+            .bind(line)
+            .bind(learner.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(done > 0)
     }
@@ -721,18 +726,18 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        let existing: BTreeMap<(String, String, String), String> =
-            self.query_for_update("SELECT site, course, learner, body FROM entitlements")
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok::<_, StoreError>((
-                        (r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?),
-                        text(r, "body")?,
-                    ))
-                })
-                .collect::<Result<_, _>>()?;
+        let existing: BTreeMap<(String, String, String), String> = self
+            .query_for_update("SELECT site, course, learner, body FROM entitlements")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok::<_, StoreError>((
+                    (r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?),
+                    text(r, "body")?,
+                ))
+            })
+            .collect::<Result<_, _>>()?;
         let mut seen = std::collections::HashSet::new();
         let mut changed = std::collections::HashSet::new();
         let mut rows: Vec<((String, String, String), String, &'static str)> = Vec::new();
@@ -798,7 +803,8 @@ impl Store {
 
     /// (site, course, learner) of every entitlement that should be active, without bodies.
     pub async fn active_keys(&self) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows = self.query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
+        let rows = self
+            .query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -809,22 +815,21 @@ impl Store {
     /// The desired entitlement of one key, as last saved.
     pub async fn entitlement(&self, key: &EntitlementKey) -> Result<Option<mm_core::Entitlement>, StoreError> {
         let k = key_strings(key);
-        let row = self.query("SELECT body FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+        let row = self
+            .query("SELECT body FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
             .bind(&k.0)
             .bind(&k.1)
             .bind(&k.2)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok(serde_json::from_str(&text(&r, "body")?)?))
-            .transpose()
+        row.map(|r| Ok(serde_json::from_str(&text(&r, "body")?)?)).transpose()
     }
 
     pub async fn holds(&self) -> Result<Vec<HoldRow>, StoreError> {
-        let rows = self.query(
-            "SELECT source, invoice_id, line, is_error, message FROM holds ORDER BY source, invoice_id, line",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self
+            .query("SELECT source, invoice_id, line, is_error, message FROM holds ORDER BY source, invoice_id, line")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(HoldRow {
@@ -841,10 +846,10 @@ impl Store {
     // ---- applied (observed) state ---------------------------------------------------------
 
     pub async fn applied(&self) -> Result<BTreeMap<EntitlementKey, AppliedEnrolment>, StoreError> {
-        let rows =
-            self.query("SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = self
+            .query("SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok((row_key(r)?, row_applied(r)?))).collect()
     }
 
@@ -956,7 +961,8 @@ impl Store {
     // ---- Moodle users ---------------------------------------------------------------------
 
     pub async fn moodle_user(&self, site: &str, learner: &Email) -> Result<Option<i64>, StoreError> {
-        let row = self.query("SELECT user_id FROM moodle_users WHERE site = $1 AND learner = $2")
+        let row = self
+            .query("SELECT user_id FROM moodle_users WHERE site = $1 AND learner = $2")
             .bind(site)
             .bind(learner.as_str())
             .fetch_optional(&self.pool)
@@ -1030,7 +1036,8 @@ impl Store {
     // ---- source cursors -------------------------------------------------------------------
 
     pub async fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
-        let row = self.query("SELECT cursor FROM source_cursors WHERE source = $1")
+        let row = self
+            .query("SELECT cursor FROM source_cursors WHERE source = $1")
             .bind(source)
             .fetch_optional(&self.pool)
             .await?;
@@ -1364,7 +1371,7 @@ mod pool_tests {
             .expect("connect");
         for round in 0..3 {
             let mut tx = store.write_tx().await.expect("begin");
-            self.query("ROLLBACK")
+            sqlx::query("ROLLBACK")
                 .execute(&mut *tx)
                 .await
                 .expect("the database ends it");
