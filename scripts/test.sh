@@ -99,8 +99,9 @@ if [ "${MM_AUDIT:-}" = "1" ]; then
     fi
   fi
   audit_args=(
-    # rsa (Marvin timing attack, no fixed release) is listed in Cargo.lock as an optional
-    # dependency of sqlx-mysql; no MySQL backend is built (`cargo tree -i rsa` is empty).
+    # rsa (Marvin timing attack on RSA decryption, no fixed release) comes with sqlx-mysql, which
+    # only encrypts with the server's public key (caching_sha2_password without TLS): no private
+    # key, no decryption, nothing to time.
     --ignore RUSTSEC-2023-0071
   )
   if [ -n "${MM_AUDIT_DB:-}" ]; then audit_args+=(--db "$MM_AUDIT_DB" --no-fetch); fi
