@@ -853,20 +853,30 @@ async fn engine_in_child(exe: &Path, config: &Path, phases: bool) -> anyhow::Res
     if !out.status.success() {
         bail!("the engine process failed ({}): {stdout}", out.status);
     }
-    let line = stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(line).with_context(|| format!("the engine process printed no result: {stdout}"))
+    // The last line that parses: a wrapper (`--binary` running it under a profiler) may print too.
+    stdout
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .with_context(|| format!("the engine process printed no result: {stdout}"))
 }
 
 /// One pass, phase by phase, with timings on standard error (profiling aid for `bulk`).
 async fn timed_phases(app: &App) -> anyhow::Result<usize> {
     let t = Instant::now();
     app.poll_all().await;
-    let rss = || proc_status_mb(None, "VmRSS").unwrap_or(0.0);
-    eprintln!("phase poll: {:.3}s, RSS {:.0} MB", t.elapsed().as_secs_f64(), rss());
+    let rss = || {
+        format!(
+            "RSS {:.0} MB (peak so far {:.0} MB)",
+            proc_status_mb(None, "VmRSS").unwrap_or(0.0),
+            proc_status_mb(None, "VmHWM").unwrap_or(0.0)
+        )
+    };
+    eprintln!("phase poll: {:.3}s, {}", t.elapsed().as_secs_f64(), rss());
     let t = Instant::now();
     let r = crate::reconcile::recompute(&app.store, now()).await?;
     eprintln!(
-        "phase recompute: {:.3}s ({} invoices, {} entitlements, {} planned), RSS {:.0} MB",
+        "phase recompute: {:.3}s ({} invoices, {} entitlements, {} planned), {}",
         t.elapsed().as_secs_f64(),
         r.invoices,
         r.entitlements,
@@ -901,36 +911,18 @@ async fn timed_phases(app: &App) -> anyhow::Result<usize> {
         }
     }
     eprintln!(
-        "phase worker: {:.3}s in {rounds} rounds (mean {:.3}s), RSS {:.0} MB, peak {:.0} MB",
+        "phase worker: {:.3}s in {rounds} rounds (mean {:.3}s), {}",
         t_all.elapsed().as_secs_f64(),
         round_secs.iter().sum::<f64>() / round_secs.len().max(1) as f64,
-        rss(),
-        proc_status_mb(None, "VmHWM").unwrap_or(0.0)
+        rss()
     );
     let t = Instant::now();
     let r = crate::reconcile::recompute(&app.store, now()).await?;
     eprintln!(
-        "phase recompute (converged, no-op): {:.3}s, {} planned",
+        "phase recompute (converged, no-op): {:.3}s, {} planned, {}",
         t.elapsed().as_secs_f64(),
-        r.planned
-    );
-    let rows = app.store.entitlement_rows().await?;
-    let keys: Vec<mm_core::EntitlementKey> = rows
-        .iter()
-        .take(500)
-        .filter_map(|r| serde_json::from_value::<mm_core::Entitlement>(r.entitlement.clone()).ok())
-        .map(|e| e.key)
-        .collect();
-    let t = Instant::now();
-    for k in &keys {
-        app.store.entitlement(k).await?;
-        app.store.applied_for(k).await?;
-    }
-    eprintln!(
-        "store: entitlement + applied_for, {} keys one by one: {:.3}s ({:.0} µs per query)",
-        keys.len(),
-        t.elapsed().as_secs_f64(),
-        t.elapsed().as_secs_f64() * 1e6 / (2 * keys.len().max(1)) as f64
+        r.planned,
+        rss()
     );
     Ok(applied)
 }

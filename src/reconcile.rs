@@ -1,8 +1,12 @@
 //! One reconciliation step: invoices + mappings → desired state → plan against what Moodle
-//! holds → jobs for the keys that differ, saved in one transaction.
+//! holds → jobs for the keys that differ, saved with them a few courses at a time.
+
+pub mod parts;
 
 use mm_core::{Timestamp, desired_state, plan};
-use mm_store::{Store, StoreError};
+use mm_store::{Store, StoreError, StoredCourse};
+use parts::{Holds, Parts};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Recompute {
@@ -22,24 +26,60 @@ impl Recompute {
     }
 }
 
+/// One recompute at a time in this process: two at once would hold twice the memory, and the
+/// older could save its (older) view of a part after the newer.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Recomputes the desired state from every invoice and saves it with the jobs of the keys that
+/// differ from what Moodle holds: a few courses at a time (see [`parts`]), each part in one
+/// transaction with its jobs, then the holds.
 pub async fn recompute(store: &Store, now: Timestamp) -> Result<Recompute, StoreError> {
+    let _serial = ONE_AT_A_TIME.lock().await;
     let invoices = store.invoices().await?;
     let mappings = store.mappings().await?;
     let seats = store.seats(None).await?;
-    let mut desired = desired_state(&invoices, &mappings, &seats, now);
-    let applied = store.applied().await?;
-    desired.revoke_orphans(&applied, &mappings, &store.removed_mappings().await?);
+    let removed = store.removed_mappings().await?;
+    let parts = Parts::new(&invoices, &mappings, parts::PART_CAUSES);
+    let mut holds = Holds::new(&invoices, &mappings);
+    let mut out = Recompute {
+        invoices: invoices.len(),
+        ..Recompute::default()
+    };
+    for (i, part) in parts.parts.iter().enumerate() {
+        let mut desired = desired_state(&parts.invoices(i, &invoices), &part.mappings, &seats, now);
+        let applied = store.applied_in(&part.courses).await?;
+        desired.revoke_orphans(&applied, &mappings, &removed);
+        let actions = plan(&desired, &applied);
+        let keys: Vec<_> = actions.iter().map(|a| a.key().clone()).collect();
+        store.save_desired_in(&part.courses, &desired, &keys, now).await?;
+        out.entitlements += desired.entitlements.len();
+        out.planned += actions.len();
+        holds.add(desired.holds);
+    }
+    // The invoices no mapped course needs (their holds), and the courses no longer mapped that
+    // still have stored entitlements or enrolments we made.
+    let mut desired = desired_state(&parts.rest(&invoices), &mappings, &seats, now);
+    let mapped: BTreeSet<&StoredCourse> = parts.mapped_courses().collect();
+    let unmapped: Vec<StoredCourse> = store
+        .stored_courses()
+        .await?
+        .into_iter()
+        .filter(|c| !mapped.contains(c))
+        .collect();
+    let applied = store.applied_in(&unmapped).await?;
+    desired.revoke_orphans(&applied, &mappings, &removed);
     let actions = plan(&desired, &applied);
     let keys: Vec<_> = actions.iter().map(|a| a.key().clone()).collect();
-    store.save_desired(&desired, &keys, now).await?;
-    let hold_errors = desired.holds.iter().filter(|h| h.is_error()).count();
-    Ok(Recompute {
-        invoices: invoices.len(),
-        entitlements: desired.entitlements.len(),
-        hold_errors,
-        hold_notes: desired.holds.len() - hold_errors,
-        planned: actions.len(),
-    })
+    store.save_desired_in(&unmapped, &desired, &keys, now).await?;
+    out.entitlements += desired.entitlements.len();
+    out.planned += actions.len();
+    holds.add(desired.holds);
+
+    let holds = holds.finish();
+    store.replace_holds(&holds, now).await?;
+    out.hold_errors = holds.iter().filter(|h| h.is_error()).count();
+    out.hold_notes = holds.len() - out.hold_errors;
+    Ok(out)
 }
 
 /// One planned change, for `plan` (the dry run).

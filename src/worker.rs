@@ -6,7 +6,7 @@ use crate::config::WorkerConfig;
 use crate::learners::{self, UserResolution};
 use crate::sites::{Site, Sites, role_id};
 use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
-use mm_moodle::{BatchError, Enrolment, GroupMember, MoodleError, Unenrolment};
+use mm_moodle::{BatchError, BreakerState, Enrolment, GroupMember, MoodleError, Unenrolment};
 use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap};
@@ -100,6 +100,12 @@ impl Worker<'_> {
             .await?;
 
         for (site_name, pending) in by_site {
+            let breaker_closed = || {
+                self.sites
+                    .get(&site_name)
+                    .is_none_or(|s| s.client.breaker_state() == BreakerState::Closed)
+            };
+            let down_before = !breaker_closed();
             let results = match self.sites.get(&site_name) {
                 Some(site) => self.converge_site(site, &pending).await,
                 None => pending
@@ -111,6 +117,13 @@ impl Worker<'_> {
                     })
                     .collect(),
             };
+            // A site whose circuit breaker was not closed during the round is down (or just back
+            // and on probation: a probe that closes it leaves the calls refused meanwhile
+            // failed): its failures say nothing about the jobs, so they do not spend the jobs'
+            // attempts. Otherwise an outage of a few hours parks every pending job as dead (20
+            // back-offs of up to 1 h) until an admin revives them (found by the 5-minute outage
+            // soak test, whose back-off is short). They keep backing off, up to `retry_max`.
+            let site_down = down_before || !breaker_closed();
             let mut done = Vec::with_capacity(pending.len());
             for (p, result) in pending.iter().zip(results) {
                 match result {
@@ -124,7 +137,7 @@ impl Worker<'_> {
                         out.applied += 1;
                     }
                     Err(e) => {
-                        let next = if e.retryable && p.job.attempts < self.config.max_attempts {
+                        let next = if e.retryable && (site_down || p.job.attempts < self.config.max_attempts) {
                             out.retrying += 1;
                             JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
                         } else {

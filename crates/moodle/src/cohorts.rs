@@ -36,9 +36,9 @@ pub struct CohortMember {
 }
 
 #[derive(Deserialize)]
-struct WarningsOnly {
+pub(crate) struct WarningsOnly {
     #[serde(default)]
-    warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 impl MoodleClient {

@@ -60,9 +60,9 @@ pub struct Course {
 }
 
 #[derive(Debug, Deserialize)]
-struct CoursesAnswer {
+pub(crate) struct CoursesAnswer {
     #[serde(default)]
-    courses: Vec<Course>,
+    pub(crate) courses: Vec<Course>,
     #[serde(default)]
     #[allow(dead_code)]
     warnings: Vec<Warning>,

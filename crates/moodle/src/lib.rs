@@ -26,6 +26,9 @@ pub mod completion;
 pub mod courses;
 pub mod enrol;
 pub mod files;
+/// Fuzzing entry point; not part of the API.
+#[doc(hidden)]
+pub mod fuzz;
 pub mod groups;
 pub mod messages;
 pub mod site;

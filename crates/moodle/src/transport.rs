@@ -166,10 +166,7 @@ impl MoodleClient {
         mode: Mode,
     ) -> Result<T, MoodleError> {
         let value = self.call_value(function, params, mode).await?;
-        serde_json::from_value(value).map_err(|e| MoodleError::Decode {
-            function: function.to_owned(),
-            detail: e.to_string(),
-        })
+        decode(function, value, &self.inner.token)
     }
 
     pub(crate) async fn call_value(&self, function: &str, params: &Form, mode: Mode) -> Result<Value, MoodleError> {
@@ -286,6 +283,26 @@ fn snippet(bytes: &[u8]) -> String {
     text.chars().take(300).collect()
 }
 
+/// The typed answer of `function` from its classified JSON value (what [`MoodleClient`]'s typed
+/// methods do after [`parse_response`]); shared with the fuzzing entry point in `fuzz.rs`.
+///
+/// The decoder's message quotes the value it refused (`invalid type: string "…"`), which may be
+/// an answer echoing the request, token included: redacted like the transport's errors (found
+/// by the `moodle_response` fuzz target).
+pub(crate) fn decode<T: DeserializeOwned>(
+    function: &str,
+    value: Value,
+    token: &SecretString,
+) -> Result<T, MoodleError> {
+    serde_json::from_value(value).map_err(|e| {
+        MoodleError::Decode {
+            function: function.to_owned(),
+            detail: e.to_string(),
+        }
+        .redacted(token)
+    })
+}
+
 /// Classify an HTTP answer of the REST server: the JSON value on success, else the right
 /// [`MoodleError`] (exception body, web services disabled, HTTP error, not JSON).
 pub fn parse_response(
@@ -379,5 +396,17 @@ mod tests {
         assert_eq!(e.errorcode(), None);
         assert!(e.exception().is_some());
         assert_eq!(parse_response(f, 200, "", None, b"null").unwrap(), Value::Null);
+    }
+
+    /// Regression (fuzz target `moodle_response`): an answer of the wrong shape that echoes the
+    /// token was quoted, token included, by the decoding error.
+    #[test]
+    fn decoding_errors_do_not_quote_the_token() {
+        let token = SecretString::from("0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+        let echo = Value::String("<EXCEPTION>wstoken=0f1e2d3c4b5a69788796a5b4c3d2e1f0</EXCEPTION>".into());
+        let e = decode::<crate::SiteInfo>("core_webservice_get_site_info", echo, &token).unwrap_err();
+        assert!(matches!(e, MoodleError::Decode { .. }), "{e:?}");
+        assert!(!e.to_string().contains("0f1e2d3c4b5a69788796a5b4c3d2e1f0"), "{e}");
+        assert!(e.to_string().contains("[REDACTED]"), "{e}");
     }
 }

@@ -178,9 +178,9 @@ pub struct UsersSearch {
 }
 
 #[derive(Deserialize)]
-struct WarningsOnly {
+pub(crate) struct WarningsOnly {
     #[serde(default)]
-    warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
 }
 
 pub(crate) fn create_users_form(users: &[&NewUser]) -> Form {

@@ -6,12 +6,14 @@
 //! [`dialect`]; the job claim uses `FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL so replicas
 //! never claim the same key.
 
+mod desired;
 mod dialect;
 mod error;
 mod jobs;
 mod records;
 mod webhooks;
 
+pub use desired::StoredCourse;
 pub use error::StoreError;
 pub use jobs::{ClaimedJob, JobCounts, JobFailure};
 pub use records::{AuditEntry, AuditRecord, EntitlementRow, HoldRow, UpsertOutcome};
@@ -380,13 +382,32 @@ impl Store {
         Ok(gone)
     }
 
+    /// Every invoice, in (source, id) order. Read a page at a time: the rows (their snapshot
+    /// text) of 100,000 invoices are never held next to the invoices decoded from them.
     pub async fn invoices(&self) -> Result<Vec<Invoice>, StoreError> {
-        let rows = self
-            .query("SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices ORDER BY source, id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
+        const PAGE: i64 = 2000;
+        let mut out = Vec::new();
+        let mut after: Option<(String, String)> = None;
+        loop {
+            let q = match &after {
+                None => self
+                    .query(
+                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                     ORDER BY source, id LIMIT $1",
+                    )
+                    .bind(PAGE),
+                Some((source, id)) => self
+                    .query(
+                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                     WHERE source > $1 OR (source = $2 AND id > $3) ORDER BY source, id LIMIT $4",
+                    )
+                    .bind(source.clone())
+                    .bind(source.clone())
+                    .bind(id.clone())
+                    .bind(PAGE),
+            };
+            let rows = q.fetch_all(&self.pool).await?;
+            for r in &rows {
                 let stored = StoredInvoice::from_row(r)?;
                 let s: InvoiceSnapshot = serde_json::from_str(&stored.snapshot)?;
                 let mut inv = Invoice::from_snapshot(s, stored.paid_at.map(Timestamp));
@@ -395,9 +416,13 @@ impl Store {
                     paid_at: Timestamp(paid_at),
                     unpaid_since: Timestamp(since),
                 });
-                Ok(inv)
-            })
-            .collect()
+                out.push(inv);
+            }
+            match rows.last() {
+                Some(r) if rows.len() as i64 == PAGE => after = Some((r.try_get("source")?, r.try_get("id")?)),
+                _ => return Ok(out),
+            }
+        }
     }
 
     pub async fn invoice_count(&self) -> Result<i64, StoreError> {

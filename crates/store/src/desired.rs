@@ -1,0 +1,176 @@
+//! The desired state read and saved a few courses at a time, so that a recompute never holds
+//! every entitlement, every applied enrolment and every stored body at once.
+
+use crate::dialect::{self, text};
+use crate::{Store, StoreError, jobs, key_strings, placeholders, row_applied, row_key};
+use mm_core::entitlement::Access;
+use mm_core::{AppliedEnrolment, DesiredState, EntitlementKey, Hold, Timestamp};
+use sqlx::Row;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// A course as stored: (site, course reference as text, e.g. `PY101` or `id:42`).
+pub type StoredCourse = (String, String);
+
+impl Store {
+    /// Every (site, course) that has a desired entitlement or an applied enrolment stored.
+    pub async fn stored_courses(&self) -> Result<BTreeSet<StoredCourse>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT DISTINCT site, course FROM entitlements
+             UNION SELECT DISTINCT site, course FROM applied_enrolments",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("site")?, r.try_get("course")?)))
+            .collect()
+    }
+
+    /// What Moodle holds (as far as we know) in these courses only.
+    pub async fn applied_in(
+        &self,
+        courses: &[StoredCourse],
+    ) -> Result<BTreeMap<EntitlementKey, AppliedEnrolment>, StoreError> {
+        let mut out = BTreeMap::new();
+        for (site, course) in courses {
+            let rows = self
+                .query(
+                    "SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments
+                 WHERE site = $1 AND course = $2",
+                )
+                .bind(site)
+                .bind(course)
+                .fetch_all(&self.pool)
+                .await?;
+            for r in &rows {
+                out.insert(row_key(r)?, row_applied(r)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`Store::save_desired`] for a part of the desired state: `desired` holds the entitlements
+    /// of these courses (and of no other), which replace the stored ones of these courses in one
+    /// transaction with the jobs of `keys_to_queue`. Entitlements of other courses and holds are
+    /// left alone (see [`Store::replace_holds`]).
+    pub async fn save_desired_in(
+        &self,
+        courses: &[StoredCourse],
+        desired: &DesiredState,
+        keys_to_queue: &[EntitlementKey],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        // Stored bodies of these courses, by (course's index in `courses`, learner).
+        let index: HashMap<(&str, &str), usize> = courses
+            .iter()
+            .enumerate()
+            .map(|(i, (s, c))| ((s.as_str(), c.as_str()), i))
+            .collect();
+        let mut existing: HashMap<(usize, String), String> = HashMap::new();
+        for (i, (site, course)) in courses.iter().enumerate() {
+            let rows = self
+                .query_for_update("SELECT learner, body FROM entitlements WHERE site = $1 AND course = $2")
+                .bind(site)
+                .bind(course)
+                .fetch_all(&mut *tx)
+                .await?;
+            for r in &rows {
+                existing.insert((i, r.try_get("learner")?), text(r, "body")?);
+            }
+        }
+        let mut changed: HashSet<&EntitlementKey> = HashSet::new();
+        let mut rows: Vec<((String, String, String), String, &'static str)> = Vec::new();
+        for e in desired.entitlements.values() {
+            let k = key_strings(&e.key);
+            let Some(&course) = index.get(&(k.0.as_str(), k.1.as_str())) else {
+                return Err(StoreError::Corrupt(format!(
+                    "entitlement {} saved with the courses {courses:?}, which do not include its own",
+                    e.key
+                )));
+            };
+            let body = serde_json::to_string(e)?;
+            if existing.remove(&(course, k.2.clone())).is_some_and(|old| old == body) {
+                continue;
+            }
+            changed.insert(&e.key);
+            let status = match e.access {
+                Access::Active { .. } => "active",
+                Access::Revoked { .. } => "revoked",
+            };
+            rows.push((k, body, status));
+            if rows.len() == 300 {
+                upsert_entitlements(&mut tx, &rows, now).await?;
+                rows.clear();
+            }
+        }
+        upsert_entitlements(&mut tx, &rows, now).await?;
+        // What is left was stored and is no longer desired.
+        for ((course, learner), _) in existing {
+            let (site, course) = &courses[course];
+            self.query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+                .bind(site)
+                .bind(course)
+                .bind(learner)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // A changed desired state deserves a fresh attempt even after a dead letter.
+        let (forced, gentle): (Vec<&EntitlementKey>, Vec<&EntitlementKey>) =
+            keys_to_queue.iter().partition(|k| changed.contains(k));
+        jobs::enqueue_many(&mut tx, &forced, now, true).await?;
+        jobs::enqueue_many(&mut tx, &gentle, now, false).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces every hold (one per invoice and line: the first of several is kept).
+    pub async fn replace_holds(&self, holds: &[Hold], now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        self.query("DELETE FROM holds").execute(&mut *tx).await?;
+        for chunk in holds.chunks(200) {
+            let sql = format!(
+                "INSERT INTO holds (source, invoice_id, line, is_error, message, updated_at) VALUES {}
+                 ON CONFLICT (source, invoice_id, line) DO NOTHING",
+                placeholders(chunk.len(), 6)
+            );
+            let sql = dialect::sql(self.backend, &sql);
+            let mut q = sqlx::query(&sql);
+            for h in chunk {
+                q = q
+                    .bind(h.invoice.source.as_str())
+                    .bind(h.invoice.id.as_str())
+                    .bind(h.line.clone().unwrap_or_default())
+                    .bind(i64::from(h.is_error()))
+                    .bind(h.describe())
+                    .bind(now.0);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn upsert_entitlements(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[((String, String, String), String, &'static str)],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO entitlements (site, course, learner, body, status, updated_at) VALUES {}
+         ON CONFLICT (site, course, learner) DO UPDATE SET body = excluded.body, status = excluded.status,
+           updated_at = excluded.updated_at",
+        placeholders(rows.len(), 6)
+    );
+    let sql = dialect::sql(dialect::backend_of(tx), &sql);
+    let mut q = sqlx::query(&sql);
+    for (k, body, status) in rows {
+        q = q.bind(&k.0).bind(&k.1).bind(&k.2).bind(body).bind(*status).bind(now.0);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
