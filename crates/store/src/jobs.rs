@@ -207,6 +207,11 @@ impl Store {
     /// [`Store::claim_jobs`] on MySQL, which has no `UPDATE … RETURNING` and no `LIMIT` in an
     /// `IN` subquery: the due jobs are selected and locked (`FOR UPDATE SKIP LOCKED`, so another
     /// replica's claim passes them by), then taken, in one transaction.
+    ///
+    /// Each select walks the `jobs_due` index in `run_at` order and stops at the limit. A single
+    /// select with `OR` of the two states sorts its rows instead (a filesort), and InnoDB then
+    /// locks every due row before the sort: one replica's claim would lock the whole queue and the
+    /// other replica's would skip it all. Expired leases (a crashed worker's jobs) go first.
     async fn claim_jobs_mysql(
         &self,
         worker: &str,
@@ -215,18 +220,30 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<ClaimedJob>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let rows = sqlx::query(
-            "SELECT site, course, learner, generation, attempts FROM jobs
-             WHERE (status = 'queued' AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?))
-                OR (status = 'running' AND locked_until < ?)
+        let mut rows = sqlx::query(
+            "SELECT site, course, learner, generation, attempts FROM jobs FORCE INDEX (jobs_due)
+             WHERE status = 'running' AND locked_until < ?
              ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED",
         )
-        .bind(now.0)
-        .bind(now.0)
         .bind(now.0)
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
+        let left = limit - rows.len() as i64;
+        if left > 0 {
+            rows.extend(
+                sqlx::query(
+                    "SELECT site, course, learner, generation, attempts FROM jobs FORCE INDEX (jobs_due)
+                     WHERE status = 'queued' AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+                     ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED",
+                )
+                .bind(now.0)
+                .bind(now.0)
+                .bind(left)
+                .fetch_all(&mut *tx)
+                .await?,
+            );
+        }
         let jobs = rows
             .iter()
             .map(|r| {
