@@ -106,6 +106,8 @@ def moodle():
         "ajax-error": bytes([16, 0, 0]) + compact({"error": "Invalid file", "errorcode": "upload_error"}),
         "deep": bytes([unknown, 0, 0]) + b"[" * 200,
         "null": bytes([4, 0, 0]) + b"null",
+        # Regression: an answer of the wrong shape echoing the token, quoted by the decoder.
+        "regression-decode-echo": bytes([0, 0, 0]) + compact(f"<EXCEPTION>wstoken={MOODLE_TOKEN}</EXCEPTION>"),
         "string-ids": bytes([1, 0, 3]) + compact([{"id": "2", "username": "ada", "suspended": "0"}]),
         "groups": bytes([17, 0, 0]) + compact([{"id": 3, "courseid": 2, "name": "Cohort 2027-01", "description": "",
                                                  "descriptionformat": 1, "enrolmentkey": "", "idnumber": ""}]),
@@ -169,6 +171,11 @@ def facturascripts():
         body = b"\xff".join(compact(v) for v in (inv, lines, cliente, contacto))
         if len(body) <= 2 * MAX_SEED:
             write("facturascripts_response", f"snapshot-{n}", bytes([17, 0, 0]) + body)
+    # Regressions: a credit note whose line quantity is a non-finite number string.
+    write("facturascripts_response", "regression-nan-quantity", bytes([17, 0, 0]) + b"\xff".join([
+        compact({"idfactura": 6, "codigo": "R1", "codcliente": "C1", "pagada": True, "idfacturarect": 5}),
+        compact([{"idlinea": 1, "idfactura": 6, "referencia": "PY", "cantidad": "NaN", "idlinearect": 1}]),
+        compact({"codcliente": "C1", "email": "ada@example.com"}), compact({"idcontacto": 1})]))
     write("facturascripts_response", "php-fatal", bytes([16, 0x80 + 12, 0]) +
           b"<br />\n<b>Fatal error</b>: Uncaught Error in /var/www/Core/Model.php:12")
     write("facturascripts_response", "lenient-strings", bytes([9, 0, 0]) + compact(
