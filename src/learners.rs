@@ -54,6 +54,18 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             None => unknown.push(p),
         }
     }
+    // An account we created for this learner under an older address (found by the idnumber
+    // we gave it) keeps serving them under the new one: no Moodle look-up, no second account.
+    if unknown.iter().any(|p| p.idnumber.is_some()) {
+        let (moved, failed) = follow_renamed(store, site, &unknown).await;
+        unknown.retain(|p| !moved.iter().any(|(e, _)| *e == p.email) && !failed.iter().any(|(e, _)| *e == p.email));
+        for (email, id) in moved {
+            out.insert(email, UserResolution::Found(id));
+        }
+        for (email, err) in failed {
+            out.insert(email, UserResolution::Failed(err));
+        }
+    }
     if unknown.is_empty() {
         return out;
     }
@@ -74,6 +86,8 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
     // Matched or created now; remembered in one write at the end.
     let mut learnt: Vec<(Email, i64)> = Vec::new();
+    // The idnumbers we gave the accounts we create: how an address change is recognised.
+    let mut created_ids: Vec<(String, i64)> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
             Some([one]) => {
@@ -84,19 +98,6 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                 out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
             }
             _ => to_create.push(p),
-        }
-    }
-    // 1b. Not found by email: an account we made for this learner under an older address,
-    //     found by the idnumber we gave it, keeps serving them under the new one.
-    if to_create.iter().any(|p| p.idnumber.is_some()) {
-        let (moved, failed) = follow_renamed(store, site, &to_create).await;
-        to_create.retain(|p| !moved.iter().any(|(e, _)| *e == p.email) && !failed.iter().any(|(e, _)| *e == p.email));
-        for (email, id) in moved {
-            out.insert(email.clone(), UserResolution::Found(id));
-            learnt.push((email, id));
-        }
-        for (email, err) in failed {
-            out.insert(email, UserResolution::Failed(err));
         }
     }
     // 2. Batched creation; Moodle mails each learner a password (`createpassword`). Moodle
@@ -137,6 +138,9 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             let r = match ids.get(&new_users[i].username) {
                 Some(id) => {
                     learnt.push((p.email.clone(), *id));
+                    if let Some(idn) = &p.idnumber {
+                        created_ids.push((idn.clone(), *id));
+                    }
                     UserResolution::Found(*id)
                 }
                 None => UserResolution::Failed(JobError {
@@ -162,6 +166,9 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                 pending.push(b.to_vec());
             }
         }
+    }
+    if let Err(e) = store.set_moodle_idnumbers(&site.name, &created_ids).await {
+        tracing::warn!(site = %site.name, error = %e, "remembering new accounts' idnumbers failed");
     }
     if let Err(e) = store.set_moodle_users(&site.name, &learnt).await {
         // Not fatal: next time these learners are matched by email again.
@@ -219,7 +226,14 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
         };
         match site.client.create_users(&[new_user(p, &username)]).await {
             Ok(created) => match created.first() {
-                Some(c) => return remember(store, site, &p.email, c.id).await,
+                Some(c) => {
+                    if let Some(idn) = &p.idnumber
+                        && let Err(e) = store.set_moodle_idnumbers(&site.name, &[(idn.clone(), c.id)]).await
+                    {
+                        tracing::warn!(site = %site.name, error = %e, "remembering a new account's idnumber failed");
+                    }
+                    return remember(store, site, &p.email, c.id).await;
+                }
                 None => break,
             },
             Err(batch) => {
@@ -288,54 +302,41 @@ async fn usernames(store: &Store, site: &Site, group: &[&LearnerProfile]) -> Res
     }
 }
 
-/// Accounts found by the idnumber of learners whose email matched none: their email is
-/// updated in Moodle and what we knew under the old address moves to the new one.
-/// Returns (moved: learner → account, failed).
+/// Learners unknown under their address whose idnumber names an account we created under
+/// another one: their email changed. The account's email is updated in Moodle and what we knew
+/// under the old address moves to the new one. Returns (moved: learner → account, failed).
 async fn follow_renamed(
     store: &Store,
     site: &Site,
     profiles: &[&LearnerProfile],
 ) -> (Vec<(Email, i64)>, Vec<(Email, JobError)>) {
-    let wanted: Vec<(&LearnerProfile, &str)> = profiles
-        .iter()
-        .filter_map(|p| p.idnumber.as_deref().map(|i| (*p, i)))
-        .collect();
-    let ids: Vec<String> = wanted.iter().map(|(_, i)| i.to_string()).collect();
-    let mut failed = Vec::new();
-    let found = match site.client.get_users_by_field(UserField::Idnumber, &ids).await {
-        Ok(users) => users,
+    let idnumbers: Vec<&str> = profiles.iter().filter_map(|p| p.idnumber.as_deref()).collect();
+    let accounts = match store.accounts_by_idnumber(&site.name, &idnumbers).await {
+        Ok(a) => a,
         Err(e) => {
-            let err = JobError::from_moodle(&site.name, "looking up learners by idnumber", &e);
-            return (
-                Vec::new(),
-                wanted.iter().map(|(p, _)| (p.email.clone(), err.clone())).collect(),
-            );
+            let err = JobError {
+                message: e.to_string(),
+                retryable: true,
+            };
+            let failed = profiles.iter().map(|p| (p.email.clone(), err.clone())).collect();
+            return (Vec::new(), failed);
         }
     };
-    let mut candidates: Vec<(&LearnerProfile, User)> = Vec::new();
-    for (p, idn) in wanted {
-        let matches: Vec<&User> = found.iter().filter(|u| u.idnumber.as_deref() == Some(idn)).collect();
-        match matches.as_slice() {
-            [] => {}
-            [one] => candidates.push((p, (*one).clone())),
-            many => failed.push((
-                p.email.clone(),
-                JobError::permanent(format!(
-                    "{} Moodle accounts on `{}` share the idnumber {idn} (user ids {}); keep one, then retry",
-                    many.len(),
-                    site.name,
-                    many.iter().map(|u| u.id.to_string()).collect::<Vec<_>>().join(", ")
-                )),
-            )),
-        }
-    }
+    let candidates: Vec<(&LearnerProfile, i64, Email)> = profiles
+        .iter()
+        .filter_map(|p| {
+            let (id, old) = accounts.get(p.idnumber.as_deref()?)?;
+            (*old != p.email).then(|| (*p, *id, old.clone()))
+        })
+        .collect();
+    let mut failed = Vec::new();
     if candidates.is_empty() {
         return (Vec::new(), failed);
     }
     let updates: Vec<UserUpdate> = candidates
         .iter()
-        .map(|(p, u)| UserUpdate {
-            id: u.id,
+        .map(|(p, id, _)| UserUpdate {
+            id: *id,
             email: Some(p.email.as_str().to_string()),
             ..UserUpdate::default()
         })
@@ -347,40 +348,41 @@ async fn follow_renamed(
                 || JobError::permanent("Moodle did not update the learner's email"),
                 |f| JobError::from_moodle(&site.name, "updating a learner's email", &f.error),
             );
-            failed.extend(candidates.iter().map(|(p, _)| (p.email.clone(), err.clone())));
+            failed.extend(candidates.iter().map(|(p, _, _)| (p.email.clone(), err.clone())));
             return (Vec::new(), failed);
         }
     };
     let mut moved = Vec::new();
-    for (p, u) in candidates {
-        if let Some(w) = warnings.iter().find(|w| w.itemid == Some(u.id)) {
-            failed.push((
-                p.email.clone(),
-                JobError::permanent(format!(
-                    "Moodle `{}` refused the new email of user {}: {}",
-                    site.name, u.id, w.message
-                )),
-            ));
+    for (p, id, old) in candidates {
+        if let Some(w) = warnings.iter().find(|w| w.itemid == Some(id)) {
+            let message = format!(
+                "Moodle `{}` refused the new email of user {id}: {}; fix the account in Moodle, then retry",
+                site.name, w.message
+            );
+            failed.push((p.email.clone(), JobError::permanent(message)));
             continue;
         }
-        let old = u.email.as_deref().and_then(|e| Email::parse(e).ok());
-        if let Some(old) = old.filter(|o| *o != p.email) {
-            tracing::info!(site = %site.name, user = u.id, "a learner's email changed; their account follows");
-            if let Err(e) = store
-                .rename_learner(&site.name, &old, &p.email, u.id, crate::app::now())
-                .await
-            {
-                failed.push((
-                    p.email.clone(),
-                    JobError {
-                        message: e.to_string(),
-                        retryable: true,
-                    },
-                ));
-                continue;
-            }
+        tracing::info!(site = %site.name, user = id, "a learner's email changed; their account follows");
+        if let Err(e) = store
+            .rename_learner(&site.name, &old, &p.email, id, crate::app::now())
+            .await
+        {
+            let err = JobError {
+                message: e.to_string(),
+                retryable: true,
+            };
+            failed.push((p.email.clone(), err));
+            continue;
         }
-        moved.push((p.email.clone(), u.id));
+        if let Err(e) = store.set_moodle_users(&site.name, &[(p.email.clone(), id)]).await {
+            let err = JobError {
+                message: e.to_string(),
+                retryable: true,
+            };
+            failed.push((p.email.clone(), err));
+            continue;
+        }
+        moved.push((p.email.clone(), id));
     }
     (moved, failed)
 }

@@ -45,7 +45,12 @@ pub(crate) mod lenient {
     pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
         Ok(match Value::deserialize(d)? {
             Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
+            // `str::parse` also reads "NaN", "inf" and "1e999" (infinite): not amounts or
+            // quantities, so read them as absent like any other text that is not a number. A
+            // NaN quantity reached the snapshot; on a credit-note line it made the credited sum
+            // of the original line NaN, which the core counts as every seat taken back (found
+            // while writing the `facturascripts_response` fuzz target; its snapshot check).
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
             Value::Bool(b) => Some(if b { 1.0 } else { 0.0 }),
             _ => None,
         })
@@ -331,5 +336,21 @@ mod tests {
         assert_eq!(f.editable, None);
         assert_eq!(f.nombrecliente_display().as_deref(), Some("Gamma <Ltd>"));
         assert_eq!(f.fecha_date(), NaiveDate::from_ymd_opt(2025, 3, 1));
+    }
+
+    /// Regression (the `facturascripts_response` fuzz target's snapshot check): number strings
+    /// that are not finite read as absent, like any other text that is not a number.
+    #[test]
+    fn non_finite_number_strings_are_not_numbers() {
+        for text in ["NaN", "nan", "inf", "-infinity", "1e999", " -1e400 "] {
+            let l: LineaFacturaCliente = serde_json::from_value(serde_json::json!({
+                "idlinea": 1, "idfactura": 5, "cantidad": text, "pvptotal": text
+            }))
+            .unwrap();
+            assert_eq!((l.cantidad, l.pvptotal), (0.0, 0.0), "{text:?}");
+        }
+        let l: LineaFacturaCliente =
+            serde_json::from_value(serde_json::json!({"idlinea": 1, "cantidad": " -2.5 "})).unwrap();
+        assert_eq!(l.cantidad, -2.5);
     }
 }

@@ -1058,6 +1058,57 @@ impl Store {
         Ok(())
     }
 
+    /// Remembers the idnumbers we gave accounts we created.
+    pub async fn set_moodle_idnumbers(&self, site: &str, accounts: &[(String, i64)]) -> Result<(), StoreError> {
+        if accounts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await?;
+        for chunk in accounts.chunks(300) {
+            let sql = format!(
+                "INSERT INTO moodle_idnumbers (site, idnumber, user_id) VALUES {}
+                 ON CONFLICT (site, idnumber) DO UPDATE SET user_id = excluded.user_id",
+                placeholders(chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (idnumber, id) in chunk {
+                q = q.bind(site).bind(idnumber.as_str()).bind(*id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Accounts we created with these idnumbers, and the address we know each by:
+    /// idnumber → (user id, email).
+    pub async fn accounts_by_idnumber(
+        &self,
+        site: &str,
+        idnumbers: &[&str],
+    ) -> Result<std::collections::HashMap<String, (i64, Email)>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in idnumbers.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT i.idnumber, i.user_id, u.learner FROM moodle_idnumbers i
+                 JOIN moodle_users u ON u.site = i.site AND u.user_id = i.user_id
+                 WHERE i.site = $1 AND i.idnumber IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(site);
+            for idn in chunk {
+                q = q.bind(*idn);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let learner: String = r.try_get("learner")?;
+                let email = Email::parse(&learner).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                out.insert(r.try_get("idnumber")?, (r.try_get("user_id")?, email));
+            }
+        }
+        Ok(out)
+    }
+
     // ---- source cursors -------------------------------------------------------------------
 
     pub async fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
