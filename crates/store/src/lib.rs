@@ -1070,6 +1070,7 @@ impl Store {
                  ON CONFLICT (site, idnumber) DO UPDATE SET user_id = excluded.user_id",
                 placeholders(chunk.len(), 3)
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql);
             for (idnumber, id) in chunk {
                 q = q.bind(site).bind(idnumber.as_str()).bind(*id);
@@ -1096,6 +1097,7 @@ impl Store {
                  WHERE i.site = $1 AND i.idnumber IN ({})",
                 list.join(", ")
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql).bind(site);
             for idn in chunk {
                 q = q.bind(*idn);
