@@ -3,6 +3,7 @@
 
 use crate::config::SourceConfig;
 use mm_core::Timestamp;
+use mm_facturascripts::poller::{SnapshotSink, TickError};
 use mm_facturascripts::{FsClient, FsClientConfig, FsError, PollCursor, Poller, PollerConfig};
 use mm_net::{BreakerConfig, BreakerState, CircuitBreaker, Clock, SsrfPolicy};
 use mm_store::{Store, StoreError};
@@ -145,20 +146,24 @@ impl FacturaScriptsSource {
             },
             None => PollCursor::default(),
         };
-        let tick = self
-            .poller
-            .tick(&mut cursor)
-            .await
-            .map_err(|error| SourceError::FacturaScripts {
-                source_name: self.name.clone(),
-                error,
-            })?;
+        // Stored a batch at a time as the poller reads them (a first import brings them all).
+        let mut sink = StoreSink { store, now, changed: 0 };
+        let tick = match self.poller.tick_into(&mut cursor, &mut sink).await {
+            Ok(tick) => tick,
+            Err(TickError::Source(error)) => {
+                return Err(SourceError::FacturaScripts {
+                    source_name: self.name.clone(),
+                    error,
+                });
+            }
+            Err(TickError::Sink(e)) => return Err(e.into()),
+        };
         let mut summary = PollSummary {
-            seen: tick.snapshots.len(),
+            seen: tick.reported,
+            changed: sink.changed,
             requests: tick.requests,
             ..Default::default()
         };
-        summary.changed = store.upsert_invoices(&tick.snapshots, now).await?;
         for id in &tick.deleted {
             if store.mark_invoice_deleted(&self.name, id, now).await? {
                 summary.deleted += 1;
@@ -173,5 +178,21 @@ impl FacturaScriptsSource {
         })?;
         store.set_cursor(&self.name, &json, now).await?;
         Ok(summary)
+    }
+}
+
+/// Stores each batch of snapshots a poll reads, counting those that changed something.
+struct StoreSink<'a> {
+    store: &'a Store,
+    now: Timestamp,
+    changed: usize,
+}
+
+impl SnapshotSink for StoreSink<'_> {
+    type Error = StoreError;
+
+    async fn put(&mut self, batch: Vec<mm_core::InvoiceSnapshot>) -> Result<(), StoreError> {
+        self.changed += self.store.upsert_invoices(&batch, self.now).await?;
+        Ok(())
     }
 }

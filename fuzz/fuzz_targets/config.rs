@@ -146,7 +146,9 @@ fuzz_target!(|data: &[u8]| {
     check(&load(text));
 
     let secrets = secret_values(text);
-    if secrets.is_empty() {
+    // The fuzzer learns the canary from the comparisons below and writes it anywhere (a key, a
+    // URL): only a canary put there by this harness proves a leak.
+    if secrets.is_empty() || text.contains(CANARY) {
         return;
     }
     for variant in [

@@ -194,14 +194,63 @@ pub struct PollCursor {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TickOutput {
-    /// New or changed invoices (and those whose customer/contact changed).
+    /// New or changed invoices (and those whose customer/contact changed); empty from
+    /// [`Poller::tick_into`], which hands them to its sink instead.
     pub snapshots: Vec<InvoiceSnapshot>,
+    /// How many snapshots the tick reported.
+    pub reported: usize,
     /// On a full sweep: every invoice id that exists, so the engine can mark the rest deleted.
     pub full_sweep_ids: Option<Vec<String>>,
     /// Invoices found deleted during this tick (without waiting for a full sweep).
     pub deleted: Vec<String>,
     /// HTTP requests this tick cost.
     pub requests: u64,
+}
+
+/// Where [`Poller::tick_into`] puts the snapshots it reads, a batch at a time: a full sweep of
+/// 100,000 invoices is never held at once. A `Vec` collects them all.
+pub trait SnapshotSink: Send {
+    type Error: Send;
+    fn put(&mut self, batch: Vec<InvoiceSnapshot>)
+    -> impl Future<Output = std::result::Result<(), Self::Error>> + Send;
+}
+
+impl SnapshotSink for Vec<InvoiceSnapshot> {
+    type Error = std::convert::Infallible;
+    fn put(
+        &mut self,
+        batch: Vec<InvoiceSnapshot>,
+    ) -> impl Future<Output = std::result::Result<(), Self::Error>> + Send {
+        self.extend(batch);
+        std::future::ready(Ok(()))
+    }
+}
+
+/// Why [`Poller::tick_into`] failed: reading the source, or handing a batch to the sink.
+#[derive(Debug)]
+pub enum TickError<E> {
+    Source(FsError),
+    Sink(E),
+}
+
+impl<E> From<FsError> for TickError<E> {
+    fn from(e: FsError) -> Self {
+        TickError::Source(e)
+    }
+}
+
+/// Fingerprints of the customers and contacts a batch of snapshots used.
+#[derive(Default)]
+struct UsedFingerprints {
+    customers: Vec<(String, u64)>,
+    contacts: Vec<(i64, u64)>,
+}
+
+impl UsedFingerprints {
+    fn apply(self, cur: &mut PollCursor) {
+        cur.customers.extend(self.customers);
+        cur.contacts.extend(self.contacts);
+    }
 }
 
 struct Cached<T> {
@@ -515,6 +564,19 @@ impl Poller {
                 for id in missing.range(lo..=hi) {
                     fetched.push((*id, by.remove(id)));
                 }
+                // Keep the rest of the range too: the listing was paid for (a full sweep asks for
+                // the contacts of one batch of invoices after another).
+                if let Ok(mut cache) = self.contacts.lock() {
+                    for (k, v) in by {
+                        cache.insert(
+                            k,
+                            Cached {
+                                at: Instant::now(),
+                                value: Some(v),
+                            },
+                        );
+                    }
+                }
             }
         }
         let mut cache = self
@@ -593,9 +655,33 @@ impl Poller {
         Ok((found, gone))
     }
 
-    /// One poll. Mutates `cursor` only on success (work on a copy, commit at the end).
+    /// One poll, its snapshots collected in [`TickOutput::snapshots`]. Mutates `cursor` only
+    /// on success (work on a copy, commit at the end).
     pub async fn tick(&self, cursor: &mut PollCursor) -> Result<TickOutput> {
+        let mut snapshots = Vec::new();
+        let mut out = match self.tick_into(cursor, &mut snapshots).await {
+            Ok(out) => out,
+            Err(TickError::Source(e)) => return Err(e),
+            Err(TickError::Sink(never)) => match never {},
+        };
+        out.snapshots = snapshots;
+        Ok(out)
+    }
+
+    /// One poll, its snapshots handed to `sink` a batch at a time. Mutates `cursor` only on
+    /// success; a batch already handed over when a later request fails is read again by the
+    /// next tick (store them idempotently).
+    ///
+    /// A full sweep lists every invoice a page at a time, and settles each page as it comes
+    /// (compared, reported, watched, dropped) but for its newest invoices: those within the
+    /// trailing and drafts windows of the newest id, which only the last page tells.
+    pub async fn tick_into<S: SnapshotSink>(
+        &self,
+        cursor: &mut PollCursor,
+        sink: &mut S,
+    ) -> std::result::Result<TickOutput, TickError<S::Error>> {
         let start = self.client.request_count();
+        self.evict_expired();
         let mut cur = cursor.clone();
         cur.ticks += 1;
         let full = cur.ticks == 1
@@ -608,16 +694,55 @@ impl Poller {
         let mut headers: BTreeMap<i64, FacturaCliente> = BTreeMap::new();
         let mut deleted: BTreeSet<i64> = BTreeSet::new();
         let mut full_ids = None;
+        let mut reported = 0;
+        // Customers and contacts used by the settled pages: applied after step 6, which compares
+        // the rotating page with what earlier ticks saw.
+        let mut settled_fps = UsedFingerprints::default();
         if full {
-            let all = self.scan(ListQuery::new(), 0, self.cfg.sweep_page_size).await?;
-            if all.is_empty() && !cur.known.is_empty() {
+            // Below this id an invoice is outside both windows whatever the newest id is.
+            let margin = self.cfg.trailing_window.max(self.cfg.draft_lines_window).max(1);
+            let mut ids: Vec<i64> = Vec::new();
+            let mut after = 0;
+            loop {
+                let q = ListQuery::new()
+                    .filter(Filter::gt("idfactura", after))
+                    .sort("idfactura", SortDir::Asc)
+                    .limit(self.cfg.sweep_page_size);
+                let got = self.client.list_invoices(&q).await?;
+                let n = got.items.len() as u64;
+                if let Some(last) = got.items.last() {
+                    after = last.idfactura;
+                }
+                for f in got.items {
+                    ids.push(f.idfactura);
+                    headers.insert(f.idfactura, f);
+                }
+                let last_page = n < self.cfg.sweep_page_size;
+                // Settled two pages at a time: fewer, fuller range requests for their lines and
+                // contacts, and still a bounded share of the sweep in memory.
+                if let Some(&newest) = headers.keys().next_back()
+                    && (last_page || headers.len() as u64 >= 2 * self.cfg.sweep_page_size)
+                {
+                    let keep = headers.split_off(&(newest.max(prev_max) - margin + 1));
+                    let settled = std::mem::replace(&mut headers, keep);
+                    if !settled.is_empty() {
+                        reported += self
+                            .settle(settled, &cursor.known, &mut cur, prev_max, &mut settled_fps, sink)
+                            .await?;
+                    }
+                }
+                if last_page {
+                    break;
+                }
+            }
+            if ids.is_empty() && !cur.known.is_empty() {
                 return Err(FsError::Suspicious(format!(
                     "full sweep listed no invoice while {} are known; not treating them as deleted",
                     cur.known.len()
-                )));
+                ))
+                .into());
             }
             cur.force_full_sweep = false;
-            let ids: Vec<i64> = all.iter().map(|f| f.idfactura).collect();
             let new_known = IdSet::from_sorted(ids.iter().copied());
             for id in cur.known.ids_in(i64::MIN, i64::MAX) {
                 if !new_known.contains(id) {
@@ -626,7 +751,6 @@ impl Poller {
             }
             cur.known = new_known;
             full_ids = Some(ids.iter().map(i64::to_string).collect::<Vec<_>>());
-            headers.extend(all.into_iter().map(|f| (f.idfactura, f)));
         } else {
             let from = (prev_max - self.cfg.overlap.max(self.cfg.trailing_window)).max(0);
             for f in self.scan(ListQuery::new(), from, self.cfg.page_size).await? {
@@ -850,43 +974,13 @@ impl Poller {
             }
         }
 
-        // 7: lines, customers, contacts of what we report.
-        let missing_lines: BTreeSet<i64> = report.iter().filter(|id| !drafts.contains(id)).copied().collect();
-        lines.extend(self.fetch_lines(&missing_lines).await?);
-        let codes: BTreeSet<String> = report
-            .iter()
-            .filter_map(|id| headers.get(id)?.codcliente.clone())
-            .collect();
-        let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
-        let customers = self.fetch_customers(&codes).await?;
-        let contacts = self.fetch_contacts(&contact_ids).await?;
+        settled_fps.apply(&mut cur);
 
-        let mut snapshots = Vec::with_capacity(report.len());
-        for id in &report {
-            let Some(f) = headers.get(id) else { continue };
-            let code = f.codcliente.clone().unwrap_or_default();
-            let fallback;
-            let customer = match customers.get(&code) {
-                Some(c) => c,
-                None => {
-                    fallback = Cliente {
-                        codcliente: code.clone(),
-                        razonsocial: f.nombrecliente.clone(),
-                        ..Default::default()
-                    };
-                    &fallback
-                }
-            };
-            let contact = f.idcontactofact.and_then(|i| contacts.get(&i));
-            let ls = lines.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            snapshots.push(to_snapshot(&self.cfg.source_name, f, ls, customer, contact));
-            if customers.contains_key(&code) {
-                cur.customers.insert(code, customer_fp(customer));
-            }
-            if let Some(c) = contact {
-                cur.contacts.insert(c.idcontacto, contact_fp(c));
-            }
-        }
+        // 7: lines, customers, contacts of what we report.
+        let (snapshots, used) = self.snapshots(&report, &headers, &mut lines, &drafts).await?;
+        used.apply(&mut cur);
+        reported += snapshots.len();
+        sink.put(snapshots).await.map_err(TickError::Sink)?;
 
         // Update the watch set.
         for (id, f) in &headers {
@@ -908,7 +1002,8 @@ impl Poller {
 
         *cursor = cur;
         let out = TickOutput {
-            snapshots,
+            snapshots: Vec::new(),
+            reported,
             full_sweep_ids: full_ids,
             deleted: deleted.iter().map(i64::to_string).collect(),
             requests: self.client.request_count() - start,
@@ -916,13 +1011,117 @@ impl Poller {
         tracing::info!(
             source = %self.cfg.source_name,
             full_sweep = full,
-            reported = out.snapshots.len(),
+            reported = out.reported,
             deleted = out.deleted.len(),
             requests = out.requests,
             max_seen = cursor.max_seen,
             "FacturaScripts poll"
         );
         Ok(out)
+    }
+
+    /// Full sweep, one page: compares, reports (through `sink`) and watches invoices too old for
+    /// the drafts and trailing windows, as the rest of a tick would. Their customers' and
+    /// contacts' fingerprints go to `fps`. Returns how many it reported.
+    async fn settle<S: SnapshotSink>(
+        &self,
+        settled: BTreeMap<i64, FacturaCliente>,
+        known_before: &IdSet,
+        cur: &mut PollCursor,
+        prev_max: i64,
+        fps: &mut UsedFingerprints,
+        sink: &mut S,
+    ) -> std::result::Result<usize, TickError<S::Error>> {
+        let mut report = BTreeSet::new();
+        for (id, f) in &settled {
+            // Outside the drafts window: the header alone is compared.
+            let fp = header_fp(f);
+            let changed = cur.watched.get(id).map(|w| w.fp) != Some(fp);
+            let is_new = *id > prev_max || !known_before.contains(*id);
+            // New, or watched and changed (an unchanged old invoice seen by the sweep is not).
+            if is_new || (cur.watched.contains_key(id) && changed) {
+                report.insert(*id);
+            }
+            // Outside the trailing window: watched only while unpaid or editable.
+            let sticky = !f.pagada || f.editable != Some(false);
+            if sticky {
+                cur.watched.insert(*id, Watched { fp, sticky });
+            } else {
+                cur.watched.remove(id);
+            }
+        }
+        if report.is_empty() {
+            return Ok(0);
+        }
+        let (snapshots, used) = self
+            .snapshots(&report, &settled, &mut BTreeMap::new(), &BTreeSet::new())
+            .await?;
+        fps.customers.extend(used.customers);
+        fps.contacts.extend(used.contacts);
+        let n = snapshots.len();
+        sink.put(snapshots).await.map_err(TickError::Sink)?;
+        Ok(n)
+    }
+
+    /// Step 7 for `report`: lines (but those of `have_lines`, already in `lines`), customers and
+    /// contacts, then the snapshots, with the fingerprints of the customers and contacts used.
+    async fn snapshots(
+        &self,
+        report: &BTreeSet<i64>,
+        headers: &BTreeMap<i64, FacturaCliente>,
+        lines: &mut BTreeMap<i64, Vec<LineaFacturaCliente>>,
+        have_lines: &BTreeSet<i64>,
+    ) -> Result<(Vec<InvoiceSnapshot>, UsedFingerprints)> {
+        let missing_lines: BTreeSet<i64> = report.iter().filter(|id| !have_lines.contains(id)).copied().collect();
+        lines.extend(self.fetch_lines(&missing_lines).await?);
+        let codes: BTreeSet<String> = report
+            .iter()
+            .filter_map(|id| headers.get(id)?.codcliente.clone())
+            .collect();
+        let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
+        let customers = self.fetch_customers(&codes).await?;
+        let contacts = self.fetch_contacts(&contact_ids).await?;
+
+        let mut used = UsedFingerprints::default();
+        let mut snapshots = Vec::with_capacity(report.len());
+        for id in report {
+            let Some(f) = headers.get(id) else { continue };
+            let code = f.codcliente.clone().unwrap_or_default();
+            let fallback;
+            let customer = match customers.get(&code) {
+                Some(c) => c,
+                None => {
+                    fallback = Cliente {
+                        codcliente: code.clone(),
+                        razonsocial: f.nombrecliente.clone(),
+                        ..Default::default()
+                    };
+                    &fallback
+                }
+            };
+            let contact = f.idcontactofact.and_then(|i| contacts.get(&i));
+            let ls = lines.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            snapshots.push(to_snapshot(&self.cfg.source_name, f, ls, customer, contact));
+            if customers.contains_key(&code) {
+                used.customers.push((code, customer_fp(customer)));
+            }
+            if let Some(c) = contact {
+                used.contacts.push((c.idcontacto, contact_fp(c)));
+            }
+        }
+        Ok((snapshots, used))
+    }
+
+    /// Forgets customers and contacts fetched longer ago than their time to live: the listing
+    /// of every customer a first import makes is not kept for good.
+    fn evict_expired(&self) {
+        let ttl = self.cfg.customer_ttl;
+        if let Ok(mut cache) = self.customers.lock() {
+            cache.retain(|_, e| e.at.elapsed() < ttl);
+        }
+        if let Ok(mut cache) = self.contacts.lock() {
+            cache.retain(|_, e| e.at.elapsed() < ttl);
+        }
     }
 }
 
