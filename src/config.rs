@@ -1003,6 +1003,14 @@ duration = "365d"
     }
 
     #[test]
+    fn mysql_and_mariadb_urls_are_accepted() {
+        for url in ["mysql://mm:secret@db.example.org/mm", "mariadb://mm@127.0.0.1:3306/mm"] {
+            let c = load(GOOD, &[("MM_DATABASE_URL", url), ("MM_MOODLE_MAIN_TOKEN", "t")]).unwrap();
+            assert_eq!(c.database_url, url);
+        }
+    }
+
+    #[test]
     fn mistakes_name_the_key_and_the_fix() {
         let cases: &[(&str, &str)] = &[
             ("[server]\nlisten = \"x\"\n", "server.listen"),
