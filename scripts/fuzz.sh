@@ -34,7 +34,7 @@ echo "    built in $(( $(date +%s) - start )) s"
 LOGS=fuzz/artifacts/logs
 mkdir -p "$LOGS"
 failed=()
-printf '%-26s %8s %12s %8s %8s %8s %8s\n' target seconds executions cov ft corpus crashes
+printf '%-26s %8s %12s %8s %8s %12s %8s\n' target seconds executions cov ft corpus crashes
 for t in "${TARGETS[@]}"; do
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   log="$LOGS/$t.log"
@@ -50,8 +50,9 @@ for t in "${TARGETS[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2)
-  corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
-  printf '%-26s %8s %12s %8s %8s %8s %8s\n' "$t" "$SECONDS_EACH" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" \
+  # libFuzzer's own count (inputs/bytes): the folder also keeps inputs later reduced.
+  corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -n1 | cut -d' ' -f2)
+  printf '%-26s %8s %12s %8s %8s %12s %8s\n' "$t" "$SECONDS_EACH" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" \
     "$(printf '%s' "$found" | grep -c . || true)"
   for a in $found; do echo "   reproduce: cargo +nightly fuzz run -O $t $a"; done
 done
