@@ -17,8 +17,8 @@ use mm_store::StoredCourse;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// About this many causes (mapped invoice lines) per part: some tens of megabytes.
-pub const PART_CAUSES: usize = 20_000;
+/// About this many causes (mapped invoice lines) per part: about ten megabytes of entitlements.
+pub const PART_CAUSES: usize = 10_000;
 
 pub struct Part {
     /// Its courses, as stored.
@@ -98,18 +98,29 @@ impl Parts {
             parts[part_of_course[c]].mappings.push(m.clone());
         }
 
-        // The parts each invoice (not credit note) is needed by.
-        let mut needed_by: Vec<Vec<usize>> = Vec::with_capacity(invoices.len());
+        // The parts each invoice (not credit note) is needed by: invoice `i`'s are
+        // `needed[starts[i]..starts[i + 1]]` (one allocation, not one per invoice).
+        let mut starts: Vec<u32> = Vec::with_capacity(invoices.len() + 1);
+        let mut needed: Vec<u32> = Vec::new();
+        starts.push(0);
         for inv in invoices {
-            let mut p = Vec::new();
             if inv.credit_note_for.is_none() {
                 courses_of(inv, &mut scratch);
-                p.extend(scratch.iter().map(|&c| part_of_course[c]));
-                p.sort_unstable();
-                p.dedup();
+                let from = needed.len();
+                needed.extend(scratch.iter().map(|&c| part_of_course[c] as u32));
+                needed[from..].sort_unstable();
+                let mut kept = from;
+                for k in from..needed.len() {
+                    if kept == from || needed[kept - 1] != needed[k] {
+                        needed[kept] = needed[k];
+                        kept += 1;
+                    }
+                }
+                needed.truncate(kept);
             }
-            needed_by.push(p);
+            starts.push(needed.len() as u32);
         }
+        let needed_by = |i: usize| &needed[starts[i] as usize..starts[i + 1] as usize];
         let index: HashMap<(&str, &str), usize> = invoices
             .iter()
             .enumerate()
@@ -122,12 +133,12 @@ impl Parts {
                 None => Some(i),
                 Some(original) => index.get(&(inv.key.source.as_str(), original.as_str())).copied(),
             };
-            let needed = owner.map(|o| needed_by[o].as_slice()).unwrap_or_default();
+            let needed = owner.map(needed_by).unwrap_or_default();
             if needed.is_empty() {
                 rest.push(i);
             }
             for &p in needed {
-                parts[p].invoices.push(i);
+                parts[p as usize].invoices.push(i);
             }
         }
         Parts { parts, rest }

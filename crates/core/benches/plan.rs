@@ -9,6 +9,10 @@ use mm_core::{
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
+/// The allocator of the `moodle-management` binary (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const COURSES: usize = 500;
 const LEARNERS: usize = 25_000;
 

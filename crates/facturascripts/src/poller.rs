@@ -999,6 +999,16 @@ impl Poller {
         }
         cur.watched.retain(|id, w| w.sticky || *id > window_low);
         cur.max_seen = new_max;
+        if full {
+            // The listings of every customer and contact served the sweep; the next ticks ask
+            // for the few they need rather than keep tens of thousands for their time to live.
+            if let Ok(mut cache) = self.customers.lock() {
+                *cache = HashMap::new();
+            }
+            if let Ok(mut cache) = self.contacts.lock() {
+                *cache = HashMap::new();
+            }
+        }
 
         *cursor = cur;
         let out = TickOutput {
