@@ -1040,43 +1040,39 @@ impl Store {
 
     /// Remembers many learners' Moodle user ids at once.
     pub async fn set_moodle_users(&self, site: &str, users: &[(Email, i64)]) -> Result<(), StoreError> {
-        if users.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.write_tx().await?;
-        for chunk in users.chunks(300) {
-            let sql = format!(
-                "INSERT INTO moodle_users (site, learner, user_id) VALUES {}
-                 ON CONFLICT (site, learner) DO UPDATE SET user_id = excluded.user_id",
-                placeholders(chunk.len(), 3)
-            );
-            let sql = dialect::sql(self.backend, &sql);
-            let mut q = sqlx::query(&sql);
-            for (email, id) in chunk {
-                q = q.bind(site).bind(email.as_str()).bind(*id);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let rows: Vec<(&str, i64)> = users.iter().map(|(e, id)| (e.as_str(), *id)).collect();
+        self.upsert_user_ids("moodle_users", "learner", site, &rows).await
     }
 
     /// Remembers the idnumbers we gave accounts we created.
     pub async fn set_moodle_idnumbers(&self, site: &str, accounts: &[(String, i64)]) -> Result<(), StoreError> {
-        if accounts.is_empty() {
+        let rows: Vec<(&str, i64)> = accounts.iter().map(|(idn, id)| (idn.as_str(), *id)).collect();
+        self.upsert_user_ids("moodle_idnumbers", "idnumber", site, &rows).await
+    }
+
+    /// Upserts `(site, <column>, user_id)` rows of a per-site map to Moodle user ids, in one
+    /// transaction of multi-row statements. `table` and `column` are ours, never user input.
+    async fn upsert_user_ids(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        site: &str,
+        rows: &[(&str, i64)],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
             return Ok(());
         }
         let mut tx = self.write_tx().await?;
-        for chunk in accounts.chunks(300) {
+        for chunk in rows.chunks(300) {
             let sql = format!(
-                "INSERT INTO moodle_idnumbers (site, idnumber, user_id) VALUES {}
-                 ON CONFLICT (site, idnumber) DO UPDATE SET user_id = excluded.user_id",
+                "INSERT INTO {table} (site, {column}, user_id) VALUES {}
+                 ON CONFLICT (site, {column}) DO UPDATE SET user_id = excluded.user_id",
                 placeholders(chunk.len(), 3)
             );
             let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql);
-            for (idnumber, id) in chunk {
-                q = q.bind(site).bind(idnumber.as_str()).bind(*id);
+            for (name, id) in chunk {
+                q = q.bind(site).bind(*name).bind(*id);
             }
             q.execute(&mut *tx).await?;
         }
