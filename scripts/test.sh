@@ -114,3 +114,13 @@ if [ -z "${NEXTEST_MISSING:-}" ]; then
 else
   cargo test --workspace --no-fail-fast
 fi
+
+# Fuzzing (FUZZING.md), on request only (MM_FUZZ=1): every cargo-fuzz target for
+# MM_FUZZ_SECONDS (default 15) each, about 70 s once built. Building the targets (nightly,
+# release, address sanitizer, the whole service instrumented) takes about 20 minutes from
+# scratch on two shared cores and one to two minutes after a change, too much for every run.
+# scripts/fuzz.sh installs the nightly toolchain and cargo-fuzz when they are missing.
+if [ "${MM_FUZZ:-}" = "1" ]; then
+  echo "==> fuzzing (${MM_FUZZ_SECONDS:-15} s per target)"
+  scripts/fuzz.sh "${MM_FUZZ_SECONDS:-15}"
+fi

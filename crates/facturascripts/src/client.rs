@@ -346,7 +346,7 @@ impl FsClient {
             status,
             total_count,
             content_type,
-            body,
+            body: without_key(body, &self.token),
         })
     }
 
@@ -495,9 +495,37 @@ impl FsClient {
     }
 }
 
+/// A server (or a proxy's error page) that echoes the request would put the API key into our
+/// error messages, and from there into logs: it is taken out of every body at reception.
+fn without_key(body: String, key: &secrecy::SecretString) -> String {
+    let raw = key.expose_secret();
+    let encoded: String = url::form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+    if raw.is_empty() || !(body.contains(raw) || body.contains(&encoded)) {
+        return body;
+    }
+    mm_net::secret::redact(&body, key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_echoed_api_key_never_reaches_an_error() {
+        let key = secrecy::SecretString::from("k3y/with+odd chars".to_string());
+        for body in [
+            r#"{"status":"error","message":"API key k3y/with+odd chars is not valid"}"#.to_string(),
+            "<html>GET /api/3/facturaclientes?token=k3y%2Fwith%2Bodd+chars</html>".to_string(),
+        ] {
+            let clean = without_key(body, &key);
+            for status in [401, 500] {
+                let e = parse_response(&raw(status, &clean)).unwrap_err().to_string();
+                assert!(!e.contains("k3y"), "{e}");
+            }
+        }
+        let untouched = r#"[{"idfactura":1}]"#.to_string();
+        assert_eq!(without_key(untouched.clone(), &key), untouched);
+    }
 
     fn raw(status: u16, body: &str) -> RawResponse {
         RawResponse {

@@ -32,17 +32,18 @@ impl Store {
         courses: &[StoredCourse],
     ) -> Result<BTreeMap<EntitlementKey, AppliedEnrolment>, StoreError> {
         let mut out = BTreeMap::new();
-        for (site, course) in courses {
-            let rows = self
-                .query(
-                    "SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments
-                 WHERE site = $1 AND course = $2",
-                )
-                .bind(site)
-                .bind(course)
-                .fetch_all(&self.pool)
-                .await?;
-            for r in &rows {
+        for (site, some) in by_site(courses) {
+            let sql = format!(
+                "SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments
+                 WHERE site = $1 AND course IN ({})",
+                list(some.len())
+            );
+            let sql = dialect::sql(self.backend, &sql);
+            let mut q = sqlx::query(&sql).bind(site);
+            for c in some {
+                q = q.bind(c);
+            }
+            for r in &q.fetch_all(&self.pool).await? {
                 out.insert(row_key(r)?, row_applied(r)?);
             }
         }
@@ -68,14 +69,21 @@ impl Store {
             .map(|(i, (s, c))| ((s.as_str(), c.as_str()), i))
             .collect();
         let mut existing: HashMap<(usize, String), String> = HashMap::new();
-        for (i, (site, course)) in courses.iter().enumerate() {
-            let rows = self
-                .query_for_update("SELECT learner, body FROM entitlements WHERE site = $1 AND course = $2")
-                .bind(site)
-                .bind(course)
-                .fetch_all(&mut *tx)
-                .await?;
-            for r in &rows {
+        for (site, some) in by_site(courses) {
+            let sql = format!(
+                "SELECT course, learner, body FROM entitlements WHERE site = $1 AND course IN ({})",
+                list(some.len())
+            );
+            let sql = dialect::sql_for_update(self.backend, &sql);
+            let mut q = sqlx::query(&sql).bind(site);
+            for c in &some {
+                q = q.bind(*c);
+            }
+            for r in &q.fetch_all(&mut *tx).await? {
+                let course: String = r.try_get("course")?;
+                let Some(&i) = index.get(&(site, course.as_str())) else {
+                    continue;
+                };
                 existing.insert((i, r.try_get("learner")?), text(r, "body")?);
             }
         }
@@ -173,4 +181,21 @@ async fn upsert_entitlements(
     }
     q.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The courses grouped by site, at most 200 to a group (one query each).
+fn by_site(courses: &[StoredCourse]) -> Vec<(&str, Vec<&str>)> {
+    let mut sites: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (site, course) in courses {
+        sites.entry(site.as_str()).or_default().push(course.as_str());
+    }
+    sites
+        .into_iter()
+        .flat_map(|(site, courses)| courses.chunks(200).map(|c| (site, c.to_vec())).collect::<Vec<_>>())
+        .collect()
+}
+
+/// `$2, $3, …` for `n` values after the site's `$1`.
+fn list(n: usize) -> String {
+    (2..n + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
