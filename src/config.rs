@@ -360,11 +360,13 @@ impl Config {
             .unwrap_or_else(|| "sqlite://data/moodle-management.sqlite".into());
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
+            || database_url.starts_with("postgresql://")
+            || database_url.starts_with("mysql://")
+            || database_url.starts_with("mariadb://"))
         {
             return Err(invalid(
                 "database.url",
-                "use sqlite://path/to/file.sqlite or postgres://user@host/db",
+                "use sqlite://path/to/file.sqlite, postgres://user@host/db or mysql://user@host/db",
             ));
         }
         let log_format = match env("MM_LOG_FORMAT").or(raw.log.format).as_deref() {
@@ -998,6 +1000,14 @@ duration = "365d"
         .unwrap();
         assert_eq!(c.database_url, "postgres://db/x");
         assert_eq!(c.moodle[0].token.expose_secret(), "from-env");
+    }
+
+    #[test]
+    fn mysql_and_mariadb_urls_are_accepted() {
+        for url in ["mysql://mm:secret@db.example.org/mm", "mariadb://mm@127.0.0.1:3306/mm"] {
+            let c = load(GOOD, &[("MM_DATABASE_URL", url), ("MM_MOODLE_MAIN_TOKEN", "t")]).unwrap();
+            assert_eq!(c.database_url, url);
+        }
     }
 
     #[test]

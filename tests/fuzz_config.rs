@@ -145,6 +145,8 @@ fn check_config(c: &Config) -> Result<(), TestCaseError> {
         c.database_url.starts_with("sqlite:")
             || c.database_url.starts_with("postgres://")
             || c.database_url.starts_with("postgresql://")
+            || c.database_url.starts_with("mysql://")
+            || c.database_url.starts_with("mariadb://")
     );
     prop_assert!(matches!(c.public_url.scheme(), "http" | "https"));
     for m in &c.moodle {

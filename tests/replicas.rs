@@ -1,5 +1,5 @@
-//! Several replicas on one database: jobs are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL)
-//! or serialized writes (SQLite); every action is done exactly once.
+//! Several replicas on one database: jobs are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL,
+//! MariaDB) or serialized writes (SQLite); every action is done exactly once.
 
 use mm_store::testing::{backends, fresh};
 use moodle_management::app::App;

@@ -156,6 +156,8 @@ fn assert_clean(env: &Env, what: &str, a: &Answer) {
             "sqlx",
             "sqlite",
             "postgres",
+            "mysql",
+            "mariadb",
             "select ",
             "insert ",
             "update ",

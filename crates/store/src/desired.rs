@@ -1,6 +1,7 @@
 //! The desired state read and saved a few courses at a time, so that a recompute never holds
 //! every entitlement, every applied enrolment and every stored body at once.
 
+use crate::dialect::{self, text};
 use crate::{Store, StoreError, jobs, key_strings, placeholders, row_applied, row_key};
 use mm_core::entitlement::Access;
 use mm_core::{AppliedEnrolment, DesiredState, EntitlementKey, Hold, Timestamp};
@@ -13,12 +14,13 @@ pub type StoredCourse = (String, String);
 impl Store {
     /// Every (site, course) that has a desired entitlement or an applied enrolment stored.
     pub async fn stored_courses(&self) -> Result<BTreeSet<StoredCourse>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT site, course FROM entitlements
+        let rows = self
+            .query(
+                "SELECT DISTINCT site, course FROM entitlements
              UNION SELECT DISTINCT site, course FROM applied_enrolments",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("site")?, r.try_get("course")?)))
             .collect()
@@ -36,6 +38,7 @@ impl Store {
                  WHERE site = $1 AND course IN ({})",
                 list(some.len())
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql).bind(site);
             for c in some {
                 q = q.bind(c);
@@ -71,6 +74,7 @@ impl Store {
                 "SELECT course, learner, body FROM entitlements WHERE site = $1 AND course IN ({})",
                 list(some.len())
             );
+            let sql = dialect::sql_for_update(self.backend, &sql);
             let mut q = sqlx::query(&sql).bind(site);
             for c in &some {
                 q = q.bind(*c);
@@ -80,7 +84,7 @@ impl Store {
                 let Some(&i) = index.get(&(site, course.as_str())) else {
                     continue;
                 };
-                existing.insert((i, r.try_get("learner")?), r.try_get("body")?);
+                existing.insert((i, r.try_get("learner")?), text(r, "body")?);
             }
         }
         let mut changed: HashSet<&EntitlementKey> = HashSet::new();
@@ -112,7 +116,7 @@ impl Store {
         // What is left was stored and is no longer desired.
         for ((course, learner), _) in existing {
             let (site, course) = &courses[course];
-            sqlx::query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+            self.query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
                 .bind(site)
                 .bind(course)
                 .bind(learner)
@@ -131,13 +135,14 @@ impl Store {
     /// Replaces every hold (one per invoice and line: the first of several is kept).
     pub async fn replace_holds(&self, holds: &[Hold], now: Timestamp) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM holds").execute(&mut *tx).await?;
+        self.query("DELETE FROM holds").execute(&mut *tx).await?;
         for chunk in holds.chunks(200) {
             let sql = format!(
                 "INSERT INTO holds (source, invoice_id, line, is_error, message, updated_at) VALUES {}
                  ON CONFLICT (source, invoice_id, line) DO NOTHING",
                 placeholders(chunk.len(), 6)
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql);
             for h in chunk {
                 q = q
@@ -169,6 +174,7 @@ async fn upsert_entitlements(
            updated_at = excluded.updated_at",
         placeholders(rows.len(), 6)
     );
+    let sql = dialect::sql(dialect::backend_of(tx), &sql);
     let mut q = sqlx::query(&sql);
     for (k, body, status) in rows {
         q = q.bind(&k.0).bind(&k.1).bind(&k.2).bind(body).bind(*status).bind(now.0);

@@ -1,6 +1,8 @@
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database URL scheme `{0}` is not supported: use sqlite://path or postgres://user@host/db")]
+    #[error(
+        "database URL scheme `{0}` is not supported: use sqlite://path, postgres://user@host/db or mysql://user@host/db"
+    )]
     UnsupportedUrl(String),
     #[error("cannot connect to the database at {0}: {1}")]
     Connect(String, #[source] sqlx::Error),

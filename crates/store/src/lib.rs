@@ -1,10 +1,13 @@
-//! Persistence for MoodleManagement: SQLite (embedded default, WAL) or PostgreSQL, chosen by URL.
+//! Persistence for MoodleManagement: SQLite (embedded default, WAL), PostgreSQL or MySQL/MariaDB,
+//! chosen by URL.
 //!
-//! Everything goes through `sqlx::Any` with portable SQL (`$N` placeholders in order, `ON CONFLICT`
-//! upserts, `RETURNING`); the only per-backend SQL is the job claim, which uses
-//! `FOR UPDATE SKIP LOCKED` on PostgreSQL so replicas never claim the same key.
+//! Everything goes through `sqlx::Any` with SQL written for SQLite and PostgreSQL (`$N`
+//! placeholders in order, `ON CONFLICT` upserts, `RETURNING`) and rewritten for MySQL by
+//! [`dialect`]; the job claim uses `FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL so replicas
+//! never claim the same key.
 
 mod desired;
+mod dialect;
 mod error;
 mod jobs;
 mod records;
@@ -16,10 +19,12 @@ pub use jobs::{ClaimedJob, JobCounts, JobFailure};
 pub use records::{AuditEntry, AuditRecord, EntitlementRow, HoldRow, UpsertOutcome};
 pub use webhooks::StoredDelivery;
 
+use dialect::text;
 use mm_core::{AppliedEnrolment, CourseRef, EnrolmentStatus, EntitlementKey, Invoice, InvoiceSnapshot, Mapping};
 use mm_core::{DesiredState, Email, InvoiceKey, Lapse, RemovalPolicy, RevokePolicy, SeatAssignment, Timestamp};
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Executor, Row};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -27,6 +32,8 @@ use std::time::Duration;
 pub enum Backend {
     Sqlite,
     Postgres,
+    /// MySQL 8 or MariaDB ≥ 10.6 (`SKIP LOCKED`).
+    MySql,
 }
 
 #[derive(Clone)]
@@ -43,15 +50,19 @@ impl std::fmt::Debug for Store {
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+static MYSQL_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/mysql");
 
 impl Store {
-    /// Connects to `sqlite://path` (created if missing, WAL mode) or `postgres://…`.
+    /// Connects to `sqlite://path` (created if missing, WAL mode), `postgres://…` or
+    /// `mysql://…` / `mariadb://…`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
+        } else if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            Backend::MySql
         } else {
             return Err(StoreError::UnsupportedUrl(scheme_of(url)));
         };
@@ -70,9 +81,22 @@ impl Store {
             .after_release(|conn, _meta| Box::pin(fit_for_reuse(conn)))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;")
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;",
+                            )
                             .await?;
+                        }
+                        // PostgreSQL's default: a statement sees what was committed before it
+                        // began, and InnoDB locks no gaps, so concurrent upserts of different
+                        // keys do not deadlock. Reads that decide a write lock their rows
+                        // (`FOR UPDATE`), as SQLite's `BEGIN IMMEDIATE` serializes writers.
+                        Backend::MySql => {
+                            conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                                .await?;
+                        }
+                        Backend::Postgres => {}
                     }
                     Ok(())
                 })
@@ -93,21 +117,33 @@ impl Store {
     pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Postgres | Backend::MySql => self.pool.begin().await?,
         })
+    }
+
+    /// A statement written once for every backend (rewritten for MySQL, see [`dialect`]).
+    fn query<'q>(&self, sql: &'static str) -> Query<'q, Any, AnyArguments<'q>> {
+        dialect::query(self.backend, sql)
+    }
+
+    /// As [`Store::query`], for a read that decides a write in the same transaction: on MySQL
+    /// it locks the rows it reads (`FOR UPDATE`) so concurrent writers take turns.
+    fn query_for_update<'q>(&self, sql: &'static str) -> Query<'q, Any, AnyArguments<'q>> {
+        dialect::query_for_update(self.backend, sql)
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATOR.run(&self.pool).await?,
+            Backend::MySql => MYSQL_MIGRATOR.run(&self.pool).await?,
         }
         Ok(())
     }
 
     /// For `/readyz`: the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        self.query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
@@ -135,7 +171,7 @@ impl Store {
         let snapshot = serde_json::to_string(s)?;
         let mut tx = self.write_tx().await?;
         let existing =
-            sqlx::query("SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since, version FROM invoices WHERE source = $1 AND id = $2")
+            self.query_for_update("SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since, version FROM invoices WHERE source = $1 AND id = $2")
                 .bind(&s.key.source)
                 .bind(&s.key.id)
                 .fetch_optional(&mut *tx)
@@ -162,7 +198,7 @@ impl Store {
             None => None,
         };
         if changed || (version.is_some() && version != stored_version) {
-            sqlx::query(
+            self.query(
                 "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at, version,
                    lapsed_paid_at, unpaid_since)
                  VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10)
@@ -212,6 +248,7 @@ impl Store {
                  WHERE (source, id) IN ({})",
                 keys.join(", ")
             );
+            let sql = dialect::sql_for_update(self.backend, &sql);
             let mut q = sqlx::query(&sql);
             for s in chunk {
                 q = q.bind(s.key.source.as_str()).bind(s.key.id.as_str());
@@ -259,6 +296,7 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql);
             for (s, snapshot, next) in rows {
                 q = q
@@ -291,30 +329,31 @@ impl Store {
         now: Timestamp,
         version: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let r =
-            match version {
-                None => sqlx::query(
+        let r = match version {
+            None => {
+                self.query(
                     "UPDATE invoices SET deleted = 1, updated_at = $1 WHERE source = $2 AND id = $3 AND deleted = 0",
                 )
                 .bind(now.0)
                 .bind(source)
                 .bind(id)
                 .execute(&self.pool)
-                .await?,
-                Some(v) => {
-                    sqlx::query(
-                        "UPDATE invoices SET deleted = 1, updated_at = $1, version = $2
+                .await?
+            }
+            Some(v) => {
+                self.query(
+                    "UPDATE invoices SET deleted = 1, updated_at = $1, version = $2
                      WHERE source = $3 AND id = $4 AND deleted = 0 AND (version IS NULL OR version <= $5)",
-                    )
-                    .bind(now.0)
-                    .bind(v)
-                    .bind(source)
-                    .bind(id)
-                    .bind(v)
-                    .execute(&self.pool)
-                    .await?
-                }
-            };
+                )
+                .bind(now.0)
+                .bind(v)
+                .bind(source)
+                .bind(id)
+                .bind(v)
+                .execute(&self.pool)
+                .await?
+            }
+        };
         Ok(r.rows_affected() > 0)
     }
 
@@ -326,7 +365,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<String>, StoreError> {
         let present: std::collections::HashSet<&str> = present.iter().map(String::as_str).collect();
-        let live: Vec<String> = sqlx::query("SELECT id FROM invoices WHERE source = $1 AND deleted = 0")
+        let live: Vec<String> = self
+            .query("SELECT id FROM invoices WHERE source = $1 AND deleted = 0")
             .bind(source)
             .fetch_all(&self.pool)
             .await?
@@ -351,19 +391,21 @@ impl Store {
         let mut after: Option<(String, String)> = None;
         loop {
             let q = match &after {
-                None => sqlx::query(
-                    "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                None => self
+                    .query(
+                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
                      ORDER BY source, id LIMIT $1",
-                )
-                .bind(PAGE),
-                Some((source, id)) => sqlx::query(
-                    "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                    )
+                    .bind(PAGE),
+                Some((source, id)) => self
+                    .query(
+                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
                      WHERE source > $1 OR (source = $2 AND id > $3) ORDER BY source, id LIMIT $4",
-                )
-                .bind(source.clone())
-                .bind(source.clone())
-                .bind(id.clone())
-                .bind(PAGE),
+                    )
+                    .bind(source.clone())
+                    .bind(source.clone())
+                    .bind(id.clone())
+                    .bind(PAGE),
             };
             let rows = q.fetch_all(&self.pool).await?;
             for r in &rows {
@@ -387,7 +429,8 @@ impl Store {
     }
 
     pub async fn invoice_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM invoices")
+        Ok(self
+            .query("SELECT COUNT(*) AS n FROM invoices")
             .fetch_one(&self.pool)
             .await?
             .try_get("n")?)
@@ -400,11 +443,11 @@ impl Store {
     /// so its `on_remove` policy can still decide about the access it granted.
     pub async fn replace_config_mappings(&self, mappings: &[Mapping]) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE mappings SET removed = 1 WHERE origin = 'config'")
+        self.query("UPDATE mappings SET removed = 1 WHERE origin = 'config'")
             .execute(&mut *tx)
             .await?;
         for m in mappings {
-            sqlx::query(
+            self.query(
                 "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
                    grace_secs, on_remove, removed, group_name)
                  VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0, $11)
@@ -445,14 +488,15 @@ impl Store {
     }
 
     async fn mappings_where(&self, removed: i64) -> Result<Vec<Mapping>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
+        let rows = self
+            .query(
+                "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
                group_name
              FROM mappings WHERE removed = $1 ORDER BY product, site, course",
-        )
-        .bind(removed)
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .bind(removed)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let course: String = r.try_get("course")?;
@@ -490,15 +534,34 @@ impl Store {
     /// 1 and are never handed out twice, whichever replica asks.
     pub async fn reserve_numbers(&self, counter: &str, n: i64) -> Result<i64, StoreError> {
         let mut tx = self.write_tx().await?;
-        let last: i64 = sqlx::query(
-            "INSERT INTO counters (name, value) VALUES ($1, $2)
-             ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
-        )
-        .bind(counter)
-        .bind(n)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("value")?;
+        let last: i64 = match self.backend {
+            Backend::Sqlite | Backend::Postgres => sqlx::query(
+                "INSERT INTO counters (name, value) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+            )
+            .bind(counter)
+            .bind(n)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("value")?,
+            // MySQL has no `RETURNING`: the upsert locks the row until the commit, so the value
+            // read back in the same transaction is ours.
+            Backend::MySql => {
+                sqlx::query(
+                    "INSERT INTO counters (name, value) VALUES (?, ?)
+                     ON DUPLICATE KEY UPDATE value = value + VALUES(value)",
+                )
+                .bind(counter)
+                .bind(n)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("SELECT value FROM counters WHERE name = ?")
+                    .bind(counter)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("value")?
+            }
+        };
         tx.commit().await?;
         Ok(last - n + 1)
     }
@@ -516,22 +579,40 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "UPDATE applied_enrolments SET learner = $3 WHERE site = $1 AND learner = $2
-               AND NOT EXISTS (SELECT 1 FROM applied_enrolments a
-                               WHERE a.site = $1 AND a.course = applied_enrolments.course AND a.learner = $3)",
-        )
-        .bind(site)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM moodle_users WHERE site = $1 AND learner = $2")
+        match self.backend {
+            Backend::Sqlite | Backend::Postgres => {
+                sqlx::query(
+                    "UPDATE applied_enrolments SET learner = $3 WHERE site = $1 AND learner = $2
+                       AND NOT EXISTS (SELECT 1 FROM applied_enrolments a
+                                       WHERE a.site = $1 AND a.course = applied_enrolments.course AND a.learner = $3)",
+                )
+                .bind(site)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+            // MySQL refuses a subquery on the table being updated: a self-join says the same.
+            Backend::MySql => {
+                sqlx::query(
+                    "UPDATE applied_enrolments t
+                     LEFT JOIN applied_enrolments a ON a.site = t.site AND a.course = t.course AND a.learner = ?
+                     SET t.learner = ? WHERE t.site = ? AND t.learner = ? AND a.site IS NULL",
+                )
+                .bind(to.as_str())
+                .bind(to.as_str())
+                .bind(site)
+                .bind(from.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        self.query("DELETE FROM moodle_users WHERE site = $1 AND learner = $2")
             .bind(site)
             .bind(from.as_str())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        self.query(
             "INSERT INTO audit_log (at, site, course, learner, action, before, after, reason, job, ok, error)
              SELECT $1, site, course, learner, 'change_email', $2, learner, $3, '', 1, NULL
              FROM applied_enrolments WHERE site = $4 AND learner = $5",
@@ -555,7 +636,8 @@ impl Store {
     /// taken or the line does not exist; assigning the same learner again changes nothing.
     pub async fn assign_seat(&self, seat: &SeatAssignment) -> Result<SeatOutcome, StoreError> {
         let mut tx = self.write_tx().await?;
-        let Some(row) = sqlx::query("SELECT snapshot FROM invoices WHERE source = $1 AND id = $2 AND deleted = 0")
+        let Some(row) = self
+            .query_for_update("SELECT snapshot FROM invoices WHERE source = $1 AND id = $2 AND deleted = 0")
             .bind(&seat.invoice.source)
             .bind(&seat.invoice.id)
             .fetch_optional(&mut *tx)
@@ -563,7 +645,7 @@ impl Store {
         else {
             return Ok(SeatOutcome::UnknownLine);
         };
-        let snapshot: InvoiceSnapshot = serde_json::from_str(&row.try_get::<String, _>("snapshot")?)?;
+        let snapshot: InvoiceSnapshot = serde_json::from_str(&text(&row, "snapshot")?)?;
         let Some(line) = snapshot.lines.iter().find(|l| l.id == seat.line) else {
             return Ok(SeatOutcome::UnknownLine);
         };
@@ -571,23 +653,23 @@ impl Store {
             return Ok(SeatOutcome::UnknownLine);
         }
         let seats = mm_core::seat::seats_of(line.quantity);
-        let taken: Vec<String> =
-            sqlx::query("SELECT learner FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3")
-                .bind(&seat.invoice.source)
-                .bind(&seat.invoice.id)
-                .bind(&seat.line)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get("learner"))
-                .collect::<Result<_, _>>()?;
+        let taken: Vec<String> = self
+            .query("SELECT learner FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3")
+            .bind(&seat.invoice.source)
+            .bind(&seat.invoice.id)
+            .bind(&seat.line)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("learner"))
+            .collect::<Result<_, _>>()?;
         if taken.iter().any(|l| l == seat.learner.as_str()) {
             return Ok(SeatOutcome::AlreadyAssigned);
         }
         if taken.len() >= seats {
             return Ok(SeatOutcome::Full { seats });
         }
-        sqlx::query(
+        self.query(
             "INSERT INTO seat_assignments (source, invoice_id, line_id, learner, name, assigned_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -609,16 +691,17 @@ impl Store {
     /// there was one.
     pub async fn release_seat(&self, invoice: &InvoiceKey, line: &str, learner: &Email) -> Result<bool, StoreError> {
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
-            "DELETE FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3 AND learner = $4",
-        )
-        .bind(&invoice.source)
-        .bind(&invoice.id)
-        .bind(line)
-        .bind(learner.as_str())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let done = self
+            .query(
+                "DELETE FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3 AND learner = $4",
+            )
+            .bind(&invoice.source)
+            .bind(&invoice.id)
+            .bind(line)
+            .bind(learner.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
         Ok(done > 0)
     }
@@ -627,7 +710,7 @@ impl Store {
     pub async fn seats(&self, invoice: Option<&InvoiceKey>) -> Result<Vec<SeatAssignment>, StoreError> {
         let rows = match invoice {
             Some(k) => {
-                sqlx::query(
+                self.query(
                     "SELECT source, invoice_id, line_id, learner, name, assigned_at FROM seat_assignments
                      WHERE source = $1 AND invoice_id = $2 ORDER BY line_id, assigned_at, learner",
                 )
@@ -637,7 +720,7 @@ impl Store {
                 .await?
             }
             None => {
-                sqlx::query(
+                self.query(
                     "SELECT source, invoice_id, line_id, learner, name, assigned_at FROM seat_assignments
                      ORDER BY source, invoice_id, line_id, assigned_at, learner",
                 )
@@ -671,18 +754,18 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        let existing: BTreeMap<(String, String, String), String> =
-            sqlx::query("SELECT site, course, learner, body FROM entitlements")
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok::<_, StoreError>((
-                        (r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?),
-                        r.try_get("body")?,
-                    ))
-                })
-                .collect::<Result<_, _>>()?;
+        let existing: BTreeMap<(String, String, String), String> = self
+            .query_for_update("SELECT site, course, learner, body FROM entitlements")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok::<_, StoreError>((
+                    (r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?),
+                    text(r, "body")?,
+                ))
+            })
+            .collect::<Result<_, _>>()?;
         let mut seen = std::collections::HashSet::new();
         let mut changed = std::collections::HashSet::new();
         let mut rows: Vec<((String, String, String), String, &'static str)> = Vec::new();
@@ -707,6 +790,7 @@ impl Store {
                    updated_at = excluded.updated_at",
                 placeholders(chunk.len(), 6)
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql);
             for (k, body, status) in chunk {
                 q = q.bind(&k.0).bind(&k.1).bind(&k.2).bind(body).bind(*status).bind(now.0);
@@ -714,16 +798,16 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
         for k in existing.keys().filter(|k| !seen.contains(*k)) {
-            sqlx::query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+            self.query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
                 .bind(&k.0)
                 .bind(&k.1)
                 .bind(&k.2)
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("DELETE FROM holds").execute(&mut *tx).await?;
+        self.query("DELETE FROM holds").execute(&mut *tx).await?;
         for h in &desired.holds {
-            sqlx::query(
+            self.query(
                 "INSERT INTO holds (source, invoice_id, line, is_error, message, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (source, invoice_id, line) DO NOTHING",
             )
@@ -747,7 +831,8 @@ impl Store {
 
     /// (site, course, learner) of every entitlement that should be active, without bodies.
     pub async fn active_keys(&self) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows = sqlx::query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
+        let rows = self
+            .query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
@@ -758,22 +843,21 @@ impl Store {
     /// The desired entitlement of one key, as last saved.
     pub async fn entitlement(&self, key: &EntitlementKey) -> Result<Option<mm_core::Entitlement>, StoreError> {
         let k = key_strings(key);
-        let row = sqlx::query("SELECT body FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+        let row = self
+            .query("SELECT body FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
             .bind(&k.0)
             .bind(&k.1)
             .bind(&k.2)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| Ok(serde_json::from_str(&r.try_get::<String, _>("body")?)?))
-            .transpose()
+        row.map(|r| Ok(serde_json::from_str(&text(&r, "body")?)?)).transpose()
     }
 
     pub async fn holds(&self) -> Result<Vec<HoldRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT source, invoice_id, line, is_error, message FROM holds ORDER BY source, invoice_id, line",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self
+            .query("SELECT source, invoice_id, line, is_error, message FROM holds ORDER BY source, invoice_id, line")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(HoldRow {
@@ -781,7 +865,7 @@ impl Store {
                     invoice_id: r.try_get("invoice_id")?,
                     line: r.try_get("line")?,
                     is_error: r.try_get::<i64, _>("is_error")? != 0,
-                    message: r.try_get("message")?,
+                    message: text(r, "message")?,
                 })
             })
             .collect()
@@ -790,16 +874,16 @@ impl Store {
     // ---- applied (observed) state ---------------------------------------------------------
 
     pub async fn applied(&self) -> Result<BTreeMap<EntitlementKey, AppliedEnrolment>, StoreError> {
-        let rows =
-            sqlx::query("SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = self
+            .query("SELECT site, course, learner, status, role, timestart, timeend FROM applied_enrolments")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Ok((row_key(r)?, row_applied(r)?))).collect()
     }
 
     pub async fn applied_for(&self, key: &EntitlementKey) -> Result<Option<AppliedEnrolment>, StoreError> {
         let k = key_strings(key);
-        let row = sqlx::query(
+        let row = self.query(
             "SELECT status, role, timestart, timeend FROM applied_enrolments WHERE site = $1 AND course = $2 AND learner = $3",
         )
         .bind(&k.0)
@@ -848,6 +932,7 @@ impl Store {
                        updated_at = excluded.updated_at",
                     placeholders(upserts.len(), 10)
                 );
+                let sql = dialect::sql(self.backend, &sql);
                 let mut q = sqlx::query(&sql);
                 for c in &upserts {
                     let k = key_strings(&c.key);
@@ -869,7 +954,7 @@ impl Store {
             }
             for c in chunk.iter().filter(|c| c.after.is_none()) {
                 let k = key_strings(&c.key);
-                sqlx::query("DELETE FROM applied_enrolments WHERE site = $1 AND course = $2 AND learner = $3")
+                self.query("DELETE FROM applied_enrolments WHERE site = $1 AND course = $2 AND learner = $3")
                     .bind(&k.0)
                     .bind(&k.1)
                     .bind(&k.2)
@@ -893,18 +978,19 @@ impl Store {
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
-        records::audit_log(&self.pool, limit).await
+        records::audit_log(&self.pool, self.backend, limit).await
     }
 
     /// Desired entitlements joined with what Moodle holds, for the enrolments page.
     pub async fn entitlement_rows(&self) -> Result<Vec<EntitlementRow>, StoreError> {
-        records::entitlement_rows(&self.pool).await
+        records::entitlement_rows(&self.pool, self.backend).await
     }
 
     // ---- Moodle users ---------------------------------------------------------------------
 
     pub async fn moodle_user(&self, site: &str, learner: &Email) -> Result<Option<i64>, StoreError> {
-        let row = sqlx::query("SELECT user_id FROM moodle_users WHERE site = $1 AND learner = $2")
+        let row = self
+            .query("SELECT user_id FROM moodle_users WHERE site = $1 AND learner = $2")
             .bind(site)
             .bind(learner.as_str())
             .fetch_optional(&self.pool)
@@ -913,7 +999,7 @@ impl Store {
     }
 
     pub async fn set_moodle_user(&self, site: &str, learner: &Email, user_id: i64) -> Result<(), StoreError> {
-        sqlx::query(
+        self.query(
             "INSERT INTO moodle_users (site, learner, user_id) VALUES ($1, $2, $3)
              ON CONFLICT (site, learner) DO UPDATE SET user_id = excluded.user_id",
         )
@@ -938,6 +1024,7 @@ impl Store {
                 "SELECT learner, user_id FROM moodle_users WHERE site = $1 AND learner IN ({})",
                 list.join(", ")
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql).bind(site);
             for l in chunk {
                 q = q.bind(l.as_str());
@@ -982,6 +1069,7 @@ impl Store {
                  ON CONFLICT (site, {column}) DO UPDATE SET user_id = excluded.user_id",
                 placeholders(chunk.len(), 3)
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql);
             for (name, id) in chunk {
                 q = q.bind(site).bind(*name).bind(*id);
@@ -1008,6 +1096,7 @@ impl Store {
                  WHERE i.site = $1 AND i.idnumber IN ({})",
                 list.join(", ")
             );
+            let sql = dialect::sql(self.backend, &sql);
             let mut q = sqlx::query(&sql).bind(site);
             for idn in chunk {
                 q = q.bind(*idn);
@@ -1024,15 +1113,16 @@ impl Store {
     // ---- source cursors -------------------------------------------------------------------
 
     pub async fn cursor(&self, source: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT cursor FROM source_cursors WHERE source = $1")
+        let row = self
+            .query("SELECT cursor FROM source_cursors WHERE source = $1")
             .bind(source)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| r.try_get("cursor")).transpose()?)
+        Ok(row.map(|r| text(&r, "cursor")).transpose()?)
     }
 
     pub async fn set_cursor(&self, source: &str, cursor: &str, now: Timestamp) -> Result<(), StoreError> {
-        sqlx::query(
+        self.query(
             "INSERT INTO source_cursors (source, cursor, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
         )
@@ -1084,7 +1174,7 @@ struct StoredInvoice {
 impl StoredInvoice {
     fn from_row(r: &AnyRow) -> Result<StoredInvoice, StoreError> {
         Ok(StoredInvoice {
-            snapshot: r.try_get("snapshot")?,
+            snapshot: text(r, "snapshot")?,
             paid_at: r.try_get("paid_at")?,
             deleted: r.try_get("deleted")?,
             lapse: match (
@@ -1255,8 +1345,9 @@ fn redact_url(url: &str) -> String {
 
 pub mod testing {
     //! Fresh databases for tests: SQLite always, PostgreSQL when `MM_TEST_POSTGRES_URL` points
-    //! to a server (the test script starts one and sets `MM_REQUIRE_POSTGRES=1`, so a missing
-    //! server fails the run instead of skipping silently).
+    //! to a server, MySQL/MariaDB when `MM_TEST_MYSQL_URL` does (the test script starts both and
+    //! sets `MM_REQUIRE_POSTGRES=1` and `MM_REQUIRE_MYSQL=1`, so a missing server fails the run
+    //! instead of skipping silently).
 
     use super::{Store, StoreError};
     use rand::Rng;
@@ -1286,6 +1377,13 @@ pub mod testing {
             }
             _ => eprintln!("note: MM_TEST_POSTGRES_URL not set, PostgreSQL variants skipped (scripts/test.sh sets it)"),
         }
+        match std::env::var("MM_TEST_MYSQL_URL") {
+            Ok(u) if !u.is_empty() => b.push("mysql"),
+            _ if std::env::var("MM_REQUIRE_MYSQL").is_ok_and(|v| v == "1") => {
+                panic!("MM_REQUIRE_MYSQL=1 but MM_TEST_MYSQL_URL is not set: run scripts/test.sh")
+            }
+            _ => eprintln!("note: MM_TEST_MYSQL_URL not set, MariaDB variants skipped (scripts/test.sh sets it)"),
+        }
         b
     }
 
@@ -1297,6 +1395,24 @@ pub mod testing {
                 let name = format!("mm_test_{:016x}", rand::thread_rng().r#gen::<u64>());
                 let mut conn = sqlx::PgConnection::connect(&admin).await?;
                 sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await?;
+                conn.close().await?;
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                Ok(TestDb {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    _dir: None,
+                })
+            }
+            "mysql" => {
+                let admin = std::env::var("MM_TEST_MYSQL_URL")
+                    .map_err(|_| StoreError::Corrupt("no MM_TEST_MYSQL_URL".into()))?;
+                let name = format!("mm_test_{:016x}", rand::thread_rng().r#gen::<u64>());
+                let mut conn = sqlx::MySqlConnection::connect(&admin).await?;
+                sqlx::Executor::execute(
+                    &mut conn,
+                    format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin").as_str(),
+                )
+                .await?;
                 conn.close().await?;
                 let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
                 Ok(TestDb {

@@ -1,6 +1,7 @@
 //! Read models and the audit log.
 
-use crate::{StoreError, key_strings};
+use crate::dialect::{self, opt_text, text};
+use crate::{Backend, StoreError, key_strings};
 use mm_core::{EntitlementKey, Timestamp};
 use serde::Serialize;
 use sqlx::{Any, AnyPool, Row, Transaction};
@@ -89,6 +90,7 @@ pub(crate) async fn insert_audits(
         "INSERT INTO audit_log (at, site, course, learner, action, before, after, reason, job, ok, error) VALUES {}",
         crate::placeholders(entries.len(), 11)
     );
+    let sql = dialect::sql(dialect::backend_of(tx), &sql);
     let mut q = sqlx::query(&sql);
     for e in entries {
         let k = key_strings(&e.key);
@@ -109,8 +111,9 @@ pub(crate) async fn insert_audits(
     Ok(())
 }
 
-pub(crate) async fn audit_log(pool: &AnyPool, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
-    let rows = sqlx::query(
+pub(crate) async fn audit_log(pool: &AnyPool, backend: Backend, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+    let rows = dialect::query(
+        backend,
         "SELECT id, at, site, course, learner, action, before, after, reason, job, ok, error
          FROM audit_log ORDER BY id DESC LIMIT $1",
     )
@@ -126,19 +129,20 @@ pub(crate) async fn audit_log(pool: &AnyPool, limit: i64) -> Result<Vec<AuditRec
                 course: r.try_get("course")?,
                 learner: r.try_get("learner")?,
                 action: r.try_get("action")?,
-                before: r.try_get("before")?,
-                after: r.try_get("after")?,
-                reason: r.try_get("reason")?,
+                before: opt_text(r, "before")?,
+                after: opt_text(r, "after")?,
+                reason: text(r, "reason")?,
                 job: r.try_get("job")?,
                 ok: r.try_get::<i64, _>("ok")? != 0,
-                error: r.try_get("error")?,
+                error: opt_text(r, "error")?,
             })
         })
         .collect()
 }
 
-pub(crate) async fn entitlement_rows(pool: &AnyPool) -> Result<Vec<EntitlementRow>, StoreError> {
-    let rows = sqlx::query(
+pub(crate) async fn entitlement_rows(pool: &AnyPool, backend: Backend) -> Result<Vec<EntitlementRow>, StoreError> {
+    let rows = dialect::query(
+        backend,
         "SELECT e.site, e.course, e.learner, e.status, e.body, a.status AS applied_status,
                 a.timestart AS applied_timestart, a.timeend AS applied_timeend,
                 j.status AS job_status, j.last_error AS job_error
@@ -156,12 +160,12 @@ pub(crate) async fn entitlement_rows(pool: &AnyPool) -> Result<Vec<EntitlementRo
                 course: r.try_get("course")?,
                 learner: r.try_get("learner")?,
                 desired: r.try_get("status")?,
-                entitlement: serde_json::from_str(&r.try_get::<String, _>("body")?)?,
+                entitlement: serde_json::from_str(&text(r, "body")?)?,
                 applied_status: r.try_get("applied_status")?,
                 applied_timestart: r.try_get("applied_timestart")?,
                 applied_timeend: r.try_get("applied_timeend")?,
                 job_status: r.try_get("job_status")?,
-                job_error: r.try_get("job_error")?,
+                job_error: opt_text(r, "job_error")?,
             })
         })
         .collect()

@@ -1,5 +1,6 @@
 //! Webhook deliveries: stored before they are acknowledged, deduplicated by `webhook-id`.
 
+use crate::dialect::text;
 use crate::{Store, StoreError};
 use mm_core::Timestamp;
 use sqlx::Row;
@@ -24,23 +25,24 @@ impl Store {
         version: i64,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let r = sqlx::query(
-            "INSERT INTO webhook_deliveries (source, id, received_at, body, processed, version)
+        let r = self
+            .query(
+                "INSERT INTO webhook_deliveries (source, id, received_at, body, processed, version)
              VALUES ($1, $2, $3, $4, 0, $5)
              ON CONFLICT (source, id) DO NOTHING",
-        )
-        .bind(source)
-        .bind(id)
-        .bind(now.0)
-        .bind(body)
-        .bind(version)
-        .execute(&self.pool)
-        .await?;
+            )
+            .bind(source)
+            .bind(id)
+            .bind(now.0)
+            .bind(body)
+            .bind(version)
+            .execute(&self.pool)
+            .await?;
         Ok(r.rows_affected() == 1)
     }
 
     pub async fn mark_delivery_processed(&self, source: &str, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE webhook_deliveries SET processed = 1 WHERE source = $1 AND id = $2")
+        self.query("UPDATE webhook_deliveries SET processed = 1 WHERE source = $1 AND id = $2")
             .bind(source)
             .bind(id)
             .execute(&self.pool)
@@ -50,18 +52,19 @@ impl Store {
 
     /// Deliveries acknowledged but not applied yet, oldest first.
     pub async fn pending_deliveries(&self) -> Result<Vec<StoredDelivery>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT source, id, body, COALESCE(version, received_at) AS version FROM webhook_deliveries
+        let rows = self
+            .query(
+                "SELECT source, id, body, COALESCE(version, received_at) AS version FROM webhook_deliveries
              WHERE processed = 0 ORDER BY received_at, source, id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(StoredDelivery {
                     source: r.try_get("source")?,
                     id: r.try_get("id")?,
-                    body: r.try_get("body")?,
+                    body: text(r, "body")?,
                     version: r.try_get("version")?,
                 })
             })
@@ -72,7 +75,8 @@ impl Store {
 impl Store {
     /// Whether a received delivery was applied (`None`: never received).
     pub async fn delivery_processed(&self, source: &str, id: &str) -> Result<Option<bool>, StoreError> {
-        let row = sqlx::query("SELECT processed FROM webhook_deliveries WHERE source = $1 AND id = $2")
+        let row = self
+            .query("SELECT processed FROM webhook_deliveries WHERE source = $1 AND id = $2")
             .bind(source)
             .bind(id)
             .fetch_optional(&self.pool)
