@@ -37,7 +37,20 @@ async fn kill_9_in_the_middle_of_batches_loses_nothing_and_duplicates_nothing() 
     let world = DemoWorld::start(&db, listen, "1s").await.unwrap();
     // Enough payers for every kill to land in the middle of the work: a round enrols 10, and
     // the loop stops killing once everyone is enrolled (150 allowed only 15 of 20 kills).
-    let learners = 150.max(trials * 10 + 30);
+    // `MM_CRASH_INVOICES=2000` is issue #9's full size.
+    let learners = std::env::var("MM_CRASH_INVOICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150)
+        .max(trials * 10 + 30);
+    // Kill moments are drawn at random (seed printed, `MM_CRASH_SEED` replays a run), spread
+    // over the whole run: each kill waits for a random share of the enrolments left.
+    let seed: u64 = std::env::var("MM_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(rand::random);
+    eprintln!("crash test: {trials} kills over {learners} paid invoices, seed {seed}");
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed);
     for i in 0..learners {
         let cod = world
             .fs
@@ -70,18 +83,20 @@ async fn kill_9_in_the_middle_of_batches_loses_nothing_and_duplicates_nothing() 
 
     let mut kills = 0;
     let mut seen_counts = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(240);
+    let deadline = Instant::now() + Duration::from_secs(240.max(learners as u64 / 4));
     while kills < trials && Instant::now() < deadline {
         let mut child = spawn_serve(&cfg);
         // Let it get into the work, at a different point each time.
         let before = world.moodle.enrolments().len();
-        // Moodle requests carry 5 enrolments and a round 10: after the first 5 appear, the
-        // second request of the round is in flight.
-        let wait_for = before + 5;
+        // Moodle requests carry 5 enrolments and a round 10: once some appear, further requests
+        // of the round are in flight; then a random pause lands the kill between a Moodle
+        // call, its answer and the commit that records it.
+        let share = (learners - before) / (trials - kills + 1);
+        let wait_for = before + rand::Rng::gen_range(&mut rng, 1..=share.max(1));
         while world.moodle.enrolments().len() < wait_for.min(learners - 1) && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        tokio::time::sleep(Duration::from_millis(7 * (kills as u64 % 6))).await;
+        tokio::time::sleep(Duration::from_millis(rand::Rng::gen_range(&mut rng, 0..60))).await;
         child.start_kill().unwrap(); // SIGKILL: no graceful shutdown
         child.wait().await.unwrap();
         kills += 1;
