@@ -199,3 +199,124 @@ fn by_site(courses: &[StoredCourse]) -> Vec<(&str, Vec<&str>)> {
 fn list(n: usize) -> String {
     (2..n + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{backends, fresh};
+    use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Mapping, Timestamp, desired_state};
+
+    fn snapshot(source: &str, id: usize, email: &str, product: &str) -> InvoiceSnapshot {
+        InvoiceSnapshot {
+            key: InvoiceKey::new(source, id.to_string()),
+            number: format!("F{id}"),
+            customer: Customer {
+                id: format!("C{id}"),
+                name: "Ada Lovelace".into(),
+                email: Some(email.into()),
+            },
+            lines: vec![InvoiceLine {
+                id: "1".into(),
+                product: Some(product.into()),
+                quantity: 1.0,
+                credits_line: None,
+            }],
+            paid: true,
+            credit_note_for: None,
+        }
+    }
+
+    fn mapping(product: &str, course: &str) -> Mapping {
+        serde_json::from_value(serde_json::json!({
+            "product": product, "site": "main", "course": {"Shortname": course}, "role": "student",
+            "duration_secs": null, "on_revoke": "suspend",
+        }))
+        .expect("a mapping")
+    }
+
+    #[tokio::test]
+    async fn invoices_are_read_page_by_page_in_key_order() {
+        for b in backends() {
+            let db = fresh(b).await.expect("db");
+            let s = db.store().await;
+            let mut batch = Vec::new();
+            for i in 0..4_100 {
+                let source = if i % 3 == 0 { "b" } else { "a" };
+                batch.push(snapshot(source, i, "ada@example.org", "P1"));
+            }
+            s.upsert_invoices(&batch, Timestamp(100)).await.expect("upsert");
+            let got: Vec<InvoiceKey> = s
+                .invoices()
+                .await
+                .expect("invoices")
+                .into_iter()
+                .map(|i| i.key)
+                .collect();
+            let mut want: Vec<InvoiceKey> = batch.into_iter().map(|s| s.key).collect();
+            want.sort();
+            assert_eq!(got, want, "{b}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_part_replaces_its_own_courses_only() {
+        for b in backends() {
+            let db = fresh(b).await.expect("db");
+            let s = db.store().await;
+            let mappings = [mapping("P1", "C1"), mapping("P2", "C2")];
+            let invoices: Vec<_> = [
+                snapshot("erp", 1, "ada@example.org", "P1"),
+                snapshot("erp", 2, "bob@example.org", "P1"),
+                snapshot("erp", 3, "ada@example.org", "P2"),
+            ]
+            .into_iter()
+            .map(|s| mm_core::Invoice::from_snapshot(s, Some(Timestamp(100))))
+            .collect();
+            let c1 = vec![("main".to_string(), "C1".to_string())];
+            let c2 = vec![("main".to_string(), "C2".to_string())];
+            let part = |invoices: &[mm_core::Invoice], m: &Mapping| {
+                desired_state(invoices, std::slice::from_ref(m), &[], Timestamp(200))
+            };
+            let one = part(&invoices, &mappings[0]);
+            let keys: Vec<_> = one.entitlements.keys().cloned().collect();
+            s.save_desired_in(&c1, &one, &keys, Timestamp(200))
+                .await
+                .expect("save C1");
+            let two = part(&invoices, &mappings[1]);
+            s.save_desired_in(&c2, &two, &[], Timestamp(200))
+                .await
+                .expect("save C2");
+            let rows = |s: crate::Store| async move {
+                let mut k = s.active_keys().await.expect("keys");
+                k.sort();
+                k
+            };
+            assert_eq!(rows(s.clone()).await.len(), 3, "{b}");
+            assert_eq!(s.job_counts().await.expect("jobs").queued, 2, "{b}");
+            assert_eq!(s.stored_courses().await.expect("courses").len(), 2, "{b}");
+
+            // Bob's invoice is gone from C1's part: only his C1 entitlement goes.
+            let one = part(&invoices[..1], &mappings[0]);
+            s.save_desired_in(&c1, &one, &[], Timestamp(300))
+                .await
+                .expect("save C1 again");
+            let left: Vec<(String, String)> = rows(s.clone()).await.into_iter().map(|(_, c, l)| (c, l)).collect();
+            assert_eq!(
+                left,
+                vec![
+                    ("C1".to_string(), "ada@example.org".to_string()),
+                    ("C2".to_string(), "ada@example.org".to_string())
+                ],
+                "{b}"
+            );
+            // A part's entitlement outside its courses is refused, not saved.
+            assert!(s.save_desired_in(&c2, &one, &[], Timestamp(300)).await.is_err(), "{b}");
+
+            let holds = desired_state(&invoices, &[], &[], Timestamp(300)).holds;
+            assert_eq!(holds.len(), 3);
+            s.replace_holds(&holds, Timestamp(300)).await.expect("holds");
+            s.replace_holds(&holds[..1], Timestamp(301)).await.expect("holds again");
+            assert_eq!(s.holds().await.expect("holds").len(), 1, "{b}");
+            assert!(s.applied_in(&c1).await.expect("applied").is_empty());
+        }
+    }
+}

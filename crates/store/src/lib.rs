@@ -397,12 +397,13 @@ impl Store {
                      ORDER BY source, id LIMIT $1",
                     )
                     .bind(PAGE),
+                // A row value, not `source > $1 OR (…)`: SQLite seeks the primary key with it
+                // instead of walking the table from its start for every page.
                 Some((source, id)) => self
                     .query(
                         "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
-                     WHERE source > $1 OR (source = $2 AND id > $3) ORDER BY source, id LIMIT $4",
+                     WHERE (source, id) > ($1, $2) ORDER BY source, id LIMIT $3",
                     )
-                    .bind(source.clone())
                     .bind(source.clone())
                     .bind(id.clone())
                     .bind(PAGE),
