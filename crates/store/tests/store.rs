@@ -202,7 +202,7 @@ async fn config_mappings_round_trip() {
         s.replace_config_mappings(&both).await.unwrap();
         s.replace_config_mappings(&both).await.unwrap();
         assert_eq!(s.mappings().await.unwrap(), both);
-        s.replace_config_mappings(&[m.clone()]).await.unwrap();
+        s.replace_config_mappings(std::slice::from_ref(&m)).await.unwrap();
         assert_eq!(s.mappings().await.unwrap(), vec![m.clone()]);
         assert_eq!(
             s.removed_mappings().await.unwrap(),
@@ -212,7 +212,7 @@ async fn config_mappings_round_trip() {
         s.replace_config_mappings(&[]).await.unwrap();
         assert!(s.mappings().await.unwrap().is_empty());
         assert_eq!(s.removed_mappings().await.unwrap(), both);
-        s.replace_config_mappings(&[cohort.clone()]).await.unwrap();
+        s.replace_config_mappings(std::slice::from_ref(&cohort)).await.unwrap();
         assert_eq!(
             s.mappings().await.unwrap(),
             vec![cohort],
