@@ -80,7 +80,7 @@ export MM_REQUIRE_PHP=1
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy"
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 # RustSec advisories, on request only (MM_AUDIT=1): the advisory database is a git clone that
 # `cargo audit` fetches at every run, which CI's network may not reach. cargo-audit comes from
