@@ -186,7 +186,9 @@ pub(crate) fn unenrol_form(items: &[Unenrolment]) -> Form {
 }
 
 impl MoodleClient {
-    async fn batched_unit(
+    /// Sends `len` items in requests of the site's batch size to a function answering `null`,
+    /// idempotently (retried on transient errors); the error names the failed index ranges.
+    pub(crate) async fn batched_unit(
         &self,
         function: &'static str,
         len: usize,
@@ -237,7 +239,20 @@ impl MoodleClient {
     /// and the error names single indices (cost: about `2·log2(batch)` extra requests per bad
     /// row).
     pub async fn enrol_users_isolating(&self, items: &[Enrolment]) -> Result<(), BatchError> {
-        let Err(first) = self.enrol_users(items).await else {
+        self.batched_unit_isolating("enrol_manual_enrol_users", items.len(), |r| enrol_form(&items[r]))
+            .await
+    }
+
+    /// [`MoodleClient::batched_unit`], then every request that failed with a *permanent* error
+    /// is bisected until its failing rows stand alone: the good rows take effect and the error
+    /// names single indices (about `2·log2(batch)` extra requests per bad row).
+    pub(crate) async fn batched_unit_isolating(
+        &self,
+        function: &'static str,
+        len: usize,
+        form: impl Fn(Range<usize>) -> Form,
+    ) -> Result<(), BatchError> {
+        let Err(first) = self.batched_unit(function, len, &form).await else {
             return Ok(());
         };
         let mut failures = Vec::new();
@@ -250,11 +265,8 @@ impl MoodleClient {
             }
             let mid = range.start + range.len() / 2;
             for half in [range.start..mid, mid..range.end].into_iter().rev() {
-                let f = enrol_form(&items[half.clone()]);
-                if let Err(e) = self
-                    .call::<IgnoredAny>("enrol_manual_enrol_users", &f, Mode::Idempotent)
-                    .await
-                {
+                let f = form(half.clone());
+                if let Err(e) = self.call::<IgnoredAny>(function, &f, Mode::Idempotent).await {
                     stack.push((half, e));
                 }
             }
@@ -264,7 +276,7 @@ impl MoodleClient {
             Ok(())
         } else {
             Err(BatchError {
-                total: items.len(),
+                total: len,
                 failures,
                 created: Vec::new(),
             })

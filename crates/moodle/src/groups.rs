@@ -20,10 +20,8 @@
 //!   [`MoodleError::group_problem`] classifies the errors with or without it.
 
 use std::collections::{BTreeSet, HashMap};
-use std::future::Future;
 use std::ops::Range;
 
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::batch::{BatchError, BatchFailure};
@@ -408,68 +406,29 @@ impl MoodleClient {
         Err(error)
     }
 
-    /// Send `items` in requests of `batch_size` to a function answering `null`, idempotently.
-    async fn members_call<'a, F, Fut>(&'a self, total: usize, call: F) -> Result<(), BatchError>
-    where
-        F: Fn(Range<usize>) -> Fut,
-        Fut: Future<Output = Result<(), MoodleError>> + 'a,
-    {
-        collect_failures(total, self.per_chunk(total, call).await).map(|_| ())
-    }
-
     /// `core_group_add_group_members`, batched by the site's batch size; idempotent (an
     /// existing member is no error), so retried on transient errors. One bad row (a user not
     /// enrolled in the group's course, an unknown group or user) fails and rolls back its whole
     /// request: the error names the failed index ranges; see
     /// [`MoodleClient::add_group_members_isolating`].
     pub async fn add_group_members(&self, members: &[GroupMember]) -> Result<(), BatchError> {
-        self.members_call(members.len(), |r| {
-            self.unit_call(ADD_MEMBERS, members_form(&members[r]))
-        })
-        .await
+        self.batched_unit(ADD_MEMBERS, members.len(), |r| members_form(&members[r]))
+            .await
     }
 
     /// Like [`MoodleClient::add_group_members`], but a request failing with a *permanent* error
     /// is bisected until the failing rows are isolated, so the good rows are added and the
     /// error names single indices (about `2·log2(batch)` extra requests per bad row).
     pub async fn add_group_members_isolating(&self, members: &[GroupMember]) -> Result<(), BatchError> {
-        let Err(first) = self.add_group_members(members).await else {
-            return Ok(());
-        };
-        let mut failures = Vec::new();
-        let mut stack: Vec<(Range<usize>, MoodleError)> =
-            first.failures.into_iter().rev().map(|f| (f.range, f.error)).collect();
-        while let Some((range, error)) = stack.pop() {
-            if range.len() <= 1 || error.is_retryable() {
-                failures.push(BatchFailure { range, error });
-                continue;
-            }
-            let mid = range.start + range.len() / 2;
-            for half in [range.start..mid, mid..range.end].into_iter().rev() {
-                if let Err(e) = self.unit_call(ADD_MEMBERS, members_form(&members[half.clone()])).await {
-                    stack.push((half, e));
-                }
-            }
-        }
-        failures.sort_by_key(|f| f.range.start);
-        if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(BatchError {
-                total: members.len(),
-                failures,
-                created: Vec::new(),
-            })
-        }
+        self.batched_unit_isolating(ADD_MEMBERS, members.len(), |r| members_form(&members[r]))
+            .await
     }
 
     /// `core_group_delete_group_members`, batched; idempotent (removing a non-member is no
     /// error). An unknown group or user rolls back its request.
     pub async fn remove_group_members(&self, members: &[GroupMember]) -> Result<(), BatchError> {
-        self.members_call(members.len(), |r| {
-            self.unit_call(DELETE_MEMBERS, members_form(&members[r]))
-        })
-        .await
+        self.batched_unit(DELETE_MEMBERS, members.len(), |r| members_form(&members[r]))
+            .await
     }
 
     /// `core_group_get_group_members`, in requests of `batch_size` group ids; one entry per
@@ -489,13 +448,6 @@ impl MoodleClient {
             out.extend(r?);
         }
         Ok(out)
-    }
-
-    /// One idempotent call answering `null`.
-    async fn unit_call(&self, function: &'static str, form: Form) -> Result<(), MoodleError> {
-        self.call::<IgnoredAny>(function, &form, Mode::Idempotent)
-            .await
-            .map(|_| ())
     }
 }
 
