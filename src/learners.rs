@@ -374,14 +374,6 @@ async fn follow_renamed(
             failed.push((p.email.clone(), err));
             continue;
         }
-        if let Err(e) = store.set_moodle_users(&site.name, &[(p.email.clone(), id)]).await {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
-            failed.push((p.email.clone(), err));
-            continue;
-        }
         moved.push((p.email.clone(), id));
     }
     (moved, failed)

@@ -608,7 +608,14 @@ impl Store {
                 .await?;
             }
         }
+        // The account is known by its new address from now on.
         self.query("DELETE FROM moodle_users WHERE site = $1 AND learner = $2")
+            .bind(site)
+            .bind(to.as_str())
+            .execute(&mut *tx)
+            .await?;
+        self.query("UPDATE moodle_users SET learner = $1 WHERE site = $2 AND learner = $3")
+            .bind(to.as_str())
             .bind(site)
             .bind(from.as_str())
             .execute(&mut *tx)
