@@ -329,20 +329,28 @@ async fn usernames_from_a_prefix_never_collide() {
     }
     let report = w.app.reconcile_once().await.unwrap();
     assert!(report.converged(), "{report:?}");
-    let mut ours: Vec<String> = w
-        .world
-        .moodle
-        .users()
-        .into_iter()
-        .filter(|u| u.username.starts_with("learner") && u.email != "hand.made@example.org")
-        .map(|u| u.username)
-        .collect();
-    ours.sort();
-    let created = w.world.moodle.enrolments().len();
-    assert!(ours.len() >= 3 && ours.len() <= created, "{ours:?}");
+    // The four learners (none had an account) each got exactly one, named prefix + number,
+    // four distinct names, none of them the hand-made `learner2`.
+    let users = w.world.moodle.users();
+    let mut ours: Vec<String> = Vec::new();
+    for (_, email) in w.world.customers.iter().take(4) {
+        let accounts: Vec<&str> = users
+            .iter()
+            .filter(|u| u.email.eq_ignore_ascii_case(email))
+            .map(|u| u.username.as_str())
+            .collect();
+        assert_eq!(accounts.len(), 1, "{email}: {accounts:?}");
+        let number = accounts[0].strip_prefix("learner").unwrap_or_default();
+        assert!(
+            !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+            "{email}: username {}",
+            accounts[0]
+        );
+        ours.push(accounts[0].to_string());
+    }
     assert!(!ours.contains(&"learner2".to_string()), "{ours:?}");
     let distinct: std::collections::BTreeSet<_> = ours.iter().collect();
-    assert_eq!(distinct.len(), ours.len(), "{ours:?}");
+    assert_eq!(distinct.len(), 4, "{ours:?}");
     assert!(w.world.differences(&w.app).await.unwrap().is_empty());
 }
 
