@@ -1,7 +1,7 @@
 //! Logs: human-readable by default, JSON on request. Secrets never reach a log line because
 //! they live in `SecretString`s whose `Debug` is redacted, and the HTTP clients never log bodies.
 
-use crate::config::LogFormat;
+use mm_engine::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(format: LogFormat, level: &str) {

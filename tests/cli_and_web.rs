@@ -2,8 +2,8 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use moodle_management::app::App;
-use moodle_management::demo::DemoWorld;
+use mm_demo::DemoWorld;
+use mm_engine::Engine;
 use std::process::Command;
 use tower::ServiceExt;
 
@@ -127,7 +127,7 @@ async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
     world
         .moodle
         .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
-    let app = App::build(world.config.clone()).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
     let report = app.reconcile_once().await.unwrap();
     assert!(!report.converged());
     assert_eq!(report.failing.len(), 1, "{report:?}");
@@ -137,7 +137,7 @@ async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
         "an admin-facing fix is given: {}",
         report.failing[0]
     );
-    let text = moodle_management::demo::describe_pass(&report);
+    let text = report.describe();
     assert!(text.contains("NOT converged"), "{text}");
 }
 
@@ -166,8 +166,8 @@ fn migrate_creates_the_database() {
     assert!(db.exists());
 }
 
-async fn get(app: &std::sync::Arc<App>, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let res = moodle_management::web::router(app.clone())
+async fn get(app: &std::sync::Arc<Engine>, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = mm_web::router(app.clone())
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -185,7 +185,7 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
         .await
         .unwrap();
     world.seed_invoices().unwrap();
-    let app = App::build(world.config.clone()).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
     app.reconcile_once().await.unwrap();
 
     assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
@@ -212,7 +212,7 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
     assert_eq!(get(&app, "/nope").await.0, StatusCode::NOT_FOUND);
 
     // The database goes away: not ready, and the answer leaks nothing.
-    app.store.close().await;
+    app.store().close().await;
     let (status, _, body) = get(&app, "/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body, "database unreachable");
@@ -371,7 +371,7 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
             .all(|c| c["change"] == "enrol" && c["reason"].is_string())
     );
 
-    let app = App::build(world.config.clone()).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
     app.reconcile_once().await.unwrap();
     drop(app);
     let (_, after) = plan(vec!["plan".into(), "--config".into(), cfg, "--no-poll".into()])
@@ -393,7 +393,7 @@ async fn a_dead_job_is_listed_with_its_fix_and_retried_once_fixed() {
     world
         .moodle
         .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
-    let app = App::build(world.config.clone()).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
     assert!(!app.reconcile_once().await.unwrap().converged());
     let cfg = dir.path().join("j.toml");
     std::fs::write(&cfg, format!("[database]\nurl = \"{db}\"\n")).unwrap();

@@ -1,8 +1,8 @@
 //! `kill -9` of `serve` in the middle of its work, then a restart: nothing lost, nothing done
 //! twice. `MM_CRASH_TRIALS` sets the number of kills (default 2; the full run uses 20).
 
+use mm_demo::{COURSES, DemoWorld};
 use mm_sim_fault::FaultConfig;
-use moodle_management::demo::{COURSES, DemoWorld};
 use std::collections::HashSet;
 use std::process::Stdio;
 use std::time::{Duration, Instant};

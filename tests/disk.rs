@@ -13,7 +13,7 @@ use fault_support::{
     FIVE_MINUTES, SCALE, ScaledClock, Service, assert_converged, enrolled_count, free_port, paid_learners, tune,
     wait_converged, wait_for,
 };
-use moodle_management::demo::DemoWorld;
+use mm_demo::DemoWorld;
 use sqlx::Connection;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! Drift repair: changes made by hand in Moodle are found by the sweep and put right.
 
+use mm_demo::DemoWorld;
+use mm_engine::Engine;
 use mm_sim_moodle::{EnrolStatus, NewSimUser};
 use mm_store::testing::{backends, fresh};
-use moodle_management::app::App;
-use moodle_management::demo::DemoWorld;
 
 fn status(world: &DemoWorld, email: &str, course: &str) -> Option<EnrolStatus> {
     world
@@ -22,7 +22,7 @@ async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
             .await
             .unwrap();
         world.seed_invoices().unwrap();
-        let app = App::build(world.config.clone()).await.unwrap();
+        let app = Engine::build(world.config.clone()).await.unwrap();
         assert!(app.reconcile_once().await.unwrap().converged());
         let enrolled = world.moodle.enrolments();
         let victim = enrolled
@@ -50,8 +50,8 @@ async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
         assert_eq!(app.reconcile_once().await.unwrap().worker.applied, 0);
         // ...the sweep reads Moodle: two calls per mapped course.
         let calls = world.moodle.total_requests();
-        let report = moodle_management::drift::sweep(&app).await.unwrap();
-        let courses = moodle_management::demo::COURSES.len();
+        let report = app.sweep_drift().await.unwrap();
+        let courses = mm_demo::COURSES.len();
         assert_eq!(report.courses, courses);
         assert_eq!(
             world.moodle.total_requests() - calls,
@@ -73,7 +73,7 @@ async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
             "{b}"
         );
         let drift: Vec<_> = app
-            .store
+            .store()
             .audit_log(50)
             .await
             .unwrap()
@@ -82,10 +82,7 @@ async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
             .collect();
         assert_eq!(drift.len(), 2, "{b}: drift is audited");
         // A second sweep finds nothing.
-        assert!(
-            moodle_management::drift::sweep(&app).await.unwrap().repaired.is_empty(),
-            "{b}"
-        );
+        assert!(app.sweep_drift().await.unwrap().repaired.is_empty(), "{b}");
     }
 }
 
@@ -111,8 +108,8 @@ async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() 
         0,
     );
 
-    let app = App::build(world.config.clone()).await.unwrap();
-    let report = moodle_management::drift::sweep(&app).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
+    let report = app.sweep_drift().await.unwrap();
     assert_eq!(report.unexpected, vec!["main/PY101/free@example.org".to_string()]);
     app.reconcile_once().await.unwrap();
     assert_eq!(
@@ -123,8 +120,8 @@ async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() 
 
     let mut config = world.config.clone();
     config.drift.repair_manual = true;
-    let strict = App::build(config).await.unwrap();
-    moodle_management::drift::sweep(&strict).await.unwrap();
+    let strict = Engine::build(config).await.unwrap();
+    strict.sweep_drift().await.unwrap();
     assert!(strict.reconcile_once().await.unwrap().converged());
     assert_eq!(
         status(&world, "free@example.org", "PY101"),

@@ -8,8 +8,8 @@
 mod fault_support;
 
 use fault_support::{SCALE, ScaledClock, Service, assert_converged, free_port, paid_learners, tune, wait_converged};
+use mm_demo::DemoWorld;
 use mm_sim_fault::{ErrorKind, FaultConfig};
-use moodle_management::demo::DemoWorld;
 use std::collections::BTreeMap;
 use std::time::Duration;
 

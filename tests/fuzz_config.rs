@@ -2,7 +2,7 @@
 //! says, `Config::from_toml` never panics. It returns a configuration that keeps its
 //! invariants, or an error naming the file (a TOML syntax or type error) or the key at fault.
 
-use moodle_management::config::{Config, ConfigError};
+use mm_engine::config::{Config, ConfigError};
 use proptest::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;

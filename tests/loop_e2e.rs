@@ -1,15 +1,15 @@
 //! The whole loop over loopback: FacturaScripts simulator → poll → desired state → jobs →
 //! worker → Moodle simulator, through the real HTTP clients, on SQLite and PostgreSQL.
 
+use mm_demo::DemoWorld;
+use mm_engine::Engine;
 use mm_sim_moodle::EnrolStatus;
 use mm_store::testing::{TestDb, backends, fresh};
-use moodle_management::app::App;
-use moodle_management::demo::DemoWorld;
 use std::sync::Arc;
 
 struct Loop {
     world: DemoWorld,
-    app: Arc<App>,
+    app: Arc<Engine>,
     _db: TestDb,
 }
 
@@ -19,7 +19,7 @@ impl Loop {
         let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
             .await
             .unwrap();
-        let app = App::build(world.config.clone()).await.unwrap();
+        let app = Engine::build(world.config.clone()).await.unwrap();
         Loop { world, app, _db: db }
     }
 
@@ -59,7 +59,7 @@ async fn paid_invoice_enrols_the_learner_for_the_mapped_duration() {
         assert_eq!(status, EnrolStatus::Active, "{b}");
         assert_eq!(end - start, 365 * 86_400, "{b}: the mapping says 365d");
         assert!(l.world.differences(&l.app).await.unwrap().is_empty());
-        let audit = l.app.store.audit_log(10).await.unwrap();
+        let audit = l.app.store().audit_log(10).await.unwrap();
         assert_eq!(audit.len(), 1, "{b}");
         assert_eq!(audit[0].action, "enrol");
         assert!(audit[0].reason.contains("is paid"), "{b}: {}", audit[0].reason);
@@ -92,7 +92,7 @@ async fn paid_then_unpaid_again_is_suspended_then_reactivated() {
         assert_eq!(l.enrolment(email, "JS101").unwrap().0, EnrolStatus::Active, "{b}");
         let actions: Vec<String> = l
             .app
-            .store
+            .store()
             .audit_log(10)
             .await
             .unwrap()
@@ -120,7 +120,7 @@ async fn unmapped_product_grants_nothing_and_says_why() {
                 .all(|e| !e.email.eq_ignore_ascii_case(email)),
             "{b}"
         );
-        let holds = l.app.store.holds().await.unwrap();
+        let holds = l.app.store().holds().await.unwrap();
         assert_eq!(holds.len(), 1, "{b}: {holds:?}");
         assert!(!holds[0].is_error);
         assert!(
@@ -273,7 +273,7 @@ async fn a_full_credit_note_and_a_deleted_invoice_revoke_access() {
         );
         let reasons: Vec<String> = l
             .app
-            .store
+            .store()
             .audit_log(10)
             .await
             .unwrap()
@@ -304,7 +304,7 @@ async fn a_restart_between_two_polls_misses_nothing() {
         assert!(!seeded_paid.is_empty());
         drop(l.app);
         let config = l.world.config.clone();
-        let restarted = App::build(config).await.unwrap();
+        let restarted = Engine::build(config).await.unwrap();
         let report = restarted.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
         assert!(l.world.differences(&restarted).await.unwrap().is_empty(), "{b}");
@@ -369,7 +369,7 @@ async fn an_email_change_keeps_the_learner_s_account_and_access() {
         assert_eq!(l.world.moodle.users().len(), accounts, "{b}: no new account");
         assert_eq!(l.enrolment("new.address@example.org", "SQL101"), before, "{b}");
         assert!(l.world.differences(&l.app).await.unwrap().is_empty(), "{b}");
-        let audit = l.app.store.audit_log(20).await.unwrap();
+        let audit = l.app.store().audit_log(20).await.unwrap();
         let moved = audit
             .iter()
             .find(|a| a.action == "change_email")

@@ -15,10 +15,10 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use mm_demo::DemoWorld;
+use mm_engine::config::Config;
+use mm_engine::{Engine, clock::now};
 use mm_webhook::{Secret, sign};
-use moodle_management::app::{App, now};
-use moodle_management::config::Config;
-use moodle_management::demo::DemoWorld;
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
@@ -141,8 +141,8 @@ async fn no_secret_in_logs_errors_or_answers() {
     );
     let config = Config::from_toml(&toml, Path::new("logs.toml"), |_| None).expect("config");
     shown.add("Config (Debug)", format!("{config:?}"));
-    let app = App::build(config).await.expect("app");
-    for (site, r) in app.check_sites().await {
+    let app = Engine::build(config).await.expect("app");
+    for mm_engine::SiteCheck { site, result: r } in app.check_sites().await {
         shown.add(format!("check_sites {site}"), format!("{r:?}"));
     }
 
@@ -154,7 +154,7 @@ async fn no_secret_in_logs_errors_or_answers() {
     // 2. Webhooks over real HTTP: accepted, forged, malformed, unknown source, a hint.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = tokio::spawn(axum::serve(listener, moodle_management::web::router(app.clone())).into_future());
+    let server = tokio::spawn(axum::serve(listener, mm_web::router(app.clone())).into_future());
     let http = reqwest::Client::new();
     let post = |path: &str, secret: Option<&str>, id: &str, body: Vec<u8>| {
         let ts = now().0;
@@ -243,11 +243,11 @@ async fn no_secret_in_logs_errors_or_answers() {
     for f in &report.failing {
         shown.add("failing job", f.clone());
     }
-    for (site, r) in app.check_sites().await {
+    for mm_engine::SiteCheck { site, result: r } in app.check_sites().await {
         shown.add(format!("check_sites {site} after the revocation"), format!("{r:?}"));
     }
     // The Moodle client's own error, as a caller sees it.
-    let site = app.sites.iter().next().expect("a site");
+    let site = app.sites().iter().next().expect("a site");
     match site.client.site_info().await {
         Ok(info) => panic!("a revoked token still works: {info:?}"),
         Err(e) => shown.error("site_info with a revoked token", &e),
@@ -257,7 +257,7 @@ async fn no_secret_in_logs_errors_or_answers() {
     world.fs.set_key_enabled(&fs_key, false);
     let report = app.reconcile_once().await.expect("pass with a disabled key");
     assert!(
-        report.polled.iter().any(|(_, r)| r.is_err()),
+        report.polled.iter().any(|p| p.result.is_err()),
         "the refused poll is reported: {report:?}"
     );
     shown.add("pass with a disabled key", format!("{report:?}"));
@@ -273,7 +273,7 @@ async fn no_secret_in_logs_errors_or_answers() {
         "/api/jobs",
         "/api/audit",
     ] {
-        let res = moodle_management::web::router(app.clone())
+        let res = mm_web::router(app.clone())
             .oneshot(Request::get(path).body(Body::empty()).expect("request"))
             .await
             .expect("answer");

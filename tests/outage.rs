@@ -13,9 +13,9 @@ use fault_support::{
     FIVE_MINUTES, SCALE, ScaledClock, Service, assert_converged, enrolled_count, free_port, paid_learners, tune,
     wait_converged, wait_for,
 };
+use mm_demo::DemoWorld;
 use mm_net::{BreakerConfig, BreakerState, Clock, SystemClock};
 use mm_sim_fault::{ErrorKind, FaultConfig, Outage};
-use moodle_management::demo::DemoWorld;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -143,7 +143,7 @@ async fn facturascripts_down_the_poller_backs_off_resumes_and_loses_nothing() {
     world.fs.pay(unpaid.invoice, false).unwrap();
 
     wait_for("the FacturaScripts breaker to open", outage_len, || async {
-        matches!(svc.app.sources[0].breaker_state(), BreakerState::Open { .. })
+        matches!(svc.app.sources()[0].breaker_state(), BreakerState::Open { .. })
     })
     .await;
     let moodle_before = world.moodle.total_requests();

@@ -4,11 +4,11 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use mm_core::RemovalPolicy;
+use mm_demo::DemoWorld;
+use mm_engine::Engine;
+use mm_engine::config::Config;
 use mm_sim_moodle::EnrolStatus;
 use mm_store::testing::{TestDb, backends, fresh};
-use moodle_management::app::App;
-use moodle_management::config::Config;
-use moodle_management::demo::DemoWorld;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -18,7 +18,7 @@ const TOKEN: &str = "test-admin-token-0123456789abcdef";
 
 struct World {
     world: DemoWorld,
-    app: Arc<App>,
+    app: Arc<Engine>,
     db: TestDb,
 }
 
@@ -30,7 +30,7 @@ async fn start(backend: &'static str, adjust: impl FnOnce(&mut Config)) -> World
     let mut config = world.config.clone();
     config.admin_token = Some(SecretString::from(TOKEN.to_string()));
     adjust(&mut config);
-    let app = App::build(config).await.unwrap();
+    let app = Engine::build(config).await.unwrap();
     World { world, app, db }
 }
 
@@ -52,7 +52,7 @@ impl World {
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        let res = moodle_management::web::router(self.app.clone())
+        let res = mm_web::router(self.app.clone())
             .oneshot(req.body(Body::from(body.to_string())).unwrap())
             .await
             .unwrap();
@@ -77,7 +77,7 @@ async fn seats_bought_by_a_company_go_to_the_learners_it_names() {
         // Polled and paid, but no seat named yet: nobody is enrolled, the buyer least of all.
         w.app.reconcile_once().await.unwrap();
         assert!(w.enrolment("purchasing@acme.example", "PY101").is_none(), "{b}");
-        let holds = w.app.store.holds().await.unwrap();
+        let holds = w.app.store().holds().await.unwrap();
         assert!(
             holds
                 .iter()
@@ -105,7 +105,7 @@ async fn seats_bought_by_a_company_go_to_the_learners_it_names() {
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
         assert!(
-            w.app.store.seats(None).await.unwrap().is_empty(),
+            w.app.store().seats(None).await.unwrap().is_empty(),
             "{b}: a refused write wrote"
         );
 
@@ -215,7 +215,7 @@ async fn seat_writes_are_off_without_an_admin_token() {
     let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
         .await
         .unwrap();
-    let app = App::build(world.config.clone()).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
     let w = World { world, app, db };
     let (s, body) = w
         .call(Method::POST, "/api/seats", Some(TOKEN), seat(1, 1, "eve@acme.example"))
@@ -243,16 +243,16 @@ async fn an_invoice_unpaid_again_keeps_access_through_the_grace_period() {
         // A returned direct debit: still active, but Moodle's end date now closes access when
         // the grace period does, even if this service were down by then.
         w.world.fs.pay(id, false).unwrap();
-        let before = moodle_management::app::now().0;
+        let before = mm_engine::clock::now().0;
         let report = w.app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
         let (status, start2, end2) = w.enrolment(&email, "PY101").unwrap();
         assert_eq!((status, start2), (EnrolStatus::Active, start), "{b}");
         assert!(
-            (before + 14 * 86_400..=moodle_management::app::now().0 + 14 * 86_400).contains(&end2),
+            (before + 14 * 86_400..=mm_engine::clock::now().0 + 14 * 86_400).contains(&end2),
             "{b}: ends {end2}, 14 days after it was seen unpaid ({before})"
         );
-        let audit = w.app.store.audit_log(1).await.unwrap();
+        let audit = w.app.store().audit_log(1).await.unwrap();
         assert!(audit[0].reason.contains("grace period"), "{b}: {}", audit[0].reason);
 
         // Paid again: the full paid period is back.
@@ -283,11 +283,11 @@ async fn a_mapping_removed_with_on_remove_revoke_revokes_and_with_keep_leaves_al
         assert_eq!(w.enrolment(&email, "JS101").unwrap().0, EnrolStatus::Active, "{b}");
 
         // The admin deletes both mappings from the file and restarts the service.
-        let mut config = w.app.config.clone();
+        let mut config = w.app.config().clone();
         config
             .mappings
             .retain(|m| m.product != "PY-101" && m.product != "JS-101");
-        let app = App::build(config).await.unwrap();
+        let app = Engine::build(config).await.unwrap();
         let report = app.reconcile_once().await.unwrap();
         assert!(report.converged(), "{b}: {report:?}");
         assert_eq!(
@@ -300,7 +300,7 @@ async fn a_mapping_removed_with_on_remove_revoke_revokes_and_with_keep_leaves_al
             EnrolStatus::Active,
             "{b}: JS-101 kept the default, keep"
         );
-        let audit = app.store.audit_log(5).await.unwrap();
+        let audit = app.store().audit_log(5).await.unwrap();
         assert!(
             audit.iter().any(|a| a.reason.contains("mapping was removed")),
             "{b}: {audit:?}"
@@ -312,7 +312,7 @@ async fn a_mapping_removed_with_on_remove_revoke_revokes_and_with_keep_leaves_al
 #[tokio::test]
 async fn usernames_from_a_prefix_never_collide() {
     let w = start("sqlite", |c| {
-        c.moodle[0].usernames = moodle_management::config::UsernamePolicy::Prefix("learner".into());
+        c.moodle[0].usernames = mm_engine::config::UsernamePolicy::Prefix("learner".into());
     })
     .await;
     // Someone already made `learner2` by hand: the next free number is used instead.
@@ -372,7 +372,7 @@ async fn a_mapping_with_a_group_puts_its_learners_in_that_group() {
         w.world.fs.pay(id, true).unwrap();
         let report = w.app.reconcile_once().await.unwrap();
         assert!(!report.converged(), "{b}: {report:?}");
-        let failing = w.app.store.failing_jobs().await.unwrap();
+        let failing = w.app.store().failing_jobs().await.unwrap();
         assert!(
             failing.iter().any(|(_, _, e)| e.contains("group") && e.contains("fix")),
             "{b}: {failing:?}"
@@ -380,11 +380,7 @@ async fn a_mapping_with_a_group_puts_its_learners_in_that_group() {
 
         w.world.moodle.enable_group_functions();
         // What an admin does after fixing the service: `moodle-management jobs retry`.
-        w.app
-            .store
-            .retry_dead(None, moodle_management::app::now())
-            .await
-            .unwrap();
+        w.app.store().retry_dead(None, mm_engine::clock::now()).await.unwrap();
         let (customer2, email2) = w.world.customers[3].clone();
         let id2 = w.world.invoice(&customer2, &["PY-101", "JS-101"]).unwrap();
         w.world.fs.pay(id2, true).unwrap();

@@ -1,9 +1,9 @@
 //! Several replicas on one database: jobs are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL,
 //! MariaDB) or serialized writes (SQLite); every action is done exactly once.
 
+use mm_demo::{COURSES, DemoWorld};
+use mm_engine::Engine;
 use mm_store::testing::{backends, fresh};
-use moodle_management::app::App;
-use moodle_management::demo::{COURSES, DemoWorld};
 use std::collections::HashMap;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -26,13 +26,13 @@ async fn two_replicas_process_two_thousand_invoices_with_each_action_done_once()
         }
         let mut config = world.config.clone();
         config.worker.batch_size = 200;
-        let a = App::build(config.clone()).await.unwrap();
-        let b_app = App::build(config).await.unwrap();
-        assert_ne!(a.worker_id, b_app.worker_id);
-        for (_, r) in a.poll_all().await {
+        let a = Engine::build(config.clone()).await.unwrap();
+        let b_app = Engine::build(config).await.unwrap();
+        assert_ne!(a.worker_id(), b_app.worker_id());
+        for mm_engine::pass::SourcePoll { result: r, .. } in a.poll_all().await {
             r.unwrap();
         }
-        let planned = moodle_management::reconcile::recompute(&a.store, moodle_management::app::now())
+        let planned = mm_engine::recompute::recompute(a.store(), mm_engine::clock::now())
             .await
             .unwrap();
         assert_eq!(planned.invoices, 2000, "{b}");
@@ -46,7 +46,7 @@ async fn two_replicas_process_two_thousand_invoices_with_each_action_done_once()
         );
         assert_eq!(ra.applied + rb.applied, 1600, "{b}: {ra:?} + {rb:?}");
 
-        let audit = a.store.audit_log(100_000).await.unwrap();
+        let audit = a.store().audit_log(100_000).await.unwrap();
         let mut per_key: HashMap<(String, String, String), usize> = HashMap::new();
         for e in &audit {
             *per_key
@@ -90,7 +90,7 @@ async fn a_thousand_new_paid_invoices_converge_in_a_few_dozen_moodle_calls() {
         let id = world.invoice(&cod, &[product]).unwrap();
         world.fs.pay(id, true).unwrap();
     }
-    let app = App::build(world.config.clone()).await.unwrap();
+    let app = Engine::build(world.config.clone()).await.unwrap();
     let report = app.reconcile_once().await.unwrap();
     assert!(report.converged(), "{report:?}");
     assert_eq!(world.moodle.enrolments().len(), 1000);

@@ -11,10 +11,10 @@
 //!   or key is in them or in what the commands print; a rotation that cannot open a value
 //!   writes nothing.
 
+use mm_demo::DemoWorld;
+use mm_engine::Engine;
+use mm_engine::config::{Config, ConfigError, SourceConfig};
 use mm_net::sealed::SecretKey;
-use moodle_management::app::App;
-use moodle_management::config::{Config, ConfigError, SourceConfig};
-use moodle_management::demo::DemoWorld;
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::io::Write;
@@ -336,8 +336,8 @@ async fn a_pass_with_sealed_secrets_converges_and_logs_none_of_them() {
 
     let config = Config::load_with_env(Some(&cfg), |_| None).expect("sealed configuration");
     assert_eq!(config.moodle[0].token.expose_secret(), moodle_token);
-    let app = App::build(config).await.expect("app");
-    for (site, r) in app.check_sites().await {
+    let app = Engine::build(config).await.expect("app");
+    for mm_engine::SiteCheck { site, result: r } in app.check_sites().await {
         r.unwrap_or_else(|e| panic!("Moodle {site}: {e}"));
     }
     let report = app.reconcile_once().await.expect("pass");

@@ -12,10 +12,10 @@
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use mm_demo::DemoWorld;
+use mm_engine::config::Config;
+use mm_engine::{Engine, clock::now};
 use mm_webhook::{Secret, sign};
-use moodle_management::app::{App, now};
-use moodle_management::config::Config;
-use moodle_management::demo::DemoWorld;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
@@ -26,11 +26,11 @@ const SHOP_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const ERP_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 /// Well-formed, but configured nowhere.
 const WRONG_SECRET: &str = "whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldCBhdCBhbGwh";
-const LIMIT: usize = moodle_management::webhooks::MAX_BODY_BYTES;
+const LIMIT: usize = mm_web::webhooks::MAX_BODY_BYTES;
 
 struct Env {
     world: DemoWorld,
-    app: Arc<App>,
+    app: Arc<Engine>,
     dir: tempfile::TempDir,
 }
 
@@ -53,7 +53,7 @@ async fn env() -> Env {
         world.fs.token(),
     );
     let config = Config::from_toml(&toml, Path::new("web.toml"), |_| None).expect("config");
-    let app = App::build(config).await.expect("app");
+    let app = Engine::build(config).await.expect("app");
     Env { world, app, dir }
 }
 
@@ -63,8 +63,8 @@ struct Answer {
     body: String,
 }
 
-async fn call(app: &Arc<App>, req: Request<Body>) -> Answer {
-    let res = moodle_management::web::router(app.clone())
+async fn call(app: &Arc<Engine>, req: Request<Body>) -> Answer {
+    let res = mm_web::router(app.clone())
         .oneshot(req)
         .await
         .expect("the router is infallible");
@@ -321,7 +321,7 @@ async fn every_route_by_credential() {
         }
     }
     // Only the invoice signed with the right secret was recorded.
-    let invoices = env.app.store.invoices().await.expect("invoices");
+    let invoices = env.app.store().invoices().await.expect("invoices");
     let mut ids: Vec<_> = invoices.iter().map(|i| i.key.id.clone()).collect();
     ids.sort();
     assert_eq!(ids, ["INV-1", "INV-2"], "{invoices:?}");
@@ -449,7 +449,7 @@ async fn webhook_bodies_over_256_kib_are_refused_with_413() {
     assert_clean(&env, "chunked", &a);
 
     // Nothing of it was recorded.
-    assert_eq!(env.app.store.invoices().await.expect("invoices").len(), 0);
+    assert_eq!(env.app.store().invoices().await.expect("invoices").len(), 0);
 }
 
 #[tokio::test]
@@ -504,7 +504,7 @@ async fn malformed_webhooks_get_a_short_answer_without_internals() {
         }
     }
     // The SQL-looking id is stored as data.
-    let invoices = env.app.store.invoices().await.expect("invoices");
+    let invoices = env.app.store().invoices().await.expect("invoices");
     assert!(invoices.iter().any(|i| i.key.id == "1'; DROP TABLE invoices; --"));
 
     // Malformed headers on a well-formed body.
@@ -580,7 +580,7 @@ async fn malformed_webhooks_get_a_short_answer_without_internals() {
 #[tokio::test]
 async fn a_closed_database_answers_opaquely() {
     let env = env().await;
-    env.app.store.close().await;
+    env.app.store().close().await;
     let cases: &[(&str, StatusCode)] = &[
         ("/", StatusCode::SEE_OTHER),
         ("/healthz", StatusCode::OK),

@@ -1,12 +1,12 @@
 //! Webhooks from any billing system, over HTTP: signed deliveries in, Moodle converged out,
 //! and every forged, replayed or malformed delivery refused without losing anything.
 
+use mm_demo::DemoWorld;
+use mm_engine::config::Config;
+use mm_engine::{Engine, clock::now};
 use mm_sim_moodle::EnrolStatus;
 use mm_store::testing::{TestDb, backends, fresh};
 use mm_webhook::{Secret, sign};
-use moodle_management::app::{App, now};
-use moodle_management::config::Config;
-use moodle_management::demo::DemoWorld;
 use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
@@ -16,7 +16,7 @@ const OLD: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 struct Shop {
     world: DemoWorld,
-    app: Arc<App>,
+    app: Arc<Engine>,
     url: String,
     http: reqwest::Client,
     _db: TestDb,
@@ -37,10 +37,10 @@ impl Shop {
             world.moodle.token()
         );
         let config = Config::from_toml(&toml, Path::new("shop.toml"), |_| None).unwrap();
-        let app = App::build(config).await.unwrap();
+        let app = Engine::build(config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/webhooks/shop", listener.local_addr().unwrap());
-        tokio::spawn(axum::serve(listener, moodle_management::web::router(app.clone())).into_future());
+        tokio::spawn(axum::serve(listener, mm_web::router(app.clone())).into_future());
         Shop {
             world,
             app,
@@ -156,7 +156,7 @@ async fn a_replayed_delivery_is_acknowledged_once_and_applied_once() {
         .await;
     assert_eq!(again.0, 200);
     assert_eq!(again.1["duplicate"], true);
-    let invoices = shop.app.store.invoices().await.unwrap();
+    let invoices = shop.app.store().invoices().await.unwrap();
     assert_eq!(invoices.len(), 1);
     assert!(
         invoices[0].is_paid(),
@@ -251,10 +251,10 @@ async fn forged_expired_tampered_oversized_and_malformed_deliveries_are_refused(
         .await;
     assert_eq!(status, 400);
     // Nothing refused reached the store; the valid one still goes through afterwards.
-    assert!(shop.app.store.invoices().await.unwrap().is_empty());
+    assert!(shop.app.store().invoices().await.unwrap().is_empty());
     let (status, _) = shop.post(&shop.url, "msg_x", t, &good, &body).await;
     assert_eq!(status, 200);
-    assert_eq!(shop.app.store.invoices().await.unwrap().len(), 1);
+    assert_eq!(shop.app.store().invoices().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -264,15 +264,15 @@ async fn a_delivery_stored_but_not_applied_before_a_crash_is_applied_at_the_next
     // As if the process died right after storing the delivery and answering.
     assert!(
         shop.app
-            .store
+            .store()
             .record_delivery("shop", "msg_crash", &body, now().0, now())
             .await
             .unwrap()
     );
-    assert!(shop.app.store.invoices().await.unwrap().is_empty());
-    let restarted = App::build(shop.app.config.clone()).await.unwrap();
-    assert_eq!(restarted.store.invoices().await.unwrap().len(), 1);
-    assert!(restarted.store.pending_deliveries().await.unwrap().is_empty());
+    assert!(shop.app.store().invoices().await.unwrap().is_empty());
+    let restarted = Engine::build(shop.app.config().clone()).await.unwrap();
+    assert_eq!(restarted.store().invoices().await.unwrap().len(), 1);
+    assert!(restarted.store().pending_deliveries().await.unwrap().is_empty());
     assert!(restarted.reconcile_once().await.unwrap().converged());
     assert_eq!(status_of(&shop, "alan@example.org"), Some(EnrolStatus::Active));
 }
@@ -349,12 +349,12 @@ async fn a_facturascripts_hint_makes_the_service_poll_now() {
     let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let world = DemoWorld::start(&db.url, listen, "60s").await.unwrap();
     let mut config = world.config.clone();
-    if let moodle_management::config::SourceConfig::FacturaScripts { webhook_secrets, .. } = &mut config.sources[0] {
+    if let mm_engine::config::SourceConfig::FacturaScripts { webhook_secrets, .. } = &mut config.sources[0] {
         webhook_secrets.push(Secret::parse(NEW).unwrap());
     }
-    let app = App::build(config).await.unwrap();
+    let app = Engine::build(config).await.unwrap();
     let stop = tokio_util::sync::CancellationToken::new();
-    let service = tokio::spawn(app.clone().run(stop.clone()));
+    let service = tokio::spawn(mm_web::serve(app.clone(), stop.clone()));
     let http = reqwest::Client::new();
     // Wait for the server and the first (immediate) poll.
     let start = std::time::Instant::now();
@@ -444,7 +444,7 @@ async fn a_retry_of_a_stored_but_unapplied_delivery_is_applied_then() {
     let t = now().0;
     assert!(
         shop.app
-            .store
+            .store()
             .record_delivery("shop", "msg_retry", &text, t, now())
             .await
             .unwrap()
@@ -455,9 +455,9 @@ async fn a_retry_of_a_stored_but_unapplied_delivery_is_applied_then() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["duplicate"], true);
     assert_eq!(
-        shop.app.store.invoices().await.unwrap().len(),
+        shop.app.store().invoices().await.unwrap().len(),
         1,
         "applied on the retry, not at the next start"
     );
-    assert!(shop.app.store.pending_deliveries().await.unwrap().is_empty());
+    assert!(shop.app.store().pending_deliveries().await.unwrap().is_empty());
 }

@@ -1,5 +1,5 @@
 //! The configuration loader: arbitrary UTF-8 as TOML through
-//! `moodle_management::config::Config::from_toml(text, path, |_| None)`.
+//! `mm_engine::config::Config::from_toml(text, path, |_| None)`.
 //!
 //! Promises checked: nothing panics; an error is a parse error naming the file or an invalid
 //! value naming its key, never a read error; an accepted configuration keeps its invariants.
@@ -14,7 +14,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use moodle_management::config::{Config, ConfigError};
+use mm_engine::config::{Config, ConfigError};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::Path;

@@ -1,5 +1,5 @@
 //! Shared by the fault tests (`outage.rs`, `flaky.rs`, `disk.rs`): the service run in-process
-//! (`App::run`, the same loops as `serve`) against the demo world's simulators, on a circuit
+//! (`mm_web::serve`, the same loops as `serve`) against the demo world's simulators, on a circuit
 //! breaker clock that runs `SCALE` times faster than the wall clock, and the convergence checks
 //! every fault test ends with.
 //!
@@ -9,12 +9,12 @@
 //! the poll interval is 1 s (30 s scaled, the production default).
 #![allow(dead_code)] // each test binary uses a part
 
+use mm_demo::{COURSES, DemoWorld};
+use mm_engine::Engine;
+use mm_engine::config::Config;
+use mm_engine::ingest::poll::Source;
+use mm_engine::site::{Site, Sites};
 use mm_net::Clock;
-use moodle_management::app::App;
-use moodle_management::config::Config;
-use moodle_management::demo::{COURSES, DemoWorld};
-use moodle_management::sites::{Site, Sites};
-use moodle_management::sources::Source;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::net::SocketAddr;
@@ -89,7 +89,7 @@ pub fn paid_learners(world: &DemoWorld, prefix: &str, range: std::ops::Range<usi
 
 /// The service, running in this process like `serve` does.
 pub struct Service {
-    pub app: Arc<App>,
+    pub app: Arc<Engine>,
     pub listen: SocketAddr,
     shutdown: CancellationToken,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -117,11 +117,11 @@ impl Service {
             sources.extend(Source::from_config_with_clock(s, Some(clock.clone())).expect("source"));
         }
         let listen = config.listen;
-        let app = App::build_with_parts(config, Sites::new(sites), sources)
+        let app = Engine::build_with_parts(config, Sites::new(sites), sources)
             .await
             .expect("build the app");
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(app.clone().run(shutdown.clone()));
+        let task = tokio::spawn(mm_web::serve(app.clone(), shutdown.clone()));
         Service {
             app,
             listen,
@@ -132,7 +132,7 @@ impl Service {
 
     /// The Moodle site `main`.
     pub fn site(&self) -> &Site {
-        self.app.sites.get("main").expect("site main")
+        self.app.sites().get("main").expect("site main")
     }
 
     /// `GET /readyz`: (status, body); `None` when the web server does not answer.
@@ -195,19 +195,19 @@ pub fn enrolled_count(world: &DemoWorld, learners: &[Learner]) -> usize {
 
 /// Waits until every one of `learners` is enrolled and Moodle matches the desired state;
 /// on timeout, fails with what is missing (enrolments, job counts, failing jobs).
-pub async fn wait_converged(world: &DemoWorld, app: &App, learners: &[Learner], timeout: Duration) -> Duration {
+pub async fn wait_converged(world: &DemoWorld, app: &Engine, learners: &[Learner], timeout: Duration) -> Duration {
     let start = Instant::now();
     loop {
         let enrolled = enrolled_count(world, learners);
         let diffs = world.differences(app).await.map(|d| d.len());
-        let counts = app.store.job_counts().await;
+        let counts = app.store().job_counts().await;
         let idle = counts.as_ref().is_ok_and(|c| c.queued == 0 && c.running == 0);
         if enrolled == learners.len() && diffs.as_ref().is_ok_and(|d| *d == 0) && idle {
             return start.elapsed();
         }
         if start.elapsed() >= timeout {
             let failing = app
-                .store
+                .store()
                 .failing_jobs()
                 .await
                 .map(|f| f.into_iter().take(3).collect::<Vec<_>>());
@@ -227,7 +227,7 @@ pub async fn wait_converged(world: &DemoWorld, app: &App, learners: &[Learner], 
 /// * one Moodle account per learner (no duplicate, in any letter case);
 /// * exactly one `enrol` action in the audit log per paid learner (none done twice, none lost);
 /// * Moodle matches the desired state; no job dead or left running.
-pub async fn assert_converged(world: &DemoWorld, app: &App, paid: &[Learner], revoked: &[Learner]) {
+pub async fn assert_converged(world: &DemoWorld, app: &Engine, paid: &[Learner], revoked: &[Learner]) {
     let ours: HashSet<String> = paid.iter().chain(revoked).map(|l| l.email.clone()).collect();
     let enrolments: Vec<_> = world
         .moodle
@@ -268,7 +268,7 @@ pub async fn assert_converged(world: &DemoWorld, app: &App, paid: &[Learner], re
     assert_eq!(accounts.len(), distinct.len(), "duplicate Moodle accounts");
     assert_eq!(distinct.len(), ours.len(), "one account per learner");
 
-    let audit = app.store.audit_log(1_000_000).await.expect("audit log");
+    let audit = app.store().audit_log(1_000_000).await.expect("audit log");
     let mut enrols: HashMap<(String, String), usize> = HashMap::new();
     for a in audit.iter().filter(|a| a.action == "enrol") {
         *enrols.entry((a.learner.clone(), a.course.clone())).or_default() += 1;
@@ -282,6 +282,6 @@ pub async fn assert_converged(world: &DemoWorld, app: &App, paid: &[Learner], re
     }
     let diffs = world.differences(app).await.expect("differences");
     assert!(diffs.is_empty(), "Moodle differs from the desired state: {diffs:?}");
-    let counts = app.store.job_counts().await.expect("job counts");
+    let counts = app.store().job_counts().await.expect("job counts");
     assert_eq!((counts.dead, counts.running, counts.queued), (0, 0, 0), "{counts:?}");
 }

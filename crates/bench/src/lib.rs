@@ -13,11 +13,12 @@
 //! size 1, concurrency 1: one call per user and per enrolment, as the usual plugins do) and
 //! prints the ratio naive/ours.
 
-use crate::app::{App, now};
-use crate::config::{Config, LogFormat};
-use crate::demo::{COURSES, DemoWorld};
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use mm_demo::{COURSES, DemoWorld};
+use mm_engine::Engine;
+use mm_engine::clock::now;
+use mm_engine::config::Config;
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use mm_sim_fault::FaultConfig;
 use mm_sim_moodle::{EnrolStatus, MoodleSim, NewSimUser, SimOptions};
@@ -376,7 +377,6 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// `moodle-management bench …`.
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    crate::telemetry::init(LogFormat::Human, "warn");
     if let Some(path) = &args.engine_config {
         println!("{}", engine_only(path, args.phases).await?);
         return Ok(ExitCode::SUCCESS);
@@ -398,9 +398,9 @@ pub async fn measure(args: &BenchArgs) -> anyhow::Result<Report> {
         Scenario::Bulk => {
             let n = args.invoices.unwrap_or(10_000);
             let engine = if args.in_process {
-                Engine::InProcess
+                EngineProcess::InProcess
             } else {
-                Engine::Child(match &args.binary {
+                EngineProcess::Child(match &args.binary {
                     Some(b) => b.clone(),
                     None => std::env::current_exe().context("finding this program's path")?,
                 })
@@ -591,7 +591,7 @@ impl World {
     }
 
     /// Moodle (the simulator) against the desired state the engine computed, both ways.
-    async fn check_converged(&self, app: &App, config: &Config) -> anyhow::Result<()> {
+    async fn check_converged(&self, app: &Engine, config: &Config) -> anyhow::Result<()> {
         let demo = DemoWorld {
             moodle: self.moodle.clone(),
             moodle_url: self.moodle_url.clone(),
@@ -681,7 +681,7 @@ fn free_addr() -> anyhow::Result<SocketAddr> {
 }
 
 /// Reconcile passes until converged (at most `max_passes`); returns the changes made.
-async fn converge(app: &App, max_passes: usize) -> anyhow::Result<usize> {
+async fn converge(app: &Engine, max_passes: usize) -> anyhow::Result<usize> {
     let mut applied = 0;
     for _ in 0..max_passes {
         let report = app.reconcile_once().await?;
@@ -706,7 +706,7 @@ async fn bulk(
     latency: Duration,
     naive: bool,
     phases: bool,
-    engine: &Engine,
+    engine: &EngineProcess,
 ) -> anyhow::Result<Measure> {
     let setup = Instant::now();
     let mut world = World::start(BULK_COURSES, latency).await?;
@@ -750,14 +750,14 @@ async fn bulk(
     let config = Config::from_toml(&toml, Path::new("bench.toml"), |_| None)?;
     let calls_before = world.moodle.total_requests();
     let (run, simulators_peak_rss_mb) = match engine {
-        Engine::InProcess => {
-            let app = App::build(config.clone()).await?;
+        EngineProcess::InProcess => {
+            let app = Engine::build(config.clone()).await?;
             let mut run = run_engine(&app, phases).await?;
             run.peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0);
-            app.store.close().await;
+            app.store().close().await;
             (run, None)
         }
-        Engine::Child(exe) => {
+        EngineProcess::Child(exe) => {
             let path = dir.path().join("bench-engine.toml");
             std::fs::write(&path, &toml)?;
             let run = engine_in_child(exe, &path, phases).await?;
@@ -765,9 +765,9 @@ async fn bulk(
         }
     };
     let moodle_calls = world.moodle.total_requests() - calls_before;
-    let app = App::build(config.clone()).await?;
+    let app = Engine::build(config.clone()).await?;
     world.check_converged(&app, &config).await?;
-    app.store.close().await;
+    app.store().close().await;
     Ok(Measure {
         invoices: world.invoices,
         enrolments: run.applied,
@@ -783,7 +783,7 @@ async fn bulk(
 }
 
 /// Where `bulk` runs the engine.
-enum Engine {
+enum EngineProcess {
     /// In this process, next to the simulators.
     InProcess,
     /// In a child process of this binary (`bench bulk --engine-config FILE`), so its memory is
@@ -801,7 +801,7 @@ struct EngineRun {
 }
 
 /// Reconcile passes (or timed phases) until Moodle matches.
-async fn run_engine(app: &App, phases: bool) -> anyhow::Result<EngineRun> {
+async fn run_engine(app: &Engine, phases: bool) -> anyhow::Result<EngineRun> {
     let started = Instant::now();
     let applied = if phases {
         timed_phases(app).await?
@@ -811,7 +811,7 @@ async fn run_engine(app: &App, phases: bool) -> anyhow::Result<EngineRun> {
     Ok(EngineRun {
         applied,
         seconds: started.elapsed().as_secs_f64(),
-        facturascripts_calls: app.sources.iter().map(|s| s.request_count()).sum(),
+        facturascripts_calls: app.sources().iter().map(|s| s.request_count()).sum(),
         peak_rss_mb: 0.0,
     })
 }
@@ -820,9 +820,9 @@ async fn run_engine(app: &App, phases: bool) -> anyhow::Result<EngineRun> {
 async fn engine_only(path: &Path, phases: bool) -> anyhow::Result<Value> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let config = Config::from_toml(&text, path, |_| None)?;
-    let app = App::build(config).await?;
+    let app = Engine::build(config).await?;
     let mut run = run_engine(&app, phases).await?;
-    app.store.close().await;
+    app.store().close().await;
     run.peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0);
     Ok(serde_json::to_value(run)?)
 }
@@ -862,7 +862,7 @@ async fn engine_in_child(exe: &Path, config: &Path, phases: bool) -> anyhow::Res
 }
 
 /// One pass, phase by phase, with timings on standard error (profiling aid for `bulk`).
-async fn timed_phases(app: &App) -> anyhow::Result<usize> {
+async fn timed_phases(app: &Engine) -> anyhow::Result<usize> {
     let t = Instant::now();
     app.poll_all().await;
     let rss = || {
@@ -874,7 +874,7 @@ async fn timed_phases(app: &App) -> anyhow::Result<usize> {
     };
     eprintln!("phase poll: {:.3}s, {}", t.elapsed().as_secs_f64(), rss());
     let t = Instant::now();
-    let r = crate::reconcile::recompute(&app.store, now()).await?;
+    let r = app.recompute().await?;
     eprintln!(
         "phase recompute: {:.3}s ({} invoices, {} entitlements, {} planned), {}",
         t.elapsed().as_secs_f64(),
@@ -883,16 +883,11 @@ async fn timed_phases(app: &App) -> anyhow::Result<usize> {
         r.planned,
         rss()
     );
-    let worker = crate::worker::Worker {
-        store: &app.store,
-        sites: &app.sites,
-        config: &app.config.worker,
-        id: app.worker_id.clone(),
-    };
+    let worker = app.worker();
     let (mut applied, mut rounds, mut round_secs) = (0, 0, Vec::new());
     let t_all = Instant::now();
     loop {
-        let (t, calls) = (Instant::now(), app.sites.request_count());
+        let (t, calls) = (Instant::now(), app.sites().request_count());
         let r = worker.run_round(now()).await?;
         if r.claimed == 0 {
             break;
@@ -906,7 +901,7 @@ async fn timed_phases(app: &App) -> anyhow::Result<usize> {
                 "phase worker round {rounds}: {:.3}s, {} claimed, {} Moodle calls",
                 secs,
                 r.claimed,
-                app.sites.request_count() - calls
+                app.sites().request_count() - calls
             );
         }
     }
@@ -917,7 +912,7 @@ async fn timed_phases(app: &App) -> anyhow::Result<usize> {
         rss()
     );
     let t = Instant::now();
-    let r = crate::reconcile::recompute(&app.store, now()).await?;
+    let r = app.recompute().await?;
     eprintln!(
         "phase recompute (converged, no-op): {:.3}s, {} planned, {}",
         t.elapsed().as_secs_f64(),
@@ -947,9 +942,9 @@ async fn steady(invoices: usize, rate: f64, latency: Duration, naive: bool) -> a
     let dir = tempfile::tempdir()?;
     let listen = free_addr()?;
     let config = world.config(&sqlite_url(dir.path()), listen, SourceKind::Webhook, naive)?;
-    let app = App::build(config.clone()).await?;
+    let app = Engine::build(config.clone()).await?;
     let shutdown = CancellationToken::new();
-    let server = tokio::spawn(app.clone().run(shutdown.clone()));
+    let server = tokio::spawn(mm_web::serve(app.clone(), shutdown.clone()));
     let http = reqwest::Client::new();
     wait_healthy(&http, listen, Duration::from_secs(30)).await?;
     let setup_seconds = setup.elapsed().as_secs_f64();
@@ -1138,7 +1133,7 @@ async fn sweep(courses: usize, learners: usize, latency: Duration, naive: bool) 
         SourceKind::FacturaScripts { poll_interval: "30s" },
         naive,
     )?;
-    let app = App::build(config.clone()).await?;
+    let app = Engine::build(config.clone()).await?;
     converge(&app, 5).await?;
     world.check_converged(&app, &config).await?;
     let setup_seconds = setup.elapsed().as_secs_f64();
@@ -1146,12 +1141,12 @@ async fn sweep(courses: usize, learners: usize, latency: Duration, naive: bool) 
 
     world.moodle.faults().set(FaultConfig::with_latency(latency));
     let moodle_before = world.moodle.total_requests();
-    let fs_before: u64 = app.sources.iter().map(|s| s.request_count()).sum();
+    let fs_before: u64 = app.sources().iter().map(|s| s.request_count()).sum();
     let started = Instant::now();
     let report = app.reconcile_once().await?;
     let seconds = started.elapsed().as_secs_f64();
     let moodle_calls = world.moodle.total_requests() - moodle_before;
-    let fs_calls = app.sources.iter().map(|s| s.request_count()).sum::<u64>() - fs_before;
+    let fs_calls = app.sources().iter().map(|s| s.request_count()).sum::<u64>() - fs_before;
     let peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0);
     if !report.converged() || report.worker.applied != 0 {
         bail!(
@@ -1163,7 +1158,7 @@ async fn sweep(courses: usize, learners: usize, latency: Duration, naive: bool) 
     // The drift sweep: reads every mapped course's enrolments back from Moodle.
     let drift_before = world.moodle.total_requests();
     let t = Instant::now();
-    let drift = crate::drift::sweep(&app).await?;
+    let drift = app.sweep_drift().await?;
     let drift_seconds = t.elapsed().as_secs_f64();
     let drift_calls = world.moodle.total_requests() - drift_before;
     if !drift.repaired.is_empty() || !drift.errors.is_empty() {
@@ -1175,7 +1170,7 @@ async fn sweep(courses: usize, learners: usize, latency: Duration, naive: bool) 
         );
     }
     let peak_rss_mb = proc_status_mb(None, "VmHWM").unwrap_or(0.0).max(peak_rss_mb);
-    app.store.close().await;
+    app.store().close().await;
     Ok(Measure {
         invoices: world.invoices,
         enrolments: report.after.entitlements,

@@ -2,9 +2,9 @@
 //! in-process on loopback with sample data; the service runs on an SQLite file in a temporary
 //! folder, against them, through the same HTTP clients it uses in production.
 
-use crate::app::{App, PassReport};
-use crate::config::Config;
 use anyhow::Context;
+use mm_engine::Engine;
+use mm_engine::config::Config;
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use mm_sim_fault::Faults;
 use mm_sim_moodle::{EnrolStatus, MoodleSim, NewSimUser, SimOptions};
@@ -175,7 +175,7 @@ allow_private_network = true
 
     /// Compares Moodle (the simulator) with the desired state the service computed; returns
     /// the differences, empty when converged.
-    pub async fn differences(&self, app: &App) -> anyhow::Result<Vec<String>> {
+    pub async fn differences(&self, app: &Engine) -> anyhow::Result<Vec<String>> {
         let in_moodle: HashMap<(String, String), (EnrolStatus, i64, i64)> = self
             .moodle
             .enrolments()
@@ -188,7 +188,7 @@ allow_private_network = true
             })
             .collect();
         let mut diffs = Vec::new();
-        for row in app.store.entitlement_rows().await? {
+        for row in app.store().entitlement_rows().await? {
             let e: mm_core::Entitlement = serde_json::from_value(row.entitlement.clone())?;
             let got = in_moodle.get(&(row.learner.clone(), row.course.clone()));
             let ok = match (&e.access, got) {
@@ -221,7 +221,7 @@ pub async fn check() -> anyhow::Result<ExitCode> {
     let db = format!("sqlite://{}", dir.path().join("demo.sqlite").display());
     let world = DemoWorld::start(&db, "127.0.0.1:0".parse()?, "1s").await?;
     let paid = world.seed_invoices()?;
-    let app = App::build(world.config.clone()).await?;
+    let app = Engine::build(world.config.clone()).await?;
 
     let first = app.reconcile_once().await?;
     // Then life goes on: one paid invoice is credited, one unpaid invoice gets paid.
@@ -236,8 +236,8 @@ pub async fn check() -> anyhow::Result<ExitCode> {
     let idle_calls = world.moodle.total_requests() - calls_before_idle;
 
     let diffs = world.differences(&app).await?;
-    let invoices = app.store.invoice_count().await?;
-    let rows = app.store.entitlement_rows().await?;
+    let invoices = app.store().invoice_count().await?;
+    let rows = app.store().entitlement_rows().await?;
     let active = rows.iter().filter(|r| r.desired == "active").count();
     let made = first.worker.applied + second.worker.applied + third.worker.applied;
     let ok = diffs.is_empty() && third.converged() && third.worker.applied == 0;
@@ -247,7 +247,7 @@ pub async fn check() -> anyhow::Result<ExitCode> {
         if ok { "converged" } else { "NOT converged" },
         rows.len() - active,
         world.moodle.total_requests(),
-        app.sources.iter().map(|s| s.request_count()).sum::<u64>(),
+        app.sources().iter().map(|s| s.request_count()).sum::<u64>(),
         third.holds.len(),
         started.elapsed().as_secs_f64()
     );
@@ -266,7 +266,7 @@ pub async fn run(listen: SocketAddr) -> anyhow::Result<()> {
     let db = format!("sqlite://{}", dir.path().join("demo.sqlite").display());
     let world = Arc::new(DemoWorld::start(&db, listen, "2s").await?);
     world.seed_invoices()?;
-    let app = App::build(world.config.clone()).await?;
+    let app = Engine::build(world.config.clone()).await?;
     println!("MoodleManagement demo");
     println!("  enrolments:            http://{listen}/enrolments");
     println!(
@@ -309,35 +309,5 @@ pub async fn run(listen: SocketAddr) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
         stop.cancel();
     });
-    app.run(shutdown).await
-}
-
-/// A plain-text account of a pass, for `reconcile --once`.
-pub fn describe_pass(r: &PassReport) -> String {
-    let mut s = String::new();
-    for (source, p) in &r.polled {
-        match p {
-            Ok(p) => s.push_str(&format!(
-                "source {source}: {} invoices read, {} changed, {} deleted ({} requests)\n",
-                p.seen, p.changed, p.deleted, p.requests
-            )),
-            Err(e) => s.push_str(&format!("source {source}: FAILED: {e}\n")),
-        }
-    }
-    s.push_str(&format!(
-        "desired: {} entitlements from {} invoices; {} changes planned; worker: {} applied, {} already right, {} retrying, {} dead\n",
-        r.before.entitlements, r.before.invoices, r.before.planned, r.worker.applied, r.worker.unchanged, r.worker.retrying, r.worker.dead
-    ));
-    for h in &r.holds {
-        s.push_str(&format!("held: {h}\n"));
-    }
-    for f in &r.failing {
-        s.push_str(&format!("failing: {f}\n"));
-    }
-    s.push_str(if r.converged() {
-        "converged: Moodle matches the invoices\n"
-    } else {
-        "NOT converged: the differences above remain (they are retried by `serve`)\n"
-    });
-    s
+    mm_web::serve(app, shutdown).await
 }

@@ -1090,7 +1090,7 @@ duration = "365d"
 
     #[test]
     fn the_example_file_is_valid() {
-        let text = include_str!("../config.example.toml");
+        let text = include_str!("../../../config.example.toml");
         load(text, &[]).unwrap();
     }
 }

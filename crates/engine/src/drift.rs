@@ -3,13 +3,14 @@
 //! unenrolled or suspended by hand, an enrolment reactivated by hand. Enrolments nobody paid
 //! for are reported, and revoked only when `repair_manual` is set.
 
-use crate::app::{App, now};
-use crate::sites::Site;
+use crate::config::DriftConfig;
+use crate::site::{Site, Sites};
 use crate::worker::JobError;
 use futures::StreamExt;
+use mm_core::Timestamp;
 use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
 use mm_moodle::EnrolledUsersOptions;
-use mm_store::AuditEntry;
+use mm_store::{AuditEntry, Store};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -21,21 +22,24 @@ pub struct DriftReport {
     /// Active enrolments in mapped courses that no invoice pays for.
     pub unexpected: Vec<String>,
     pub errors: Vec<String>,
+    /// Keys queued for the worker.
+    #[serde(skip)]
+    pub queued: usize,
 }
 
-pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
+/// Reads every mapped course of `sites` and queues again what differs from what we applied.
+pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timestamp) -> anyhow::Result<DriftReport> {
     let mut report = DriftReport::default();
-    let calls_before = app.sites.request_count();
-    let t = now();
-    let mappings = app.store.mappings().await?;
+    let calls_before = sites.request_count();
+    let mappings = store.mappings().await?;
     let courses: BTreeSet<(String, CourseRef)> = mappings.iter().map(|m| (m.site.clone(), m.course.clone())).collect();
-    let applied = app.store.applied().await?;
-    let desired_active: BTreeSet<(String, String, String)> = app.store.active_keys().await?.into_iter().collect();
+    let applied = store.applied().await?;
+    let desired_active: BTreeSet<(String, String, String)> = store.active_keys().await?.into_iter().collect();
     let mut to_queue = Vec::new();
 
     // Read every mapped course's enrolments; the client keeps to each site's concurrency.
     let reads = futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
-        let site = app.sites.get(&site_name)?.clone();
+        let site = sites.get(&site_name)?.clone();
         Some(async move {
             let r = read_course(&site, &course).await;
             (site_name, course, r)
@@ -95,7 +99,7 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
                 error: None,
             };
             let user_id = seen.map_or(0, |(id, _)| id);
-            app.store
+            store
                 .record_applied(key, after.as_ref().map(|a| (a, user_id, course_id)), &audit, None, t)
                 .await?;
             report.repaired.push(key.to_string());
@@ -115,7 +119,7 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
                 continue;
             }
             report.unexpected.push(key.to_string());
-            if app.config.drift.repair_manual {
+            if config.repair_manual {
                 // Recorded as ours: the next recompute finds no invoice for it and revokes it.
                 let a = AppliedEnrolment {
                     status: EnrolmentStatus::Active,
@@ -133,7 +137,7 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
                     ok: true,
                     error: None,
                 };
-                app.store
+                store
                     .record_applied(&key, Some((&a, *user_id, course_id)), &audit, None, t)
                     .await?;
                 to_queue.push(key);
@@ -141,11 +145,11 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
         }
     }
     if !to_queue.is_empty() {
-        crate::reconcile::recompute(&app.store, t).await?;
-        app.store.enqueue(&to_queue, true, t).await?;
-        app.wake.notify_one();
+        crate::recompute::recompute(store, t).await?;
+        store.enqueue(&to_queue, true, t).await?;
+        report.queued = to_queue.len();
     }
-    report.moodle_calls = app.sites.request_count() - calls_before;
+    report.moodle_calls = sites.request_count() - calls_before;
     Ok(report)
 }
 

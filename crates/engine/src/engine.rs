@@ -1,113 +1,66 @@
-//! The service assembled: store, Moodle sites, invoice sources, worker and web server.
+//! The engine: the application services that the loops, the CLI, the web UI and the API all
+//! call. It owns the store, the Moodle sites, the invoice sources and the signals between the
+//! loops; each operation is one method here over the narrow context it needs.
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::reconcile::{Recompute, recompute};
-use crate::sites::{REQUIRED_FUNCTIONS, Site, Sites};
-use crate::sources::{PollSummary, Source};
+use crate::drift::{self, DriftReport};
+use crate::health::{DbHealth, Readiness};
+use crate::ingest::poll::{PollSummary, Source};
+use crate::ingest::webhook::Endpoints;
+use crate::pass::{PassReport, SourcePoll};
+use crate::recompute::{self, Preview, Recompute};
+use crate::signals::Signals;
+use crate::site::{REQUIRED_FUNCTIONS, Site, Sites};
 use crate::worker::{RoundOutcome, Worker};
 use anyhow::Context;
-use mm_core::Timestamp;
-use mm_store::{Store, StoreError};
+use mm_core::{EntitlementKey, Timestamp};
+use mm_store::{AuditRecord, EntitlementRow, HoldRow, JobCounts, Store, StoreError};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
-pub fn now() -> Timestamp {
-    Timestamp(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0),
-    )
-}
-
-/// The result of one full pass (`reconcile --once`).
-#[derive(Debug, Default, Clone)]
-pub struct PassReport {
-    pub polled: Vec<(String, Result<PollSummary, String>)>,
-    pub before: Recompute,
-    pub worker: RoundOutcome,
-    pub after: Recompute,
-    /// Jobs parked with an error or still backing off, with their error.
-    pub failing: Vec<String>,
-    pub holds: Vec<String>,
-}
-
-impl PassReport {
-    pub fn converged(&self) -> bool {
-        self.after.converged() && self.polled.iter().all(|(_, r)| r.is_ok())
-    }
-}
-
-pub struct App {
-    pub config: Config,
-    pub store: Store,
-    pub sites: Sites,
+pub struct Engine {
+    pub(crate) config: Config,
+    pub(crate) store: Store,
+    pub(crate) sites: Sites,
     /// The pollers (sources that are only pushed to have none).
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     /// `/webhooks/{source}` endpoints by source name.
-    pub webhooks: std::collections::HashMap<String, crate::webhooks::Endpoint>,
-    pub worker_id: String,
-    /// Wakes the worker when new jobs were queued.
-    pub wake: Notify,
-    /// Asks for a recompute of the desired state (webhooks coalesce into one).
-    pub recompute_needed: Notify,
-    /// Per poller: poll now instead of waiting for the interval (a webhook hint).
-    pub poll_now: Vec<Notify>,
-    /// Whether the database accepts writes, as the loops last found out (for `/readyz`).
-    pub db_health: DbHealth,
+    pub(crate) webhooks: Endpoints,
+    pub(crate) worker_id: String,
+    pub(crate) signals: Signals,
+    pub(crate) db_health: DbHealth,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
-/// Whether the database accepts writes, as the pollers and the worker last found out.
-///
-/// A database on a full disk, or a read-only file, still answers reads, so a `SELECT 1` calls
-/// it healthy while nothing can be recorded. The loops report here what their writes met; the
-/// first refusal is logged as an error with the fix, `/readyz` answers 503 with the reason
-/// while it lasts, and the next write that succeeds (a poll, a worker round that did work)
-/// clears it. Nothing is lost meanwhile: a poll's cursor only moves once its invoices are
-/// stored, and a round's jobs stay queued until their results are.
-#[derive(Debug, Default)]
-pub struct DbHealth {
-    refusal: std::sync::Mutex<Option<&'static str>>,
+/// What an engine is built from; [`Engine::build`] makes the sites and sources from the
+/// configuration, tests and benchmarks give their own (a scaled clock, fault-injecting
+/// clients).
+pub struct EngineParts {
+    pub config: Config,
+    pub sites: Sites,
+    pub sources: Vec<Source>,
+    pub clock: Arc<dyn Clock>,
 }
 
-impl DbHealth {
-    /// A write failed; only errors that say the database refuses writes count.
-    pub fn write_failed(&self, e: &StoreError) {
-        let Some(reason) = e.write_refusal() else {
-            return;
-        };
-        let mut r = self.refusal.lock().unwrap_or_else(|p| p.into_inner());
-        if r.is_none() {
-            tracing::error!(
-                reason,
-                error = %e,
-                "the database refuses writes; nothing is lost (invoices are read again, jobs wait in the queue) \
-                 — fix: free space on the database's disk, or make the database file and its folder writable"
-            );
-        }
-        *r = Some(reason);
-    }
-
-    /// A write succeeded.
-    pub fn write_succeeded(&self) {
-        let mut r = self.refusal.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(reason) = r.take() {
-            tracing::info!(was = reason, "the database accepts writes again");
-        }
-    }
-
-    /// Why the database refuses writes, if it did at the last attempt.
-    pub fn refusal(&self) -> Option<&'static str> {
-        *self.refusal.lock().unwrap_or_else(|p| p.into_inner())
-    }
+/// A site's answer to the start check.
+#[derive(Debug, Clone)]
+pub struct SiteCheck {
+    pub site: String,
+    /// The site's name and release, or what is missing and how to fix it.
+    pub result: Result<String, String>,
 }
 
-impl App {
+/// The job queue at a glance: counts, and the dead jobs with their errors.
+#[derive(Debug, Clone)]
+pub struct JobsOverview {
+    pub counts: JobCounts,
+    pub dead: Vec<(EntitlementKey, String)>,
+}
+
+impl Engine {
     /// Connects the database (migrating it), loads the mappings of the configuration and
     /// builds the clients. Nothing is called remotely yet.
-    pub async fn build(config: Config) -> anyhow::Result<Arc<App>> {
+    pub async fn build(config: Config) -> anyhow::Result<Arc<Engine>> {
         let sites = config
             .moodle
             .iter()
@@ -117,7 +70,7 @@ impl App {
         Self::build_with_sites(config, Sites::new(sites)).await
     }
 
-    pub async fn build_with_sites(config: Config, sites: Sites) -> anyhow::Result<Arc<App>> {
+    pub async fn build_with_sites(config: Config, sites: Sites) -> anyhow::Result<Arc<Engine>> {
         let mut sources = Vec::new();
         for cfg in &config.sources {
             sources.extend(Source::from_config(cfg)?);
@@ -125,89 +78,143 @@ impl App {
         Self::build_with_parts(config, sites, sources).await
     }
 
-    /// As [`App::build_with_sites`], with the pollers built by the caller (fault tests give
+    /// As [`Engine::build_with_sites`], with the pollers built by the caller (fault tests give
     /// their circuit breakers a scaled clock).
-    pub async fn build_with_parts(config: Config, sites: Sites, sources: Vec<Source>) -> anyhow::Result<Arc<App>> {
-        let sqlite_dir = config
-            .database_url
-            .strip_prefix("sqlite://")
-            .and_then(|p| std::path::Path::new(p).parent());
-        if let Some(dir) = sqlite_dir.filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
-        }
-        let store = Store::connect(&config.database_url).await?;
-        store.migrate().await?;
+    pub async fn build_with_parts(config: Config, sites: Sites, sources: Vec<Source>) -> anyhow::Result<Arc<Engine>> {
+        let clock = Arc::new(SystemClock);
+        Self::build_from(EngineParts {
+            config,
+            sites,
+            sources,
+            clock,
+        })
+        .await
+    }
+
+    pub async fn build_from(parts: EngineParts) -> anyhow::Result<Arc<Engine>> {
+        let EngineParts {
+            config,
+            sites,
+            sources,
+            clock,
+        } = parts;
+        let store = open_store(&config.database_url).await?;
         store.replace_config_mappings(&config.mappings).await?;
-        let webhooks = crate::webhooks::endpoints(&config, &sources)?;
-        let poll_now = sources.iter().map(|_| Notify::new()).collect();
-        // Unique per App, even for two replicas in one process (tests) or on one host.
-        let worker_id = format!(
-            "{}-{}-{:06x}",
-            hostname(),
-            std::process::id(),
-            rand::random::<u32>() & 0xff_ffff
-        );
-        let app = Arc::new(App {
+        let webhooks = Endpoints::from_config(&config, &sources)?;
+        let signals = Signals::new(sources.iter().map(|s| s.name().to_string()));
+        let engine = Arc::new(Engine {
             config,
             store,
             sites,
             sources,
             webhooks,
-            worker_id,
-            wake: Notify::new(),
-            recompute_needed: Notify::new(),
-            poll_now,
+            worker_id: worker_id(),
+            signals,
             db_health: DbHealth::default(),
+            clock,
         });
-        crate::webhooks::apply_pending(&app).await?;
-        Ok(app)
+        engine.apply_pending_deliveries().await?;
+        Ok(engine)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn sites(&self) -> &Sites {
+        &self.sites
+    }
+
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.worker_id
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The worker over this engine's store and sites.
+    pub fn worker(&self) -> Worker<'_> {
+        Worker {
+            store: &self.store,
+            sites: &self.sites,
+            config: &self.config.worker,
+            id: self.worker_id.clone(),
+        }
     }
 
     /// Asks every site which functions its token may call; reports what is missing and how
     /// to fix it, before the first sale needs it.
-    pub async fn check_sites(&self) -> Vec<(String, Result<String, String>)> {
+    pub async fn check_sites(&self) -> Vec<SiteCheck> {
         let mut out = Vec::new();
         for site in self.sites.iter() {
-            let r = match site.client.check_functions(REQUIRED_FUNCTIONS).await {
+            let result = match site.client.check_functions(REQUIRED_FUNCTIONS).await {
                 Ok(info) => Ok(format!("{} ({})", info.sitename, info.release.unwrap_or_default())),
                 Err(e) => Err(match e.fix_hint() {
                     Some(h) => format!("{e} — fix: {h}"),
                     None => e.to_string(),
                 }),
             };
-            out.push((site.name.clone(), r));
+            out.push(SiteCheck {
+                site: site.name.clone(),
+                result,
+            });
         }
         out
     }
 
-    pub async fn poll_all(&self) -> Vec<(String, Result<PollSummary, String>)> {
+    /// Polls every source once.
+    pub async fn poll_all(&self) -> Vec<SourcePoll> {
         let mut out = Vec::new();
         for s in &self.sources {
-            let r = s.poll(&self.store, now()).await.map_err(|e| e.to_string());
-            if let Err(e) = &r {
+            let result = self.poll(s).await.map_err(|e| e.to_string());
+            if let Err(e) = &result {
                 tracing::warn!(source = s.name(), error = %e, "poll failed");
             }
-            out.push((s.name().to_string(), r));
+            out.push(SourcePoll {
+                source: s.name().to_string(),
+                result,
+            });
         }
         out
+    }
+
+    pub(crate) async fn poll(&self, source: &Source) -> Result<PollSummary, crate::ingest::poll::SourceError> {
+        source.poll(&self.store, self.now()).await
+    }
+
+    /// Computes the desired state from every stored invoice and queues the keys that differ;
+    /// wakes the worker when it queued any.
+    pub async fn recompute(&self) -> Result<Recompute, StoreError> {
+        let r = recompute::recompute(&self.store, self.now()).await;
+        match &r {
+            Ok(r) if r.planned > 0 => self.signals.jobs_queued(),
+            Ok(_) => {}
+            Err(e) => self.db_health.write_failed(e),
+        }
+        r
+    }
+
+    /// Asks the recompute loop for a pass (coalesced with others).
+    pub fn request_recompute(&self) {
+        self.signals.recompute();
     }
 
     /// Runs worker rounds until nothing is due.
-    pub async fn drain(&self) -> anyhow::Result<RoundOutcome> {
-        let worker = Worker {
-            store: &self.store,
-            sites: &self.sites,
-            config: &self.config.worker,
-            id: self.worker_id.clone(),
-        };
+    pub async fn drain(&self) -> Result<RoundOutcome, StoreError> {
+        let worker = self.worker();
         let mut total = RoundOutcome::default();
         loop {
-            let r = worker.run_round(now()).await?;
-            total.claimed += r.claimed;
-            total.applied += r.applied;
-            total.unchanged += r.unchanged;
-            total.retrying += r.retrying;
-            total.dead += r.dead;
+            let r = worker.run_round(self.now()).await?;
+            total.add(&r);
             if r.claimed == 0 {
                 return Ok(total);
             }
@@ -217,9 +224,9 @@ impl App {
     /// One full pass: poll every source, compute the desired state, converge Moodle.
     pub async fn reconcile_once(&self) -> anyhow::Result<PassReport> {
         let polled = self.poll_all().await;
-        let before = recompute(&self.store, now()).await?;
+        let before = self.recompute().await?;
         let worker = self.drain().await?;
-        let after = recompute(&self.store, now()).await?;
+        let after = self.recompute().await?;
         let failing = self
             .store
             .failing_jobs()
@@ -245,206 +252,92 @@ impl App {
         })
     }
 
-    /// The service: a poller per source, the worker, the web server; until `shutdown`.
-    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
-        for (site, r) in self.check_sites().await {
-            match r {
-                Ok(info) => tracing::info!(site, info, "Moodle site ready"),
-                Err(e) => tracing::error!(site, error = %e, "Moodle site not usable yet"),
+    /// What a pass would change in Moodle, with the reason for each change; changes nothing.
+    pub async fn preview(&self) -> Result<Preview, StoreError> {
+        recompute::preview(&self.store, self.now()).await
+    }
+
+    /// Reads every mapped course's real enrolments and queues again what differs.
+    pub async fn sweep_drift(&self) -> anyhow::Result<DriftReport> {
+        let report = drift::sweep(&self.store, &self.sites, &self.config.drift, self.now()).await?;
+        if report.queued > 0 {
+            self.signals.jobs_queued();
+        }
+        Ok(report)
+    }
+
+    pub async fn jobs(&self) -> Result<JobsOverview, StoreError> {
+        Ok(JobsOverview {
+            counts: self.store.job_counts().await?,
+            dead: self.store.dead_jobs().await?,
+        })
+    }
+
+    /// Queues dead jobs again, due now: all of them, or one key's.
+    pub async fn retry_dead_jobs(&self, key: Option<&EntitlementKey>) -> Result<u64, StoreError> {
+        let n = self.store.retry_dead(key, self.now()).await?;
+        if n > 0 {
+            self.signals.jobs_queued();
+        }
+        Ok(n)
+    }
+
+    /// Every entitlement with its causes, what Moodle holds and its job.
+    pub async fn enrolments(&self) -> Result<Vec<EntitlementRow>, StoreError> {
+        self.store.entitlement_rows().await
+    }
+
+    /// Invoice lines held for an admin, or ignored, with the reason.
+    pub async fn holds(&self) -> Result<Vec<HoldRow>, StoreError> {
+        self.store.holds().await
+    }
+
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        self.store.audit_log(limit).await
+    }
+
+    pub async fn readiness(&self) -> Readiness {
+        match self.store.ping().await {
+            Ok(()) => match self.db_health.refusal() {
+                None => Readiness::Ready,
+                Some(reason) => Readiness::NotWritable(reason),
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "readiness check failed");
+                Readiness::Unreachable
             }
         }
-        let listener = tokio::net::TcpListener::bind(self.config.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", self.config.listen))?;
-        tracing::info!("web server on http://{}", listener.local_addr()?);
-        let mut tasks = tokio::task::JoinSet::new();
-        for i in 0..self.sources.len() {
-            tasks.spawn(poll_loop(self.clone(), i, shutdown.clone()));
-        }
-        tasks.spawn(worker_loop(self.clone(), shutdown.clone()));
-        tasks.spawn(recompute_loop(self.clone(), shutdown.clone()));
-        if !self.config.drift.interval.is_zero() {
-            tasks.spawn(drift_loop(self.clone(), shutdown.clone()));
-        }
-        let router = crate::web::router(self.clone());
-        let web_shutdown = shutdown.clone();
-        tasks.spawn(async move {
-            if let Err(e) = axum::serve(listener, router)
-                .with_graceful_shutdown(web_shutdown.cancelled_owned())
-                .await
-            {
-                tracing::error!(error = %e, "web server stopped");
-            }
-        });
-        while tasks.join_next().await.is_some() {}
-        let released = self.store.release_jobs(&self.worker_id, now()).await.unwrap_or(0);
+    }
+
+    /// Hands this worker's claimed jobs back and closes the store (at shutdown).
+    pub async fn stop(&self) {
+        let released = self.store.release_jobs(&self.worker_id, self.now()).await.unwrap_or(0);
         tracing::info!(released, "stopped");
         self.store.close().await;
-        Ok(())
     }
 }
 
-async fn poll_loop(app: Arc<App>, index: usize, shutdown: CancellationToken) {
-    let source = &app.sources[index];
-    let mut first = true;
-    loop {
-        match source.poll(&app.store, now()).await {
-            Ok(s) => {
-                app.db_health.write_succeeded();
-                tracing::debug!(
-                    source = source.name(),
-                    changed = s.changed,
-                    deleted = s.deleted,
-                    requests = s.requests,
-                    "polled"
-                );
-                if s.changed + s.deleted > 0 || first {
-                    first = false;
-                    match recompute(&app.store, now()).await {
-                        Ok(r) if r.planned > 0 => app.wake.notify_one(),
-                        Ok(_) => {}
-                        Err(e) => {
-                            // Try again at the next tick even if nothing changes by then.
-                            first = true;
-                            app.db_health.write_failed(&e);
-                            tracing::error!(error = %e, "computing the desired state failed");
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                if let crate::sources::SourceError::Store(e) = &e {
-                    app.db_health.write_failed(e);
-                }
-                tracing::warn!(source = source.name(), error = %e, "poll failed")
-            }
-        }
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            _ = tokio::time::sleep(source.interval()) => {}
-            _ = app.poll_now[index].notified() => {}
-        }
+/// Connects the database named by `url` and migrates it, creating an SQLite file's folder.
+pub async fn open_store(url: &str) -> anyhow::Result<Store> {
+    let sqlite_dir = url
+        .strip_prefix("sqlite://")
+        .and_then(|p| std::path::Path::new(p).parent());
+    if let Some(dir) = sqlite_dir.filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating the database folder {}", dir.display()))?;
     }
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
 }
 
-/// Sweeps for drift every `drift.interval` (the first one after one interval).
-async fn drift_loop(app: Arc<App>, shutdown: CancellationToken) {
-    loop {
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            _ = tokio::time::sleep(app.config.drift.interval) => {}
-        }
-        match crate::drift::sweep(&app).await {
-            Ok(r) => tracing::info!(
-                courses = r.courses,
-                calls = r.moodle_calls,
-                repaired = r.repaired.len(),
-                unexpected = r.unexpected.len(),
-                errors = r.errors.len(),
-                "drift sweep"
-            ),
-            Err(e) => tracing::error!(error = %e, "drift sweep failed"),
-        }
-    }
-}
-
-/// Recomputes the desired state when asked (webhooks), coalescing bursts into one pass.
-async fn recompute_loop(app: Arc<App>, shutdown: CancellationToken) {
-    loop {
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            _ = app.recompute_needed.notified() => {}
-        }
-        match recompute(&app.store, now()).await {
-            Ok(r) if r.planned > 0 => app.wake.notify_one(),
-            Ok(_) => {}
-            Err(e) => {
-                app.db_health.write_failed(&e);
-                tracing::error!(error = %e, "computing the desired state failed; retrying in 1 s");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                app.recompute_needed.notify_one();
-            }
-        }
-    }
-}
-
-async fn worker_loop(app: Arc<App>, shutdown: CancellationToken) {
-    let worker = Worker {
-        store: &app.store,
-        sites: &app.sites,
-        config: &app.config.worker,
-        id: app.worker_id.clone(),
-    };
-    let lease = i64::try_from(app.config.worker.lease.as_secs()).unwrap_or(120);
-    let mut last_sweep = std::time::Instant::now();
-    // A round that fails on the database (connection lost, disk full) leaves the jobs it had
-    // claimed `running` under this worker's lease, and nobody looks at them again before the
-    // lease expires (2 minutes by default), even once the database is back. Between rounds
-    // nothing of this worker is in flight, so they are handed back as soon as it answers.
-    let mut orphans = false;
-    loop {
-        if orphans {
-            match app.store.release_jobs(&app.worker_id, now()).await {
-                Ok(released) => {
-                    orphans = false;
-                    if released > 0 {
-                        tracing::info!(released, "jobs of the failed round handed back to the queue");
-                    }
-                }
-                Err(e) => tracing::debug!(error = %e, "cannot hand back the failed round's jobs yet"),
-            }
-        }
-        // Requeue whatever the plan says differs, now and then, so nothing missed stays missed.
-        if last_sweep.elapsed() > Duration::from_secs(60) {
-            last_sweep = std::time::Instant::now();
-            if let Err(e) = recompute(&app.store, now()).await {
-                app.db_health.write_failed(&e);
-                tracing::error!(error = %e, "periodic recompute failed");
-            }
-        }
-        let round = tokio::select! {
-            // A round in flight finishes; its jobs are released after the loop.
-            r = worker.run_round(now()) => r,
-            _ = heartbeat(&app, lease) => continue,
-        };
-        match round {
-            Ok(r) if r.claimed > 0 => {
-                app.db_health.write_succeeded();
-                tracing::info!(
-                    applied = r.applied,
-                    unchanged = r.unchanged,
-                    retrying = r.retrying,
-                    dead = r.dead,
-                    "worker round"
-                );
-                if shutdown.is_cancelled() {
-                    return;
-                }
-                continue;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                app.db_health.write_failed(&e);
-                tracing::error!(error = %e, "worker round failed");
-                orphans = true;
-            }
-        }
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            _ = app.wake.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-        }
-    }
-}
-
-/// Extends this worker's leases while a round runs; never finishes on its own.
-async fn heartbeat(app: &App, lease: i64) {
-    loop {
-        tokio::time::sleep(Duration::from_secs((lease / 3).max(1) as u64)).await;
-        if let Err(e) = app.store.heartbeat(&app.worker_id, lease, now()).await {
-            tracing::warn!(error = %e, "lease heartbeat failed");
-        }
-    }
+/// Unique per engine, even for two replicas in one process (tests) or on one host.
+fn worker_id() -> String {
+    format!(
+        "{}-{}-{:06x}",
+        hostname(),
+        std::process::id(),
+        rand::random::<u32>() & 0xff_ffff
+    )
 }
 
 fn hostname() -> String {

@@ -6,7 +6,7 @@
 //! a failed creation batch a case-insensitive look-up and a creation one by one.
 
 use crate::config::UsernamePolicy;
-use crate::sites::Site;
+use crate::site::Site;
 use crate::worker::JobError;
 use mm_core::{Email, LearnerProfile};
 use mm_moodle::{NewUser, User, UserField, UserUpdate};
@@ -364,7 +364,7 @@ async fn follow_renamed(
         }
         tracing::info!(site = %site.name, user = id, "a learner's email changed; their account follows");
         if let Err(e) = store
-            .rename_learner(&site.name, &old, &p.email, id, crate::app::now())
+            .rename_learner(&site.name, &old, &p.email, id, crate::clock::now())
             .await
         {
             let err = JobError {

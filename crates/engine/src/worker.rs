@@ -4,7 +4,7 @@
 
 use crate::config::WorkerConfig;
 use crate::learners::{self, UserResolution};
-use crate::sites::{Site, Sites, role_id};
+use crate::site::{Site, Sites, role_id};
 use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
 use mm_moodle::{BatchError, BreakerState, Enrolment, GroupMember, MoodleError, Unenrolment};
 use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
@@ -22,6 +22,17 @@ pub struct RoundOutcome {
     pub unchanged: usize,
     pub retrying: usize,
     pub dead: usize,
+}
+
+impl RoundOutcome {
+    /// Adds another round's counts to these.
+    pub fn add(&mut self, r: &RoundOutcome) {
+        self.claimed += r.claimed;
+        self.applied += r.applied;
+        self.unchanged += r.unchanged;
+        self.retrying += r.retrying;
+        self.dead += r.dead;
+    }
 }
 
 /// Why a job failed, as the admin will read it.

@@ -1,0 +1,175 @@
+//! Signed invoice events from any billing system (Standard Webhooks), and "poll now" hints
+//! from the FacturaScripts companion plugin.
+//!
+//! Order: verify the signature on the raw bytes, parse, store the delivery (deduplicated by
+//! `webhook-id`), apply it, then accept. A crash after the store but before applying is healed
+//! at the next start by [`Engine::apply_pending_deliveries`]. A delivery never acts on Moodle:
+//! it only records invoices and asks for a recompute.
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::ingest::poll::Source;
+use mm_store::StoreError;
+use mm_webhook::{Event, Headers, PayloadError, SecretError, Verifier, VerifyError, parse_event};
+use std::collections::HashMap;
+
+/// Largest delivery accepted (HTTP 413 above).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A source's webhook endpoint: its verifier, and whether it is also polled (hints poll it).
+pub struct Endpoint {
+    pub verifier: Verifier,
+    pub polled: bool,
+}
+
+/// One endpoint per source that has webhook secrets, by source name.
+pub struct Endpoints(HashMap<String, Endpoint>);
+
+impl Endpoints {
+    pub fn from_config(config: &Config, pollers: &[Source]) -> Result<Endpoints, SecretError> {
+        let mut out = HashMap::new();
+        for s in &config.sources {
+            if s.webhook_secrets().is_empty() {
+                continue;
+            }
+            let verifier = Verifier::new(s.webhook_secrets().to_vec())?.with_max_body_bytes(MAX_BODY_BYTES);
+            let polled = pollers.iter().any(|p| p.name() == s.name());
+            out.insert(s.name().to_string(), Endpoint { verifier, polled });
+        }
+        Ok(Endpoints(out))
+    }
+
+    pub fn get(&self, source: &str) -> Option<&Endpoint> {
+        self.0.get(source)
+    }
+}
+
+/// A delivery taken: stored and applied (or a duplicate of one that was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub id: String,
+    pub duplicate: bool,
+}
+
+/// Why a delivery was not taken; each says what the sender should do.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("no webhook source is named `{0}`")]
+    UnknownSource(String),
+    #[error(transparent)]
+    Refused(#[from] VerifyError),
+    #[error(transparent)]
+    Invalid(#[from] PayloadError),
+    /// Stored or not, it could not be applied now: the sender retries, and a stored one is
+    /// applied at the next start at the latest.
+    #[error("the delivery could not be stored; retry later")]
+    Unavailable(#[source] StoreError),
+}
+
+impl Engine {
+    /// Takes one delivery to `source`: verifies, stores and applies it.
+    pub async fn receive_delivery(
+        &self,
+        source: &str,
+        headers: &Headers<'_>,
+        body: &[u8],
+    ) -> Result<Accepted, DeliveryError> {
+        let endpoint = self
+            .webhooks
+            .get(source)
+            .ok_or_else(|| DeliveryError::UnknownSource(source.to_string()))?;
+        let delivery = endpoint.verifier.verify(headers, body, self.now().0).inspect_err(|e| {
+            tracing::warn!(source, error = %e, "webhook refused");
+        })?;
+        let event = parse_event(source, body)?;
+        let text = String::from_utf8_lossy(body);
+        let stored = self
+            .store
+            .record_delivery(source, &delivery.id, &text, delivery.timestamp, self.now())
+            .await
+            .map_err(unavailable)?;
+        if !stored {
+            // A retry of a delivery we stored but could not apply (we answered 503): apply it
+            // now rather than waiting for the next start.
+            if self
+                .store
+                .delivery_processed(source, &delivery.id)
+                .await
+                .map_err(unavailable)?
+                == Some(false)
+            {
+                self.apply_delivery(source, &delivery.id, delivery.timestamp, &event)
+                    .await
+                    .map_err(unavailable)?;
+            }
+            return Ok(Accepted {
+                id: delivery.id,
+                duplicate: true,
+            });
+        }
+        self.apply_delivery(source, &delivery.id, delivery.timestamp, &event)
+            .await
+            .map_err(unavailable)?;
+        tracing::info!(source, id = %delivery.id, event = event.type_name(), invoice = event.invoice_id(), secret = delivery.secret_index, "webhook accepted");
+        Ok(Accepted {
+            id: delivery.id,
+            duplicate: false,
+        })
+    }
+
+    /// Records what the event says, then asks for a recompute (or a poll, for a hint).
+    /// `version` is the delivery's signed timestamp: an event older than what is stored for its
+    /// invoice arrived out of order and is ignored.
+    async fn apply_delivery(&self, source: &str, id: &str, version: i64, event: &Event) -> Result<(), StoreError> {
+        let t = self.now();
+        match event {
+            Event::Upserted(snapshot) => {
+                let stale = self
+                    .store
+                    .upsert_invoice_versioned(snapshot, t, Some(version))
+                    .await?
+                    .stale;
+                if stale {
+                    tracing::info!(source, id, invoice = %snapshot.key.id, "older than the stored invoice: ignored");
+                }
+            }
+            Event::Deleted { id } => {
+                self.store
+                    .mark_invoice_deleted_versioned(source, id, t, Some(version))
+                    .await?;
+            }
+            Event::Hint { .. } => {
+                if self.webhooks.get(source).is_some_and(|e| e.polled) {
+                    self.signals.poll_now(source);
+                }
+            }
+        }
+        self.store.mark_delivery_processed(source, id).await?;
+        self.request_recompute();
+        Ok(())
+    }
+
+    /// Applies deliveries that were stored but not applied (a crash between the two).
+    pub async fn apply_pending_deliveries(&self) -> Result<usize, StoreError> {
+        let pending = self.store.pending_deliveries().await?;
+        let mut applied = 0;
+        for d in pending {
+            match parse_event(&d.source, d.body.as_bytes()) {
+                Ok(event) => {
+                    self.apply_delivery(&d.source, &d.id, d.version, &event).await?;
+                    applied += 1;
+                }
+                Err(e) => {
+                    tracing::error!(source = d.source, id = d.id, error = %e, "a stored delivery no longer parses; skipped");
+                    self.store.mark_delivery_processed(&d.source, &d.id).await?;
+                }
+            }
+        }
+        Ok(applied)
+    }
+}
+
+fn unavailable(e: StoreError) -> DeliveryError {
+    tracing::error!(error = %e, "storing a webhook delivery failed");
+    DeliveryError::Unavailable(e)
+}

@@ -1,0 +1,29 @@
+//! The application: what MoodleManagement does, independent of how it is asked.
+//!
+//! The loops ([`runtime`]), the CLI, the web UI and the API all call the same services on
+//! [`Engine`]. Follow "invoice paid → learner enrolled":
+//! 1. [`ingest`] records invoices as last seen (a poll, or a webhook delivery);
+//! 2. [`recompute`] computes the desired state with the pure core (`mm-core`) and queues the
+//!    keys whose Moodle state differs, in the same transaction;
+//! 3. [`worker`] claims those jobs, plans each key again and converges Moodle in batches
+//!    ([`learners`] matches or creates the accounts) through the client (`mm-moodle`);
+//! 4. [`drift`] reads what Moodle really holds and queues what differs again.
+//!
+//! This crate depends on no web framework, no command-line parser and no simulator.
+
+pub mod clock;
+pub mod config;
+pub mod drift;
+mod engine;
+pub mod health;
+pub mod ingest;
+pub mod learners;
+pub mod pass;
+pub mod recompute;
+pub mod runtime;
+pub mod seats;
+mod signals;
+pub mod site;
+pub mod worker;
+
+pub use engine::{Engine, EngineParts, JobsOverview, SiteCheck, open_store};

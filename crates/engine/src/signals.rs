@@ -1,0 +1,43 @@
+//! The engine's named wake-ups: "there are jobs", "recompute", "poll this source now".
+//! Each coalesces: many notifications before the loop looks make one pass.
+
+use std::collections::HashMap;
+use tokio::sync::Notify;
+
+#[derive(Debug, Default)]
+pub struct Signals {
+    /// Wakes the worker when new jobs were queued.
+    pub(crate) jobs_queued: Notify,
+    /// Asks for a recompute of the desired state (webhooks and seats coalesce into one).
+    pub(crate) recompute: Notify,
+    /// Per polled source, by name: poll now instead of waiting for the interval (a hint).
+    pub(crate) poll_now: HashMap<String, Notify>,
+}
+
+impl Signals {
+    pub fn new(polled_sources: impl IntoIterator<Item = String>) -> Signals {
+        Signals {
+            poll_now: polled_sources.into_iter().map(|name| (name, Notify::new())).collect(),
+            ..Signals::default()
+        }
+    }
+
+    pub fn jobs_queued(&self) {
+        self.jobs_queued.notify_one();
+    }
+
+    pub fn recompute(&self) {
+        self.recompute.notify_one();
+    }
+
+    /// Whether `source` is polled (and so was told to poll now).
+    pub fn poll_now(&self, source: &str) -> bool {
+        match self.poll_now.get(source) {
+            Some(n) => {
+                n.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The read-only JSON routes of `/api/*` and the readiness check.
+
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use mm_engine::Engine;
+use mm_engine::health::Readiness;
+use serde_json::json;
+use std::sync::Arc;
+
+type EngineState = State<Arc<Engine>>;
+
+pub async fn readyz(State(engine): EngineState) -> Response {
+    match engine.readiness().await {
+        Readiness::Ready => (StatusCode::OK, "ready").into_response(),
+        // A database that answers may still refuse writes (disk full, read-only file); the
+        // reason is a fixed phrase, never the database's own message.
+        Readiness::NotWritable(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database not writable: {reason}"),
+        )
+            .into_response(),
+        Readiness::Unreachable => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::internal("request", e)
+}
+
+pub async fn enrolments(State(engine): EngineState) -> Result<Response, ApiError> {
+    Ok(Json(engine.enrolments().await.map_err(internal)?).into_response())
+}
+
+pub async fn holds(State(engine): EngineState) -> Result<Response, ApiError> {
+    Ok(Json(engine.holds().await.map_err(internal)?).into_response())
+}
+
+pub async fn audit(State(engine): EngineState) -> Result<Response, ApiError> {
+    Ok(Json(engine.audit_log(200).await.map_err(internal)?).into_response())
+}
+
+pub async fn jobs(State(engine): EngineState) -> Result<Response, ApiError> {
+    let jobs = engine.jobs().await.map_err(internal)?;
+    let dead: Vec<_> = jobs
+        .dead
+        .into_iter()
+        .map(|(k, e)| json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": e}))
+        .collect();
+    Ok(Json(json!({"counts": jobs.counts, "dead": dead})).into_response())
+}

@@ -1,0 +1,113 @@
+//! One error type for the whole HTTP edge. JSON routes answer RFC 9457
+//! `application/problem+json` with a stable `type` per error and, where one field is at
+//! fault, its name; the routes that answered `{"error": …}` before keep that member, so their
+//! clients read the same text. Pages answer an HTML error page.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// A refused or failed JSON request: its status, a stable code and a message that says how to
+/// fix it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    field: Option<String>,
+    /// Further members of the problem (e.g. a payload's `problems`).
+    extra: serde_json::Map<String, Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+            field: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// The request field at fault.
+    pub fn field(mut self, name: impl Into<String>) -> ApiError {
+        self.field = Some(name.into());
+        self
+    }
+
+    pub fn with(mut self, member: &str, value: Value) -> ApiError {
+        self.extra.insert(member.to_string(), value);
+        self
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    /// An internal failure: logged in full, answered opaquely.
+    pub fn internal(context: &str, e: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %e, "{context} failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; see the service log",
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn body(&self) -> Value {
+        let mut body = json!({
+            "type": format!("urn:moodle-management:problem:{}", self.code),
+            "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+            "error": self.detail,
+        });
+        if let Some(map) = body.as_object_mut() {
+            if let Some(f) = &self.field {
+                map.insert("field".into(), Value::String(f.clone()));
+            }
+            map.extend(self.extra.clone());
+        }
+        body
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let content_type = [(header::CONTENT_TYPE, "application/problem+json")];
+        let body = Json(self.body());
+        if self.status == StatusCode::UNAUTHORIZED {
+            (self.status, content_type, [(header::WWW_AUTHENTICATE, "Bearer")], body).into_response()
+        } else {
+            (self.status, content_type, body).into_response()
+        }
+    }
+}
+
+/// A page that failed: logged in full, answered with the HTML error page.
+#[derive(Debug)]
+pub struct PageError(String);
+
+impl<E: std::fmt::Display> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.to_string())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self.0, "page failed");
+        let page = crate::pages::ErrorPage {
+            title: "Something went wrong",
+            message: "The page could not be built; the service log says why.",
+        };
+        let html = askama::Template::render(&page).unwrap_or_else(|_| "internal error; see the service log".into());
+        (StatusCode::INTERNAL_SERVER_ERROR, Html(html)).into_response()
+    }
+}

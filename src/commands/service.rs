@@ -1,0 +1,125 @@
+//! The service's commands: `serve`, `migrate`, `reconcile --once`, `plan`, `jobs`. Each builds
+//! what it needs, calls the engine's services and prints their answer; no rule lives here.
+
+use anyhow::Context;
+use clap::Subcommand;
+use mm_core::{CourseRef, Email, EntitlementKey};
+use mm_engine::Engine;
+use mm_engine::config::Config;
+use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Subcommand)]
+pub enum JobsAction {
+    /// Queue dead jobs again, due now: all of them, or one key (`site/course/learner`).
+    Retry {
+        /// e.g. `main/PY101/ada@example.org`
+        key: Option<String>,
+    },
+}
+
+pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let engine = Engine::build(config).await?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(crate::signal::stop_on_signal(shutdown.clone()));
+    mm_web::serve(engine, shutdown).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
+    let store = mm_store::Store::connect(&config.database_url).await?;
+    store.migrate().await.context("applying migrations")?;
+    println!("database migrated");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reconcile --once [--sweep]`: 0 when Moodle matches the invoices, 2 with the reasons.
+pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> {
+    let engine = Engine::build(config).await?;
+    for check in engine.check_sites().await {
+        if let Err(e) = check.result {
+            eprintln!("warning: Moodle `{}`: {e}", check.site);
+        }
+    }
+    if sweep {
+        let drift = engine.sweep_drift().await?;
+        println!(
+            "drift sweep: {} courses read in {} Moodle calls; {} repaired, {} enrolments without invoice",
+            drift.courses,
+            drift.moodle_calls,
+            drift.repaired.len(),
+            drift.unexpected.len()
+        );
+        for k in &drift.repaired {
+            println!("drift repaired: {k}");
+        }
+        for k in &drift.unexpected {
+            println!("enrolled without invoice: {k}");
+        }
+        for e in &drift.errors {
+            println!("drift error: {e}");
+        }
+    }
+    let report = engine.reconcile_once().await?;
+    print!("{}", report.describe());
+    Ok(if report.converged() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// `plan`: what a pass would change, with the reason for each change; changes nothing in Moodle.
+pub async fn plan(config: Config, json: bool, no_poll: bool) -> anyhow::Result<ExitCode> {
+    let engine = Engine::build(config).await?;
+    if !no_poll {
+        for poll in engine.poll_all().await {
+            if let Err(e) = poll.result {
+                eprintln!("warning: source `{}` could not be read: {e}", poll.source);
+            }
+        }
+    }
+    let preview = engine.preview().await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&preview)?);
+    } else {
+        print!("{}", preview.describe());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<ExitCode> {
+    let engine = Engine::build(config).await?;
+    match action {
+        None => {
+            let jobs = engine.jobs().await?;
+            let c = jobs.counts;
+            println!(
+                "jobs: {} queued, {} running, {} done, {} dead",
+                c.queued, c.running, c.done, c.dead
+            );
+            for (key, error) in jobs.dead {
+                println!("dead {key}: {error}");
+            }
+        }
+        Some(JobsAction::Retry { key }) => {
+            let key = key.as_deref().map(parse_key).transpose()?;
+            let n = engine.retry_dead_jobs(key.as_ref()).await?;
+            println!("{n} dead jobs queued again");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `main/PY101/ada@example.org` → the key.
+fn parse_key(text: &str) -> anyhow::Result<EntitlementKey> {
+    let mut parts = text.splitn(3, '/');
+    let (Some(site), Some(course), Some(learner)) = (parts.next(), parts.next(), parts.next()) else {
+        anyhow::bail!("`{text}` is not a key: write site/course/learner, e.g. main/PY101/ada@example.org");
+    };
+    Ok(EntitlementKey {
+        site: site.to_string(),
+        course: CourseRef::parse(course)?,
+        learner: Email::parse(learner)?,
+    })
+}
