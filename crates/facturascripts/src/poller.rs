@@ -28,10 +28,10 @@ use crate::error::{FsError, Result};
 use crate::filter::{Filter, ListQuery, SortDir};
 use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente};
 use crate::snapshot::to_snapshot;
-use cache::{CachedRecord, ListingCache};
+use cache::{ByKey, CachedRecord, ListingCache};
 use mm_core::InvoiceSnapshot;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -458,7 +458,7 @@ impl Poller {
         &self,
         cache: &ListingCache<T>,
         keys: &BTreeSet<T::Key>,
-    ) -> Result<HashMap<T::Key, T>> {
+    ) -> Result<ByKey<T>> {
         let (mut out, missing) = cache.lookup(keys, self.cfg.customer_ttl)?;
         let mut fetched: Vec<(T::Key, Option<T>)> = Vec::new();
         if missing.len() <= self.cfg.max_single_gets {
@@ -468,7 +468,7 @@ impl Poller {
         } else {
             for (q, wanted) in T::listings(&missing, self.cfg.cluster_gap) {
                 let rows: Vec<T> = self.client.list_all(T::RESOURCE, &q, self.cfg.sweep_page_size).await?;
-                let mut by: HashMap<T::Key, T> = rows.into_iter().map(|r| (r.key(), r)).collect();
+                let mut by: ByKey<T> = rows.into_iter().map(|r| (r.key(), r)).collect();
                 for k in wanted {
                     let v = by.remove(&k);
                     fetched.push((k, v));

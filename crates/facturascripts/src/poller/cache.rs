@@ -82,6 +82,9 @@ impl CachedRecord for Contacto {
     }
 }
 
+/// Records by key.
+pub(super) type ByKey<T> = HashMap<<T as CachedRecord>::Key, T>;
+
 struct Cached<T> {
     at: Instant,
     /// `None`: the server said there is no such record (remembered too).
@@ -108,11 +111,7 @@ impl<T: CachedRecord> ListingCache<T> {
 
     /// Splits `keys` into the values cached less than `ttl` ago and the keys to fetch. A fresh
     /// "no such record" is in neither.
-    pub(super) fn lookup(
-        &self,
-        keys: &BTreeSet<T::Key>,
-        ttl: Duration,
-    ) -> Result<(HashMap<T::Key, T>, BTreeSet<T::Key>)> {
+    pub(super) fn lookup(&self, keys: &BTreeSet<T::Key>, ttl: Duration) -> Result<(ByKey<T>, BTreeSet<T::Key>)> {
         let mut found = HashMap::new();
         let mut missing = BTreeSet::new();
         let cache = self.lock()?;
@@ -149,7 +148,7 @@ impl<T: CachedRecord> ListingCache<T> {
 
     /// Caches the answers for the keys that were asked for (`None` = no such record). The ones
     /// found are also added to `out`.
-    pub(super) fn store(&self, fetched: Vec<(T::Key, Option<T>)>, out: &mut HashMap<T::Key, T>) -> Result<()> {
+    pub(super) fn store(&self, fetched: Vec<(T::Key, Option<T>)>, out: &mut ByKey<T>) -> Result<()> {
         let mut cache = self.lock()?;
         for (k, v) in fetched {
             if let Some(v) = &v {
