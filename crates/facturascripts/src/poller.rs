@@ -21,16 +21,18 @@
 //! invoice is listed (paged, big pages), and the ids are returned so the engine can mark the
 //! rest deleted.
 
-use crate::client::FsClient;
+mod cache;
+
+use crate::client::{FsClient, Page};
 use crate::error::{FsError, Result};
 use crate::filter::{Filter, ListQuery, SortDir};
 use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente};
 use crate::snapshot::to_snapshot;
+use cache::{ByKey, CachedRecord, ListingCache};
 use mm_core::InvoiceSnapshot;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct PollerConfig {
@@ -253,16 +255,11 @@ impl UsedFingerprints {
     }
 }
 
-struct Cached<T> {
-    at: Instant,
-    value: Option<T>,
-}
-
 pub struct Poller {
     client: FsClient,
     cfg: PollerConfig,
-    customers: Mutex<HashMap<String, Cached<Cliente>>>,
-    contacts: Mutex<HashMap<i64, Cached<Contacto>>>,
+    customers: ListingCache<Cliente>,
+    contacts: ListingCache<Contacto>,
 }
 
 /// FNV-1a 64: stable across builds and Rust versions (the cursor is persisted).
@@ -336,8 +333,8 @@ impl Poller {
         Poller {
             client,
             cfg,
-            customers: Mutex::new(HashMap::new()),
-            contacts: Mutex::new(HashMap::new()),
+            customers: ListingCache::new(),
+            contacts: ListingCache::new(),
         }
     }
 
@@ -454,147 +451,34 @@ impl Poller {
         Ok(out)
     }
 
-    async fn fetch_customers(&self, codes: &BTreeSet<String>) -> Result<HashMap<String, Cliente>> {
-        let ttl = self.cfg.customer_ttl;
-        let mut out = HashMap::new();
-        let mut missing = BTreeSet::new();
-        {
-            let cache = self
-                .customers
-                .lock()
-                .map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
-            for c in codes {
-                match cache.get(c) {
-                    Some(e) if e.at.elapsed() < ttl => {
-                        if let Some(v) = &e.value {
-                            out.insert(c.clone(), v.clone());
-                        }
-                    }
-                    _ => {
-                        missing.insert(c.clone());
-                    }
-                }
-            }
-        }
-        let mut fetched: Vec<(String, Option<Cliente>)> = Vec::new();
+    /// Customers or contacts by key: from the cache while fresh, else with single `GET`s when
+    /// few are missing, else with listings (the rows a listing brings beyond those asked for
+    /// are cached too). Absent from the result = no such record.
+    async fn fetch_cached<T: CachedRecord>(
+        &self,
+        cache: &ListingCache<T>,
+        keys: &BTreeSet<T::Key>,
+    ) -> Result<ByKey<T>> {
+        let (mut out, missing) = cache.lookup(keys, self.cfg.customer_ttl)?;
+        let mut fetched: Vec<(T::Key, Option<T>)> = Vec::new();
         if missing.len() <= self.cfg.max_single_gets {
-            for c in &missing {
-                fetched.push((c.clone(), self.client.get_customer(c).await?));
+            for k in &missing {
+                fetched.push((k.clone(), self.client.get(T::RESOURCE, &k.to_string()).await?));
             }
         } else {
-            let all: Vec<Cliente> = self
-                .client
-                .list_all(
-                    "clientes",
-                    &ListQuery::new().sort("codcliente", SortDir::Asc),
-                    self.cfg.sweep_page_size,
-                )
-                .await?;
-            let mut by: HashMap<String, Cliente> = all.into_iter().map(|c| (c.codcliente.clone(), c)).collect();
-            for c in &missing {
-                fetched.push((c.clone(), by.remove(c)));
-            }
-            // Keep the rest too: the listing was paid for.
-            if let Ok(mut cache) = self.customers.lock() {
-                for (k, v) in by {
-                    cache.insert(
-                        k,
-                        Cached {
-                            at: Instant::now(),
-                            value: Some(v),
-                        },
-                    );
+            for (q, wanted) in T::listings(&missing, self.cfg.cluster_gap) {
+                let rows: Vec<T> = self.client.list_all(T::RESOURCE, &q, self.cfg.sweep_page_size).await?;
+                let mut by: ByKey<T> = rows.into_iter().map(|r| (r.key(), r)).collect();
+                for k in wanted {
+                    let v = by.remove(&k);
+                    fetched.push((k, v));
                 }
+                // Keep the rest too: the listing was paid for (a full sweep asks for the
+                // contacts of one batch of invoices after another).
+                cache.keep(by);
             }
         }
-        let mut cache = self
-            .customers
-            .lock()
-            .map_err(|_| FsError::Invalid("customer cache poisoned".into()))?;
-        for (k, v) in fetched {
-            if let Some(v) = &v {
-                out.insert(k.clone(), v.clone());
-            }
-            cache.insert(
-                k,
-                Cached {
-                    at: Instant::now(),
-                    value: v,
-                },
-            );
-        }
-        Ok(out)
-    }
-
-    async fn fetch_contacts(&self, ids: &BTreeSet<i64>) -> Result<HashMap<i64, Contacto>> {
-        let ttl = self.cfg.customer_ttl;
-        let mut out = HashMap::new();
-        let mut missing = BTreeSet::new();
-        {
-            let cache = self
-                .contacts
-                .lock()
-                .map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
-            for id in ids {
-                match cache.get(id) {
-                    Some(e) if e.at.elapsed() < ttl => {
-                        if let Some(v) = &e.value {
-                            out.insert(*id, v.clone());
-                        }
-                    }
-                    _ => {
-                        missing.insert(*id);
-                    }
-                }
-            }
-        }
-        let mut fetched: Vec<(i64, Option<Contacto>)> = Vec::new();
-        if missing.len() <= self.cfg.max_single_gets {
-            for id in &missing {
-                fetched.push((*id, self.client.get_contact(*id).await?));
-            }
-        } else {
-            for (lo, hi) in clusters(&missing, self.cfg.cluster_gap.max(1000)) {
-                let q = ListQuery::new()
-                    .filter(Filter::gte("idcontacto", lo))
-                    .filter(Filter::lte("idcontacto", hi))
-                    .sort("idcontacto", SortDir::Asc);
-                let rows: Vec<Contacto> = self.client.list_all("contactos", &q, self.cfg.sweep_page_size).await?;
-                let mut by: HashMap<i64, Contacto> = rows.into_iter().map(|c| (c.idcontacto, c)).collect();
-                for id in missing.range(lo..=hi) {
-                    fetched.push((*id, by.remove(id)));
-                }
-                // Keep the rest of the range too: the listing was paid for (a full sweep asks for
-                // the contacts of one batch of invoices after another).
-                if let Ok(mut cache) = self.contacts.lock() {
-                    for (k, v) in by {
-                        cache.insert(
-                            k,
-                            Cached {
-                                at: Instant::now(),
-                                value: Some(v),
-                            },
-                        );
-                    }
-                }
-            }
-        }
-        let mut cache = self
-            .contacts
-            .lock()
-            .map_err(|_| FsError::Invalid("contact cache poisoned".into()))?;
-        for (k, v) in fetched {
-            if let Some(v) = &v {
-                out.insert(k, v.clone());
-            }
-            cache.insert(
-                k,
-                Cached {
-                    at: Instant::now(),
-                    value: v,
-                },
-            );
-        }
+        cache.store(fetched, &mut out)?;
         Ok(out)
     }
 
@@ -684,273 +568,288 @@ impl Poller {
         self.evict_expired();
         let mut cur = cursor.clone();
         cur.ticks += 1;
-        let full = cur.ticks == 1
-            || cur.max_seen == 0
-            || cur.force_full_sweep
-            || (self.cfg.full_sweep_every > 0 && cur.ticks.is_multiple_of(self.cfg.full_sweep_every));
-        let prev_max = cur.max_seen;
+        let mut t = TickState::new(self.is_full_sweep(&cur), cur.max_seen);
 
-        // 1-3: scans.
-        let mut headers: BTreeMap<i64, FacturaCliente> = BTreeMap::new();
-        let mut deleted: BTreeSet<i64> = BTreeSet::new();
-        let mut full_ids = None;
-        let mut reported = 0;
-        // Customers and contacts used by the settled pages: applied after step 6, which compares
-        // the rotating page with what earlier ticks saw.
-        let mut settled_fps = UsedFingerprints::default();
-        if full {
-            // Below this id an invoice is outside both windows whatever the newest id is.
-            let margin = self.cfg.trailing_window.max(self.cfg.draft_lines_window).max(1);
-            let mut ids: Vec<i64> = Vec::new();
-            let mut after = 0;
-            loop {
-                let q = ListQuery::new()
-                    .filter(Filter::gt("idfactura", after))
-                    .sort("idfactura", SortDir::Asc)
-                    .limit(self.cfg.sweep_page_size);
-                let got = self.client.list_invoices(&q).await?;
-                let n = got.items.len() as u64;
-                if let Some(last) = got.items.last() {
-                    after = last.idfactura;
-                }
-                for f in got.items {
-                    ids.push(f.idfactura);
-                    headers.insert(f.idfactura, f);
-                }
-                let last_page = n < self.cfg.sweep_page_size;
-                // Settled two pages at a time: fewer, fuller range requests for their lines and
-                // contacts, and still a bounded share of the sweep in memory.
-                if let Some(&newest) = headers.keys().next_back()
-                    && (last_page || headers.len() as u64 >= 2 * self.cfg.sweep_page_size)
-                {
-                    let keep = headers.split_off(&(newest.max(prev_max) - margin + 1));
-                    let settled = std::mem::replace(&mut headers, keep);
-                    if !settled.is_empty() {
-                        reported += self
-                            .settle(settled, &cursor.known, &mut cur, prev_max, &mut settled_fps, sink)
-                            .await?;
-                    }
-                }
-                if last_page {
-                    break;
-                }
-            }
-            if ids.is_empty() && !cur.known.is_empty() {
-                return Err(FsError::Suspicious(format!(
-                    "full sweep listed no invoice while {} are known; not treating them as deleted",
-                    cur.known.len()
-                ))
-                .into());
-            }
-            cur.force_full_sweep = false;
-            let new_known = IdSet::from_sorted(ids.iter().copied());
-            for id in cur.known.ids_in(i64::MIN, i64::MAX) {
-                if !new_known.contains(id) {
-                    deleted.insert(id);
-                }
-            }
-            cur.known = new_known;
-            full_ids = Some(ids.iter().map(i64::to_string).collect::<Vec<_>>());
+        // 1-5: scans.
+        if t.full {
+            self.sweep(&mut t, &cursor.known, &mut cur, sink).await?;
         } else {
-            let from = (prev_max - self.cfg.overlap.max(self.cfg.trailing_window)).max(0);
-            for f in self.scan(ListQuery::new(), from, self.cfg.page_size).await? {
-                headers.insert(f.idfactura, f);
-            }
-            for f in self
-                .scan(
-                    ListQuery::new().filter(Filter::eq("pagada", false)),
-                    0,
-                    self.cfg.page_size,
-                )
-                .await?
-            {
-                headers.insert(f.idfactura, f);
-            }
-            for f in self
-                .scan(
-                    ListQuery::new().filter(Filter::eq("editable", true)),
-                    0,
-                    self.cfg.page_size,
-                )
-                .await?
-            {
-                headers.insert(f.idfactura, f);
-            }
-            // 4: sticky invoices that left the unpaid/editable scans.
-            let left: BTreeSet<i64> = cur
-                .watched
-                .iter()
-                .filter(|(id, w)| w.sticky && !headers.contains_key(id))
-                .map(|(id, _)| *id)
-                .collect();
-            if !left.is_empty() {
-                let got = self.fetch_headers(&left).await?;
-                for id in &left {
-                    if !got.contains_key(id) {
-                        deleted.insert(*id);
-                    }
-                }
-                let still_open = got.values().filter(|f| !f.pagada || f.editable != Some(false)).count();
-                if still_open > 0 {
-                    tracing::warn!(
-                        still_open,
-                        "FacturaScripts scan for unpaid/editable invoices missed rows that are still unpaid/editable; not trusting it"
-                    );
-                }
-                headers.extend(got);
-            }
-            // 5: deletions / late commits below the window.
-            if prev_max > 0 {
-                let (found, gone) = self.reconcile_known(&cur.known, prev_max).await?;
-                deleted.extend(gone);
-                // Only late commits are news; the rest of a listed range is old and unchanged.
-                for (id, f) in found {
-                    if !cur.known.contains(id) {
-                        headers.entry(id).or_insert(f);
-                    }
-                }
-            }
-            if deleted.len() > self.cfg.max_deletions_per_tick {
-                // Too many at once for an incremental tick: leave it to a full sweep, which lists
-                // every invoice instead of inferring absence.
-                tracing::warn!(
-                    count = deleted.len(),
-                    "FacturaScripts: unusually many invoices look deleted; deferring to the next full sweep"
-                );
-                for id in &deleted {
-                    cur.watched.remove(id);
-                }
-                deleted.clear();
-                cur.force_full_sweep = true;
-            }
-            for id in &deleted {
-                cur.known.remove(*id);
-            }
-            for id in headers.keys() {
-                cur.known.insert(*id);
-            }
+            self.incremental_scans(&mut t, &mut cur).await?;
         }
-        for id in &deleted {
+        for id in &t.deleted {
             cur.watched.remove(id);
         }
-        let new_max = headers.keys().next_back().copied().unwrap_or(0).max(prev_max);
+        let new_max = t.headers.keys().next_back().copied().unwrap_or(0).max(t.prev_max);
         let window_low = new_max - self.cfg.trailing_window;
-
-        // Drafts can change their lines without changing their totals: compare their lines too.
-        // Only recent drafts (the ones being edited) have their lines compared, to bound the cost;
-        // older drafts are compared by header (totals) only.
         let draft_low = new_max - self.cfg.draft_lines_window;
+        let (drafts, mut lines) = self.recent_draft_lines(&t.headers, draft_low).await?;
+        let mut report = new_or_changed(&t, &cur, &cursor.known, &lines, draft_low);
+
+        // 6: rotating customer/contact comparison.
+        self.compare_customers_and_contacts(&mut t.headers, &mut cur, &mut report)
+            .await?;
+        std::mem::take(&mut t.settled_fps).apply(&mut cur);
+
+        // 7: lines, customers, contacts of what we report.
+        let (snapshots, used) = self.snapshots(&report, &t.headers, &mut lines, &drafts).await?;
+        used.apply(&mut cur);
+        t.reported += snapshots.len();
+        sink.put(snapshots).await.map_err(TickError::Sink)?;
+
+        update_watch_set(&mut cur, &t.headers, &lines, window_low, draft_low);
+        cur.max_seen = new_max;
+        if t.full {
+            // The listings of every customer and contact served the sweep; the next ticks ask
+            // for the few they need rather than keep tens of thousands for their time to live.
+            self.customers.clear();
+            self.contacts.clear();
+        }
+
+        *cursor = cur;
+        Ok(self.tick_output(t, cursor, start))
+    }
+
+    /// Whether this tick (`cur.ticks` already counts it) lists every invoice.
+    fn is_full_sweep(&self, cur: &PollCursor) -> bool {
+        cur.ticks == 1
+            || cur.max_seen == 0
+            || cur.force_full_sweep
+            || (self.cfg.full_sweep_every > 0 && cur.ticks.is_multiple_of(self.cfg.full_sweep_every))
+    }
+
+    /// Steps 1-5 of a full sweep: every invoice, a page at a time, each page settled as it
+    /// comes but for its newest invoices (left in `t.headers`); then the known ids become
+    /// those listed and the others are deleted.
+    async fn sweep<S: SnapshotSink>(
+        &self,
+        t: &mut TickState,
+        known_before: &IdSet,
+        cur: &mut PollCursor,
+        sink: &mut S,
+    ) -> std::result::Result<(), TickError<S::Error>> {
+        // Below this id an invoice is outside both windows whatever the newest id is.
+        let margin = self.cfg.trailing_window.max(self.cfg.draft_lines_window).max(1);
+        let mut ids: Vec<i64> = Vec::new();
+        let mut after = 0;
+        loop {
+            let q = ListQuery::new()
+                .filter(Filter::gt("idfactura", after))
+                .sort("idfactura", SortDir::Asc)
+                .limit(self.cfg.sweep_page_size);
+            let got = self.client.list_invoices(&q).await?;
+            let n = got.items.len() as u64;
+            if let Some(last) = got.items.last() {
+                after = last.idfactura;
+            }
+            for f in got.items {
+                ids.push(f.idfactura);
+                t.headers.insert(f.idfactura, f);
+            }
+            let last_page = n < self.cfg.sweep_page_size;
+            // Settled two pages at a time: fewer, fuller range requests for their lines and
+            // contacts, and still a bounded share of the sweep in memory.
+            if let Some(&newest) = t.headers.keys().next_back()
+                && (last_page || t.headers.len() as u64 >= 2 * self.cfg.sweep_page_size)
+            {
+                let keep = t.headers.split_off(&(newest.max(t.prev_max) - margin + 1));
+                let settled = std::mem::replace(&mut t.headers, keep);
+                if !settled.is_empty() {
+                    t.reported += self
+                        .settle(settled, known_before, cur, t.prev_max, &mut t.settled_fps, sink)
+                        .await?;
+                }
+            }
+            if last_page {
+                break;
+            }
+        }
+        end_sweep(t, cur, ids)?;
+        Ok(())
+    }
+
+    /// Steps 1-5 of an incremental tick: the window, unpaid and editable scans, the watched
+    /// invoices that left them, the deletion check; then the known ids follow.
+    async fn incremental_scans(&self, t: &mut TickState, cur: &mut PollCursor) -> Result<()> {
+        self.scan_window_unpaid_editable(t).await?;
+        self.reread_left_watch_set(t, cur).await?;
+        self.check_deletions(t, cur).await?;
+        self.cap_deletions(t, cur);
+        for id in &t.deleted {
+            cur.known.remove(*id);
+        }
+        for id in t.headers.keys() {
+            cur.known.insert(*id);
+        }
+        Ok(())
+    }
+
+    /// Steps 1-3: the recent window (with its overlap), then every unpaid and every editable
+    /// invoice.
+    async fn scan_window_unpaid_editable(&self, t: &mut TickState) -> Result<()> {
+        let from = (t.prev_max - self.cfg.overlap.max(self.cfg.trailing_window)).max(0);
+        let scans = [
+            (ListQuery::new(), from),
+            (ListQuery::new().filter(Filter::eq("pagada", false)), 0),
+            (ListQuery::new().filter(Filter::eq("editable", true)), 0),
+        ];
+        for (q, after) in scans {
+            for f in self.scan(q, after, self.cfg.page_size).await? {
+                t.headers.insert(f.idfactura, f);
+            }
+        }
+        Ok(())
+    }
+
+    /// Step 4: sticky invoices that left the unpaid/editable scans are re-read; those not
+    /// found are deleted.
+    async fn reread_left_watch_set(&self, t: &mut TickState, cur: &PollCursor) -> Result<()> {
+        let left: BTreeSet<i64> = cur
+            .watched
+            .iter()
+            .filter(|(id, w)| w.sticky && !t.headers.contains_key(id))
+            .map(|(id, _)| *id)
+            .collect();
+        if left.is_empty() {
+            return Ok(());
+        }
+        let got = self.fetch_headers(&left).await?;
+        for id in &left {
+            if !got.contains_key(id) {
+                t.deleted.insert(*id);
+            }
+        }
+        let still_open = got.values().filter(|f| !f.pagada || f.editable != Some(false)).count();
+        if still_open > 0 {
+            tracing::warn!(
+                still_open,
+                "FacturaScripts scan for unpaid/editable invoices missed rows that are still unpaid/editable; not trusting it"
+            );
+        }
+        t.headers.extend(got);
+        Ok(())
+    }
+
+    /// Step 5: deletions / late commits below the window.
+    async fn check_deletions(&self, t: &mut TickState, cur: &PollCursor) -> Result<()> {
+        if t.prev_max <= 0 {
+            return Ok(());
+        }
+        let (found, gone) = self.reconcile_known(&cur.known, t.prev_max).await?;
+        t.deleted.extend(gone);
+        // Only late commits are news; the rest of a listed range is old and unchanged.
+        for (id, f) in found {
+            if !cur.known.contains(id) {
+                t.headers.entry(id).or_insert(f);
+            }
+        }
+        Ok(())
+    }
+
+    /// Too many deletions at once for an incremental tick: leave them to a full sweep, which
+    /// lists every invoice instead of inferring absence.
+    fn cap_deletions(&self, t: &mut TickState, cur: &mut PollCursor) {
+        if t.deleted.len() <= self.cfg.max_deletions_per_tick {
+            return;
+        }
+        tracing::warn!(
+            count = t.deleted.len(),
+            "FacturaScripts: unusually many invoices look deleted; deferring to the next full sweep"
+        );
+        for id in &t.deleted {
+            cur.watched.remove(id);
+        }
+        t.deleted.clear();
+        cur.force_full_sweep = true;
+    }
+
+    /// Drafts can change their lines without changing their totals: compare their lines too.
+    /// Only recent drafts (the ones being edited, newer than `draft_low`) have their lines
+    /// compared, to bound the cost; older drafts are compared by header (totals) only.
+    /// Returns those drafts and their lines.
+    async fn recent_draft_lines(
+        &self,
+        headers: &BTreeMap<i64, FacturaCliente>,
+        draft_low: i64,
+    ) -> Result<(BTreeSet<i64>, BTreeMap<i64, Vec<LineaFacturaCliente>>)> {
         let drafts: BTreeSet<i64> = headers
             .iter()
             .filter(|(id, f)| f.editable != Some(false) && **id > draft_low)
             .map(|(id, _)| *id)
             .collect();
-        let mut lines = match (drafts.first(), drafts.last()) {
+        let lines = match (drafts.first(), drafts.last()) {
             // One range request over the recent window rather than one per scattered draft.
             (Some(&lo), Some(&hi)) if drafts.len() > 1 => self.fetch_lines_range(lo, hi, &drafts).await?,
             _ => self.fetch_lines(&drafts).await?,
         };
-        let fp_of = |id: i64, f: &FacturaCliente, lines: &BTreeMap<i64, Vec<LineaFacturaCliente>>| {
-            let h = header_fp(f);
-            if f.editable == Some(false) || id <= draft_low {
-                return h;
-            }
-            let mut parts = vec![h.to_string()];
-            for l in lines.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
-                parts.push(format!(
-                    "{}|{}|{}|{:?}",
-                    l.idlinea,
-                    l.referencia.clone().unwrap_or_default(),
-                    l.cantidad,
-                    l.idlinearect
-                ));
-            }
-            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-            fnv(&refs)
-        };
+        Ok((drafts, lines))
+    }
 
-        // Which headers are new or changed.
-        let mut report: BTreeSet<i64> = BTreeSet::new();
-        for (id, f) in &headers {
-            let fp = fp_of(*id, f, &lines);
-            let changed = cur.watched.get(id).map(|w| w.fp) != Some(fp);
-            let is_new = *id > prev_max || !cursor.known.contains(*id);
-            if full && !is_new && !cur.watched.contains_key(id) {
-                // Unchanged old invoice seen by the sweep: nothing to report.
-                continue;
-            }
-            if changed || is_new {
-                report.insert(*id);
-            }
-        }
+    /// Step 6: a rotating page of customers and one of contacts, compared with the
+    /// fingerprints of those our reported invoices use; every invoice of one that changed is
+    /// re-read into `headers` and reported.
+    async fn compare_customers_and_contacts(
+        &self,
+        headers: &mut BTreeMap<i64, FacturaCliente>,
+        cur: &mut PollCursor,
+        report: &mut BTreeSet<i64>,
+    ) -> Result<()> {
+        let changed_customers = self
+            .rotate(&self.customers, &cur.customers, &mut cur.customer_scan_offset)
+            .await?;
+        let changed_contacts = self
+            .rotate(&self.contacts, &cur.contacts, &mut cur.contact_scan_offset)
+            .await?;
+        self.reread_invoices_of::<Cliente>(&changed_customers, headers, report)
+            .await?;
+        self.reread_invoices_of::<Contacto>(&changed_contacts, headers, report)
+            .await?;
+        Ok(())
+    }
 
-        // 6: rotating customer/contact comparison.
-        let mut changed_customers = BTreeSet::new();
-        let mut changed_contacts = BTreeSet::new();
-        if !cur.customers.is_empty() {
-            let q = ListQuery::new()
-                .sort("codcliente", SortDir::Asc)
-                .offset(cur.customer_scan_offset)
-                .limit(self.cfg.customer_scan_page);
-            let page = self.client.list_customers(&q).await?;
-            let n = page.items.len() as u64;
-            for c in &page.items {
-                if let Some(old) = cur.customers.get(&c.codcliente)
-                    && *old != customer_fp(c)
-                {
-                    changed_customers.insert(c.codcliente.clone());
-                }
-                if let Ok(mut cache) = self.customers.lock() {
-                    cache.insert(
-                        c.codcliente.clone(),
-                        Cached {
-                            at: Instant::now(),
-                            value: Some(c.clone()),
-                        },
-                    );
-                }
-            }
-            let total = page.total.unwrap_or(0);
-            cur.customer_scan_offset = if n == 0 || cur.customer_scan_offset + n >= total {
-                0
-            } else {
-                cur.customer_scan_offset + n
-            };
+    /// One rotating page of customers or contacts (none if `seen` is empty), compared with
+    /// `seen`; every row listed refreshes the cache. Returns the keys whose fingerprint
+    /// changed, and moves `offset` on (back to 0 after the last page).
+    async fn rotate<T: CachedRecord>(
+        &self,
+        cache: &ListingCache<T>,
+        seen: &BTreeMap<T::Key, u64>,
+        offset: &mut u64,
+    ) -> Result<BTreeSet<T::Key>> {
+        let mut changed = BTreeSet::new();
+        if seen.is_empty() {
+            return Ok(changed);
         }
-        if !cur.contacts.is_empty() {
-            let q = ListQuery::new()
-                .sort("idcontacto", SortDir::Asc)
-                .offset(cur.contact_scan_offset)
-                .limit(self.cfg.customer_scan_page);
-            let page = self.client.list_contacts(&q).await?;
-            let n = page.items.len() as u64;
-            for c in &page.items {
-                if let Some(old) = cur.contacts.get(&c.idcontacto)
-                    && *old != contact_fp(c)
-                {
-                    changed_contacts.insert(c.idcontacto);
-                }
-                if let Ok(mut cache) = self.contacts.lock() {
-                    cache.insert(
-                        c.idcontacto,
-                        Cached {
-                            at: Instant::now(),
-                            value: Some(c.clone()),
-                        },
-                    );
-                }
+        let q = ListQuery::new()
+            .sort(T::KEY_FIELD, SortDir::Asc)
+            .offset(*offset)
+            .limit(self.cfg.customer_scan_page);
+        let page: Page<T> = self.client.list(T::RESOURCE, &q).await?;
+        let n = page.items.len() as u64;
+        for c in &page.items {
+            if let Some(old) = seen.get(&c.key())
+                && *old != c.fingerprint()
+            {
+                changed.insert(c.key());
             }
-            let total = page.total.unwrap_or(0);
-            cur.contact_scan_offset = if n == 0 || cur.contact_scan_offset + n >= total {
-                0
-            } else {
-                cur.contact_scan_offset + n
-            };
+            cache.keep(std::iter::once((c.key(), c.clone())));
         }
-        for code in &changed_customers {
+        let total = page.total.unwrap_or(0);
+        *offset = if n == 0 || *offset + n >= total { 0 } else { *offset + n };
+        Ok(changed)
+    }
+
+    /// Every invoice of these customers or contacts (by `T::INVOICE_FIELD`), into `headers`
+    /// and `report`.
+    async fn reread_invoices_of<T: CachedRecord>(
+        &self,
+        keys: &BTreeSet<T::Key>,
+        headers: &mut BTreeMap<i64, FacturaCliente>,
+        report: &mut BTreeSet<i64>,
+    ) -> Result<()> {
+        for key in keys {
             let rows = self
                 .scan(
-                    ListQuery::new().filter(Filter::eq("codcliente", code.as_str())),
+                    ListQuery::new().filter(Filter::eq(T::INVOICE_FIELD, key.clone())),
                     0,
                     self.cfg.page_size,
                 )
@@ -960,74 +859,28 @@ impl Poller {
                 headers.insert(f.idfactura, f);
             }
         }
-        for id in &changed_contacts {
-            let rows = self
-                .scan(
-                    ListQuery::new().filter(Filter::eq("idcontactofact", *id)),
-                    0,
-                    self.cfg.page_size,
-                )
-                .await?;
-            for f in rows {
-                report.insert(f.idfactura);
-                headers.insert(f.idfactura, f);
-            }
-        }
+        Ok(())
+    }
 
-        settled_fps.apply(&mut cur);
-
-        // 7: lines, customers, contacts of what we report.
-        let (snapshots, used) = self.snapshots(&report, &headers, &mut lines, &drafts).await?;
-        used.apply(&mut cur);
-        reported += snapshots.len();
-        sink.put(snapshots).await.map_err(TickError::Sink)?;
-
-        // Update the watch set.
-        for (id, f) in &headers {
-            let sticky = !f.pagada || f.editable != Some(false);
-            if sticky || *id > window_low {
-                cur.watched.insert(
-                    *id,
-                    Watched {
-                        fp: fp_of(*id, f, &lines),
-                        sticky,
-                    },
-                );
-            } else {
-                cur.watched.remove(id);
-            }
-        }
-        cur.watched.retain(|id, w| w.sticky || *id > window_low);
-        cur.max_seen = new_max;
-        if full {
-            // The listings of every customer and contact served the sweep; the next ticks ask
-            // for the few they need rather than keep tens of thousands for their time to live.
-            if let Ok(mut cache) = self.customers.lock() {
-                *cache = HashMap::new();
-            }
-            if let Ok(mut cache) = self.contacts.lock() {
-                *cache = HashMap::new();
-            }
-        }
-
-        *cursor = cur;
+    /// What the tick returns (its snapshots went to the sink), logged.
+    fn tick_output(&self, t: TickState, cursor: &PollCursor, start: u64) -> TickOutput {
         let out = TickOutput {
             snapshots: Vec::new(),
-            reported,
-            full_sweep_ids: full_ids,
-            deleted: deleted.iter().map(i64::to_string).collect(),
+            reported: t.reported,
+            full_sweep_ids: t.full_ids,
+            deleted: t.deleted.iter().map(i64::to_string).collect(),
             requests: self.client.request_count() - start,
         };
         tracing::info!(
             source = %self.cfg.source_name,
-            full_sweep = full,
+            full_sweep = t.full,
             reported = out.reported,
             deleted = out.deleted.len(),
             requests = out.requests,
             max_seen = cursor.max_seen,
             "FacturaScripts poll"
         );
-        Ok(out)
+        out
     }
 
     /// Full sweep, one page: compares, reports (through `sink`) and watches invoices too old for
@@ -1089,8 +942,8 @@ impl Poller {
             .filter_map(|id| headers.get(id)?.codcliente.clone())
             .collect();
         let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
-        let customers = self.fetch_customers(&codes).await?;
-        let contacts = self.fetch_contacts(&contact_ids).await?;
+        let customers = self.fetch_cached(&self.customers, &codes).await?;
+        let contacts = self.fetch_cached(&self.contacts, &contact_ids).await?;
 
         let mut used = UsedFingerprints::default();
         let mut snapshots = Vec::with_capacity(report.len());
@@ -1125,14 +978,132 @@ impl Poller {
     /// Forgets customers and contacts fetched longer ago than their time to live: the listing
     /// of every customer a first import makes is not kept for good.
     fn evict_expired(&self) {
-        let ttl = self.cfg.customer_ttl;
-        if let Ok(mut cache) = self.customers.lock() {
-            cache.retain(|_, e| e.at.elapsed() < ttl);
-        }
-        if let Ok(mut cache) = self.contacts.lock() {
-            cache.retain(|_, e| e.at.elapsed() < ttl);
+        self.customers.evict_expired(self.cfg.customer_ttl);
+        self.contacts.evict_expired(self.cfg.customer_ttl);
+    }
+}
+
+/// What one tick gathers before it commits to the cursor.
+struct TickState {
+    /// A full sweep (every invoice listed) rather than the incremental scans.
+    full: bool,
+    /// `max_seen` when the tick began.
+    prev_max: i64,
+    /// Headers to compare (and maybe report) at the end of the tick.
+    headers: BTreeMap<i64, FacturaCliente>,
+    deleted: BTreeSet<i64>,
+    full_ids: Option<Vec<String>>,
+    reported: usize,
+    /// Customers and contacts used by the settled pages: applied after step 6, which compares
+    /// the rotating page with what earlier ticks saw.
+    settled_fps: UsedFingerprints,
+}
+
+impl TickState {
+    fn new(full: bool, prev_max: i64) -> TickState {
+        TickState {
+            full,
+            prev_max,
+            headers: BTreeMap::new(),
+            deleted: BTreeSet::new(),
+            full_ids: None,
+            reported: 0,
+            settled_fps: UsedFingerprints::default(),
         }
     }
+}
+
+/// The end of a full sweep (`ids`: every invoice listed): the known ids become those, the
+/// others are deleted. An empty listing over known invoices is not believed.
+fn end_sweep(t: &mut TickState, cur: &mut PollCursor, ids: Vec<i64>) -> Result<()> {
+    if ids.is_empty() && !cur.known.is_empty() {
+        return Err(FsError::Suspicious(format!(
+            "full sweep listed no invoice while {} are known; not treating them as deleted",
+            cur.known.len()
+        )));
+    }
+    cur.force_full_sweep = false;
+    let new_known = IdSet::from_sorted(ids.iter().copied());
+    for id in cur.known.ids_in(i64::MIN, i64::MAX) {
+        if !new_known.contains(id) {
+            t.deleted.insert(id);
+        }
+    }
+    cur.known = new_known;
+    t.full_ids = Some(ids.iter().map(i64::to_string).collect::<Vec<_>>());
+    Ok(())
+}
+
+/// What an invoice is compared by: its header, plus its lines if it is a draft newer than
+/// `draft_low`.
+fn invoice_fp(id: i64, f: &FacturaCliente, lines: &BTreeMap<i64, Vec<LineaFacturaCliente>>, draft_low: i64) -> u64 {
+    let h = header_fp(f);
+    if f.editable == Some(false) || id <= draft_low {
+        return h;
+    }
+    let mut parts = vec![h.to_string()];
+    for l in lines.get(&id).map(Vec::as_slice).unwrap_or(&[]) {
+        parts.push(format!(
+            "{}|{}|{}|{:?}",
+            l.idlinea,
+            l.referencia.clone().unwrap_or_default(),
+            l.cantidad,
+            l.idlinearect
+        ));
+    }
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    fnv(&refs)
+}
+
+/// Which of the tick's headers are new or changed. `known_before`: the ids known when the
+/// tick began.
+fn new_or_changed(
+    t: &TickState,
+    cur: &PollCursor,
+    known_before: &IdSet,
+    lines: &BTreeMap<i64, Vec<LineaFacturaCliente>>,
+    draft_low: i64,
+) -> BTreeSet<i64> {
+    let mut report: BTreeSet<i64> = BTreeSet::new();
+    for (id, f) in &t.headers {
+        let fp = invoice_fp(*id, f, lines, draft_low);
+        let changed = cur.watched.get(id).map(|w| w.fp) != Some(fp);
+        let is_new = *id > t.prev_max || !known_before.contains(*id);
+        if t.full && !is_new && !cur.watched.contains_key(id) {
+            // Unchanged old invoice seen by the sweep: nothing to report.
+            continue;
+        }
+        if changed || is_new {
+            report.insert(*id);
+        }
+    }
+    report
+}
+
+/// The watch set after a tick: every unpaid or editable invoice, and those of the trailing
+/// window (above `window_low`).
+fn update_watch_set(
+    cur: &mut PollCursor,
+    headers: &BTreeMap<i64, FacturaCliente>,
+    lines: &BTreeMap<i64, Vec<LineaFacturaCliente>>,
+    window_low: i64,
+    draft_low: i64,
+) {
+    for (id, f) in headers {
+        let sticky = !f.pagada || f.editable != Some(false);
+        if sticky || *id > window_low {
+            cur.watched.insert(
+                *id,
+                Watched {
+                    fp: invoice_fp(*id, f, lines, draft_low),
+                    sticky,
+                },
+            );
+        } else {
+            cur.watched.remove(id);
+        }
+    }
+    cur.watched.retain(|id, w| w.sticky || *id > window_low);
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Replays every recorded request/response pair of the FacturaScripts contract
-//! (`shared/fixtures/facturascripts/examples.json`) against the simulator and, where a typed
+//! (`tests/fixtures/facturascripts/examples.json`, copied from `shared/fixtures`; a missing copy
+//! fails the test) against the simulator and, where a typed
 //! client call exists, against the client (request built exactly, response parsed into the
 //! right value or error).
 //!
@@ -16,7 +17,7 @@ use tower::ServiceExt;
 
 const PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/facturascripts/examples.json"
+    "/../../tests/fixtures/facturascripts/examples.json"
 );
 
 /// Fields whose recorded values depend on the moment of recording (dates, times, timestamps).
@@ -58,46 +59,58 @@ struct Ex {
     note: String,
 }
 
-fn load() -> Option<Vec<Ex>> {
-    let text = match std::fs::read_to_string(PATH) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("\n!!!!! CONTRACT EXAMPLES NOT FOUND at {PATH}: {e} — contract replay SKIPPED !!!!!\n");
-            return None;
-        }
-    };
+/// The text at `path`, or a panic naming it: a missing copy of the examples fails the replay,
+/// never skips it (see `tests/fixtures/README.md`).
+fn read_fixture(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "contract examples not found at {path}: {e}. The copy in the repository is required; \
+             re-copy it from /work/shared/fixtures (see tests/fixtures/README.md)"
+        )
+    })
+}
+
+#[test]
+#[should_panic(expected = "tests/fixtures/facturascripts/no-such-examples.json")]
+fn a_missing_fixture_fails_with_its_path() {
+    read_fixture(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/facturascripts/no-such-examples.json"
+    ));
+}
+
+fn load() -> Vec<Ex> {
+    let text = read_fixture(PATH);
     let v: Value = serde_json::from_str(&text).expect("examples.json is JSON");
     let arr = v.as_array().expect("examples.json is an array");
-    Some(
-        arr.iter()
-            .enumerate()
-            .map(|(i, e)| Ex {
-                i,
-                method: e["method"].as_str().unwrap_or("GET").to_string(),
-                path: e["path"].as_str().unwrap_or("/").to_string(),
-                query: e["query"]
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                headers: e["headers"]
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                body: e["body"].as_str().map(str::to_string),
-                status: e["status"].as_u64().unwrap_or(0) as u16,
-                json: e["response_json"].clone(),
-                note: e["note"].as_str().unwrap_or("").to_string(),
-            })
-            .collect(),
-    )
+    arr.iter()
+        .enumerate()
+        .map(|(i, e)| Ex {
+            i,
+            method: e["method"].as_str().unwrap_or("GET").to_string(),
+            path: e["path"].as_str().unwrap_or("/").to_string(),
+            query: e["query"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            headers: e["headers"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            body: e["body"].as_str().map(str::to_string),
+            status: e["status"].as_u64().unwrap_or(0) as u16,
+            json: e["response_json"].clone(),
+            note: e["note"].as_str().unwrap_or("").to_string(),
+        })
+        .collect()
 }
 
 fn resource_of(path: &str) -> &str {
@@ -791,7 +804,7 @@ fn expected_total(note: &str) -> Option<usize> {
 
 #[tokio::test]
 async fn simulator_replays_every_example() {
-    let Some(examples) = load() else { return };
+    let examples = load();
     let (mut pass, mut fail, skipped): (usize, usize, Vec<(usize, &str)>) = (0, 0, Vec::new());
     let mut failures = Vec::new();
     let mut decoy_total = 0;
@@ -1020,7 +1033,7 @@ struct Seen {
 
 #[tokio::test]
 async fn client_builds_and_parses_every_example() {
-    let Some(examples) = load() else { return };
+    let examples = load();
     // A capture server: records what the client really sends.
     let seen: Arc<Mutex<Seen>> = Arc::default();
     let s2 = seen.clone();

@@ -1,4 +1,5 @@
-//! Replays every recorded example of `shared/fixtures/moodle/examples.json`:
+//! Replays every recorded example of `tests/fixtures/moodle/examples.json` (copied from
+//! `shared/fixtures/moodle/examples.json`; a missing copy fails the test):
 //! - typed: the request is built by the typed API and must equal `request_form` byte for byte
 //!   (modulo the token value); the answer must parse into the right value or error;
 //! - raw: requests the typed API deliberately cannot produce (stray keys, `true` for a bool,
@@ -581,6 +582,24 @@ fn check_error(i: usize, example: &Value, err: &MoodleError) {
     }
 }
 
+/// The recorded examples at `path`, or a panic naming it: a missing copy fails the replay, never
+/// skips it (see `tests/fixtures/README.md`).
+fn read_fixture(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "contract examples not found at {}: {e}. The copy in the repository is required; \
+             re-copy it from /work/shared/fixtures (see tests/fixtures/README.md)",
+            path.display()
+        )
+    })
+}
+
+#[test]
+#[should_panic(expected = "tests/fixtures/moodle/no-such-examples.json")]
+fn a_missing_fixture_fails_with_its_path() {
+    read_fixture(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/moodle/no-such-examples.json"));
+}
+
 fn is_error_answer(r: &Value) -> bool {
     match r {
         Value::Object(m) => m.contains_key("exception") || (m.contains_key("error") && m.contains_key("errorcode")),
@@ -591,14 +610,8 @@ fn is_error_answer(r: &Value) -> bool {
 
 #[tokio::test]
 async fn replay_every_recorded_example() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/moodle/examples.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "!!!!!!!! SKIPPED: {} not found; the Moodle contract replay did NOT run !!!!!!!!",
-            path.display()
-        );
-        return;
-    };
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/moodle/examples.json");
+    let text = read_fixture(&path);
     let examples: Vec<Value> = serde_json::from_str(&text).expect("examples.json is JSON");
 
     let current = Arc::new(std::sync::Mutex::new(Reply::json(Value::Null)));

@@ -23,10 +23,7 @@ use mm_sim_moodle::state::{Activity, Badge, Category};
 use mm_sim_moodle::{DebugLevel, EnrolStatus, ManualInstance, MoodleSim, NewSimUser, SeedCourse, SimOptions};
 use tower::ServiceExt;
 
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/moodle/examples.json"
-);
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/moodle/examples.json");
 
 /// Generated values: never compared.
 const VOLATILE: &[&str] = &[
@@ -1041,12 +1038,29 @@ fn has_debuginfo(v: &O) -> bool {
     matches!(v, O::Obj(m) if m.iter().any(|(k, _)| k == "debuginfo"))
 }
 
+/// The text at `path`, or a panic naming it: a missing copy of the examples fails the replay,
+/// never skips it (see `tests/fixtures/README.md`).
+fn read_fixture(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "contract examples not found at {path}: {e}. The copy in the repository is required; \
+             re-copy it from /work/shared/fixtures (see tests/fixtures/README.md)"
+        )
+    })
+}
+
+#[test]
+#[should_panic(expected = "tests/fixtures/moodle/no-such-examples.json")]
+fn a_missing_fixture_fails_with_its_path() {
+    read_fixture(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/moodle/no-such-examples.json"
+    ));
+}
+
 #[tokio::test]
 async fn replay_every_example() {
-    let Ok(text) = std::fs::read_to_string(PATH) else {
-        eprintln!("!!!!! contract examples not found at {PATH}: SKIPPING the contract replay !!!!!");
-        return;
-    };
+    let text = read_fixture(PATH);
     let examples = match parse(&text).expect("examples.json parses") {
         O::Arr(a) => a,
         _ => panic!("examples.json is not an array"),
