@@ -44,6 +44,47 @@ impl BatchError {
     }
 }
 
+/// The outcome of each request of a batched call ([`crate::MoodleClient::call_batched`]), in
+/// input order.
+pub(crate) type ChunkResults<T> = Vec<(Range<usize>, Result<T, MoodleError>)>;
+
+/// The successful answers in input order, and the failed requests.
+pub(crate) fn partition<T>(results: ChunkResults<T>) -> (Vec<T>, Vec<BatchFailure>) {
+    let mut ok = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
+    for (range, r) in results {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(error) => failures.push(BatchFailure { range, error }),
+        }
+    }
+    (ok, failures)
+}
+
+/// The successful answers in input order, or a [`BatchError`] naming every failed request (for
+/// calls that create nothing).
+pub(crate) fn collect<T>(total: usize, results: ChunkResults<T>) -> Result<Vec<T>, BatchError> {
+    let (ok, failures) = partition(results);
+    if failures.is_empty() {
+        return Ok(ok);
+    }
+    Err(BatchError {
+        total,
+        failures,
+        created: Vec::new(),
+    })
+}
+
+/// The answers concatenated in input order, or the first error (for reads, where a partial
+/// answer is useless).
+pub(crate) fn concat_or_first_error<T>(results: ChunkResults<Vec<T>>) -> Result<Vec<T>, MoodleError> {
+    let mut out = Vec::new();
+    for (_, r) in results {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
 /// Split `0..len` into consecutive ranges of at most `size`.
 pub(crate) fn chunks(len: usize, size: usize) -> Vec<Range<usize>> {
     let size = size.max(1);

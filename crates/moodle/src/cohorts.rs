@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Warning;
-use crate::batch::{BatchError, BatchFailure};
+use crate::batch::{self, BatchError};
 use crate::form::Form;
 use crate::transport::{Mode, MoodleClient};
+use crate::users::WarningsOnly;
 
 /// Which cohort.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,10 +36,24 @@ pub struct CohortMember {
     pub user: UserRef,
 }
 
-#[derive(Deserialize)]
-pub(crate) struct WarningsOnly {
-    #[serde(default)]
-    pub(crate) warnings: Vec<Warning>,
+fn members_form(members: &[CohortMember]) -> Form {
+    let mut f = Form::new();
+    for (i, m) in members.iter().enumerate() {
+        let mut item = f.item("members", i);
+        {
+            let mut c = item.scope("cohorttype");
+            match &m.cohort {
+                CohortRef::Id(id) => c.text("type", "id").int("value", *id),
+                CohortRef::Idnumber(s) => c.text("type", "idnumber").text("value", s.as_str()),
+            };
+        }
+        let mut u = item.scope("usertype");
+        match &m.user {
+            UserRef::Id(id) => u.text("type", "id").int("value", *id),
+            UserRef::Username(s) => u.text("type", "username").text("value", s.as_str()),
+        };
+    }
+    f
 }
 
 impl MoodleClient {
@@ -46,47 +61,11 @@ impl MoodleClient {
     /// already a member).
     pub async fn add_cohort_members(&self, members: &[CohortMember]) -> Result<Vec<Warning>, BatchError> {
         let results = self
-            .per_chunk(members.len(), |range| {
-                let mut f = Form::new();
-                for (i, m) in members[range].iter().enumerate() {
-                    let mut item = f.item("members", i);
-                    {
-                        let mut c = item.scope("cohorttype");
-                        match &m.cohort {
-                            CohortRef::Id(id) => c.text("type", "id").int("value", *id),
-                            CohortRef::Idnumber(s) => c.text("type", "idnumber").text("value", s.as_str()),
-                        };
-                    }
-                    let mut u = item.scope("usertype");
-                    match &m.user {
-                        UserRef::Id(id) => u.text("type", "id").int("value", *id),
-                        UserRef::Username(s) => u.text("type", "username").text("value", s.as_str()),
-                    };
-                }
-                async move {
-                    let w: WarningsOnly = self
-                        .call("core_cohort_add_cohort_members", &f, Mode::Idempotent)
-                        .await?;
-                    Ok(w.warnings)
-                }
+            .call_batched::<WarningsOnly>("core_cohort_add_cohort_members", Mode::Idempotent, members.len(), |r| {
+                members_form(&members[r])
             })
             .await;
-        let mut warnings = Vec::new();
-        let mut failures = Vec::new();
-        for (range, r) in results {
-            match r {
-                Ok(w) => warnings.extend(w),
-                Err(error) => failures.push(BatchFailure { range, error }),
-            }
-        }
-        if failures.is_empty() {
-            Ok(warnings)
-        } else {
-            Err(BatchError {
-                total: members.len(),
-                failures,
-                created: Vec::new(),
-            })
-        }
+        let answers = batch::collect(members.len(), results)?;
+        Ok(answers.into_iter().flat_map(|w| w.warnings).collect())
     }
 }

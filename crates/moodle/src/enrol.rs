@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use crate::batch::{BatchError, BatchFailure};
+use crate::batch::{self, BatchError, BatchFailure};
 use crate::error::MoodleError;
 use crate::form::Form;
 use crate::transport::{Mode, MoodleClient};
@@ -194,30 +194,11 @@ impl MoodleClient {
         len: usize,
         form: impl Fn(Range<usize>) -> Form,
     ) -> Result<(), BatchError> {
+        // Returns JSON `null`; accept anything that is not an error.
         let results = self
-            .per_chunk(len, |range| {
-                let f = form(range);
-                async move {
-                    // Returns JSON `null`; accept anything that is not an error.
-                    self.call::<IgnoredAny>(function, &f, Mode::Idempotent)
-                        .await
-                        .map(|_| ())
-                }
-            })
+            .call_batched::<IgnoredAny>(function, Mode::Idempotent, len, form)
             .await;
-        let failures: Vec<BatchFailure> = results
-            .into_iter()
-            .filter_map(|(range, r)| r.err().map(|error| BatchFailure { range, error }))
-            .collect();
-        if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(BatchError {
-                total: len,
-                failures,
-                created: Vec::new(),
-            })
-        }
+        batch::collect(len, results).map(|_| ())
     }
 
     /// `enrol_manual_enrol_users`, batched; idempotent, so retried on transient errors. One bad

@@ -136,78 +136,8 @@ impl MoodleError {
 
     /// Admin-facing advice for permanent errors.
     pub fn fix_hint(&self) -> Option<String> {
-        const TOKENS: &str = "Site administration > Server > Web services > Manage tokens";
         match self {
-            MoodleError::Exception { function, exception } => {
-                let debug = exception.debuginfo.as_deref().unwrap_or("");
-                let code = exception.errorcode.as_deref();
-                Some(match code {
-                    Some("invalidtoken") => {
-                        format!("the token is invalid or expired: create a new one in {TOKENS}")
-                    }
-                    Some("accessexception") if debug.contains("token expired") => {
-                        format!("the token is invalid or expired: create a new one in {TOKENS}")
-                    }
-                    Some("accessexception") if debug.contains("IP:") => {
-                        format!("the token is restricted to other IP addresses: edit 'IP restriction' of the token in {TOKENS}")
-                    }
-                    Some("accessexception") if debug.contains("webservice/rest:use") => {
-                        "the token user lacks the capability webservice/rest:use: allow it in the role of the token user".to_owned()
-                    }
-                    Some("accessexception") if debug.contains("Refused web service access") => {
-                        format!("the token user cannot log in ({debug}): fix the account or issue a token for another user")
-                    }
-                    Some("accessexception") => format!(
-                        "add `{function}` to the external service of this token (Site administration > Server > Web services > External services > Functions), check the service is enabled and the token user is an authorised user of it"
-                    ),
-                    Some("wsaccessusersuspended") | Some("wsaccessuserunconfirmed") => {
-                        "the token user is suspended or unconfirmed: reactivate it in Site administration > Users".to_owned()
-                    }
-                    Some("invalidrecord") if exception.message.contains("external_functions") => format!(
-                        "the function `{function}` does not exist on this Moodle: upgrade Moodle or install the plugin that provides it"
-                    ),
-                    Some("nopermissions") if function.starts_with("core_group_") => {
-                        "the token user lacks moodle/course:managegroups ('Manage groups') in the course: allow it in the token user's role".to_owned()
-                    }
-                    Some("nopermissions") => format!(
-                        "the token user lacks a capability ({}): allow it in the token user's role",
-                        exception.message.rsplit_once('(').map_or("see message", |(_, c)| c.trim_end_matches(['.', ')']))
-                    ),
-                    Some("wsnoinstance") => {
-                        let course = extract_after(&exception.message, "(id = ").unwrap_or_else(|| "?".to_owned());
-                        format!(
-                            "enable the Manual enrolments instance in course id={course} (Course > Participants > Enrolment methods) and the Manual enrolments plugin site-wide"
-                        )
-                    }
-                    Some("wsusercannotassign") => "the token user cannot assign this role in the course: check the role id (student is usually 5) and 'Allow role assignments' of the token user's role".to_owned(),
-                    Some("requireloginerror") => "the token user cannot access the course: give it a role with access to the course (or a site-wide manager role)".to_owned(),
-                    Some("restrictedcontextexception") => "the token is restricted to a context that does not include this course: remove the context restriction of the token".to_owned(),
-                    Some("sitemaintenance") => "the Moodle site is in maintenance mode; requests are retried when it ends".to_owned(),
-                    Some("invaliduser") => "the Moodle user does not exist (deleted?): re-match the learner to a Moodle account".to_owned(),
-                    Some("badgesdisabled") => "enable badges in Site administration > Badges > Badges settings".to_owned(),
-                    Some("disabled") if function.starts_with("core_message") => "enable messaging in Site administration > Advanced features".to_owned(),
-                    Some("cannotviewreport") => "enable completion tracking on the site and in the course, and let the token user view the completion report".to_owned(),
-                    Some("invalidparameter") if function == "core_group_add_group_members" && (debug.is_empty() || debug.contains("Only enrolled users")) => format!(
-                        "enrol the user in the course before adding them to a group: Moodle accepts only enrolled users as group members, and one such user rolls back the whole request{}",
-                        if debug.is_empty() { " (turn on site debugging to see Moodle's exact reason)" } else { "" }
-                    ),
-                    Some("invalidparameter") if debug.contains("Group with the same name already exists") => {
-                        "a group with this name already exists in the course: use it (core_group_get_course_groups) instead of creating it again".to_owned()
-                    }
-                    Some("invalidparameter") if debug.contains("Invalid group name") => "the group name is blank: give the group a name".to_owned(),
-                    Some("idnumbertaken") => "the ID number is already used by another group of the course: choose another ID number or use that group".to_owned(),
-                    Some("invalidrecord") if function.starts_with("core_group_") && crate::groups::names_table(&exception.message, debug, "groups") => {
-                        "the group does not exist in Moodle (deleted?): look the group up by name again and create it if needed".to_owned()
-                    }
-                    Some("invalidrecord") if function.starts_with("core_group_") && crate::groups::names_table(&exception.message, debug, "user") => {
-                        "the Moodle user does not exist (deleted?): re-match the learner to a Moodle account".to_owned()
-                    }
-                    Some("errorcoursecontextnotvalid") => "the course does not exist or the token user cannot access it: check the course id and give the token user a role with access to the course (or a site-wide manager role)".to_owned(),
-                    Some("invalidparameter") => format!("Moodle rejected the parameters of {function}; details: {}", if debug.is_empty() { "turn on site debugging to see them" } else { debug }),
-                    None => "Moodle failed with an internal PHP error (no errorcode); check the Moodle logs and avoid the input that triggers it".to_owned(),
-                    Some(_) => return None,
-                })
-            }
+            MoodleError::Exception { function, exception } => exception_hint(function, exception),
             MoodleError::WebServicesDisabled => Some(
                 "enable web services (Site administration > Advanced features) and the REST protocol (Site administration > Server > Web services > Manage protocols)".to_owned(),
             ),
@@ -261,6 +191,79 @@ impl MoodleError {
             other => other,
         }
     }
+}
+
+/// [`MoodleError::fix_hint`] of a Moodle exception, by `errorcode` (then `debuginfo`, `function`).
+fn exception_hint(function: &str, exception: &MoodleException) -> Option<String> {
+    const TOKENS: &str = "Site administration > Server > Web services > Manage tokens";
+    let debug = exception.debuginfo.as_deref().unwrap_or("");
+    let code = exception.errorcode.as_deref();
+    Some(match code {
+        Some("invalidtoken") => {
+            format!("the token is invalid or expired: create a new one in {TOKENS}")
+        }
+        Some("accessexception") if debug.contains("token expired") => {
+            format!("the token is invalid or expired: create a new one in {TOKENS}")
+        }
+        Some("accessexception") if debug.contains("IP:") => {
+            format!("the token is restricted to other IP addresses: edit 'IP restriction' of the token in {TOKENS}")
+        }
+        Some("accessexception") if debug.contains("webservice/rest:use") => {
+            "the token user lacks the capability webservice/rest:use: allow it in the role of the token user".to_owned()
+        }
+        Some("accessexception") if debug.contains("Refused web service access") => {
+            format!("the token user cannot log in ({debug}): fix the account or issue a token for another user")
+        }
+        Some("accessexception") => format!(
+            "add `{function}` to the external service of this token (Site administration > Server > Web services > External services > Functions), check the service is enabled and the token user is an authorised user of it"
+        ),
+        Some("wsaccessusersuspended") | Some("wsaccessuserunconfirmed") => {
+            "the token user is suspended or unconfirmed: reactivate it in Site administration > Users".to_owned()
+        }
+        Some("invalidrecord") if exception.message.contains("external_functions") => format!(
+            "the function `{function}` does not exist on this Moodle: upgrade Moodle or install the plugin that provides it"
+        ),
+        Some("nopermissions") if function.starts_with("core_group_") => {
+            "the token user lacks moodle/course:managegroups ('Manage groups') in the course: allow it in the token user's role".to_owned()
+        }
+        Some("nopermissions") => format!(
+            "the token user lacks a capability ({}): allow it in the token user's role",
+            exception.message.rsplit_once('(').map_or("see message", |(_, c)| c.trim_end_matches(['.', ')']))
+        ),
+        Some("wsnoinstance") => {
+            let course = extract_after(&exception.message, "(id = ").unwrap_or_else(|| "?".to_owned());
+            format!(
+                "enable the Manual enrolments instance in course id={course} (Course > Participants > Enrolment methods) and the Manual enrolments plugin site-wide"
+            )
+        }
+        Some("wsusercannotassign") => "the token user cannot assign this role in the course: check the role id (student is usually 5) and 'Allow role assignments' of the token user's role".to_owned(),
+        Some("requireloginerror") => "the token user cannot access the course: give it a role with access to the course (or a site-wide manager role)".to_owned(),
+        Some("restrictedcontextexception") => "the token is restricted to a context that does not include this course: remove the context restriction of the token".to_owned(),
+        Some("sitemaintenance") => "the Moodle site is in maintenance mode; requests are retried when it ends".to_owned(),
+        Some("invaliduser") => "the Moodle user does not exist (deleted?): re-match the learner to a Moodle account".to_owned(),
+        Some("badgesdisabled") => "enable badges in Site administration > Badges > Badges settings".to_owned(),
+        Some("disabled") if function.starts_with("core_message") => "enable messaging in Site administration > Advanced features".to_owned(),
+        Some("cannotviewreport") => "enable completion tracking on the site and in the course, and let the token user view the completion report".to_owned(),
+        Some("invalidparameter") if function == "core_group_add_group_members" && (debug.is_empty() || debug.contains("Only enrolled users")) => format!(
+            "enrol the user in the course before adding them to a group: Moodle accepts only enrolled users as group members, and one such user rolls back the whole request{}",
+            if debug.is_empty() { " (turn on site debugging to see Moodle's exact reason)" } else { "" }
+        ),
+        Some("invalidparameter") if debug.contains("Group with the same name already exists") => {
+            "a group with this name already exists in the course: use it (core_group_get_course_groups) instead of creating it again".to_owned()
+        }
+        Some("invalidparameter") if debug.contains("Invalid group name") => "the group name is blank: give the group a name".to_owned(),
+        Some("idnumbertaken") => "the ID number is already used by another group of the course: choose another ID number or use that group".to_owned(),
+        Some("invalidrecord") if function.starts_with("core_group_") && crate::groups::names_table(&exception.message, debug, "groups") => {
+            "the group does not exist in Moodle (deleted?): look the group up by name again and create it if needed".to_owned()
+        }
+        Some("invalidrecord") if function.starts_with("core_group_") && crate::groups::names_table(&exception.message, debug, "user") => {
+            "the Moodle user does not exist (deleted?): re-match the learner to a Moodle account".to_owned()
+        }
+        Some("errorcoursecontextnotvalid") => "the course does not exist or the token user cannot access it: check the course id and give the token user a role with access to the course (or a site-wide manager role)".to_owned(),
+        Some("invalidparameter") => format!("Moodle rejected the parameters of {function}; details: {}", if debug.is_empty() { "turn on site debugging to see them" } else { debug }),
+        None => "Moodle failed with an internal PHP error (no errorcode); check the Moodle logs and avoid the input that triggers it".to_owned(),
+        Some(_) => return None,
+    })
 }
 
 fn extract_after(text: &str, marker: &str) -> Option<String> {

@@ -7,7 +7,7 @@
 use crate::transport::decode;
 use crate::{
     ActivitiesCompletion, Category, CourseCompletionStatus, CreatedUser, EnrolledUser, Group, GroupMembers,
-    MoodleError, SentMessage, SiteInfo, UploadedFile, User, UserBadges, UserCourse, UsersSearch, cohorts, courses,
+    MoodleError, SentMessage, SiteInfo, UploadedFile, User, UserBadges, UserCourse, UsersSearch, courses,
     parse_response, users,
 };
 use mm_net::SecretString;
@@ -81,10 +81,7 @@ pub fn decode_answer(
             "core_enrol_get_enrolled_users" => format!("{:?}", decode::<Vec<EnrolledUser>>(function, value, token)?),
             "core_enrol_get_users_courses" => format!("{:?}", decode::<Vec<UserCourse>>(function, value, token)?),
             "core_cohort_add_cohort_members" => {
-                format!(
-                    "{:?}",
-                    decode::<cohorts::WarningsOnly>(function, value, token)?.warnings
-                )
+                format!("{:?}", decode::<users::WarningsOnly>(function, value, token)?.warnings)
             }
             "core_completion_get_course_completion_status" => {
                 format!("{:?}", decode::<CourseCompletionStatus>(function, value, token)?)

@@ -19,12 +19,12 @@
 //! - the texts above are Moodle's `debuginfo`, present only when the site has debugging on:
 //!   [`MoodleError::group_problem`] classifies the errors with or without it.
 
-use std::collections::{BTreeSet, HashMap};
-use std::ops::Range;
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::batch::{BatchError, BatchFailure};
+use crate::batch::{self, BatchError, BatchFailure, concat_or_first_error};
+use crate::create::Creatable;
 use crate::error::MoodleError;
 use crate::form::Form;
 use crate::transport::{Mode, MoodleClient};
@@ -252,27 +252,38 @@ fn members_form(items: &[GroupMember]) -> Form {
     f
 }
 
-/// The failures of a batched call, or `Ok` when there are none.
-fn collect_failures<T>(
-    total: usize,
-    results: Vec<(Range<usize>, Result<T, MoodleError>)>,
-) -> Result<Vec<T>, BatchError> {
-    let mut ok = Vec::with_capacity(results.len());
-    let mut failures = Vec::new();
-    for (range, r) in results {
-        match r {
-            Ok(v) => ok.push(v),
-            Err(error) => failures.push(BatchFailure { range, error }),
-        }
+impl Creatable for NewGroup {
+    type Key = (i64, String);
+    type Created = Group;
+    const FUNCTION: &'static str = CREATE_GROUPS;
+    const NOUN: &'static str = "group";
+    const AMBIGUOUS: &'static str = "ambiguous group creation: looking the groups up before retrying";
+
+    fn key(&self) -> (i64, String) {
+        (self.courseid, self.name.trim().to_owned())
     }
-    if failures.is_empty() {
-        Ok(ok)
-    } else {
-        Err(BatchError {
-            total,
-            failures,
-            created: Vec::new(),
-        })
+
+    fn created_key(created: &Group) -> (i64, String) {
+        (created.courseid, created.name.clone())
+    }
+
+    fn form(rows: &[&NewGroup]) -> Form {
+        create_form(rows)
+    }
+
+    /// Reads the groups of every course concerned, once per course.
+    async fn look_up(client: &MoodleClient, keys: Vec<(i64, String)>) -> Result<Vec<Group>, MoodleError> {
+        let courses: BTreeSet<i64> = keys.iter().map(|(courseid, _)| *courseid).collect();
+        let wanted: BTreeSet<(i64, String)> = keys.into_iter().collect();
+        let mut found = Vec::new();
+        for courseid in courses {
+            for g in client.get_course_groups(courseid).await? {
+                if wanted.contains(&(g.courseid, g.name.clone())) {
+                    found.push(g);
+                }
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -317,64 +328,9 @@ impl MoodleClient {
             });
         }
         let results = self
-            .per_chunk(groups.len(), |range| self.create_group_chunk(&groups[range]))
+            .per_chunk(groups.len(), |range| self.create_once_or_look_up(&groups[range]))
             .await;
-        Ok(collect_failures(groups.len(), results)?.into_iter().flatten().collect())
-    }
-
-    async fn create_group_chunk(&self, chunk: &[NewGroup]) -> Result<Vec<Group>, MoodleError> {
-        let key = |g: &NewGroup| (g.courseid, g.name.trim().to_owned());
-        let policy = self.retry_policy();
-        let attempts = policy.max_attempts.max(1);
-        let mut done: HashMap<(i64, String), Group> = HashMap::new();
-        let mut attempt = 0;
-        loop {
-            let remaining: Vec<&NewGroup> = chunk.iter().filter(|g| !done.contains_key(&key(g))).collect();
-            if remaining.is_empty() {
-                break;
-            }
-            match self
-                .call::<Vec<Group>>(CREATE_GROUPS, &create_form(&remaining), Mode::Once)
-                .await
-            {
-                Ok(list) => {
-                    done.extend(list.into_iter().map(|g| ((g.courseid, g.name.clone()), g)));
-                    break;
-                }
-                Err(e) if matches!(e, MoodleError::CircuitOpen(_)) || !e.is_retryable() => return Err(e),
-                Err(e) => {
-                    if e.is_ambiguous() {
-                        tracing::warn!(site = %self.site_name(), error = %e, "ambiguous group creation: looking the groups up before retrying");
-                        let courses: BTreeSet<i64> = remaining.iter().map(|g| g.courseid).collect();
-                        let wanted: BTreeSet<(i64, String)> = remaining.iter().map(|g| key(g)).collect();
-                        for courseid in courses {
-                            for g in self.get_course_groups(courseid).await? {
-                                let k = (g.courseid, g.name.clone());
-                                if wanted.contains(&k) {
-                                    done.insert(k, g);
-                                }
-                            }
-                        }
-                        if chunk.iter().all(|g| done.contains_key(&key(g))) {
-                            break;
-                        }
-                    }
-                    attempt += 1;
-                    if attempt >= attempts {
-                        return Err(e);
-                    }
-                    tokio::time::sleep(policy.delay(attempt - 1)).await;
-                }
-            }
-        }
-        chunk
-            .iter()
-            .map(|g| done.get(&key(g)).cloned())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| MoodleError::Decode {
-                function: CREATE_GROUPS.to_owned(),
-                detail: "Moodle did not return every created group".to_owned(),
-            })
+        Ok(batch::collect(groups.len(), results)?.into_iter().flatten().collect())
     }
 
     /// The group `name` of the course, created (with Moodle's defaults) when missing. A
@@ -435,19 +391,15 @@ impl MoodleClient {
     /// group, in input order. An unknown group fails the call (`invalidrecord`).
     pub async fn get_group_members(&self, groupids: &[i64]) -> Result<Vec<GroupMembers>, MoodleError> {
         let results = self
-            .per_chunk(groupids.len(), |range| {
+            .call_batched(GET_MEMBERS, Mode::Idempotent, groupids.len(), |range| {
                 let mut f = Form::new();
                 for (i, id) in groupids[range].iter().enumerate() {
                     f.int(format!("groupids[{i}]"), *id);
                 }
-                async move { self.call::<Vec<GroupMembers>>(GET_MEMBERS, &f, Mode::Idempotent).await }
+                f
             })
             .await;
-        let mut out = Vec::with_capacity(groupids.len());
-        for (_, r) in results {
-            out.extend(r?);
-        }
-        Ok(out)
+        concat_or_first_error(results)
     }
 }
 

@@ -15,6 +15,7 @@
 
 mod batch;
 mod config;
+mod create;
 mod de;
 mod error;
 mod form;

@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::batch::chunks;
+use crate::batch::{ChunkResults, chunks};
 use crate::config::{ClientOptions, SiteConfig};
 use crate::error::{MoodleError, MoodleException};
 use crate::form::Form;
@@ -159,6 +159,9 @@ impl MoodleClient {
         self.call_value(function, params, Mode::Once).await
     }
 
+    /// The one call-and-decode of the typed API: `function` with `params` (retried on transient
+    /// errors when `mode` is [`Mode::Idempotent`]), the answer classified, then decoded as `T`
+    /// (a decoding error names `function` and never quotes the token).
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         function: &str,
@@ -169,7 +172,7 @@ impl MoodleClient {
         decode(function, value, &self.inner.token)
     }
 
-    pub(crate) async fn call_value(&self, function: &str, params: &Form, mode: Mode) -> Result<Value, MoodleError> {
+    async fn call_value(&self, function: &str, params: &Form, mode: Mode) -> Result<Value, MoodleError> {
         let policy = match mode {
             Mode::Idempotent => self.inner.retry,
             Mode::Once => RetryPolicy::no_retry(),
@@ -238,9 +241,26 @@ impl MoodleClient {
         parse_response(function, status, &content_type, retry_after, &bytes)
     }
 
+    /// The batched form of [`MoodleClient::call`]: `function` once per chunk of `len` items (the
+    /// site's batch size, at most `concurrency` requests in flight), the chunk's parameters from
+    /// `form`, each answer decoded as `T`; results in input order.
+    pub(crate) async fn call_batched<T: DeserializeOwned>(
+        &self,
+        function: &str,
+        mode: Mode,
+        len: usize,
+        form: impl Fn(Range<usize>) -> Form,
+    ) -> ChunkResults<T> {
+        self.per_chunk(len, |range| {
+            let f = form(range);
+            async move { self.call::<T>(function, &f, mode).await }
+        })
+        .await
+    }
+
     /// Run one future per chunk of `len` items, at most `concurrency` at a time, results in input
     /// order.
-    pub(crate) async fn per_chunk<R, F, Fut>(&self, len: usize, f: F) -> Vec<(Range<usize>, Result<R, MoodleError>)>
+    pub(crate) async fn per_chunk<R, F, Fut>(&self, len: usize, f: F) -> ChunkResults<R>
     where
         F: Fn(Range<usize>) -> Fut,
         Fut: Future<Output = Result<R, MoodleError>>,

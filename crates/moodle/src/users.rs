@@ -1,13 +1,12 @@
 //! Users: look-up (exact and case-insensitive by email), creation (safe after ambiguous
 //! failures), update and suspension.
 
-use std::collections::HashMap;
-
 use mm_net::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::Warning;
-use crate::batch::{BatchError, BatchFailure};
+use crate::batch::{self, BatchError, concat_or_first_error, partition};
+use crate::create::Creatable;
 use crate::error::MoodleError;
 use crate::form::Form;
 use crate::transport::{Mode, MoodleClient};
@@ -224,6 +223,34 @@ pub(crate) fn update_users_form(users: &[UserUpdate]) -> Form {
     f
 }
 
+impl Creatable for NewUser {
+    type Key = String;
+    type Created = CreatedUser;
+    const FUNCTION: &'static str = "core_user_create_users";
+    const NOUN: &'static str = "user";
+    const AMBIGUOUS: &'static str = "ambiguous user creation: looking users up before retrying";
+
+    fn key(&self) -> String {
+        self.username.clone()
+    }
+
+    fn created_key(created: &CreatedUser) -> String {
+        created.username.clone()
+    }
+
+    fn form(rows: &[&NewUser]) -> Form {
+        create_users_form(rows)
+    }
+
+    async fn look_up(client: &MoodleClient, usernames: Vec<String>) -> Result<Vec<CreatedUser>, MoodleError> {
+        let found = client.get_users_by_field(UserField::Username, &usernames).await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|u| u.username.map(|username| CreatedUser { id: u.id, username }))
+            .collect())
+    }
+}
+
 /// Escape the LIKE escape character only. `_` and `%` are left as wildcards on purpose: they
 /// make the match a superset of the exact address, and [`MoodleClient::find_users_by_email_ci`]
 /// then keeps only exact case-insensitive matches. (Escaping them would depend on the escape
@@ -237,20 +264,18 @@ impl MoodleClient {
     /// Users not found are simply absent.
     pub async fn get_users_by_field(&self, field: UserField, values: &[String]) -> Result<Vec<User>, MoodleError> {
         let results = self
-            .per_chunk(values.len(), |range| {
-                let mut f = Form::new();
-                f.text("field", field.as_str()).list("values", &values[range]);
-                async move {
-                    self.call::<Vec<User>>("core_user_get_users_by_field", &f, Mode::Idempotent)
-                        .await
-                }
-            })
+            .call_batched(
+                "core_user_get_users_by_field",
+                Mode::Idempotent,
+                values.len(),
+                |range| {
+                    let mut f = Form::new();
+                    f.text("field", field.as_str()).list("values", &values[range]);
+                    f
+                },
+            )
             .await;
-        let mut out = Vec::new();
-        for (_, r) in results {
-            out.extend(r?);
-        }
-        Ok(out)
+        concat_or_first_error(results)
     }
 
     /// `core_user_get_users` with the given criteria (sent verbatim: `email`, `firstname` and
@@ -292,114 +317,31 @@ impl MoodleClient {
     /// before creating them).
     pub async fn create_users(&self, users: &[NewUser]) -> Result<Vec<CreatedUser>, BatchError> {
         let results = self
-            .per_chunk(users.len(), |range| self.create_chunk(&users[range]))
+            .per_chunk(users.len(), |range| self.create_once_or_look_up(&users[range]))
             .await;
-        let mut created = Vec::new();
-        let mut failures = Vec::new();
-        for (range, r) in results {
-            match r {
-                Ok(list) => created.extend(list),
-                Err(error) => failures.push(BatchFailure { range, error }),
-            }
-        }
+        let (created, failures) = partition(results);
+        let created: Vec<CreatedUser> = created.into_iter().flatten().collect();
         if failures.is_empty() {
-            Ok(created)
-        } else {
-            Err(BatchError {
-                total: users.len(),
-                failures,
-                created,
-            })
+            return Ok(created);
         }
-    }
-
-    async fn create_chunk(&self, chunk: &[NewUser]) -> Result<Vec<CreatedUser>, MoodleError> {
-        let policy = self.retry_policy();
-        let attempts = policy.max_attempts.max(1);
-        let mut ids: HashMap<String, i64> = HashMap::new();
-        let mut attempt = 0;
-        loop {
-            let remaining: Vec<&NewUser> = chunk.iter().filter(|u| !ids.contains_key(&u.username)).collect();
-            if remaining.is_empty() {
-                break;
-            }
-            let form = create_users_form(&remaining);
-            match self
-                .call::<Vec<CreatedUser>>("core_user_create_users", &form, Mode::Once)
-                .await
-            {
-                Ok(list) => {
-                    ids.extend(list.into_iter().map(|c| (c.username, c.id)));
-                    break;
-                }
-                Err(e) if matches!(e, MoodleError::CircuitOpen(_)) || !e.is_retryable() => return Err(e),
-                Err(e) => {
-                    if e.is_ambiguous() {
-                        tracing::warn!(site = %self.site_name(), error = %e, "ambiguous user creation: looking users up before retrying");
-                        let names: Vec<String> = remaining.iter().map(|u| u.username.clone()).collect();
-                        let found = self.get_users_by_field(UserField::Username, &names).await?;
-                        for u in found {
-                            if let Some(name) = u.username {
-                                ids.insert(name, u.id);
-                            }
-                        }
-                        if chunk.iter().all(|u| ids.contains_key(&u.username)) {
-                            break;
-                        }
-                    }
-                    attempt += 1;
-                    if attempt >= attempts {
-                        return Err(e);
-                    }
-                    tokio::time::sleep(policy.delay(attempt - 1)).await;
-                }
-            }
-        }
-        chunk
-            .iter()
-            .map(|u| {
-                ids.get(&u.username).map(|id| CreatedUser {
-                    id: *id,
-                    username: u.username.clone(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| MoodleError::Decode {
-                function: "core_user_create_users".to_owned(),
-                detail: "Moodle did not return every created user".to_owned(),
-            })
+        Err(BatchError {
+            total: users.len(),
+            failures,
+            created,
+        })
     }
 
     /// `core_user_update_users` (per-user on Moodle 4.x: failures come back as warnings).
     /// Idempotent, so retried; batched.
     pub async fn update_users(&self, users: &[UserUpdate]) -> Result<Vec<Warning>, BatchError> {
+        // 3.x answers `null`, 4.x `{"warnings":[…]}`.
         let results = self
-            .per_chunk(users.len(), |range| {
-                let f = update_users_form(&users[range]);
-                async move {
-                    // 3.x answers `null`, 4.x `{"warnings":[…]}`.
-                    let r: Option<WarningsOnly> = self.call("core_user_update_users", &f, Mode::Idempotent).await?;
-                    Ok(r.map(|w| w.warnings).unwrap_or_default())
-                }
+            .call_batched::<Option<WarningsOnly>>("core_user_update_users", Mode::Idempotent, users.len(), |range| {
+                update_users_form(&users[range])
             })
             .await;
-        let mut warnings = Vec::new();
-        let mut failures = Vec::new();
-        for (range, r) in results {
-            match r {
-                Ok(w) => warnings.extend(w),
-                Err(error) => failures.push(BatchFailure { range, error }),
-            }
-        }
-        if failures.is_empty() {
-            Ok(warnings)
-        } else {
-            Err(BatchError {
-                total: users.len(),
-                failures,
-                created: Vec::new(),
-            })
-        }
+        let warnings = batch::collect(users.len(), results)?;
+        Ok(warnings.into_iter().flatten().flat_map(|w| w.warnings).collect())
     }
 
     /// Suspend users site-wide (`suspended=1`, which also ends their sessions).
