@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (fuzz/seeds/<target>/) from the recorded answers
-(shared/fixtures/{moodle,facturascripts}/examples.json, next to this repository), the webhook
+(tests/fixtures/{moodle,facturascripts}/examples.json, copied from the shared contracts), the webhook
 payload examples (crates/webhook/schema/examples) and the configuration example.
 
 The seeds are committed, so the fixtures are only needed to regenerate them:
-    python3 fuzz/seeds/generate.py [path/to/shared/fixtures]
+    python3 fuzz/seeds/generate.py [path/to/fixtures]
 Input layouts are described at the top of each fuzz/fuzz_targets/*.rs.
 """
 
@@ -18,7 +18,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "fuzz" / "seeds"
-FIXTURES = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "fixtures"
+FIXTURES = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "fixtures"
 # Seeds larger than this are cut down (lists to their first rows): libFuzzer's -max_len follows
 # the largest seed, and small inputs run faster.
 MAX_SEED = 4096

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Subcommand;
 use mm_engine::config::{self, ConfiguredKey};
-use mm_net::sealed::{self, SealError, SecretKey};
+use mm_net::sealed::{self, KeyId, SealError, SecretKey};
 use secrecy::ExposeSecret;
 use secrecy::zeroize::Zeroizing;
 use std::path::{Path, PathBuf};
@@ -170,6 +170,11 @@ struct Resealer<'a> {
 }
 
 impl Resealer<'_> {
+    /// How many values were changed so far.
+    fn changed(&self) -> usize {
+        self.resealed + self.sealed_plaintext
+    }
+
     /// The new text for a value at `place` (`moodle[0].token`), or `None` to leave it as it is.
     /// `secret_slot`: the value is a secret when in plaintext.
     fn reseal(&mut self, place: &str, text: &str, secret_slot: bool) -> anyhow::Result<Option<String>> {
@@ -286,7 +291,6 @@ fn rotate(
         );
     }
     let mut doc = parse_toml_document(config_path)?;
-    let base_dir = config_path.parent().unwrap_or(Path::new("."));
     let mut resealer = Resealer {
         old: old_key.as_ref(),
         new: &new_key,
@@ -295,8 +299,46 @@ fn rotate(
         sealed_plaintext: 0,
         already_new: 0,
     };
-
     // 1. The configuration file's own values, and the secret files it names.
+    let secret_files = reseal_config_values(&mut doc, config_path, &mut resealer)?;
+    let in_config = resealer.changed();
+    // 2. The secret files: each line may be a sealed value (or, with --seal-plaintext, a secret).
+    let mut writes = reseal_secret_files(&secret_files, &mut resealer)?;
+    let counts = RotationCounts {
+        in_config,
+        in_files: resealer.changed() - in_config,
+        secret_files: writes.len(),
+    };
+    if in_config > 0 {
+        let real =
+            std::fs::canonicalize(config_path).with_context(|| format!("cannot read {}", config_path.display()))?;
+        writes.push((real, Zeroizing::new(doc.to_string())));
+    }
+    // 3. Write: secret files first, the configuration last, each replaced in one rename.
+    if !dry_run {
+        for (path, text) in &writes {
+            write_atomically(path, text)?;
+        }
+    }
+    report_rotation(&resealer, &counts, config_path, dry_run);
+    warn_stale_environment(new_key.id(), new_key_file);
+    Ok(())
+}
+
+/// What a rotation changed, where.
+struct RotationCounts {
+    in_config: usize,
+    in_files: usize,
+    secret_files: usize,
+}
+
+/// Re-seals the configuration's own values in `doc`; returns the secret files it names.
+fn reseal_config_values(
+    doc: &mut toml_edit::DocumentMut,
+    config_path: &Path,
+    resealer: &mut Resealer<'_>,
+) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let base_dir = config_path.parent().unwrap_or(Path::new("."));
     let mut secret_files: Vec<(String, PathBuf)> = Vec::new();
     visit_values(doc.as_item_mut(), "", "", &mut |place, name, value| {
         let Some(text) = value.as_str().map(str::to_string) else {
@@ -313,11 +355,16 @@ fn rotate(
         }
         Ok(())
     })?;
-    let in_config = resealer.resealed + resealer.sealed_plaintext;
+    Ok(secret_files)
+}
 
-    // 2. The secret files: each line may be a sealed value (or, with --seal-plaintext, a secret).
+/// Re-seals each line of the secret files; returns the files that changed with their new text.
+fn reseal_secret_files(
+    secret_files: &[(String, PathBuf)],
+    resealer: &mut Resealer<'_>,
+) -> anyhow::Result<Vec<(PathBuf, Zeroizing<String>)>> {
     let mut writes: Vec<(PathBuf, Zeroizing<String>)> = Vec::new();
-    for (place, path) in &secret_files {
+    for (place, path) in secret_files {
         let real = std::fs::canonicalize(path).with_context(|| {
             format!(
                 "{place}: cannot read {} (run the rotation where the secret files are)",
@@ -330,50 +377,53 @@ fn rotate(
         let text = Zeroizing::new(
             std::fs::read_to_string(&real).with_context(|| format!("{place}: cannot read {}", path.display()))?,
         );
-        let mut out = Zeroizing::new(String::with_capacity(text.len() * 2));
-        let mut changed = false;
-        for (n, line) in text.split_inclusive('\n').enumerate() {
-            let body = line.trim_end_matches(['\n', '\r']);
-            let eol = &line[body.len()..];
-            let lead = &body[..body.len() - body.trim_start().len()];
-            let trail = &body[body.trim_end().len()..];
-            let where_ = format!("{place} ({} line {})", path.display(), n + 1);
-            match resealer.reseal(&where_, body, true)? {
-                Some(new_text) => {
-                    out.push_str(lead);
-                    out.push_str(&new_text);
-                    out.push_str(trail);
-                    out.push_str(eol);
-                    changed = true;
-                }
-                None => out.push_str(line),
-            }
-        }
-        if changed {
+        if let Some(out) = reseal_lines(&text, place, path, resealer)? {
             writes.push((real, out));
         }
     }
-    let in_files = resealer.resealed + resealer.sealed_plaintext - in_config;
-    let secret_file_count = writes.len();
-    if in_config > 0 {
-        let real =
-            std::fs::canonicalize(config_path).with_context(|| format!("cannot read {}", config_path.display()))?;
-        writes.push((real, Zeroizing::new(doc.to_string())));
-    }
+    Ok(writes)
+}
 
-    // 3. Write: secret files first, the configuration last, each replaced in one rename.
-    if !dry_run {
-        for (path, text) in &writes {
-            write_atomically(path, text)?;
+/// A secret file's text with each sealed line re-sealed, keeping its layout; `None` if unchanged.
+fn reseal_lines(
+    text: &str,
+    place: &str,
+    path: &Path,
+    resealer: &mut Resealer<'_>,
+) -> anyhow::Result<Option<Zeroizing<String>>> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len() * 2));
+    let mut changed = false;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let eol = &line[body.len()..];
+        let lead = &body[..body.len() - body.trim_start().len()];
+        let trail = &body[body.trim_end().len()..];
+        let where_ = format!("{place} ({} line {})", path.display(), n + 1);
+        match resealer.reseal(&where_, body, true)? {
+            Some(new_text) => {
+                out.push_str(lead);
+                out.push_str(&new_text);
+                out.push_str(trail);
+                out.push_str(eol);
+                changed = true;
+            }
+            None => out.push_str(line),
         }
     }
-    let changed = resealer.resealed + resealer.sealed_plaintext;
+    Ok(changed.then_some(out))
+}
+
+fn report_rotation(resealer: &Resealer<'_>, counts: &RotationCounts, config_path: &Path, dry_run: bool) {
+    let changed = resealer.changed();
     println!(
-        "{} {} secret(s) under key {}: {in_config} in {}, {in_files} in {secret_file_count} secret file(s){}{}",
+        "{} {} secret(s) under key {}: {} in {}, {} in {} secret file(s){}{}",
         if dry_run { "would re-seal" } else { "re-sealed" },
         changed,
-        new_key.id(),
+        resealer.new.id(),
+        counts.in_config,
         config_path.display(),
+        counts.in_files,
+        counts.secret_files,
         if resealer.sealed_plaintext > 0 {
             format!(" ({} of them were plaintext)", resealer.sealed_plaintext)
         } else {
@@ -391,12 +441,15 @@ fn rotate(
              restart it; the old key opens none of these values any more"
         );
     }
-    // Environment variables cannot be rewritten from here: name those sealed under another key.
+}
+
+/// Environment variables cannot be rewritten from here: names those sealed under another key.
+fn warn_stale_environment(new_key_id: KeyId, new_key_file: &Path) {
     let mut stale: Vec<String> = std::env::vars()
         .filter(|(k, v)| {
             k.starts_with("MM_")
                 && sealed::sealed_header(v)
-                    .map(|h| h.key_id != new_key.id())
+                    .map(|h| h.key_id != new_key_id)
                     .unwrap_or(false)
         })
         .map(|(k, _)| k)
@@ -409,7 +462,6 @@ fn rotate(
             new_key_file.display()
         );
     }
-    Ok(())
 }
 
 /// Replaces `path` by `text` in one rename (a reader sees the old file or the new one, never
