@@ -88,11 +88,13 @@ pub async fn plan(config: Config, json: bool, no_poll: bool) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
+/// `jobs [retry [KEY]]`: only the store is opened; the configuration's mappings are not
+/// applied (a `jobs` run beside the service must not change what it grants).
 pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<ExitCode> {
-    let engine = Engine::build(config).await?;
+    let store = mm_engine::open_store(&config.database_url).await?;
     match action {
         None => {
-            let jobs = engine.jobs().await?;
+            let jobs = mm_engine::jobs::overview(&store).await?;
             let c = jobs.counts;
             println!(
                 "jobs: {} queued, {} running, {} done, {} dead",
@@ -104,7 +106,7 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
         }
         Some(JobsAction::Retry { key }) => {
             let key = key.as_deref().map(parse_key).transpose()?;
-            let n = engine.retry_dead_jobs(key.as_ref()).await?;
+            let n = mm_engine::jobs::retry_dead(&store, key.as_ref(), mm_engine::clock::now()).await?;
             println!("{n} dead jobs queued again");
         }
     }

@@ -8,6 +8,7 @@ use crate::drift::{self, DriftReport};
 use crate::health::{DbHealth, Readiness};
 use crate::ingest::poll::{PollSummary, Source};
 use crate::ingest::webhook::Endpoints;
+use crate::jobs::JobsOverview;
 use crate::pass::{PassReport, SourcePoll};
 use crate::recompute::{self, Preview, Recompute};
 use crate::signals::Signals;
@@ -15,7 +16,7 @@ use crate::site::{REQUIRED_FUNCTIONS, Site, Sites};
 use crate::worker::{RoundOutcome, Worker};
 use anyhow::Context;
 use mm_core::{EntitlementKey, Timestamp};
-use mm_store::{AuditRecord, EntitlementRow, HoldRow, JobCounts, Store, StoreError};
+use mm_store::{AuditRecord, EntitlementRow, HoldRow, Store, StoreError};
 use std::sync::Arc;
 
 pub struct Engine {
@@ -48,13 +49,6 @@ pub struct SiteCheck {
     pub site: String,
     /// The site's name and release, or what is missing and how to fix it.
     pub result: Result<String, String>,
-}
-
-/// The job queue at a glance: counts, and the dead jobs with their errors.
-#[derive(Debug, Clone)]
-pub struct JobsOverview {
-    pub counts: JobCounts,
-    pub dead: Vec<(EntitlementKey, String)>,
 }
 
 impl Engine {
@@ -267,15 +261,12 @@ impl Engine {
     }
 
     pub async fn jobs(&self) -> Result<JobsOverview, StoreError> {
-        Ok(JobsOverview {
-            counts: self.store.job_counts().await?,
-            dead: self.store.dead_jobs().await?,
-        })
+        crate::jobs::overview(&self.store).await
     }
 
     /// Queues dead jobs again, due now: all of them, or one key's.
     pub async fn retry_dead_jobs(&self, key: Option<&EntitlementKey>) -> Result<u64, StoreError> {
-        let n = self.store.retry_dead(key, self.now()).await?;
+        let n = crate::jobs::retry_dead(&self.store, key, self.now()).await?;
         if n > 0 {
             self.signals.jobs_queued();
         }

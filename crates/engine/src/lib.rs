@@ -17,6 +17,7 @@ pub mod drift;
 mod engine;
 pub mod health;
 pub mod ingest;
+pub mod jobs;
 pub mod learners;
 pub mod pass;
 pub mod recompute;
@@ -26,4 +27,5 @@ mod signals;
 pub mod site;
 pub mod worker;
 
-pub use engine::{Engine, EngineParts, JobsOverview, SiteCheck, open_store};
+pub use engine::{Engine, EngineParts, SiteCheck, open_store};
+pub use jobs::JobsOverview;

@@ -10,6 +10,29 @@ use mm_engine::Engine;
 use mm_store::EntitlementRow;
 use std::sync::Arc;
 
+/// The escaper of every `.html` template (see `askama.toml`): named entities for the five
+/// characters that matter in text and quoted attributes.
+#[derive(Debug, Clone, Copy)]
+pub struct HtmlEntities;
+
+impl askama::filters::Escaper for HtmlEntities {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        let mut rest = string;
+        while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
+            dest.write_str(&rest[..i])?;
+            dest.write_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        dest.write_str(rest)
+    }
+}
+
 const STYLESHEET: &str = include_str!("../assets/app.css");
 
 pub async fn stylesheet() -> Response {

@@ -1,0 +1,25 @@
+//! The job queue as an admin sees it: counts, dead jobs with their errors, and retrying them.
+//! These need only the store, so the `jobs` command runs them without the configuration's
+//! sites, sources or mappings (it must not touch the mappings of a running service).
+
+use mm_core::{EntitlementKey, Timestamp};
+use mm_store::{JobCounts, Store, StoreError};
+
+/// The job queue at a glance: counts, and the dead jobs with their errors.
+#[derive(Debug, Clone)]
+pub struct JobsOverview {
+    pub counts: JobCounts,
+    pub dead: Vec<(EntitlementKey, String)>,
+}
+
+pub async fn overview(store: &Store) -> Result<JobsOverview, StoreError> {
+    Ok(JobsOverview {
+        counts: store.job_counts().await?,
+        dead: store.dead_jobs().await?,
+    })
+}
+
+/// Queues dead jobs again, due `now`: all of them, or one key's. Returns how many.
+pub async fn retry_dead(store: &Store, key: Option<&EntitlementKey>, now: Timestamp) -> Result<u64, StoreError> {
+    store.retry_dead(key, now).await
+}
