@@ -52,9 +52,10 @@ impl Store {
         Ok(out)
     }
 
-    /// [`Store::save_desired`] for a part of the desired state: `desired` holds the entitlements
-    /// of these courses (and of no other), which replace the stored ones of these courses in one
-    /// transaction with the jobs of `keys_to_queue`. Entitlements of other courses and holds are
+    /// Saves the desired state of a part of the courses: `desired` holds the entitlements of
+    /// these courses (and of no other), which replace the stored ones of these courses in one
+    /// transaction with the jobs of `keys_to_queue`; a key whose desired state changed is queued
+    /// due now even out of back-off or the dead letter, the others are left as they are. Entitlements of other courses and holds are
     /// left alone (see [`Store::replace_holds`]).
     pub async fn save_desired_in(
         &self,
@@ -203,91 +204,6 @@ fn list(n: usize) -> String {
 }
 
 impl Store {
-    /// Saves the desired state and, in the same transaction, queues every key whose plan is
-    /// not empty (`keys_to_queue`). Entitlements no longer desired are removed. A key whose
-    /// desired state did not change is not pulled out of back-off or the dead letter.
-    pub async fn save_desired(
-        &self,
-        desired: &DesiredState,
-        keys_to_queue: &[EntitlementKey],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let existing: BTreeMap<(String, String, String), String> = self
-            .query_for_update("SELECT site, course, learner, body FROM entitlements")
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok::<_, StoreError>((
-                    (r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?),
-                    text(r, "body")?,
-                ))
-            })
-            .collect::<Result<_, _>>()?;
-        let mut seen = std::collections::HashSet::new();
-        let mut changed = std::collections::HashSet::new();
-        let mut rows: Vec<((String, String, String), String, &'static str)> = Vec::new();
-        for e in desired.entitlements.values() {
-            let k = key_strings(&e.key);
-            let body = serde_json::to_string(e)?;
-            seen.insert(k.clone());
-            if existing.get(&k) == Some(&body) {
-                continue;
-            }
-            changed.insert(k.clone());
-            let status = match e.access {
-                mm_core::entitlement::Access::Active { .. } => "active",
-                mm_core::entitlement::Access::Revoked { .. } => "revoked",
-            };
-            rows.push((k, body, status));
-        }
-        for chunk in rows.chunks(300) {
-            let sql = format!(
-                "INSERT INTO entitlements (site, course, learner, body, status, updated_at) VALUES {}
-                 ON CONFLICT (site, course, learner) DO UPDATE SET body = excluded.body, status = excluded.status,
-                   updated_at = excluded.updated_at",
-                placeholders(chunk.len(), 6)
-            );
-            let sql = dialect::sql(self.backend, &sql);
-            let mut q = sqlx::query(&sql);
-            for (k, body, status) in chunk {
-                q = q.bind(&k.0).bind(&k.1).bind(&k.2).bind(body).bind(*status).bind(now.0);
-            }
-            q.execute(&mut *tx).await?;
-        }
-        for k in existing.keys().filter(|k| !seen.contains(*k)) {
-            self.query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
-                .bind(&k.0)
-                .bind(&k.1)
-                .bind(&k.2)
-                .execute(&mut *tx)
-                .await?;
-        }
-        self.query("DELETE FROM holds").execute(&mut *tx).await?;
-        for h in &desired.holds {
-            self.query(
-                "INSERT INTO holds (source, invoice_id, line, is_error, message, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (source, invoice_id, line) DO NOTHING",
-            )
-            .bind(&h.invoice.source)
-            .bind(&h.invoice.id)
-            .bind(h.line.clone().unwrap_or_default())
-            .bind(i64::from(h.is_error()))
-            .bind(h.describe())
-            .bind(now.0)
-            .execute(&mut *tx)
-            .await?;
-        }
-        // A changed desired state deserves a fresh attempt even after a dead letter.
-        let (forced, gentle): (Vec<&EntitlementKey>, Vec<&EntitlementKey>) =
-            keys_to_queue.iter().partition(|k| changed.contains(&key_strings(k)));
-        jobs::enqueue_many(&mut tx, &forced, now, true).await?;
-        jobs::enqueue_many(&mut tx, &gentle, now, false).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// (site, course, learner) of every entitlement that should be active, without bodies.
     pub async fn active_keys(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let rows = self

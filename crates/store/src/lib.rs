@@ -19,6 +19,7 @@ mod jobs;
 mod mappings;
 mod rows;
 mod seats;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use applied::{AppliedChange, EntitlementRow};
