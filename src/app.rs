@@ -225,7 +225,7 @@ impl App {
             .failing_jobs()
             .await?
             .into_iter()
-            .map(|(key, _status, error)| format!("{key}: {error}"))
+            .map(|j| format!("{}: {}", j.key, j.error))
             .collect();
         let holds = self
             .store

@@ -9,7 +9,7 @@ use crate::worker::JobError;
 use futures::StreamExt;
 use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
 use mm_moodle::EnrolledUsersOptions;
-use mm_store::AuditEntry;
+use mm_store::{AuditEntry, MoodleEnrolment};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -30,7 +30,13 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
     let mappings = app.store.mappings().await?;
     let courses: BTreeSet<(String, CourseRef)> = mappings.iter().map(|m| (m.site.clone(), m.course.clone())).collect();
     let applied = app.store.applied().await?;
-    let desired_active: BTreeSet<(String, String, String)> = app.store.active_keys().await?.into_iter().collect();
+    let desired_active: BTreeSet<(String, String, String)> = app
+        .store
+        .active_keys()
+        .await?
+        .into_iter()
+        .map(|k| (k.site, k.course, k.learner))
+        .collect();
     let mut to_queue = Vec::new();
 
     // Read every mapped course's enrolments; the client keeps to each site's concurrency.
@@ -96,7 +102,17 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
             };
             let user_id = seen.map_or(0, |(id, _)| id);
             app.store
-                .record_applied(key, after.as_ref().map(|a| (a, user_id, course_id)), &audit, None, t)
+                .record_applied(
+                    key,
+                    after.map(|enrolment| MoodleEnrolment {
+                        enrolment,
+                        user_id,
+                        course_id,
+                    }),
+                    &audit,
+                    None,
+                    t,
+                )
                 .await?;
             report.repaired.push(key.to_string());
             to_queue.push((*key).clone());
@@ -134,7 +150,17 @@ pub async fn sweep(app: &App) -> anyhow::Result<DriftReport> {
                     error: None,
                 };
                 app.store
-                    .record_applied(&key, Some((&a, *user_id, course_id)), &audit, None, t)
+                    .record_applied(
+                        &key,
+                        Some(MoodleEnrolment {
+                            enrolment: a,
+                            user_id: *user_id,
+                            course_id,
+                        }),
+                        &audit,
+                        None,
+                        t,
+                    )
                     .await?;
                 to_queue.push(key);
             }

@@ -318,7 +318,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         "jobs: {} queued, {} running, {} done, {} dead",
                         c.queued, c.running, c.done, c.dead
                     );
-                    for (key, error) in store.dead_jobs().await? {
+                    for mm_store::DeadJob { key, error } in store.dead_jobs().await? {
                         println!("dead {key}: {error}");
                     }
                 }

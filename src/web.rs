@@ -102,7 +102,7 @@ async fn jobs_json(State(app): State<Arc<App>>) -> Result<Response, WebError> {
         .dead_jobs()
         .await?
         .into_iter()
-        .map(|(k, e)| serde_json::json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": e}))
+        .map(|mm_store::DeadJob { key: k, error: e }| serde_json::json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": e}))
         .collect();
     Ok(Json(serde_json::json!({"counts": counts, "dead": dead})).into_response())
 }

@@ -166,14 +166,14 @@ impl Store {
     }
 
     /// Remembers many learners' Moodle user ids at once.
-    pub async fn set_moodle_users(&self, site: &str, users: &[(Email, i64)]) -> Result<(), StoreError> {
-        let rows: Vec<(&str, i64)> = users.iter().map(|(e, id)| (e.as_str(), *id)).collect();
+    pub async fn set_moodle_users(&self, site: &str, users: &[MoodleUserId]) -> Result<(), StoreError> {
+        let rows: Vec<(&str, i64)> = users.iter().map(|u| (u.email.as_str(), u.user_id)).collect();
         self.upsert_user_ids("moodle_users", "learner", site, &rows).await
     }
 
     /// Remembers the idnumbers we gave accounts we created.
-    pub async fn set_moodle_idnumbers(&self, site: &str, accounts: &[(String, i64)]) -> Result<(), StoreError> {
-        let rows: Vec<(&str, i64)> = accounts.iter().map(|(idn, id)| (idn.as_str(), *id)).collect();
+    pub async fn set_moodle_idnumbers(&self, site: &str, accounts: &[MoodleIdnumber]) -> Result<(), StoreError> {
+        let rows: Vec<(&str, i64)> = accounts.iter().map(|a| (a.idnumber.as_str(), a.user_id)).collect();
         self.upsert_user_ids("moodle_idnumbers", "idnumber", site, &rows).await
     }
 
@@ -208,12 +208,12 @@ impl Store {
     }
 
     /// Accounts we created with these idnumbers, and the address we know each by:
-    /// idnumber → (user id, email).
+    /// idnumber → the account.
     pub async fn accounts_by_idnumber(
         &self,
         site: &str,
         idnumbers: &[&str],
-    ) -> Result<std::collections::HashMap<String, (i64, Email)>, StoreError> {
+    ) -> Result<std::collections::HashMap<String, KnownAccount>, StoreError> {
         let mut out = std::collections::HashMap::new();
         for chunk in idnumbers.chunks(500) {
             let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
@@ -231,9 +231,36 @@ impl Store {
             for r in q.fetch_all(&self.pool).await? {
                 let learner: String = r.try_get("learner")?;
                 let email = Email::parse(&learner).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                out.insert(r.try_get("idnumber")?, (r.try_get("user_id")?, email));
+                out.insert(
+                    r.try_get("idnumber")?,
+                    KnownAccount {
+                        user_id: r.try_get("user_id")?,
+                        email,
+                    },
+                );
             }
         }
         Ok(out)
     }
+}
+
+/// A learner's Moodle user id on a site, for [`Store::set_moodle_users`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoodleUserId {
+    pub email: Email,
+    pub user_id: i64,
+}
+
+/// The idnumber we gave an account we created, for [`Store::set_moodle_idnumbers`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoodleIdnumber {
+    pub idnumber: String,
+    pub user_id: i64,
+}
+
+/// An account we created, and the address we know it by ([`Store::accounts_by_idnumber`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownAccount {
+    pub user_id: i64,
+    pub email: Email,
 }

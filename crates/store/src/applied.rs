@@ -34,14 +34,14 @@ impl Store {
     pub async fn record_applied(
         &self,
         key: &EntitlementKey,
-        after: Option<(&AppliedEnrolment, i64, i64)>,
+        after: Option<MoodleEnrolment>,
         audit: &AuditEntry,
         job: Option<&ClaimedJob>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let change = AppliedChange {
             key: key.clone(),
-            after: after.map(|(a, u, c)| (a.clone(), u, c)),
+            after,
             audit: audit.clone(),
             job: job.cloned(),
         };
@@ -72,7 +72,12 @@ impl Store {
                 let mut q = sqlx::query(&sql);
                 for c in &upserts {
                     let k = key_strings(&c.key);
-                    if let Some((a, user_id, course_id)) = &c.after {
+                    if let Some(MoodleEnrolment {
+                        enrolment: a,
+                        user_id,
+                        course_id,
+                    }) = &c.after
+                    {
                         q = q
                             .bind(k.0)
                             .bind(k.1)
@@ -139,12 +144,20 @@ impl Store {
     }
 }
 
+/// An enrolment as Moodle holds it, with the Moodle user and course ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoodleEnrolment {
+    pub enrolment: AppliedEnrolment,
+    pub user_id: i64,
+    pub course_id: i64,
+}
+
 /// One key's outcome in Moodle, for [`Store::record_applied_many`].
 #[derive(Debug, Clone)]
 pub struct AppliedChange {
     pub key: EntitlementKey,
     /// What Moodle now holds (with the Moodle user and course ids), `None` when unenrolled.
-    pub after: Option<(AppliedEnrolment, i64, i64)>,
+    pub after: Option<MoodleEnrolment>,
     pub audit: AuditEntry,
     pub job: Option<ClaimedJob>,
 }

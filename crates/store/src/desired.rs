@@ -10,8 +10,29 @@ use serde::Serialize;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// A course as stored: (site, course reference as text, e.g. `PY101` or `id:42`).
-pub type StoredCourse = (String, String);
+/// A course as stored: its site and its course reference as text (e.g. `PY101` or `id:42`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StoredCourse {
+    pub site: String,
+    pub course: String,
+}
+
+impl StoredCourse {
+    pub fn new(site: impl Into<String>, course: impl Into<String>) -> StoredCourse {
+        StoredCourse {
+            site: site.into(),
+            course: course.into(),
+        }
+    }
+}
+
+/// The key of an entitlement that should be active, as stored (text, not parsed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActiveKey {
+    pub site: String,
+    pub course: String,
+    pub learner: String,
+}
 
 impl Store {
     /// Every (site, course) that has a desired entitlement or an applied enrolment stored.
@@ -24,7 +45,12 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("site")?, r.try_get("course")?)))
+            .map(|r| {
+                Ok(StoredCourse::new(
+                    r.try_get::<String, _>("site")?,
+                    r.try_get::<String, _>("course")?,
+                ))
+            })
             .collect()
     }
 
@@ -69,7 +95,7 @@ impl Store {
         let index: HashMap<(&str, &str), usize> = courses
             .iter()
             .enumerate()
-            .map(|(i, (s, c))| ((s.as_str(), c.as_str()), i))
+            .map(|(i, c)| ((c.site.as_str(), c.course.as_str()), i))
             .collect();
         let mut existing: HashMap<(usize, String), String> = HashMap::new();
         for (site, some) in by_site(courses) {
@@ -118,7 +144,7 @@ impl Store {
         upsert_entitlements(&mut tx, &rows, now).await?;
         // What is left was stored and is no longer desired.
         for ((course, learner), _) in existing {
-            let (site, course) = &courses[course];
+            let StoredCourse { site, course } = &courses[course];
             self.query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
                 .bind(site)
                 .bind(course)
@@ -189,8 +215,8 @@ async fn upsert_entitlements(
 /// The courses grouped by site, at most 200 to a group (one query each).
 fn by_site(courses: &[StoredCourse]) -> Vec<(&str, Vec<&str>)> {
     let mut sites: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (site, course) in courses {
-        sites.entry(site.as_str()).or_default().push(course.as_str());
+    for c in courses {
+        sites.entry(c.site.as_str()).or_default().push(c.course.as_str());
     }
     sites
         .into_iter()
@@ -204,14 +230,20 @@ fn list(n: usize) -> String {
 }
 
 impl Store {
-    /// (site, course, learner) of every entitlement that should be active, without bodies.
-    pub async fn active_keys(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+    /// The key of every entitlement that should be active, without bodies.
+    pub async fn active_keys(&self) -> Result<Vec<ActiveKey>, StoreError> {
         let rows = self
             .query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("site")?, r.try_get("course")?, r.try_get("learner")?)))
+            .map(|r| {
+                Ok(ActiveKey {
+                    site: r.try_get("site")?,
+                    course: r.try_get("course")?,
+                    learner: r.try_get("learner")?,
+                })
+            })
             .collect()
     }
 
@@ -327,8 +359,8 @@ mod tests {
             .into_iter()
             .map(|s| mm_core::Invoice::from_snapshot(s, Some(Timestamp(100))))
             .collect();
-            let c1 = vec![("main".to_string(), "C1".to_string())];
-            let c2 = vec![("main".to_string(), "C2".to_string())];
+            let c1 = vec![crate::StoredCourse::new("main", "C1")];
+            let c2 = vec![crate::StoredCourse::new("main", "C2")];
             let part = |invoices: &[mm_core::Invoice], m: &Mapping| {
                 desired_state(invoices, std::slice::from_ref(m), &[], Timestamp(200))
             };
@@ -355,7 +387,11 @@ mod tests {
             s.save_desired_in(&c1, &one, &[], Timestamp(300))
                 .await
                 .expect("save C1 again");
-            let left: Vec<(String, String)> = rows(s.clone()).await.into_iter().map(|(_, c, l)| (c, l)).collect();
+            let left: Vec<(String, String)> = rows(s.clone())
+                .await
+                .into_iter()
+                .map(|k| (k.course, k.learner))
+                .collect();
             assert_eq!(
                 left,
                 vec![

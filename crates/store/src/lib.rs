@@ -17,18 +17,21 @@ mod error;
 mod invoices;
 mod jobs;
 mod mappings;
+mod queue;
 mod rows;
 mod seats;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use applied::{AppliedChange, EntitlementRow};
+pub use accounts::{KnownAccount, MoodleIdnumber, MoodleUserId};
+pub use applied::{AppliedChange, EntitlementRow, MoodleEnrolment};
 pub use audit::{AuditEntry, AuditRecord};
 pub use deliveries::StoredDelivery;
-pub use desired::{HoldRow, StoredCourse};
+pub use desired::{ActiveKey, HoldRow, StoredCourse};
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
-pub use jobs::{ClaimedJob, JobCounts, JobFailure};
+pub use jobs::PlanInput;
+pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Queue, QueueKey};
 pub use seats::SeatOutcome;
 
 pub(crate) use rows::{key_strings, placeholders, row_key};
