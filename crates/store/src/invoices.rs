@@ -5,7 +5,8 @@ use crate::{Store, StoreError};
 use mm_core::{Invoice, InvoiceSnapshot, Lapse, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::BTreeMap;
+use sqlx::{Any, Transaction};
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UpsertOutcome {
@@ -104,24 +105,7 @@ impl Store {
         let mut changed_count = 0;
         let mut tx = self.write_tx().await?;
         for chunk in all.chunks(300) {
-            let keys: Vec<String> = (0..chunk.len())
-                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-                .collect();
-            let sql = format!(
-                "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
-                 WHERE (source, id) IN ({})",
-                keys.join(", ")
-            );
-            let sql = dialect::sql_for_update(self.backend, &sql);
-            let mut q = sqlx::query(&sql);
-            for s in chunk {
-                q = q.bind(s.key.source.as_str()).bind(s.key.id.as_str());
-            }
-            let mut existing: std::collections::HashMap<(String, String), StoredInvoice> =
-                std::collections::HashMap::new();
-            for r in q.fetch_all(&mut *tx).await? {
-                existing.insert((r.try_get("source")?, r.try_get("id")?), StoredInvoice::from_row(&r)?);
-            }
+            let existing = stored_invoices(&mut tx, chunk).await?;
             let mut rows: Vec<(&InvoiceSnapshot, String, NextInvoice)> = Vec::new();
             for s in chunk {
                 let snapshot = serde_json::to_string(s)?;
@@ -131,50 +115,8 @@ impl Store {
                     rows.push((s, snapshot, next));
                 }
             }
-            if rows.is_empty() {
-                continue;
-            }
             changed_count += rows.len();
-            let sql = format!(
-                "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at,
-                   lapsed_paid_at, unpaid_since) VALUES {}
-                 ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
-                   paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
-                   lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since",
-                (0..rows.len())
-                    .map(|r| {
-                        let b = r * 9;
-                        format!(
-                            "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${}, ${})",
-                            b + 1,
-                            b + 2,
-                            b + 3,
-                            b + 4,
-                            b + 5,
-                            b + 6,
-                            b + 7,
-                            b + 8,
-                            b + 9
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let sql = dialect::sql(self.backend, &sql);
-            let mut q = sqlx::query(&sql);
-            for (s, snapshot, next) in rows {
-                q = q
-                    .bind(s.key.source.as_str())
-                    .bind(s.key.id.as_str())
-                    .bind(s.number.as_str())
-                    .bind(snapshot)
-                    .bind(next.paid_at)
-                    .bind(now.0)
-                    .bind(now.0)
-                    .bind(next.lapse.map(|l| l.0))
-                    .bind(next.lapse.map(|l| l.1));
-            }
-            q.execute(&mut *tx).await?;
+            insert_invoice_rows(&mut tx, rows, now).await?;
         }
         tx.commit().await?;
         Ok(changed_count)
@@ -300,6 +242,83 @@ impl Store {
             .await?
             .try_get("n")?)
     }
+}
+
+/// The stored rows of these invoices (locked on MySQL: they decide the write that follows).
+async fn stored_invoices(
+    tx: &mut Transaction<'static, Any>,
+    chunk: &[&InvoiceSnapshot],
+) -> Result<HashMap<(String, String), StoredInvoice>, StoreError> {
+    let keys: Vec<String> = (0..chunk.len())
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+         WHERE (source, id) IN ({})",
+        keys.join(", ")
+    );
+    let sql = dialect::sql_for_update(dialect::backend_of(tx), &sql);
+    let mut q = sqlx::query(&sql);
+    for s in chunk {
+        q = q.bind(s.key.source.as_str()).bind(s.key.id.as_str());
+    }
+    let mut existing = HashMap::new();
+    for r in q.fetch_all(&mut **tx).await? {
+        existing.insert((r.try_get("source")?, r.try_get("id")?), StoredInvoice::from_row(&r)?);
+    }
+    Ok(existing)
+}
+
+/// Upserts the changed invoices of a chunk in one multi-row statement.
+async fn insert_invoice_rows(
+    tx: &mut Transaction<'static, Any>,
+    rows: Vec<(&InvoiceSnapshot, String, NextInvoice)>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at,
+           lapsed_paid_at, unpaid_since) VALUES {}
+         ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
+           paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
+           lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since",
+        (0..rows.len())
+            .map(|r| {
+                let b = r * 9;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let sql = dialect::sql(dialect::backend_of(tx), &sql);
+    let mut q = sqlx::query(&sql);
+    for (s, snapshot, next) in rows {
+        q = q
+            .bind(s.key.source.as_str())
+            .bind(s.key.id.as_str())
+            .bind(s.number.as_str())
+            .bind(snapshot)
+            .bind(next.paid_at)
+            .bind(now.0)
+            .bind(now.0)
+            .bind(next.lapse.map(|l| l.0))
+            .bind(next.lapse.map(|l| l.1));
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// What a new snapshot does to a stored invoice (`stored` = snapshot JSON, `paid_at`, `deleted`):

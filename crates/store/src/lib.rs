@@ -4,7 +4,13 @@
 //! Everything goes through `sqlx::Any` with SQL written for SQLite and PostgreSQL (`$N`
 //! placeholders in order, `ON CONFLICT` upserts, `RETURNING`) and rewritten for MySQL by
 //! [`dialect`]; the job claim uses `FOR UPDATE SKIP LOCKED` on PostgreSQL and MySQL so replicas
-//! never claim the same key.
+//! never claim the same key (`queue`).
+//!
+//! One module per concept, each with its own `impl Store`: `invoices`, `mappings`,
+//! `desired` (entitlements and holds), `applied` (what Moodle holds), `accounts` (Moodle
+//! user ids, idnumbers, counters, email changes), `seats`, `queue` (the generic leased queue)
+//! and `jobs` (the enrolment jobs on it), `audit`, `deliveries` (webhook deliveries),
+//! `cursors`. This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
 mod applied;
