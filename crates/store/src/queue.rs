@@ -532,6 +532,78 @@ impl<K: QueueKey> Queue<'_, K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{backends, fresh};
+
+    /// A queue of another shape than the enrolment jobs: one key column, a table of its own.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    struct Mail(String);
+
+    impl QueueKey for Mail {
+        const TABLE: &'static str = "test_outbox";
+        const COLUMNS: &'static [&'static str] = &["id"];
+        fn values(&self) -> Vec<String> {
+            vec![self.0.clone()]
+        }
+        fn from_row(r: &AnyRow) -> Result<Self, StoreError> {
+            Ok(Mail(r.try_get("id")?))
+        }
+    }
+
+    #[tokio::test]
+    async fn another_table_is_a_queue_too() {
+        for b in backends() {
+            let db = fresh(b).await.expect("db");
+            let s = db.store().await;
+            for ddl in [
+                "CREATE TABLE test_outbox (id VARCHAR(191) NOT NULL PRIMARY KEY, status VARCHAR(16) NOT NULL,
+                   generation BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, run_at BIGINT NOT NULL,
+                   locked_by VARCHAR(191), locked_until BIGINT, last_error TEXT, created_at BIGINT NOT NULL,
+                   updated_at BIGINT NOT NULL)",
+                "CREATE INDEX test_outbox_due ON test_outbox (status, run_at)",
+            ] {
+                sqlx::query(ddl).execute(&s.pool).await.expect("ddl");
+            }
+            let q = s.queue::<Mail>();
+            let (a, m) = (Mail("a".into()), Mail("m".into()));
+            q.enqueue(&[a.clone(), m.clone()], false, Timestamp(10))
+                .await
+                .expect("enqueue");
+            let got = q.claim("w1", 10, 30, Timestamp(10)).await.expect("claim");
+            assert_eq!(got.len(), 2, "{b}");
+            assert!(
+                q.claim("w2", 10, 30, Timestamp(11)).await.expect("claim").is_empty(),
+                "{b}"
+            );
+            q.heartbeat("w1", 60, Timestamp(20)).await.expect("heartbeat");
+            let (ja, jm) = if got[0].key == a {
+                (&got[0], &got[1])
+            } else {
+                (&got[1], &got[0])
+            };
+            q.complete(&[ja], Timestamp(21)).await.expect("complete");
+            q.fail(jm, "smtp 550", JobFailure::Dead, Timestamp(22))
+                .await
+                .expect("fail");
+            let dead = q.dead().await.expect("dead");
+            assert_eq!(
+                dead,
+                vec![DeadJob {
+                    key: m.clone(),
+                    error: "smtp 550".into()
+                }],
+                "{b}"
+            );
+            assert_eq!(q.failing().await.expect("failing").len(), 1, "{b}");
+            let c = q.counts().await.expect("counts");
+            assert_eq!((c.done, c.dead), (1, 1), "{b}");
+            assert_eq!(q.retry_dead(Some(&m), Timestamp(30)).await.expect("retry"), 1, "{b}");
+            let again = q.claim("w2", 10, 30, Timestamp(30)).await.expect("claim");
+            assert_eq!(again.iter().map(|j| &j.key).collect::<Vec<_>>(), vec![&m], "{b}");
+            assert_eq!(q.release("w2", Timestamp(31)).await.expect("release"), 1, "{b}");
+            // The enrolment jobs' table is another queue: untouched.
+            assert_eq!(s.job_counts().await.expect("jobs"), JobCounts::default(), "{b}");
+        }
+    }
 
     #[test]
     fn placeholder_lists() {
