@@ -374,7 +374,9 @@ async fn a_mapping_with_a_group_puts_its_learners_in_that_group() {
         assert!(!report.converged(), "{b}: {report:?}");
         let failing = w.app.store().failing_jobs().await.unwrap();
         assert!(
-            failing.iter().any(|(_, _, e)| e.contains("group") && e.contains("fix")),
+            failing
+                .iter()
+                .any(|j| j.error.contains("group") && j.error.contains("fix")),
             "{b}: {failing:?}"
         );
 

@@ -100,7 +100,7 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
                 "jobs: {} queued, {} running, {} done, {} dead",
                 c.queued, c.running, c.done, c.dead
             );
-            for (key, error) in jobs.dead {
+            for mm_store::DeadJob { key, error } in jobs.dead {
                 println!("dead {key}: {error}");
             }
         }

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use mm_core::Timestamp;
 use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
 use mm_moodle::EnrolledUsersOptions;
-use mm_store::{AuditEntry, Store};
+use mm_store::{AuditEntry, MoodleEnrolment, Store};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -34,7 +34,12 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
     let mappings = store.mappings().await?;
     let courses: BTreeSet<(String, CourseRef)> = mappings.iter().map(|m| (m.site.clone(), m.course.clone())).collect();
     let applied = store.applied().await?;
-    let desired_active: BTreeSet<(String, String, String)> = store.active_keys().await?.into_iter().collect();
+    let desired_active: BTreeSet<(String, String, String)> = store
+        .active_keys()
+        .await?
+        .into_iter()
+        .map(|k| (k.site, k.course, k.learner))
+        .collect();
     let mut to_queue = Vec::new();
 
     // Read every mapped course's enrolments; the client keeps to each site's concurrency.
@@ -100,7 +105,17 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
             };
             let user_id = seen.map_or(0, |(id, _)| id);
             store
-                .record_applied(key, after.as_ref().map(|a| (a, user_id, course_id)), &audit, None, t)
+                .record_applied(
+                    key,
+                    after.map(|enrolment| MoodleEnrolment {
+                        enrolment,
+                        user_id,
+                        course_id,
+                    }),
+                    &audit,
+                    None,
+                    t,
+                )
                 .await?;
             report.repaired.push(key.to_string());
             to_queue.push((*key).clone());
@@ -138,7 +153,17 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
                     error: None,
                 };
                 store
-                    .record_applied(&key, Some((&a, *user_id, course_id)), &audit, None, t)
+                    .record_applied(
+                        &key,
+                        Some(MoodleEnrolment {
+                            enrolment: a,
+                            user_id: *user_id,
+                            course_id,
+                        }),
+                        &audit,
+                        None,
+                        t,
+                    )
                     .await?;
                 to_queue.push(key);
             }

@@ -226,7 +226,7 @@ impl Engine {
             .failing_jobs()
             .await?
             .into_iter()
-            .map(|(key, _status, error)| format!("{key}: {error}"))
+            .map(|j| format!("{}: {}", j.key, j.error))
             .collect();
         let holds = self
             .store

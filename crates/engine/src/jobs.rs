@@ -3,13 +3,13 @@
 //! sites, sources or mappings (it must not touch the mappings of a running service).
 
 use mm_core::{EntitlementKey, Timestamp};
-use mm_store::{JobCounts, Store, StoreError};
+use mm_store::{DeadJob, JobCounts, Store, StoreError};
 
 /// The job queue at a glance: counts, and the dead jobs with their errors.
 #[derive(Debug, Clone)]
 pub struct JobsOverview {
     pub counts: JobCounts,
-    pub dead: Vec<(EntitlementKey, String)>,
+    pub dead: Vec<DeadJob>,
 }
 
 pub async fn overview(store: &Store) -> Result<JobsOverview, StoreError> {

@@ -10,7 +10,7 @@ use crate::site::Site;
 use crate::worker::JobError;
 use mm_core::{Email, LearnerProfile};
 use mm_moodle::{NewUser, User, UserField, UserUpdate};
-use mm_store::Store;
+use mm_store::{KnownAccount, MoodleIdnumber, MoodleUserId, Store};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone)]
@@ -85,14 +85,17 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
     let by_email = group_by_email(found);
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
     // Matched or created now; remembered in one write at the end.
-    let mut learnt: Vec<(Email, i64)> = Vec::new();
+    let mut learnt: Vec<MoodleUserId> = Vec::new();
     // The idnumbers we gave the accounts we create: how an address change is recognised.
-    let mut created_ids: Vec<(String, i64)> = Vec::new();
+    let mut created_ids: Vec<MoodleIdnumber> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
             Some([one]) => {
                 out.insert(p.email.clone(), UserResolution::Found(*one));
-                learnt.push((p.email.clone(), *one));
+                learnt.push(MoodleUserId {
+                    email: p.email.clone(),
+                    user_id: *one,
+                });
             }
             Some(many @ [_, _, ..]) => {
                 out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
@@ -137,9 +140,15 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             }
             let r = match ids.get(&new_users[i].username) {
                 Some(id) => {
-                    learnt.push((p.email.clone(), *id));
+                    learnt.push(MoodleUserId {
+                        email: p.email.clone(),
+                        user_id: *id,
+                    });
                     if let Some(idn) = &p.idnumber {
-                        created_ids.push((idn.clone(), *id));
+                        created_ids.push(MoodleIdnumber {
+                            idnumber: idn.clone(),
+                            user_id: *id,
+                        });
                     }
                     UserResolution::Found(*id)
                 }
@@ -228,7 +237,15 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
             Ok(created) => match created.first() {
                 Some(c) => {
                     if let Some(idn) = &p.idnumber
-                        && let Err(e) = store.set_moodle_idnumbers(&site.name, &[(idn.clone(), c.id)]).await
+                        && let Err(e) = store
+                            .set_moodle_idnumbers(
+                                &site.name,
+                                &[MoodleIdnumber {
+                                    idnumber: idn.clone(),
+                                    user_id: c.id,
+                                }],
+                            )
+                            .await
                     {
                         tracing::warn!(site = %site.name, error = %e, "remembering a new account's idnumber failed");
                     }
@@ -325,7 +342,10 @@ async fn follow_renamed(
     let candidates: Vec<(&LearnerProfile, i64, Email)> = profiles
         .iter()
         .filter_map(|p| {
-            let (id, old) = accounts.get(p.idnumber.as_deref()?)?;
+            let KnownAccount {
+                user_id: id,
+                email: old,
+            } = accounts.get(p.idnumber.as_deref()?)?;
             (*old != p.email).then(|| (*p, *id, old.clone()))
         })
         .collect();

@@ -7,7 +7,7 @@ use crate::learners::{self, UserResolution};
 use crate::site::{Site, Sites, role_id};
 use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
 use mm_moodle::{BatchError, BreakerState, Enrolment, GroupMember, MoodleError, Unenrolment};
-use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
+use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, MoodleEnrolment, PlanInput, Store, StoreError};
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -96,7 +96,10 @@ impl Worker<'_> {
         let mut inputs = self.store.plan_inputs(&self.id).await?;
         let mut unchanged = Vec::new();
         for job in jobs {
-            let (desired, before) = inputs.remove(&job.key).unwrap_or((None, None));
+            let PlanInput {
+                desired,
+                applied: before,
+            } = inputs.remove(&job.key).unwrap_or_default();
             match desired.as_ref().and_then(|e| plan_key(e, before.as_ref())) {
                 Some(action) => by_site
                     .entry(job.key.site.clone())
@@ -141,7 +144,11 @@ impl Worker<'_> {
                     Ok((user_id, course_id)) => {
                         done.push(AppliedChange {
                             key: p.job.key.clone(),
-                            after: p.action.outcome().map(|a| (a, user_id, course_id)),
+                            after: p.action.outcome().map(|enrolment| MoodleEnrolment {
+                                enrolment,
+                                user_id,
+                                course_id,
+                            }),
                             audit: audit_entry(p, &self.id),
                             job: Some(p.job.clone()),
                         });

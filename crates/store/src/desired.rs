@@ -1,15 +1,38 @@
 //! The desired state read and saved a few courses at a time, so that a recompute never holds
 //! every entitlement, every applied enrolment and every stored body at once.
 
+use crate::applied::row_applied;
 use crate::dialect::{self, text};
-use crate::{Store, StoreError, jobs, key_strings, placeholders, row_applied, row_key};
+use crate::{Store, StoreError, jobs, key_strings, placeholders, row_key};
 use mm_core::entitlement::Access;
 use mm_core::{AppliedEnrolment, DesiredState, EntitlementKey, Hold, Timestamp};
+use serde::Serialize;
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// A course as stored: (site, course reference as text, e.g. `PY101` or `id:42`).
-pub type StoredCourse = (String, String);
+/// A course as stored: its site and its course reference as text (e.g. `PY101` or `id:42`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StoredCourse {
+    pub site: String,
+    pub course: String,
+}
+
+impl StoredCourse {
+    pub fn new(site: impl Into<String>, course: impl Into<String>) -> StoredCourse {
+        StoredCourse {
+            site: site.into(),
+            course: course.into(),
+        }
+    }
+}
+
+/// The key of an entitlement that should be active, as stored (text, not parsed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActiveKey {
+    pub site: String,
+    pub course: String,
+    pub learner: String,
+}
 
 impl Store {
     /// Every (site, course) that has a desired entitlement or an applied enrolment stored.
@@ -22,7 +45,12 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("site")?, r.try_get("course")?)))
+            .map(|r| {
+                Ok(StoredCourse::new(
+                    r.try_get::<String, _>("site")?,
+                    r.try_get::<String, _>("course")?,
+                ))
+            })
             .collect()
     }
 
@@ -50,9 +78,10 @@ impl Store {
         Ok(out)
     }
 
-    /// [`Store::save_desired`] for a part of the desired state: `desired` holds the entitlements
-    /// of these courses (and of no other), which replace the stored ones of these courses in one
-    /// transaction with the jobs of `keys_to_queue`. Entitlements of other courses and holds are
+    /// Saves the desired state of a part of the courses: `desired` holds the entitlements of
+    /// these courses (and of no other), which replace the stored ones of these courses in one
+    /// transaction with the jobs of `keys_to_queue`; a key whose desired state changed is queued
+    /// due now even out of back-off or the dead letter, the others are left as they are. Entitlements of other courses and holds are
     /// left alone (see [`Store::replace_holds`]).
     pub async fn save_desired_in(
         &self,
@@ -66,7 +95,7 @@ impl Store {
         let index: HashMap<(&str, &str), usize> = courses
             .iter()
             .enumerate()
-            .map(|(i, (s, c))| ((s.as_str(), c.as_str()), i))
+            .map(|(i, c)| ((c.site.as_str(), c.course.as_str()), i))
             .collect();
         let mut existing: HashMap<(usize, String), String> = HashMap::new();
         for (site, some) in by_site(courses) {
@@ -115,7 +144,7 @@ impl Store {
         upsert_entitlements(&mut tx, &rows, now).await?;
         // What is left was stored and is no longer desired.
         for ((course, learner), _) in existing {
-            let (site, course) = &courses[course];
+            let StoredCourse { site, course } = &courses[course];
             self.query("DELETE FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
                 .bind(site)
                 .bind(course)
@@ -186,8 +215,8 @@ async fn upsert_entitlements(
 /// The courses grouped by site, at most 200 to a group (one query each).
 fn by_site(courses: &[StoredCourse]) -> Vec<(&str, Vec<&str>)> {
     let mut sites: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (site, course) in courses {
-        sites.entry(site.as_str()).or_default().push(course.as_str());
+    for c in courses {
+        sites.entry(c.site.as_str()).or_default().push(c.course.as_str());
     }
     sites
         .into_iter()
@@ -198,6 +227,65 @@ fn by_site(courses: &[StoredCourse]) -> Vec<(&str, Vec<&str>)> {
 /// `$2, $3, …` for `n` values after the site's `$1`.
 fn list(n: usize) -> String {
     (2..n + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+impl Store {
+    /// The key of every entitlement that should be active, without bodies.
+    pub async fn active_keys(&self) -> Result<Vec<ActiveKey>, StoreError> {
+        let rows = self
+            .query("SELECT site, course, learner FROM entitlements WHERE status = 'active'")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ActiveKey {
+                    site: r.try_get("site")?,
+                    course: r.try_get("course")?,
+                    learner: r.try_get("learner")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The desired entitlement of one key, as last saved.
+    pub async fn entitlement(&self, key: &EntitlementKey) -> Result<Option<mm_core::Entitlement>, StoreError> {
+        let k = key_strings(key);
+        let row = self
+            .query("SELECT body FROM entitlements WHERE site = $1 AND course = $2 AND learner = $3")
+            .bind(&k.0)
+            .bind(&k.1)
+            .bind(&k.2)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(serde_json::from_str(&text(&r, "body")?)?)).transpose()
+    }
+
+    pub async fn holds(&self) -> Result<Vec<HoldRow>, StoreError> {
+        let rows = self
+            .query("SELECT source, invoice_id, line, is_error, message FROM holds ORDER BY source, invoice_id, line")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HoldRow {
+                    source: r.try_get("source")?,
+                    invoice_id: r.try_get("invoice_id")?,
+                    line: r.try_get("line")?,
+                    is_error: r.try_get::<i64, _>("is_error")? != 0,
+                    message: text(r, "message")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoldRow {
+    pub source: String,
+    pub invoice_id: String,
+    pub line: String,
+    pub is_error: bool,
+    pub message: String,
 }
 
 #[cfg(test)]
@@ -271,8 +359,8 @@ mod tests {
             .into_iter()
             .map(|s| mm_core::Invoice::from_snapshot(s, Some(Timestamp(100))))
             .collect();
-            let c1 = vec![("main".to_string(), "C1".to_string())];
-            let c2 = vec![("main".to_string(), "C2".to_string())];
+            let c1 = vec![crate::StoredCourse::new("main", "C1")];
+            let c2 = vec![crate::StoredCourse::new("main", "C2")];
             let part = |invoices: &[mm_core::Invoice], m: &Mapping| {
                 desired_state(invoices, std::slice::from_ref(m), &[], Timestamp(200))
             };
@@ -299,7 +387,11 @@ mod tests {
             s.save_desired_in(&c1, &one, &[], Timestamp(300))
                 .await
                 .expect("save C1 again");
-            let left: Vec<(String, String)> = rows(s.clone()).await.into_iter().map(|(_, c, l)| (c, l)).collect();
+            let left: Vec<(String, String)> = rows(s.clone())
+                .await
+                .into_iter()
+                .map(|k| (k.course, k.learner))
+                .collect();
             assert_eq!(
                 left,
                 vec![

@@ -165,7 +165,10 @@ async fn failures_back_off_then_park_and_only_a_change_revives() {
         );
         assert_eq!(
             s.dead_jobs().await.unwrap(),
-            vec![(k.clone(), "wsnoinstance".to_string())]
+            vec![mm_store::DeadJob {
+                key: k.clone(),
+                error: "wsnoinstance".to_string()
+            }]
         );
         s.enqueue(std::slice::from_ref(&k), true, Timestamp(300)).await.unwrap();
         assert_eq!(
@@ -349,7 +352,11 @@ async fn dialect_corners_round_trip_on_every_backend() {
         };
         s.record_applied(
             &key("ada@example.org"),
-            Some((&applied, 7, 8)),
+            Some(mm_store::MoodleEnrolment {
+                enrolment: applied.clone(),
+                user_id: 7,
+                course_id: 8,
+            }),
             &audit,
             None,
             Timestamp(20),

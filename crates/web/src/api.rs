@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mm_engine::Engine;
 use mm_engine::health::Readiness;
+use mm_store::DeadJob;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -47,7 +48,7 @@ pub async fn jobs(State(engine): EngineState) -> Result<Response, ApiError> {
     let dead: Vec<_> = jobs
         .dead
         .into_iter()
-        .map(|(k, e)| json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": e}))
+        .map(|DeadJob { key: k, error }| json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": error}))
         .collect();
     Ok(Json(json!({"counts": jobs.counts, "dead": dead})).into_response())
 }

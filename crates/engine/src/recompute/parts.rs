@@ -91,7 +91,7 @@ impl Parts {
         for ((site, course), c) in &course_ids {
             parts[part_of_course[*c]]
                 .courses
-                .push((site.to_string(), course.to_string()));
+                .push(StoredCourse::new(*site, course.to_string()));
         }
         for m in mappings {
             let c = course_ids[&(m.site.as_str(), &m.course)];
@@ -370,7 +370,7 @@ mod tests {
                 for (i, part) in parts.parts.iter().enumerate() {
                     let d = desired_state(&parts.invoices(i, &invoices), &part.mappings, &seats, NOW);
                     for key in d.entitlements.keys() {
-                        let course = (key.site.clone(), key.course.to_string());
+                        let course = StoredCourse::new(key.site.clone(), key.course.to_string());
                         assert!(part.courses.contains(&course), "seed {seed}: {key} outside its part");
                     }
                     got.entitlements.extend(d.entitlements);

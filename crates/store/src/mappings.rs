@@ -1,0 +1,104 @@
+//! Product → course mappings (configuration as code, with tombstones).
+
+use crate::{Store, StoreError};
+use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, Timestamp};
+use sqlx::Row;
+
+impl Store {
+    /// Replaces the mappings declared in the configuration file (configuration as code);
+    /// mappings made elsewhere are kept. A mapping no longer declared stays as a tombstone,
+    /// so its `on_remove` policy can still decide about the access it granted.
+    pub async fn replace_config_mappings(&self, mappings: &[Mapping]) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        self.query("UPDATE mappings SET removed = 1 WHERE origin = 'config'")
+            .execute(&mut *tx)
+            .await?;
+        for m in mappings {
+            self.query(
+                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
+                   grace_secs, on_remove, removed, group_name)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0, $11)
+                 ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
+                   duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config',
+                   starts = excluded.starts, ends = excluded.ends, grace_secs = excluded.grace_secs,
+                   on_remove = excluded.on_remove, removed = 0, group_name = excluded.group_name",
+            )
+            .bind(&m.product)
+            .bind(&m.site)
+            .bind(m.course.to_string())
+            .bind(&m.role)
+            .bind(m.duration_secs)
+            .bind(policy_str(m.on_revoke))
+            .bind(m.window.map(|w| w.0.0))
+            .bind(m.window.map(|w| w.1.0))
+            .bind(m.grace_secs)
+            .bind(match m.on_remove {
+                RemovalPolicy::Keep => "keep",
+                RemovalPolicy::Revoke => "revoke",
+            })
+            .bind(m.group.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The mappings in force.
+    pub async fn mappings(&self) -> Result<Vec<Mapping>, StoreError> {
+        self.mappings_where(0).await
+    }
+
+    /// Mappings removed from the configuration (tombstones), with the policies they had.
+    pub async fn removed_mappings(&self) -> Result<Vec<Mapping>, StoreError> {
+        self.mappings_where(1).await
+    }
+
+    async fn mappings_where(&self, removed: i64) -> Result<Vec<Mapping>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
+               group_name
+             FROM mappings WHERE removed = $1 ORDER BY product, site, course",
+            )
+            .bind(removed)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let course: String = r.try_get("course")?;
+                Ok(Mapping {
+                    product: r.try_get("product")?,
+                    site: r.try_get("site")?,
+                    course: CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    role: r.try_get("role")?,
+                    duration_secs: r.try_get("duration_secs")?,
+                    window: match (
+                        r.try_get::<Option<i64>, _>("starts")?,
+                        r.try_get::<Option<i64>, _>("ends")?,
+                    ) {
+                        (Some(a), Some(b)) => Some((Timestamp(a), Timestamp(b))),
+                        _ => None,
+                    },
+                    on_revoke: match r.try_get::<String, _>("on_revoke")?.as_str() {
+                        "unenrol" => RevokePolicy::Unenrol,
+                        _ => RevokePolicy::Suspend,
+                    },
+                    grace_secs: r.try_get("grace_secs")?,
+                    on_remove: match r.try_get::<String, _>("on_remove")?.as_str() {
+                        "revoke" => RemovalPolicy::Revoke,
+                        _ => RemovalPolicy::Keep,
+                    },
+                    group: r.try_get("group_name")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn policy_str(p: RevokePolicy) -> &'static str {
+    match p {
+        RevokePolicy::Suspend => "suspend",
+        RevokePolicy::Unenrol => "unenrol",
+    }
+}
