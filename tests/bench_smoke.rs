@@ -1,6 +1,8 @@
 //! Every `bench` scenario at a tiny size, through the real binary, so they cannot rot.
 //! (The real benchmarks run from `scripts/bench.sh`, never from the test suite.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use serde_json::Value;
 use std::process::Command;
 

@@ -1,5 +1,7 @@
 //! The binary as users run it, and the web server as a browser sees it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use mm_demo::DemoWorld;

@@ -1,6 +1,8 @@
 //! `kill -9` of `serve` in the middle of its work, then a restart: nothing lost, nothing done
 //! twice. `MM_CRASH_TRIALS` sets the number of kills (default 2; the full run uses 20).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_demo::{COURSES, DemoWorld};
 use mm_sim_fault::FaultConfig;
 use std::collections::HashSet;

@@ -7,6 +7,8 @@
 //! elsewhere the tests say why they skip. A file made read-only with `chmod` would prove nothing
 //! as root (root writes anyway), hence a filesystem remounted read-only.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 mod fault_support;
 
 use fault_support::{

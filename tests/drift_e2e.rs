@@ -1,5 +1,7 @@
 //! Drift repair: changes made by hand in Moodle are found by the sweep and put right.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_demo::DemoWorld;
 use mm_engine::Engine;
 use mm_sim_moodle::{EnrolStatus, NewSimUser};

@@ -5,6 +5,8 @@
 //!
 //! `MM_SOAK=1` runs 200 learners instead of 20.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 mod fault_support;
 
 use fault_support::{SCALE, ScaledClock, Service, assert_converged, free_port, paid_learners, tune, wait_converged};

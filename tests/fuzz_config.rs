@@ -2,6 +2,8 @@
 //! says, `Config::from_toml` never panics. It returns a configuration that keeps its
 //! invariants, or an error naming the file (a TOML syntax or type error) or the key at fault.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_engine::config::{Config, ConfigError};
 use proptest::prelude::*;
 use std::collections::HashMap;

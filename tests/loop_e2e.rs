@@ -1,6 +1,8 @@
 //! The whole loop over loopback: FacturaScripts simulator → poll → desired state → jobs →
 //! worker → Moodle simulator, through the real HTTP clients, on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_demo::DemoWorld;
 use mm_engine::Engine;
 use mm_sim_moodle::EnrolStatus;

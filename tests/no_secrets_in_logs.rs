@@ -13,6 +13,8 @@
 //! runtime's worker threads and blocking pools are captured too; the other test of this file
 //! logs nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use axum::http::Request;
 use mm_demo::DemoWorld;

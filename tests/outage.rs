@@ -7,6 +7,8 @@
 //! `MM_SOAK=1` runs the outages at their real length (5 minutes each, breakers on the real
 //! clock).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 mod fault_support;
 
 use fault_support::{

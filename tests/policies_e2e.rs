@@ -1,6 +1,8 @@
 //! Policies end to end, over loopback against the simulators, on SQLite and PostgreSQL:
 //! seats assigned through the API, a grace period, a mapping removed with `on_remove`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use mm_core::RemovalPolicy;

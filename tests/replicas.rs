@@ -1,6 +1,8 @@
 //! Several replicas on one database: jobs are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL,
 //! MariaDB) or serialized writes (SQLite); every action is done exactly once.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_demo::{COURSES, DemoWorld};
 use mm_engine::Engine;
 use mm_store::testing::{backends, fresh};

@@ -11,6 +11,8 @@
 //!   or key is in them or in what the commands print; a rotation that cannot open a value
 //!   writes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_demo::DemoWorld;
 use mm_engine::Engine;
 use mm_engine::config::{Config, ConfigError, SourceConfig};

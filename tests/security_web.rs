@@ -10,6 +10,8 @@
 //! - `POST /webhooks/{source}` is the only route meant to be exposed: it needs a Standard
 //!   Webhooks signature made with one of the source's `whsec_` secrets.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use mm_demo::DemoWorld;

@@ -1,6 +1,8 @@
 //! Webhooks from any billing system, over HTTP: signed deliveries in, Moodle converged out,
 //! and every forged, replayed or malformed delivery refused without losing anything.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_demo::DemoWorld;
 use mm_engine::config::Config;
 use mm_engine::{Engine, clock::now};

@@ -1,6 +1,8 @@
 //! The core planner at scale: invoices + mappings → desired state → plan, for 100,000
 //! entitlements. `cargo bench -p mm-core --bench plan`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use mm_core::{
     AppliedEnrolment, Customer, EntitlementKey, Invoice, InvoiceKey, InvoiceLine, Mapping, RevokePolicy, Timestamp,

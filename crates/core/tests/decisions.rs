@@ -1,5 +1,7 @@
 //! The core's decisions as tables of cases: invoices + mappings + what Moodle holds → actions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_core::entitlement::{Access, CauseState};
 use mm_core::*;
 use std::collections::BTreeMap;

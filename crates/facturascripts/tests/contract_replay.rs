@@ -8,6 +8,8 @@
 //! response shows (in their pre-request state), the keys, bans and settings it needs. List
 //! examples with filters also get decoy rows that violate each filter and must not come back.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use mm_facturascripts::client::{ApiRequest, RawResponse, parse_list, parse_response};
 use mm_facturascripts::{Filter, FilterValue, FsClient, FsClientConfig, FsError, ListQuery, Op, RetryPolicy, SortDir};

@@ -3,6 +3,8 @@
 //! [`FsError`] whose status, kind and retry classification can be computed; records decode
 //! leniently or fail, and a decoded invoice always converts to a snapshot.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_facturascripts::client::{parse_list, parse_record, parse_response};
 use mm_facturascripts::{
     Cliente, Contacto, EstadoDocumento, FacturaCliente, FsError, LineaFacturaCliente, Page, Producto, RawResponse,

@@ -1,5 +1,7 @@
 //! The poller against the simulator over loopback.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_core::InvoiceSnapshot;
 use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryPolicy, TickOutput};
 use mm_sim_facturascripts::{FsSim, FsSimOptions};

@@ -1,5 +1,7 @@
 //! Request cost of the poller on 100,000 generated invoices with 10 changes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryPolicy};
 use mm_sim_facturascripts::{FsSim, FsSimOptions, generate};
 use secrecy::SecretString;

@@ -3,6 +3,8 @@
 //! hard-coded answers. Every test captures all tracing output (TRACE, its own thread) and checks
 //! at the end that no token of the site ever appeared in it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

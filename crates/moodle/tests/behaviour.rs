@@ -1,6 +1,8 @@
 //! Client behaviour against a loopback stub: batching, retries, ambiguous creation, circuit
 //! breaker, token hygiene.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 mod common;
 
 use std::collections::HashMap;

@@ -2,6 +2,8 @@
 //! answer never panics. It is `Ok(json)` or a typed [`MoodleError`] whose `Display`, fix hint
 //! and retry classification can be computed; the typed records decode or fail cleanly.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_moodle::{
     Category, Course, CreatedUser, EnrolledUser, MoodleError, MoodleException, SiteInfo, User, UserCourse, Warning,
     parse_response,

@@ -8,6 +8,8 @@
 //! - parse-only: `webservice/upload.php` is not the REST server; its answers go through
 //!   `parse_response`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 mod common;
 
 use std::path::PathBuf;

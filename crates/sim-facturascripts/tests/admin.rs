@@ -1,5 +1,7 @@
 //! The simulator's admin surface and its HTTP API, through the router.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use axum::http::Request;
 use mm_sim_facturascripts::{FsSim, FsSimOptions};

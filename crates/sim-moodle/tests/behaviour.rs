@@ -3,6 +3,8 @@
 //! visibility, completion, and the fault/maintenance/token/counter controls tests rely on.
 //! Each case cites the contract section (shared/fixtures/moodle/CONTRACT.md) it pins down.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use std::time::{Duration, Instant};
 
 use mm_sim_fault::{ErrorKind, FaultConfig};

@@ -14,6 +14,8 @@
 //!   the examples which mismatch their own text are *exactly* those of the table: no slack, and
 //!   a stale entry (an example that now matches) fails too.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use std::net::SocketAddr;
 
 use axum::body::Body;

@@ -4,6 +4,8 @@
 //! participants). Prints requests/s. Run with
 //! `cargo test --release -p mm-sim-moodle --test throughput -- --ignored --nocapture`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_sim_moodle::{MoodleSim, SimOptions, SimSeed};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -3,6 +3,8 @@
 //! sets `MM_REQUIRE_POSTGRES=1` and `MM_REQUIRE_MYSQL=1`, so a missing server fails the run
 //! instead of skipping silently).
 
+#![allow(clippy::expect_used)] // test support (the `testing` feature): a database that cannot be set up fails the test
+
 use super::{Store, StoreError};
 use rand::Rng;
 use sqlx::Connection;

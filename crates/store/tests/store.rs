@@ -1,5 +1,7 @@
 //! Store behaviour, run on every backend (SQLite always, PostgreSQL and MariaDB under scripts/test.sh).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_core::*;
 use mm_store::testing::{backends, fresh};
 use mm_store::{JobFailure, Store};

@@ -1,6 +1,8 @@
 //! The HTTP edge on its own: one error shape (RFC 9457) for JSON routes, the HTML error page,
 //! the embedded stylesheet and a CSP without `'unsafe-inline'`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use mm_engine::Engine;

@@ -1,6 +1,8 @@
 //! The webhook verifier: Standard Webhooks HMAC-SHA256 over a typical invoice event.
 //! `cargo bench -p mm-webhook --bench verify`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mm_webhook::{Headers, Secret, Verifier, sign};
 use std::hint::black_box;

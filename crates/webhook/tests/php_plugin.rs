@@ -4,6 +4,8 @@
 //! Without `php` on PATH the tests print a loud skip note and pass, unless
 //! `MM_REQUIRE_PHP=1` (set it in CI, with Debian's `php-cli` installed), where they fail.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_webhook::{Event, Headers, Secret, Verifier, parse_event};
 use serde_json::Value;
 use std::path::PathBuf;

@@ -1,5 +1,7 @@
 //! The JSON Schema and the parser must agree: same verdict on every example, good or bad.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use mm_webhook::{Event, PayloadError, parse_event};
 use serde_json::{Value, json};
 
