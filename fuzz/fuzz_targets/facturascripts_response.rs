@@ -73,6 +73,7 @@ fn raw(status: u16, total_count: Option<u64>, body: &[u8]) -> RawResponse {
         total_count,
         content_type: Some("application/json".into()),
         body: String::from_utf8_lossy(body).into_owned(),
+        resource: String::new(),
     }
 }
 

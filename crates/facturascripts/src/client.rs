@@ -112,6 +112,9 @@ pub struct RawResponse {
     pub total_count: Option<u64>,
     pub content_type: Option<String>,
     pub body: String,
+    /// The api/3 resource the request named (`facturaclientes`), for the errors that concern
+    /// it; empty when unknown.
+    pub resource: String,
 }
 
 /// One page of a list.
@@ -145,7 +148,11 @@ pub fn parse_response(raw: &RawResponse) -> Result<Value> {
         .and_then(|j| j.get("error").and_then(Value::as_str).map(str::to_string));
     if let Some(message) = gate_msg {
         return Err(match status {
-            401 | 403 => FsError::Auth { status, message },
+            401 | 403 => FsError::Auth {
+                status,
+                message,
+                resource: raw.resource.clone(),
+            },
             429 => FsError::Banned { message },
             409 => FsError::Disabled { message },
             _ => FsError::Gate { status, message },
@@ -159,6 +166,7 @@ pub fn parse_response(raw: &RawResponse) -> Result<Value> {
         401 | 403 => FsError::Auth {
             status,
             message: snippet(&raw.body),
+            resource: raw.resource.clone(),
         },
         429 => FsError::Banned {
             message: snippet(&raw.body),
@@ -169,6 +177,14 @@ pub fn parse_response(raw: &RawResponse) -> Result<Value> {
         },
         _ => FsError::Decode(format!("status {status}: {}", snippet(&raw.body))),
     })
+}
+
+/// `/api/3/facturaclientes/12` → `facturaclientes`.
+fn resource_of(path: &str) -> &str {
+    path.trim_start_matches('/')
+        .strip_prefix("api/3/")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default()
 }
 
 /// Decode a list body into typed records.
@@ -347,6 +363,7 @@ impl FsClient {
             total_count,
             content_type,
             body: without_key(body, &self.token),
+            resource: resource_of(&req.path).to_string(),
         })
     }
 
@@ -533,7 +550,19 @@ mod tests {
             total_count: None,
             content_type: None,
             body: body.into(),
+            resource: String::new(),
         }
+    }
+
+    #[test]
+    fn a_refusal_names_the_resource_the_key_may_not_read() {
+        assert_eq!(resource_of("/api/3/facturaclientes/12"), "facturaclientes");
+        assert_eq!(resource_of("/api/3/contactos"), "contactos");
+        let mut r = raw(403, r#"{"status":"error","message":"Forbidden"}"#);
+        r.resource = "contactos".into();
+        let e = parse_response(&r).unwrap_err().to_string();
+        assert!(e.contains("403") && e.contains("`contactos`"), "{e}");
+        assert!(e.contains("api_access"), "{e}");
     }
 
     #[test]

@@ -23,9 +23,15 @@ pub enum FsError {
     /// 401 (bad key) or 403 (key lacks the resource/method). Never retried: five of these in ten
     /// minutes ban the caller's IP for every request.
     #[error(
-        "FacturaScripts refused the API key ({status}): {message}; not retried, since 5 refusals in 10 minutes ban this IP. Fix the key or its api_access rows"
+        "FacturaScripts refused the API key ({status}){}: {message}; not retried, since 5 refusals in 10 minutes ban this IP. Fix the key or its api_access rows",
+        refused_for(*status, resource)
     )]
-    Auth { status: u16, message: String },
+    Auth {
+        status: u16,
+        message: String,
+        /// The resource of the refused request (empty when unknown).
+        resource: String,
+    },
     /// 429: this IP is banned. Every request fails until the incidents age out.
     #[error(
         "FacturaScripts has banned this IP (429: {message}); backing off for at least 10 minutes. Check the API key and its permissions before it retries"
@@ -130,5 +136,16 @@ impl mm_net::Retryable for FsError {
 impl From<mm_net::CircuitOpen> for FsError {
     fn from(_: mm_net::CircuitOpen) -> Self {
         FsError::CircuitOpen
+    }
+}
+
+/// What a 403 concerns: a key that authenticates but may not use one resource.
+fn refused_for(status: u16, resource: &str) -> String {
+    if status == 403 && !resource.is_empty() {
+        format!(
+            " for resource `{resource}` (the key has no permission on it: allow it in the key's api_access rows, or give the key full access)"
+        )
+    } else {
+        String::new()
     }
 }

@@ -1163,6 +1163,7 @@ async fn client_builds_and_parses_every_example() {
             total_count: expected_total(&ex.note).map(|t| t as u64),
             content_type: None,
             body,
+            resource: String::new(),
         };
         let list = ex.json.is_array();
         let outcome = parse_typed(res, &raw, list && ex.status == 200);

@@ -29,6 +29,7 @@ fn raw(status: u16, body: String, total_count: Option<u64>) -> RawResponse {
         total_count,
         content_type: Some("application/json".into()),
         body,
+        resource: String::new(),
     }
 }
 

@@ -267,3 +267,35 @@ async fn transient_errors_are_retried_auth_errors_are_not() {
     assert!(matches!(e2, mm_facturascripts::FsError::Banned { .. }));
     assert_eq!(client.request_count(), before + 1, "the ban is respected locally");
 }
+
+/// A key that may read invoices but not contacts: the poll fails with a 403 that names the
+/// resource the key lacks, so the admin knows which permission to add.
+#[tokio::test]
+async fn a_key_without_one_resource_is_told_which_one() {
+    let (sim, _) = setup().await;
+    let url = sim.spawn().await.unwrap();
+    let ada = sim.add_customer("Ada Lovelace", "ada@example.org");
+    sim.add_product("COURSE-A", 100.0);
+    let id = sim.create_invoice(&ada, &[("COURSE-A", 1.0, 100.0)]).unwrap();
+    sim.pay(id, true).unwrap();
+    let resources = [
+        "facturaclientes",
+        "lineafacturaclientes",
+        "clientes",
+        "productos",
+        "variantes",
+    ];
+    let access: Vec<_> = resources.iter().map(|r| (*r, true, false, false, false)).collect();
+    sim.add_api_key("limited-key", false, &access);
+    let mut cfg = FsClientConfig::new(url.parse().unwrap(), SecretString::from("limited-key".to_string()));
+    cfg.retry = RetryPolicy::no_retry();
+    let mut pc = PollerConfig::new("fs");
+    pc.full_sweep_every = 0;
+    let poller = Poller::new(FsClient::new(cfg).unwrap(), pc);
+    let err = poller.tick(&mut PollCursor::default()).await.unwrap_err().to_string();
+    assert!(err.contains("403"), "{err}");
+    assert!(
+        err.contains("for resource `contactos`"),
+        "the refused resource is named: {err}"
+    );
+}

@@ -233,7 +233,7 @@ fn exception_hint(function: &str, exception: &MoodleException) -> Option<String>
         Some("wsnoinstance") => {
             let course = extract_after(&exception.message, "(id = ").unwrap_or_else(|| "?".to_owned());
             format!(
-                "enable the Manual enrolments instance in course id={course} (Course > Participants > Enrolment methods) and the Manual enrolments plugin site-wide"
+                "course id={course} has no enabled Manual enrolments method: add it if it was deleted (Course > Participants > Enrolment methods > Add method > Manual enrolments) or enable it if it is disabled (the eye icon there), and enable the Manual enrolments plugin site-wide (Site administration > Plugins > Enrolments > Manage enrol plugins)"
             )
         }
         Some("wsusercannotassign") => "the token user cannot assign this role in the course: check the role id (student is usually 5) and 'Allow role assignments' of the token user's role".to_owned(),
@@ -322,8 +322,9 @@ mod tests {
         assert!(
             e.fix_hint()
                 .unwrap()
-                .contains("enable the Manual enrolments instance in course id=3")
+                .contains("course id=3 has no enabled Manual enrolments method: add it if it was deleted")
         );
+        assert!(e.fix_hint().unwrap().contains("or enable it if it is disabled"));
         let e = ex("x", Some("invalidtoken"), "Invalid token - token not found", None);
         assert!(
             e.fix_hint()

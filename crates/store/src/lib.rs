@@ -114,7 +114,11 @@ impl Store {
                             conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
                                 .await?;
                         }
-                        Backend::Postgres => {}
+                        // Notices are noise at every start (`relation "_sqlx_migrations"
+                        // already exists, skipping`); warnings and errors still come through.
+                        Backend::Postgres => {
+                            conn.execute("SET client_min_messages = warning").await?;
+                        }
                     }
                     Ok(())
                 })
@@ -270,5 +274,26 @@ mod pool_tests {
                 tx.commit().await.expect("commit");
             }
         }
+    }
+
+    /// PostgreSQL tells a client every `IF NOT EXISTS` that found its table (`NOTICE:
+    /// relation "_sqlx_migrations" already exists, skipping`), logged at each start; the
+    /// store's connections ask for warnings and errors only.
+    #[tokio::test]
+    async fn postgres_connections_do_not_log_notices() {
+        let Ok(url) = std::env::var("MM_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var("MM_REQUIRE_POSTGRES").is_err(),
+                "MM_REQUIRE_POSTGRES is set but MM_TEST_POSTGRES_URL is not"
+            );
+            return;
+        };
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let (level,): (String,) = sqlx::query_as("SHOW client_min_messages")
+            .fetch_one(&store.pool)
+            .await
+            .expect("show");
+        assert_eq!(level, "warning");
     }
 }
