@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-const EXAMPLE: &str = include_str!("../config.example.toml");
+const EXAMPLE: &str = include_str!("../../config.example.toml");
 /// In a folder that does not exist, so that a relative `token_file` reads nothing.
 const ORIGIN: &str = "/nonexistent-mm-fuzz/fuzz.toml";
 

@@ -5,9 +5,7 @@
 //!
 //! `MM_SOAK=1` runs 200 learners instead of 20.
 
-mod fault_support;
-
-use fault_support::{SCALE, ScaledClock, Service, assert_converged, free_port, paid_learners, tune, wait_converged};
+use crate::fault_support::{SCALE, ScaledClock, Service, assert_converged, free_port, paid_learners, tune, wait_converged};
 use mm_demo::DemoWorld;
 use mm_sim_fault::{ErrorKind, FaultConfig};
 use std::collections::BTreeMap;

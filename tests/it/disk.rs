@@ -7,9 +7,7 @@
 //! elsewhere the tests say why they skip. A file made read-only with `chmod` would prove nothing
 //! as root (root writes anyway), hence a filesystem remounted read-only.
 
-mod fault_support;
-
-use fault_support::{
+use crate::fault_support::{
     FIVE_MINUTES, SCALE, ScaledClock, Service, assert_converged, enrolled_count, free_port, paid_learners, tune,
     wait_converged, wait_for,
 };

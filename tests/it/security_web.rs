@@ -364,7 +364,7 @@ fn the_service_binds_to_loopback_by_default() {
     let c = Config::from_toml("", Path::new("empty.toml"), |_| None).expect("empty config");
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
     assert!(c.listen.ip().is_loopback());
-    let example = include_str!("../config.example.toml");
+    let example = include_str!("../../config.example.toml");
     let c = Config::from_toml(example, Path::new("config.example.toml"), |_| None).expect("example config");
     assert!(
         c.listen.ip().is_loopback(),

@@ -7,9 +7,7 @@
 //! `MM_SOAK=1` runs the outages at their real length (5 minutes each, breakers on the real
 //! clock).
 
-mod fault_support;
-
-use fault_support::{
+use crate::fault_support::{
     FIVE_MINUTES, SCALE, ScaledClock, Service, assert_converged, enrolled_count, free_port, paid_learners, tune,
     wait_converged, wait_for,
 };

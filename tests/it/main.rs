@@ -1,0 +1,20 @@
+//! The integration tests, as one test binary: each module was a test binary of its own
+//! (`tests/<name>.rs`), linking the whole workspace again.
+
+mod fault_support;
+
+mod bench_smoke;
+mod cli_and_web;
+mod crash;
+mod disk;
+mod drift_e2e;
+mod flaky;
+mod fuzz_config;
+mod loop_e2e;
+mod no_secrets_in_logs;
+mod outage;
+mod policies_e2e;
+mod replicas;
+mod secrets_at_rest;
+mod security_web;
+mod webhooks_e2e;
