@@ -1,7 +1,10 @@
 //! The integration tests, as one test binary: each module was a test binary of its own
-//! (`tests/<name>.rs`), linking the whole workspace again.
+//! (`tests/<name>.rs`), linking the whole workspace again; `kit` holds what they share.
+//!
+//! Run one module with a filter on the test path: `cargo nextest run --test it crash::`
+//! (or `cargo test --test it crash::`).
 
-mod fault_support;
+mod kit;
 
 mod bench_smoke;
 mod cli_and_web;
