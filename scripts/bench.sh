@@ -263,7 +263,7 @@ p("Add `--json` for one JSON object (`scenario`, `invoices`, `enrolments`, `seco
 p("`calls_per_enrolment`, `peak_rss_mb`; with `--naive` also `naive_seconds`, `naive_moodle_calls`, `speedup`;")
 p("`bulk` adds `peak_rss_simulators_mb` (its `peak_rss_mb` is the engine's own process);")
 p("`steady` adds `p50_ms`, `p95_ms`, `p99_ms`; `idle` adds `rss_mb`). The test suite runs each scenario at a tiny")
-p("size (`tests/bench_smoke.rs`), never these.")
+p("size (`tests/it/bench_smoke.rs`), never these.")
 print("\n".join(L))
 PY
 cat BENCHMARKS.md

@@ -11,22 +11,17 @@
 //!   or key is in them or in what the commands print; a rotation that cannot open a value
 //!   writes nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-use mm_demo::DemoWorld;
+use crate::kit::binary::run_with;
+use crate::kit::http::{ERP_SECRET, SHOP_SECRET};
+use crate::kit::logs::capture;
+use crate::kit::world;
 use mm_engine::Engine;
 use mm_engine::config::{Config, ConfigError, SourceConfig};
 use mm_net::sealed::SecretKey;
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
 
-const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
-const SHOP_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const ERP_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const MOODLE_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const FS_KEY: &str = "fs-key-5f2b9d0e6c1a";
 
@@ -261,50 +256,11 @@ fn refusals_name_the_key_and_the_fix_never_the_value() {
 
 // ---- a full pass with sealed secrets, every log event captured ----------------------------
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// One global TRACE subscriber for this test binary (events from every runtime thread).
-fn capture() -> &'static Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        use tracing_subscriber::layer::SubscriberExt;
-        use tracing_subscriber::util::SubscriberInitExt;
-        let cap = Capture::default();
-        let writer = cap.clone();
-        let _ = tracing_subscriber::registry()
-            .with(tracing_subscriber::filter::LevelFilter::TRACE)
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(false)
-                    .with_writer(move || writer.clone()),
-            )
-            .try_init();
-        cap
-    })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pass_with_sealed_secrets_converges_and_logs_none_of_them() {
-    let cap = capture();
-    let dir = tempfile::tempdir().expect("dir");
-    let db = format!("sqlite://{}", dir.path().join("sealed.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().expect("addr"), "30s")
-        .await
-        .expect("simulators");
+    let cap = capture(tracing::Level::TRACE);
+    let (dir, db) = world::sqlite("sealed.sqlite");
+    let world = world::start(&db, "30s").await;
     world.seed_invoices().expect("seed");
     let moodle_token = world.moodle.token();
     let fs_key = world.fs.token().to_string();
@@ -358,7 +314,7 @@ async fn a_pass_with_sealed_secrets_converges_and_logs_none_of_them() {
     let shown = format!("{e} {e:?}");
     assert!(shown.contains(&key.id().to_string()) && shown.contains(&wrong.id().to_string()));
 
-    let logs = String::from_utf8_lossy(&cap.0.lock().expect("capture")).into_owned();
+    let logs = cap.text();
     assert!(logs.contains("TRACE"), "TRACE events are captured");
     let key_url_safe = b64.expose_secret().replace('+', "-").replace('/', "_");
     for (what, s) in [
@@ -376,53 +332,20 @@ async fn a_pass_with_sealed_secrets_converges_and_logs_none_of_them() {
 
 // ---- the commands -----------------------------------------------------------------------------
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("MM_SECRET_KEY")
-        .env_remove("MM_SECRET_KEY_FILE")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("run the binary");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 #[test]
 fn keygen_and_seal_on_the_command_line() {
-    let out = run(&["secret", "keygen"], &[], "");
+    let out = run_with(&["secret", "keygen"], &[], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     let key = SecretKey::parse(out.stdout.trim()).expect("keygen prints a key");
     assert!(out.stderr.contains(&key.id().to_string()), "{}", out.stderr);
     assert_ne!(
-        run(&["secret", "keygen"], &[], "").stdout,
+        run_with(&["secret", "keygen"], &[], "").stdout,
         out.stdout,
         "every key is new"
     );
 
     let key_text = out.stdout.trim().to_string();
-    let sealed = run(
+    let sealed = run_with(
         &["secret", "seal"],
         &[("MM_SECRET_KEY", &key_text)],
         &format!("{MOODLE_TOKEN}\n"),
@@ -437,7 +360,7 @@ fn keygen_and_seal_on_the_command_line() {
     }
 
     // Several lines (a secret_file's secrets): one sealed value per line.
-    let two = run(
+    let two = run_with(
         &["secret", "seal"],
         &[("MM_SECRET_KEY", &key_text)],
         &format!("{SHOP_SECRET}\n\n{ERP_SECRET}\n"),
@@ -447,21 +370,21 @@ fn keygen_and_seal_on_the_command_line() {
     assert_eq!(key.open(lines[1]).expect("opens").expose_secret(), ERP_SECRET);
 
     // No key, a bad key, nothing to seal: refused with the fix.
-    let none = run(&["secret", "seal"], &[], "x\n");
+    let none = run_with(&["secret", "seal"], &[], "x\n");
     assert_ne!(none.code, 0);
     assert!(
         none.stderr.contains("MM_SECRET_KEY") && none.stderr.contains("secret keygen"),
         "{}",
         none.stderr
     );
-    let bad = run(&["secret", "seal"], &[("MM_SECRET_KEY", "too-short")], "x\n");
+    let bad = run_with(&["secret", "seal"], &[("MM_SECRET_KEY", "too-short")], "x\n");
     assert_ne!(bad.code, 0);
     assert!(
         bad.stderr.contains("MM_SECRET_KEY") && !bad.stderr.contains("too-short"),
         "{}",
         bad.stderr
     );
-    let empty = run(&["secret", "seal"], &[("MM_SECRET_KEY", &key_text)], "\n");
+    let empty = run_with(&["secret", "seal"], &[("MM_SECRET_KEY", &key_text)], "\n");
     assert_ne!(empty.code, 0);
     assert!(empty.stderr.contains("nothing to seal"), "{}", empty.stderr);
 
@@ -469,7 +392,7 @@ fn keygen_and_seal_on_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("k.key");
     let p = path.to_str().expect("utf8 path");
-    let out = run(&["secret", "keygen", "--out", p], &[], "");
+    let out = run_with(&["secret", "keygen", "--out", p], &[], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
     let written = std::fs::read_to_string(&path).expect("key file");
     assert!(!out.stdout.contains(written.trim()) && !out.stderr.contains(written.trim()));
@@ -480,7 +403,7 @@ fn keygen_and_seal_on_the_command_line() {
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o077, 0, "{mode:o}");
     }
-    assert_ne!(run(&["secret", "keygen", "--out", p], &[], "").code, 0);
+    assert_ne!(run_with(&["secret", "keygen", "--out", p], &[], "").code, 0);
     assert_eq!(std::fs::read_to_string(&path).expect("key file"), written);
 }
 
@@ -498,7 +421,7 @@ impl Rotation {
         let dir = tempfile::tempdir().expect("dir");
         let keygen = |name: &str| {
             let path = dir.path().join(name);
-            let out = run(&["secret", "keygen", "--out", path.to_str().expect("utf8")], &[], "");
+            let out = run_with(&["secret", "keygen", "--out", path.to_str().expect("utf8")], &[], "");
             assert_eq!(out.code, 0, "{}", out.stderr);
             let text = std::fs::read_to_string(&path).expect("key").trim().to_string();
             (SecretKey::parse(&text).expect("key"), text)
@@ -592,7 +515,7 @@ fn rotate_reseals_the_configuration_and_its_files_under_the_new_key() {
     let config_before = r.read("config.toml");
 
     // A dry run counts and writes nothing.
-    let dry = run(
+    let dry = run_with(
         &[
             "secret",
             "rotate",
@@ -609,7 +532,7 @@ fn rotate_reseals_the_configuration_and_its_files_under_the_new_key() {
     assert!(dry.stdout.contains("would re-seal 6"), "{}", dry.stdout);
     assert_eq!(r.all_files(), before);
 
-    let out = run(
+    let out = run_with(
         &[
             "secret",
             "rotate",
@@ -673,7 +596,7 @@ fn rotate_reseals_the_configuration_and_its_files_under_the_new_key() {
     assert!(leftovers.is_empty(), "no temporary file left");
 
     // Again: nothing left to do.
-    let again = run(
+    let again = run_with(
         &[
             "secret",
             "rotate",
@@ -708,7 +631,7 @@ fn a_rotation_that_cannot_open_a_value_writes_nothing() {
         ),
     );
     let before = r.all_files();
-    let out = run(
+    let out = run_with(
         &[
             "secret",
             "rotate",
@@ -731,7 +654,7 @@ fn a_rotation_that_cannot_open_a_value_writes_nothing() {
     assert_eq!(r.all_files(), before, "nothing was written");
 
     // No current key at all, or the new key equal to the current one: refused too.
-    let out = run(
+    let out = run_with(
         &[
             "secret",
             "rotate",
@@ -745,7 +668,7 @@ fn a_rotation_that_cannot_open_a_value_writes_nothing() {
     );
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("no current key"), "{}", out.stderr);
-    let out = run(
+    let out = run_with(
         &[
             "secret",
             "rotate",
@@ -766,7 +689,7 @@ fn a_rotation_that_cannot_open_a_value_writes_nothing() {
 fn rotate_can_seal_the_plaintext_secrets_too() {
     let dir = tempfile::tempdir().expect("dir");
     let key_path = dir.path().join("k.key");
-    let out = run(
+    let out = run_with(
         &["secret", "keygen", "--out", key_path.to_str().expect("utf8")],
         &[],
         "",
@@ -785,7 +708,7 @@ fn rotate_can_seal_the_plaintext_secrets_too() {
     )
     .expect("write");
     // No current key is needed when nothing is sealed yet.
-    let out = run(
+    let out = run_with(
         &[
             "secret",
             "rotate",

@@ -1,4 +1,4 @@
-//! Shared by the fault tests (`outage.rs`, `flaky.rs`, `disk.rs`): the service run in-process
+//! For the fault tests (`outage`, `flaky`, `disk`): the service run in-process
 //! (`mm_web::serve`, the same loops as `serve`) against the demo world's simulators, on a circuit
 //! breaker clock that runs `SCALE` times faster than the wall clock, and the convergence checks
 //! every fault test ends with.
@@ -7,7 +7,6 @@
 //! 10-second outage. The worker's job back-off is set in the test configuration (`retry_base`
 //! 1 s, `retry_max` 2 s: 30 s to 60 s on the scaled clock; its floor is 1 s of wall time) and
 //! the poll interval is 1 s (30 s scaled, the production default).
-#![allow(dead_code)] // each test binary uses a part
 
 use mm_demo::{COURSES, DemoWorld};
 use mm_engine::Engine;
@@ -21,6 +20,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+
+pub use super::http::free_port;
 
 /// How much faster the breakers' clock runs than the wall clock.
 pub const SCALE: u32 = 30;
@@ -48,12 +49,6 @@ impl Clock for ScaledClock {
     fn now(&self) -> Instant {
         self.start + self.start.elapsed() * self.factor
     }
-}
-
-/// A loopback address nobody listens on yet.
-pub fn free_port() -> SocketAddr {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    l.local_addr().expect("local address")
 }
 
 /// The fault tests' tunables on top of the demo configuration (see the module comment).

@@ -1,30 +1,22 @@
 //! Drift repair: changes made by hand in Moodle are found by the sweep and put right.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
+use crate::kit::world;
 use mm_demo::DemoWorld;
 use mm_engine::Engine;
 use mm_sim_moodle::{EnrolStatus, NewSimUser};
 use mm_store::testing::{backends, fresh};
 
 fn status(world: &DemoWorld, email: &str, course: &str) -> Option<EnrolStatus> {
-    world
-        .moodle
-        .enrolments()
-        .into_iter()
-        .find(|e| e.email.eq_ignore_ascii_case(email) && e.course_shortname == course)
-        .map(|e| e.status)
+    world::enrolment(world, email, course).map(|(status, _, _)| status)
 }
 
 #[tokio::test]
 async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
     for b in backends() {
         let db = fresh(b).await.unwrap();
-        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-            .await
-            .unwrap();
+        let world = world::start(&db.url, "1s").await;
         world.seed_invoices().unwrap();
-        let app = Engine::build(world.config.clone()).await.unwrap();
+        let app = world::app(&world).await;
         assert!(app.reconcile_once().await.unwrap().converged());
         let enrolled = world.moodle.enrolments();
         let victim = enrolled
@@ -91,9 +83,7 @@ async fn a_payer_unenrolled_or_suspended_by_hand_is_restored_by_the_sweep() {
 #[tokio::test]
 async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() {
     let db = fresh("sqlite").await.unwrap();
-    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-        .await
-        .unwrap();
+    let world = world::start(&db.url, "1s").await;
     let freeloader = world.moodle.add_user(NewSimUser {
         username: "free".into(),
         firstname: "Free".into(),
@@ -110,7 +100,7 @@ async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() 
         0,
     );
 
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let app = world::app(&world).await;
     let report = app.sweep_drift().await.unwrap();
     assert_eq!(report.unexpected, vec!["main/PY101/free@example.org".to_string()]);
     app.reconcile_once().await.unwrap();

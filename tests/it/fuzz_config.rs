@@ -2,15 +2,13 @@
 //! says, `Config::from_toml` never panics. It returns a configuration that keeps its
 //! invariants, or an error naming the file (a TOML syntax or type error) or the key at fault.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
 use mm_engine::config::{Config, ConfigError};
 use proptest::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-const EXAMPLE: &str = include_str!("../config.example.toml");
+const EXAMPLE: &str = include_str!("../../config.example.toml");
 /// In a folder that does not exist, so that a relative `token_file` reads nothing.
 const ORIGIN: &str = "/nonexistent-mm-fuzz/fuzz.toml";
 

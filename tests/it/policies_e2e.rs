@@ -1,8 +1,8 @@
 //! Policies end to end, over loopback against the simulators, on SQLite and PostgreSQL:
 //! seats assigned through the API, a grace period, a mapping removed with `on_remove`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
+use crate::kit::http::call;
+use crate::kit::world;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use mm_core::RemovalPolicy;
@@ -14,7 +14,6 @@ use mm_store::testing::{TestDb, backends, fresh};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use tower::ServiceExt;
 
 const TOKEN: &str = "test-admin-token-0123456789abcdef";
 
@@ -26,9 +25,7 @@ struct World {
 
 async fn start(backend: &'static str, adjust: impl FnOnce(&mut Config)) -> World {
     let db = fresh(backend).await.unwrap();
-    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-        .await
-        .unwrap();
+    let world = world::start(&db.url, "1s").await;
     let mut config = world.config.clone();
     config.admin_token = Some(SecretString::from(TOKEN.to_string()));
     adjust(&mut config);
@@ -38,12 +35,7 @@ async fn start(backend: &'static str, adjust: impl FnOnce(&mut Config)) -> World
 
 impl World {
     fn enrolment(&self, email: &str, course: &str) -> Option<(EnrolStatus, i64, i64)> {
-        self.world
-            .moodle
-            .enrolments()
-            .into_iter()
-            .find(|e| e.email.eq_ignore_ascii_case(email) && e.course_shortname == course)
-            .map(|e| (e.status, e.timestart, e.timeend))
+        world::enrolment(&self.world, email, course)
     }
 
     async fn call(&self, method: Method, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
@@ -54,13 +46,8 @@ impl World {
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        let res = mm_web::router(self.app.clone())
-            .oneshot(req.body(Body::from(body.to_string())).unwrap())
-            .await
-            .unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let a = call(&self.app, req.body(Body::from(body.to_string())).unwrap()).await;
+        (a.status, serde_json::from_str(&a.body).unwrap_or(Value::Null))
     }
 }
 
@@ -214,10 +201,8 @@ async fn seats_bought_by_a_company_go_to_the_learners_it_names() {
 #[tokio::test]
 async fn seat_writes_are_off_without_an_admin_token() {
     let db = fresh("sqlite").await.unwrap();
-    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-        .await
-        .unwrap();
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let world = world::start(&db.url, "1s").await;
+    let app = world::app(&world).await;
     let w = World { world, app, db };
     let (s, body) = w
         .call(Method::POST, "/api/seats", Some(TOKEN), seat(1, 1, "eve@acme.example"))

@@ -7,23 +7,18 @@
 //! elsewhere the tests say why they skip. A file made read-only with `chmod` would prove nothing
 //! as root (root writes anyway), hence a filesystem remounted read-only.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-mod fault_support;
-
-use fault_support::{
+use crate::kit::binary::{BIN, serve_command, spawn_serve};
+use crate::kit::faults::{
     FIVE_MINUTES, SCALE, ScaledClock, Service, assert_converged, enrolled_count, free_port, paid_learners, tune,
     wait_converged, wait_for,
 };
-use mm_demo::DemoWorld;
+use crate::kit::logs::capture;
+use crate::kit::world;
 use sqlx::Connection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
 
 /// A tmpfs of a few megabytes, unmounted on drop.
 struct Tmpfs {
@@ -136,70 +131,15 @@ async fn checkpoint_truncate(db_file: &Path) {
     c.close().await.ok();
 }
 
-/// Everything this test binary's service logs at INFO and above.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn install() -> Capture {
-        let cap = Capture::default();
-        let writer = cap.clone();
-        tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .with_writer(move || writer.clone())
-            .try_init()
-            .expect("the only subscriber of this test binary");
-        cap
-    }
-
-    /// On a failing test, prints the last log lines (dropped at the end of the test).
-    fn dump_on_panic(&self) -> DumpOnPanic {
-        DumpOnPanic(self.clone())
-    }
-
-    fn lines(&self) -> Vec<String> {
-        let bytes = self.0.lock().expect("capture").clone();
-        String::from_utf8_lossy(&bytes).lines().map(str::to_string).collect()
-    }
-}
-
-struct DumpOnPanic(Capture);
-
-impl Drop for DumpOnPanic {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            let lines = self.0.lines();
-            let tail = &lines[lines.len().saturating_sub(60)..];
-            eprintln!("--- the service's last log lines ---\n{}", tail.join("\n"));
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disk_full_is_reported_corrupts_nothing_loses_nothing_and_recovers() {
     let Some(disk) = Tmpfs::mount("16m") else {
         return;
     };
-    let logs = Capture::install();
+    let logs = capture(tracing::Level::INFO);
     let _dump = logs.dump_on_panic();
     let db_file = disk.path.join("mm.sqlite");
-    let world = DemoWorld::start(&format!("sqlite://{}", db_file.display()), free_port(), "1s")
-        .await
-        .unwrap();
+    let world = world::start_on(&format!("sqlite://{}", db_file.display()), free_port(), "1s").await;
     let mut config = world.config.clone();
     tune(&mut config);
     let before = paid_learners(&world, "dk", 0..30);
@@ -283,9 +223,7 @@ async fn read_only_database_stops_the_start_with_a_clear_error_and_works_once_wr
         return;
     };
     let db_file = disk.path.join("mm.sqlite");
-    let world = DemoWorld::start(&format!("sqlite://{}", db_file.display()), free_port(), "1s")
-        .await
-        .unwrap();
+    let world = world::start_on(&format!("sqlite://{}", db_file.display()), free_port(), "1s").await;
     let cfg = disk.path.join("..").join("mm.toml");
     std::fs::write(&cfg, &world.config_text).unwrap();
     let migrate = Command::new(BIN)
@@ -298,12 +236,7 @@ async fn read_only_database_stops_the_start_with_a_clear_error_and_works_once_wr
 
     // The filesystem goes read-only (as after an I/O error, or a mistaken mount option).
     disk.remount("ro");
-    let serve = tokio::process::Command::new(BIN)
-        .args(["serve", "--config"])
-        .arg(&cfg)
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true)
-        .output();
+    let serve = serve_command(&cfg).output();
     let started = Instant::now();
     let out = tokio::time::timeout(Duration::from_secs(30), serve)
         .await
@@ -323,15 +256,7 @@ async fn read_only_database_stops_the_start_with_a_clear_error_and_works_once_wr
 
     // Writable again: the same command starts and converges.
     disk.remount("rw");
-    let mut child = tokio::process::Command::new(BIN)
-        .args(["serve", "--config"])
-        .arg(&cfg)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = spawn_serve(&cfg);
     let took = wait_for("the paid learners to be enrolled", Duration::from_secs(30), || async {
         enrolled_count(&world, &paid) == paid.len()
     })

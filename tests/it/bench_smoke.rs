@@ -1,13 +1,12 @@
 //! Every `bench` scenario at a tiny size, through the real binary, so they cannot rot.
 //! (The real benchmarks run from `scripts/bench.sh`, never from the test suite.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
+use crate::kit::binary::BIN;
 use serde_json::Value;
 use std::process::Command;
 
 fn bench(args: &[&str]) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_moodle-management"))
+    let out = Command::new(BIN)
         .arg("bench")
         .args(args)
         .arg("--json")

@@ -1,26 +1,13 @@
 //! `kill -9` of `serve` in the middle of its work, then a restart: nothing lost, nothing done
 //! twice. `MM_CRASH_TRIALS` sets the number of kills (default 2; the full run uses 20).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-use mm_demo::{COURSES, DemoWorld};
+use crate::kit::binary::spawn_serve;
+use crate::kit::http::free_port;
+use crate::kit::world;
+use mm_demo::COURSES;
 use mm_sim_fault::FaultConfig;
 use std::collections::HashSet;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
-
-fn spawn_serve(cfg: &std::path::Path) -> tokio::process::Child {
-    tokio::process::Command::new(BIN)
-        .args(["serve", "--config", cfg.to_str().unwrap()])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_in_the_middle_of_batches_loses_nothing_and_duplicates_nothing() {
@@ -28,15 +15,9 @@ async fn kill_9_in_the_middle_of_batches_loses_nothing_and_duplicates_nothing() 
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2);
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("crash.sqlite").display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let world = DemoWorld::start(&db, listen, "1s").await.unwrap();
+    let (dir, db) = world::sqlite("crash.sqlite");
+    let listen = free_port();
+    let world = world::start_on(&db, listen, "1s").await;
     // Enough payers for every kill to land in the middle of the work: a round enrols 10, and
     // the loop stops killing once everyone is enrolled (150 allowed only 15 of 20 kills).
     // `MM_CRASH_INVOICES=2000` is issue #9's full size.

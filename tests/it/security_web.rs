@@ -10,10 +10,10 @@
 //! - `POST /webhooks/{source}` is the only route meant to be exposed: it needs a Standard
 //!   Webhooks signature made with one of the source's `whsec_` secrets.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
+use crate::kit::http::{Answer, ERP_SECRET, SHOP_SECRET, call, signature};
+use crate::kit::world;
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
 use mm_demo::DemoWorld;
 use mm_engine::config::Config;
 use mm_engine::{Engine, clock::now};
@@ -21,11 +21,9 @@ use mm_webhook::{Secret, sign};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
-use tower::ServiceExt;
 
-/// The `shop` source (kind = "webhook") and the `erp` source's hint secret (FacturaScripts).
-const SHOP_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const ERP_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+// The `shop` source (kind = "webhook") is signed with `SHOP_SECRET`, the `erp` source's hints
+// (FacturaScripts) with `ERP_SECRET`.
 /// Well-formed, but configured nowhere.
 const WRONG_SECRET: &str = "whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldCBhdCBhbGwh";
 const LIMIT: usize = mm_web::webhooks::MAX_BODY_BYTES;
@@ -37,11 +35,8 @@ struct Env {
 }
 
 async fn env() -> Env {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = format!("sqlite://{}", dir.path().join("web.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().expect("addr"), "30s")
-        .await
-        .expect("simulators");
+    let (dir, db) = world::sqlite("web.sqlite");
+    let world = world::start(&db, "30s").await;
     // No [server] section: the defaults are what is tested.
     let toml = format!(
         "[database]\nurl = \"{db}\"\n\
@@ -59,27 +54,6 @@ async fn env() -> Env {
     Env { world, app, dir }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-async fn call(app: &Arc<Engine>, req: Request<Body>) -> Answer {
-    let res = mm_web::router(app.clone())
-        .oneshot(req)
-        .await
-        .expect("the router is infallible");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = axum::body::to_bytes(res.into_body(), 4 << 20).await.expect("body");
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
-}
-
 /// How a request authenticates itself.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Cred {
@@ -94,8 +68,7 @@ enum Cred {
 fn webhook_request(path: &str, secret: Option<&str>, id: &str, body: Vec<u8>) -> Request<Body> {
     let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
     if let Some(secret) = secret {
-        let ts = now().0;
-        let sig = sign(&Secret::parse(secret).expect("secret"), id, ts, &body);
+        let (ts, sig) = signature(secret, id, &body);
         b = b
             .header("webhook-id", id)
             .header("webhook-timestamp", ts.to_string())
@@ -366,7 +339,7 @@ fn the_service_binds_to_loopback_by_default() {
     let c = Config::from_toml("", Path::new("empty.toml"), |_| None).expect("empty config");
     assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
     assert!(c.listen.ip().is_loopback());
-    let example = include_str!("../config.example.toml");
+    let example = include_str!("../../config.example.toml");
     let c = Config::from_toml(example, Path::new("config.example.toml"), |_| None).expect("example config");
     assert!(
         c.listen.ip().is_loopback(),

@@ -9,78 +9,18 @@
 //! part, URL-encoded too) are searched for in the logs, in the `Display` and `Debug` text of
 //! every error and report returned, and in every HTTP body.
 //!
-//! The subscriber is global rather than the test thread's default, so that events from the
-//! runtime's worker threads and blocking pools are captured too; the other test of this file
-//! logs nothing.
+//! The capture is the test kit's global subscriber rather than the test thread's default, so
+//! that events from the runtime's worker threads and blocking pools are captured too (see
+//! `kit::logs`); the other test of this file logs nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-use axum::body::Body;
-use axum::http::Request;
-use mm_demo::DemoWorld;
+use crate::kit::http::{ERP_SECRET, SHOP_SECRET, get, serve};
+use crate::kit::logs::capture_everything;
+use crate::kit::world;
 use mm_engine::config::Config;
 use mm_engine::{Engine, clock::now};
 use mm_webhook::{Secret, sign};
 use serde_json::json;
-use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use tower::ServiceExt;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::util::SubscriberInitExt;
-
-const SHOP_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const ERP_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-
-/// Everything every subscriber layer wrote.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("capture lock")).into_owned()
-    }
-}
-
-fn capture_everything() -> Capture {
-    let cap = Capture::default();
-    let human = tracing_subscriber::fmt::layer()
-        .with_ansi(false)
-        .with_writer({
-            let c = cap.clone();
-            move || c.clone()
-        })
-        .with_target(true);
-    let json = tracing_subscriber::fmt::layer()
-        .json()
-        .with_current_span(true)
-        .with_span_list(true)
-        .with_writer({
-            let c = cap.clone();
-            move || c.clone()
-        });
-    tracing_subscriber::registry()
-        .with(LevelFilter::TRACE)
-        .with(human)
-        .with(json)
-        .try_init()
-        .expect("the only subscriber of this test binary");
-    cap
-}
 
 /// What was shown to someone: a label and the text.
 #[derive(Default)]
@@ -112,11 +52,8 @@ async fn no_secret_in_logs_errors_or_answers() {
     let cap = capture_everything();
     let mut shown = Shown::default();
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = format!("sqlite://{}", dir.path().join("logs.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().expect("addr"), "30s")
-        .await
-        .expect("simulators");
+    let (_dir, db) = world::sqlite("logs.sqlite");
+    let world = world::start(&db, "30s").await;
     world.seed_invoices().expect("seed");
     let moodle_token = world.moodle.token();
     let fs_key = world.fs.token().to_string();
@@ -154,9 +91,7 @@ async fn no_secret_in_logs_errors_or_answers() {
     shown.add("first pass", format!("{report:?}"));
 
     // 2. Webhooks over real HTTP: accepted, forged, malformed, unknown source, a hint.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = tokio::spawn(axum::serve(listener, mm_web::router(app.clone())).into_future());
+    let (base, server) = serve(&app).await;
     let http = reqwest::Client::new();
     let post = |path: &str, secret: Option<&str>, id: &str, body: Vec<u8>| {
         let ts = now().0;
@@ -275,12 +210,8 @@ async fn no_secret_in_logs_errors_or_answers() {
         "/api/jobs",
         "/api/audit",
     ] {
-        let res = mm_web::router(app.clone())
-            .oneshot(Request::get(path).body(Body::empty()).expect("request"))
-            .await
-            .expect("answer");
-        let body = axum::body::to_bytes(res.into_body(), 8 << 20).await.expect("body");
-        shown.add(format!("GET {path}"), String::from_utf8_lossy(&body).into_owned());
+        let (_, _, body) = get(&app, path).await;
+        shown.add(format!("GET {path}"), body);
     }
 
     // 6. Configuration errors around secrets name the key, never the value.

@@ -1,28 +1,10 @@
 //! The binary as users run it, and the web server as a browser sees it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use mm_demo::DemoWorld;
-use mm_engine::Engine;
+use crate::kit::binary::{BIN, run};
+use crate::kit::http::{free_port, get};
+use crate::kit::world;
+use axum::http::StatusCode;
 use std::process::Command;
-use tower::ServiceExt;
-
-const BIN: &str = env!("CARGO_BIN_EXE_moodle-management");
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run the binary");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn demo_check_converges_and_prints_one_summary_line() {
@@ -39,11 +21,8 @@ fn demo_check_converges_and_prints_one_summary_line() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reconcile_once_from_a_config_file_exits_zero_when_converged() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("r.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
-        .await
-        .unwrap();
+    let (dir, db) = world::sqlite("r.sqlite");
+    let world = world::start(&db, "30s").await;
     world.seed_invoices().unwrap();
     let mut toml = String::new();
     toml.push_str(&format!("[database]\nurl = \"{db}\"\n"));
@@ -117,11 +96,8 @@ async fn reconcile_once_from_a_config_file_exits_zero_when_converged() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("r.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
-        .await
-        .unwrap();
+    let (_dir, db) = world::sqlite("r.sqlite");
+    let world = world::start(&db, "30s").await;
     let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
     world.fs.pay(id, true).unwrap();
     // The course's manual enrolment method is disabled: Moodle answers wsnoinstance.
@@ -129,7 +105,7 @@ async fn reconcile_once_exits_non_zero_when_moodle_refuses() {
     world
         .moodle
         .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let app = world::app(&world).await;
     let report = app.reconcile_once().await.unwrap();
     assert!(!report.converged());
     assert_eq!(report.failing.len(), 1, "{report:?}");
@@ -168,26 +144,12 @@ fn migrate_creates_the_database() {
     assert!(db.exists());
 }
 
-async fn get(app: &std::sync::Arc<Engine>, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let res = mm_web::router(app.clone())
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
 #[tokio::test]
 async fn the_web_pages_show_enrolments_with_their_cause() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("w.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
-        .await
-        .unwrap();
+    let (_dir, db) = world::sqlite("w.sqlite");
+    let world = world::start(&db, "30s").await;
     world.seed_invoices().unwrap();
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let app = world::app(&world).await;
     app.reconcile_once().await.unwrap();
 
     assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
@@ -225,15 +187,9 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_converges_logs_json_without_secrets_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("s.sqlite").display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let world = DemoWorld::start(&db, listen, "1s").await.unwrap();
+    let (dir, db) = world::sqlite("s.sqlite");
+    let listen = free_port();
+    let world = world::start_on(&db, listen, "1s").await;
     let paid = world.seed_invoices().unwrap();
     let cfg = dir.path().join("serve.toml");
     // The demo's configuration, as a file: same service, same simulators, logging everything.
@@ -324,11 +280,8 @@ async fn serve_converges_logs_json_without_secrets_and_stops_cleanly_on_sigterm(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("p.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
-        .await
-        .unwrap();
+    let (dir, db) = world::sqlite("p.sqlite");
+    let world = world::start(&db, "30s").await;
     world.seed_invoices().unwrap();
     let cfg = dir.path().join("plan.toml");
     let toml = world.config_text.clone();
@@ -373,7 +326,7 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
             .all(|c| c["change"] == "enrol" && c["reason"].is_string())
     );
 
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let app = world::app(&world).await;
     app.reconcile_once().await.unwrap();
     drop(app);
     let (_, after) = plan(vec!["plan".into(), "--config".into(), cfg, "--no-poll".into()])
@@ -384,18 +337,15 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_job_is_listed_with_its_fix_and_retried_once_fixed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("j.sqlite").display());
-    let world = DemoWorld::start(&db, "127.0.0.1:0".parse().unwrap(), "30s")
-        .await
-        .unwrap();
+    let (dir, db) = world::sqlite("j.sqlite");
+    let world = world::start(&db, "30s").await;
     let id = world.invoice(&world.customers[0].0, &["PY-101"]).unwrap();
     world.fs.pay(id, true).unwrap();
     let course = world.course_id("PY101").unwrap();
     world
         .moodle
         .set_manual_instance(course, mm_sim_moodle::ManualInstance::Disabled);
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let app = world::app(&world).await;
     assert!(!app.reconcile_once().await.unwrap().converged());
     let cfg = dir.path().join("j.toml");
     std::fs::write(&cfg, format!("[database]\nurl = \"{db}\"\n")).unwrap();

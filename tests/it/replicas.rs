@@ -1,9 +1,8 @@
 //! Several replicas on one database: jobs are claimed with `FOR UPDATE SKIP LOCKED` (PostgreSQL,
 //! MariaDB) or serialized writes (SQLite); every action is done exactly once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-use mm_demo::{COURSES, DemoWorld};
+use crate::kit::world;
+use mm_demo::COURSES;
 use mm_engine::Engine;
 use mm_store::testing::{backends, fresh};
 use std::collections::HashMap;
@@ -12,9 +11,7 @@ use std::collections::HashMap;
 async fn two_replicas_process_two_thousand_invoices_with_each_action_done_once() {
     for b in backends() {
         let db = fresh(b).await.unwrap();
-        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-            .await
-            .unwrap();
+        let world = world::start(&db.url, "1s").await;
         for i in 0..500 {
             let cod = world
                 .fs
@@ -81,9 +78,7 @@ async fn two_replicas_process_two_thousand_invoices_with_each_action_done_once()
 #[tokio::test]
 async fn a_thousand_new_paid_invoices_converge_in_a_few_dozen_moodle_calls() {
     let db = fresh("sqlite").await.unwrap();
-    let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-        .await
-        .unwrap();
+    let world = world::start(&db.url, "1s").await;
     for i in 0..1000 {
         let cod = world
             .fs
@@ -92,7 +87,7 @@ async fn a_thousand_new_paid_invoices_converge_in_a_few_dozen_moodle_calls() {
         let id = world.invoice(&cod, &[product]).unwrap();
         world.fs.pay(id, true).unwrap();
     }
-    let app = Engine::build(world.config.clone()).await.unwrap();
+    let app = world::app(&world).await;
     let report = app.reconcile_once().await.unwrap();
     assert!(report.converged(), "{report:?}");
     assert_eq!(world.moodle.enrolments().len(), 1000);

@@ -1,8 +1,7 @@
 //! The whole loop over loopback: FacturaScripts simulator → poll → desired state → jobs →
 //! worker → Moodle simulator, through the real HTTP clients, on SQLite and PostgreSQL.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
+use crate::kit::world;
 use mm_demo::DemoWorld;
 use mm_engine::Engine;
 use mm_sim_moodle::EnrolStatus;
@@ -18,10 +17,8 @@ struct Loop {
 impl Loop {
     async fn start(backend: &'static str) -> Loop {
         let db = fresh(backend).await.unwrap();
-        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-            .await
-            .unwrap();
-        let app = Engine::build(world.config.clone()).await.unwrap();
+        let world = world::start(&db.url, "1s").await;
+        let app = world::app(&world).await;
         Loop { world, app, _db: db }
     }
 
@@ -38,12 +35,7 @@ impl Loop {
 
     /// (status, timestart, timeend) of the learner's enrolment in the course, if any.
     fn enrolment(&self, email: &str, course: &str) -> Option<(EnrolStatus, i64, i64)> {
-        self.world
-            .moodle
-            .enrolments()
-            .into_iter()
-            .find(|e| e.email.eq_ignore_ascii_case(email) && e.course_shortname == course)
-            .map(|e| (e.status, e.timestart, e.timeend))
+        world::enrolment(&self.world, email, course)
     }
 }
 

@@ -5,11 +5,10 @@
 //!
 //! `MM_SOAK=1` runs 200 learners instead of 20.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-mod fault_support;
-
-use fault_support::{SCALE, ScaledClock, Service, assert_converged, free_port, paid_learners, tune, wait_converged};
+use crate::kit::faults::{
+    SCALE, ScaledClock, Service, assert_converged, free_port, paid_learners, tune, wait_converged,
+};
+use crate::kit::world;
 use mm_demo::DemoWorld;
 use mm_sim_fault::{ErrorKind, FaultConfig};
 use std::collections::BTreeMap;
@@ -34,9 +33,8 @@ fn count(m: &BTreeMap<(String, String), usize>, function: &str, outcome: &str) -
 async fn slow_and_flaky_moodle_converges_with_no_duplicate_account_or_enrolment() {
     let soak = std::env::var("MM_SOAK").is_ok_and(|v| v == "1");
     let learners = if soak { 200 } else { 20 };
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("flaky.sqlite").display());
-    let world = DemoWorld::start(&db, free_port(), "1s").await.unwrap();
+    let (_dir, db) = world::sqlite("flaky.sqlite");
+    let world = world::start_on(&db, free_port(), "1s").await;
     let mut config = world.config.clone();
     tune(&mut config);
     // Small batches: more requests, so more of them fail, in every kind of call.
@@ -92,9 +90,8 @@ async fn slow_and_flaky_moodle_converges_with_no_duplicate_account_or_enrolment(
 /// creating them again; the enrolment is repeated, which changes nothing in Moodle.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_answers_to_account_creation_and_enrolment_duplicate_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("lost.sqlite").display());
-    let world = DemoWorld::start(&db, free_port(), "1s").await.unwrap();
+    let (_dir, db) = world::sqlite("lost.sqlite");
+    let world = world::start_on(&db, free_port(), "1s").await;
     let mut config = world.config.clone();
     tune(&mut config);
     let faults = world.moodle.faults();

@@ -1,8 +1,8 @@
 //! Webhooks from any billing system, over HTTP: signed deliveries in, Moodle converged out,
 //! and every forged, replayed or malformed delivery refused without losing anything.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
+use crate::kit::http::{ERP_SECRET as OLD, SHOP_SECRET as NEW, free_port, serve, signature};
+use crate::kit::world;
 use mm_demo::DemoWorld;
 use mm_engine::config::Config;
 use mm_engine::{Engine, clock::now};
@@ -12,9 +12,6 @@ use mm_webhook::{Secret, sign};
 use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
-
-const NEW: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const OLD: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 struct Shop {
     world: DemoWorld,
@@ -27,9 +24,7 @@ struct Shop {
 impl Shop {
     async fn start(backend: &'static str) -> Shop {
         let db = fresh(backend).await.unwrap();
-        let world = DemoWorld::start(&db.url, "127.0.0.1:0".parse().unwrap(), "1s")
-            .await
-            .unwrap();
+        let world = world::start(&db.url, "1s").await;
         let toml = format!(
             "[database]\nurl = \"{}\"\n[[moodle]]\nname = \"main\"\nurl = \"{}\"\ntoken = \"{}\"\nallow_private_network = true\n\
              [[source]]\nkind = \"webhook\"\nname = \"shop\"\nsecret = [\"{NEW}\", \"{OLD}\"]\n\
@@ -40,9 +35,8 @@ impl Shop {
         );
         let config = Config::from_toml(&toml, Path::new("shop.toml"), |_| None).unwrap();
         let app = Engine::build(config).await.unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/webhooks/shop", listener.local_addr().unwrap());
-        tokio::spawn(axum::serve(listener, mm_web::router(app.clone())).into_future());
+        let (base, _) = serve(&app).await;
+        let url = format!("{base}/webhooks/shop");
         Shop {
             world,
             app,
@@ -70,8 +64,7 @@ impl Shop {
 
     async fn send(&self, secret: &str, id: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
         let body = serde_json::to_vec(body).unwrap();
-        let ts = now().0;
-        let sig = sign(&Secret::parse(secret).unwrap(), id, ts, &body);
+        let (ts, sig) = signature(secret, id, &body);
         self.post(&self.url, id, ts, &sig, &body).await
     }
 }
@@ -343,13 +336,8 @@ async fn credit_notes_and_an_email_change_sent_as_webhooks_converge() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_facturascripts_hint_makes_the_service_poll_now() {
     let db = fresh("sqlite").await.unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let world = DemoWorld::start(&db.url, listen, "60s").await.unwrap();
+    let listen = free_port();
+    let world = world::start_on(&db.url, listen, "60s").await;
     let mut config = world.config.clone();
     if let mm_engine::config::SourceConfig::FacturaScripts { webhook_secrets, .. } = &mut config.sources[0] {
         webhook_secrets.push(Secret::parse(NEW).unwrap());

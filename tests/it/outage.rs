@@ -1,4 +1,4 @@
-//! Outages, on a 30x scaled breaker clock ("5 minutes" = 10 s; see `fault_support`):
+//! Outages, on a 30x scaled breaker clock ("5 minutes" = 10 s; see `kit::faults`):
 //! Moodle down, FacturaScripts down, the database gone. Each time the service must not hammer
 //! what is down (requests counted by the simulators' fault injectors), must keep working on what
 //! is up, and must converge once everything is back: every paid learner enrolled exactly once,
@@ -7,15 +7,11 @@
 //! `MM_SOAK=1` runs the outages at their real length (5 minutes each, breakers on the real
 //! clock).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
-
-mod fault_support;
-
-use fault_support::{
+use crate::kit::faults::{
     FIVE_MINUTES, SCALE, ScaledClock, Service, assert_converged, enrolled_count, free_port, paid_learners, tune,
     wait_converged, wait_for,
 };
-use mm_demo::DemoWorld;
+use crate::kit::world;
 use mm_net::{BreakerConfig, BreakerState, Clock, SystemClock};
 use mm_sim_fault::{ErrorKind, FaultConfig, Outage};
 use std::sync::Arc;
@@ -55,9 +51,8 @@ fn breaker_bound(outage: Duration, scale: u32, in_flight: u64) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moodle_down_opens_the_breaker_without_a_retry_storm_and_everything_converges_after() {
     let (outage_len, clock, scale) = outage_and_clock();
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("outage.sqlite").display());
-    let world = DemoWorld::start(&db, free_port(), "1s").await.unwrap();
+    let (_dir, db) = world::sqlite("outage.sqlite");
+    let world = world::start_on(&db, free_port(), "1s").await;
     let mut config = world.config.clone();
     tune(&mut config);
     // Fewer attempts than the outage lasts back-offs (about 7 here), as a real outage of a few
@@ -125,9 +120,8 @@ async fn moodle_down_opens_the_breaker_without_a_retry_storm_and_everything_conv
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn facturascripts_down_the_poller_backs_off_resumes_and_loses_nothing() {
     let (outage_len, clock, scale) = outage_and_clock();
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("outage.sqlite").display());
-    let world = DemoWorld::start(&db, free_port(), "1s").await.unwrap();
+    let (_dir, db) = world::sqlite("outage.sqlite");
+    let world = world::start_on(&db, free_port(), "1s").await;
     let mut config = world.config.clone();
     tune(&mut config);
 
@@ -201,7 +195,7 @@ async fn database_gone_mid_round_and_back_loses_nothing_and_duplicates_nothing()
     let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
         .await
         .unwrap();
-    let world = DemoWorld::start(&db.url, free_port(), "1s").await.unwrap();
+    let world = world::start_on(&db.url, free_port(), "1s").await;
     let mut config = world.config.clone();
     tune(&mut config);
     let lease = config.worker.lease;

@@ -1,0 +1,25 @@
+//! The integration tests, as one test binary: each module was a test binary of its own
+//! (`tests/<name>.rs`), linking the whole workspace again; `kit` holds what they share.
+//!
+//! Run one module with a filter on the test path: `cargo nextest run --test it crash::`
+//! (or `cargo test --test it crash::`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
+mod kit;
+
+mod bench_smoke;
+mod cli_and_web;
+mod crash;
+mod disk;
+mod drift_e2e;
+mod flaky;
+mod fuzz_config;
+mod loop_e2e;
+mod no_secrets_in_logs;
+mod outage;
+mod policies_e2e;
+mod replicas;
+mod secrets_at_rest;
+mod security_web;
+mod webhooks_e2e;
