@@ -4,13 +4,13 @@
 //! for are reported, and revoked only when `repair_manual` is set.
 
 use crate::config::DriftConfig;
+use crate::job_error::{MoodleFailure, MoodleStep};
 use crate::site::{Site, Sites};
-use crate::worker::JobError;
 use futures::StreamExt;
 use mm_core::Timestamp;
 use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
 use mm_moodle::EnrolledUsersOptions;
-use mm_store::{AuditEntry, Store};
+use mm_store::{AuditEntry, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -28,7 +28,12 @@ pub struct DriftReport {
 }
 
 /// Reads every mapped course of `sites` and queues again what differs from what we applied.
-pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timestamp) -> anyhow::Result<DriftReport> {
+pub async fn sweep(
+    store: &Store,
+    sites: &Sites,
+    config: &DriftConfig,
+    t: Timestamp,
+) -> Result<DriftReport, StoreError> {
     let mut report = DriftReport::default();
     let calls_before = sites.request_count();
     let mappings = store.mappings().await?;
@@ -58,7 +63,7 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
         let (course_id, observed) = match read {
             Ok(r) => r,
             Err(e) => {
-                report.errors.push(e);
+                report.errors.push(e.to_string());
                 continue;
             }
         };
@@ -153,12 +158,32 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
     Ok(report)
 }
 
+/// Why a course could not be read; the text is what the sweep reports.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadCourseError {
+    #[error("{site}/{course}: the course does not exist in Moodle")]
+    CourseMissing { site: String, course: String },
+    #[error(transparent)]
+    Moodle(MoodleFailure),
+}
+
 /// A course's Moodle id and its enrolled users: email → (user id, active now).
-async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<String, (i64, bool)>), String> {
+async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<String, (i64, bool)>), ReadCourseError> {
     let course_id = match site.course_id(course).await {
         Ok(Some(id)) => id,
-        Ok(None) => return Err(format!("{}/{course}: the course does not exist in Moodle", site.name)),
-        Err(e) => return Err(JobError::from_moodle(&site.name, "looking up the course", &e).message),
+        Ok(None) => {
+            return Err(ReadCourseError::CourseMissing {
+                site: site.name.clone(),
+                course: course.to_string(),
+            });
+        }
+        Err(e) => {
+            return Err(ReadCourseError::Moodle(MoodleFailure::new(
+                &site.name,
+                MoodleStep::LookUpCourse,
+                &e,
+            )));
+        }
     };
     // Only the id and the email: by default Moodle also lists every course each participant is
     // enrolled in (`enrolledcourses`), which makes a course's answer grow with courses × learners.
@@ -179,7 +204,8 @@ async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<St
     let (all, active) = match (all, active) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
-            return Err(JobError::from_moodle(&site.name, "reading the course's enrolments", &e).message);
+            let failure = MoodleFailure::new(&site.name, MoodleStep::ReadEnrolments, &e);
+            return Err(ReadCourseError::Moodle(failure));
         }
     };
     let mut observed = HashMap::new();

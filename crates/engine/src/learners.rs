@@ -6,8 +6,8 @@
 //! a failed creation batch a case-insensitive look-up and a creation one by one.
 
 use crate::config::UsernamePolicy;
+use crate::job_error::{JobError, MoodleStep};
 use crate::site::Site;
-use crate::worker::JobError;
 use mm_core::{Email, LearnerProfile};
 use mm_moodle::{NewUser, User, UserField, UserUpdate};
 use mm_store::Store;
@@ -35,10 +35,7 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
     let known = match store.moodle_users(&site.name, &emails).await {
         Ok(known) => known,
         Err(e) => {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
+            let err = JobError::store(e);
             return distinct
                 .iter()
                 .map(|p| (p.email.clone(), UserResolution::Failed(err.clone())))
@@ -75,7 +72,7 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
     let found = match site.client.get_users_by_field(UserField::Email, &emails).await {
         Ok(users) => users,
         Err(e) => {
-            let err = JobError::from_moodle(&site.name, "looking up learners", &e);
+            let err = JobError::from_moodle(&site.name, MoodleStep::LookUpLearners, &e);
             for p in unknown {
                 out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
             }
@@ -143,17 +140,14 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                     }
                     UserResolution::Found(*id)
                 }
-                None => UserResolution::Failed(JobError {
-                    message: "Moodle did not return the new user".into(),
-                    retryable: true,
-                }),
+                None => UserResolution::Failed(JobError::NewUserNotReturned),
             };
             out.insert(p.email.clone(), r);
         }
         for (range, error) in failed_ranges {
             let failed: Vec<&LearnerProfile> = group[range].to_vec();
             if error.is_retryable() {
-                let err = JobError::from_moodle(&site.name, "creating learners' accounts", &error);
+                let err = JobError::from_moodle(&site.name, MoodleStep::CreateAccounts, &error);
                 for p in failed {
                     out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
                 }
@@ -183,10 +177,7 @@ pub async fn known_user(store: &Store, site: &Site, email: &Email) -> UserResolu
         Ok(Some(id)) => return UserResolution::Found(id),
         Ok(None) => {}
         Err(e) => {
-            return UserResolution::Failed(JobError {
-                message: e.to_string(),
-                retryable: true,
-            });
+            return UserResolution::Failed(JobError::store(e));
         }
     }
     match site.client.find_users_by_email_ci(email.as_str()).await {
@@ -195,7 +186,7 @@ pub async fn known_user(store: &Store, site: &Site, email: &Email) -> UserResolu
             [one] => remember(store, site, email, one.id).await,
             many => UserResolution::Failed(conflict(site, email, &many.iter().map(|u| u.id).collect::<Vec<_>>())),
         },
-        Err(e) => UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
+        Err(e) => UserResolution::Failed(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
     }
 }
 
@@ -212,7 +203,7 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
             ));
         }
         Ok(_) => {}
-        Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
+        Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
     }
     let mut last = None;
     for n in 1..=3 {
@@ -240,7 +231,7 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
                 let e = batch.failures.into_iter().next().map(|f| f.error);
                 if let Some(e) = e {
                     let retryable = e.is_retryable();
-                    last = Some(JobError::from_moodle(&site.name, "creating the learner's account", &e));
+                    last = Some(JobError::from_moodle(&site.name, MoodleStep::CreateAccount, &e));
                     if retryable {
                         break;
                     }
@@ -248,28 +239,22 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
             }
         }
     }
-    UserResolution::Failed(last.unwrap_or_else(|| JobError::permanent("Moodle did not create the learner's account")))
+    UserResolution::Failed(last.unwrap_or(JobError::AccountNotCreated))
 }
 
 async fn remember(store: &Store, site: &Site, email: &Email, id: i64) -> UserResolution {
     match store.set_moodle_user(&site.name, email, id).await {
         Ok(()) => UserResolution::Found(id),
-        Err(e) => UserResolution::Failed(JobError {
-            message: e.to_string(),
-            retryable: true,
-        }),
+        Err(e) => UserResolution::Failed(JobError::store(e)),
     }
 }
 
 fn conflict(site: &Site, email: &Email, ids: &[i64]) -> JobError {
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    JobError::permanent(format!(
-        "{} Moodle accounts on `{}` share the email {email} (user ids {}); merge them or change the address of \
-         all but one in Moodle, then retry",
-        ids.len(),
-        site.name,
-        ids.join(", ")
-    ))
+    JobError::AccountConflict {
+        site: site.name.clone(),
+        email: email.to_string(),
+        user_ids: ids.to_vec(),
+    }
 }
 
 fn group_by_email(users: Vec<User>) -> HashMap<String, Vec<i64>> {
@@ -293,10 +278,7 @@ async fn usernames(store: &Store, site: &Site, group: &[&LearnerProfile]) -> Res
             let first = store
                 .reserve_numbers(&format!("username:{}:{prefix}", site.name), n)
                 .await
-                .map_err(|e| JobError {
-                    message: e.to_string(),
-                    retryable: true,
-                })?;
+                .map_err(JobError::store)?;
             Ok((0..n).map(|i| format!("{prefix}{}", first + i)).collect())
         }
     }
@@ -314,10 +296,7 @@ async fn follow_renamed(
     let accounts = match store.accounts_by_idnumber(&site.name, &idnumbers).await {
         Ok(a) => a,
         Err(e) => {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
+            let err = JobError::store(e);
             let failed = profiles.iter().map(|p| (p.email.clone(), err.clone())).collect();
             return (Vec::new(), failed);
         }
@@ -345,8 +324,8 @@ async fn follow_renamed(
         Ok(w) => w,
         Err(batch) => {
             let err = batch.failures.first().map_or_else(
-                || JobError::permanent("Moodle did not update the learner's email"),
-                |f| JobError::from_moodle(&site.name, "updating a learner's email", &f.error),
+                || JobError::EmailNotUpdated,
+                |f| JobError::from_moodle(&site.name, MoodleStep::UpdateEmail, &f.error),
             );
             failed.extend(candidates.iter().map(|(p, _, _)| (p.email.clone(), err.clone())));
             return (Vec::new(), failed);
@@ -355,11 +334,12 @@ async fn follow_renamed(
     let mut moved = Vec::new();
     for (p, id, old) in candidates {
         if let Some(w) = warnings.iter().find(|w| w.itemid == Some(id)) {
-            let message = format!(
-                "Moodle `{}` refused the new email of user {id}: {}; fix the account in Moodle, then retry",
-                site.name, w.message
-            );
-            failed.push((p.email.clone(), JobError::permanent(message)));
+            let err = JobError::EmailRefused {
+                site: site.name.clone(),
+                user_id: id,
+                reason: w.message.clone(),
+            };
+            failed.push((p.email.clone(), err));
             continue;
         }
         tracing::info!(site = %site.name, user = id, "a learner's email changed; their account follows");
@@ -367,10 +347,7 @@ async fn follow_renamed(
             .rename_learner(&site.name, &old, &p.email, id, crate::clock::now())
             .await
         {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
+            let err = JobError::store(e);
             failed.push((p.email.clone(), err));
             continue;
         }

@@ -17,6 +17,7 @@ pub mod drift;
 mod engine;
 pub mod health;
 pub mod ingest;
+pub mod job_error;
 pub mod learners;
 pub mod pass;
 pub mod recompute;

@@ -35,32 +35,7 @@ impl RoundOutcome {
     }
 }
 
-/// Why a job failed, as the admin will read it.
-#[derive(Debug, Clone)]
-pub struct JobError {
-    pub message: String,
-    pub retryable: bool,
-}
-
-impl JobError {
-    pub fn permanent(message: impl Into<String>) -> JobError {
-        JobError {
-            message: message.into(),
-            retryable: false,
-        }
-    }
-
-    pub fn from_moodle(site: &str, what: &str, e: &MoodleError) -> JobError {
-        let mut message = format!("{what} on Moodle `{site}` failed: {e}");
-        if let Some(hint) = e.fix_hint() {
-            message.push_str(&format!(" — fix: {hint}"));
-        }
-        JobError {
-            message,
-            retryable: e.is_retryable(),
-        }
-    }
-}
+pub use crate::job_error::{JobError, JobErrorCode, MoodleFailure, MoodleStep, RetryPolicy};
 
 pub struct Worker<'a> {
     pub store: &'a Store,
@@ -122,9 +97,9 @@ impl Worker<'_> {
                 None => pending
                     .iter()
                     .map(|_| {
-                        Err(JobError::permanent(format!(
-                            "Moodle site `{site_name}` is not configured; add a [[moodle]] block named `{site_name}`"
-                        )))
+                        Err(JobError::SiteNotConfigured {
+                            site: site_name.clone(),
+                        })
                     })
                     .collect(),
             };
@@ -148,15 +123,16 @@ impl Worker<'_> {
                         out.applied += 1;
                     }
                     Err(e) => {
-                        let next = if e.retryable && (site_down || p.job.attempts < self.config.max_attempts) {
+                        let next = if e.is_retryable() && (site_down || p.job.attempts < self.config.max_attempts) {
                             out.retrying += 1;
                             JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
                         } else {
                             out.dead += 1;
                             JobFailure::Dead
                         };
-                        tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %e.message, "job failed");
-                        self.store.fail_job(&p.job, &e.message, next, now).await?;
+                        let message = e.message();
+                        tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
+                        self.store.fail_job(&p.job, &message, next, now).await?;
                     }
                 }
             }
@@ -180,11 +156,11 @@ impl Worker<'_> {
             }
             let r = match site.course(course).await {
                 Ok(Some(c)) => Ok(c),
-                Ok(None) => Err(JobError::permanent(format!(
-                    "course `{course}` does not exist on Moodle `{}`; fix the mapping or create the course",
-                    site.name
-                ))),
-                Err(e) => Err(JobError::from_moodle(&site.name, "looking up the course", &e)),
+                Ok(None) => Err(JobError::CourseMissing {
+                    site: site.name.clone(),
+                    course: course.to_string(),
+                }),
+                Err(e) => Err(JobError::from_moodle(&site.name, MoodleStep::LookUpCourse, &e)),
             };
             course_ids.insert(course.clone(), r);
         }
@@ -216,12 +192,11 @@ impl Worker<'_> {
                 }
                 // Checked before the call: Moodle would refuse the whole batch (`wsnoinstance`).
                 (Ok(c), Action::Enrol { .. }) if !c.manual_enabled => {
-                    results[i] = Some(Err(JobError::permanent(format!(
-                        "course `{}` on Moodle `{}` (id {}) has no enabled Manual enrolments method \
-                         (wsnoinstance); fix: in the course, Participants → Enrolment methods → enable \
-                         \"Manual enrolments\", then `moodle-management jobs retry`",
-                        p.job.key.course, site.name, c.id
-                    ))));
+                    results[i] = Some(Err(JobError::NoEnrolMethod {
+                        site: site.name.clone(),
+                        course: p.job.key.course.to_string(),
+                        course_id: c.id,
+                    }));
                     continue;
                 }
                 (Ok(c), _) => c.id,
@@ -238,10 +213,7 @@ impl Worker<'_> {
                     continue;
                 }
                 None => {
-                    results[i] = Some(Err(JobError {
-                        message: "the learner's Moodle account was not looked up in this round; retrying".into(),
-                        retryable: true,
-                    }));
+                    results[i] = Some(Err(JobError::LearnerNotLookedUp));
                     continue;
                 }
             };
@@ -264,11 +236,7 @@ impl Worker<'_> {
                             suspend: *suspended,
                         },
                     )),
-                    None => {
-                        results[i] = Some(Err(JobError::permanent(format!(
-                            "role `{role}` is unknown: use student, teacher, editingteacher, manager or a role id"
-                        ))))
-                    }
+                    None => results[i] = Some(Err(JobError::UnknownRole { role: role.clone() })),
                 },
                 Action::Unenrol { .. } => unenrols.push((
                     i,
@@ -286,7 +254,7 @@ impl Worker<'_> {
             for (n, (i, e)) in enrols.iter().enumerate() {
                 results[*i] = Some(match failed.get(&n) {
                     None => Ok((e.userid, e.courseid)),
-                    Some(err) => Err(JobError::from_moodle(&site.name, "enrolment", err)),
+                    Some(err) => Err(JobError::from_moodle(&site.name, MoodleStep::Enrol, err)),
                 });
             }
         }
@@ -297,21 +265,14 @@ impl Worker<'_> {
             for (n, (i, u)) in unenrols.iter().enumerate() {
                 results[*i] = Some(match failed.get(&n) {
                     None => Ok((u.userid, u.courseid)),
-                    Some(err) => Err(JobError::from_moodle(&site.name, "unenrolment", err)),
+                    Some(err) => Err(JobError::from_moodle(&site.name, MoodleStep::Unenrol, err)),
                 });
             }
         }
 
         results
             .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(JobError {
-                        message: "this change was not sent to Moodle in this round; retrying".into(),
-                        retryable: true,
-                    })
-                })
-            })
+            .map(|r| r.unwrap_or(Err(JobError::NotSent)))
             .collect()
     }
 }
@@ -345,8 +306,8 @@ impl Worker<'_> {
                         },
                     )),
                     Err(err) => {
-                        let what = format!("finding or creating the group `{name}`");
-                        results[*i] = Some(Err(JobError::from_moodle(&site.name, &what, &err)));
+                        let step = MoodleStep::FindOrCreateGroup { group: name.clone() };
+                        results[*i] = Some(Err(JobError::from_moodle(&site.name, step, &err)));
                     }
                 }
             }
@@ -360,11 +321,7 @@ impl Worker<'_> {
         let failed = failed_rows(site.client.add_group_members_isolating(&items).await);
         for (n, (i, _)) in members.iter().enumerate() {
             if let Some(err) = failed.get(&n) {
-                results[*i] = Some(Err(JobError::from_moodle(
-                    &site.name,
-                    "adding the learner to a course group",
-                    err,
-                )));
+                results[*i] = Some(Err(JobError::from_moodle(&site.name, MoodleStep::JoinGroup, err)));
             }
         }
     }
