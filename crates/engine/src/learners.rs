@@ -9,7 +9,7 @@ use crate::config::UsernamePolicy;
 use crate::job_error::{JobError, MoodleStep};
 use crate::site::Site;
 use mm_core::{Email, LearnerProfile};
-use mm_moodle::{NewUser, User, UserField, UserUpdate};
+use mm_moodle::{MoodleError, NewUser, User, UserField, UserUpdate};
 use mm_store::Store;
 use std::collections::HashMap;
 
@@ -24,22 +24,66 @@ pub enum UserResolution {
 /// Finds or creates the Moodle account of every profile.
 pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) -> HashMap<Email, UserResolution> {
     let mut out: HashMap<Email, UserResolution> = HashMap::new();
+    let unknown = match_known(store, site, distinct(profiles), &mut out).await;
+    if unknown.is_empty() {
+        return out;
+    }
+    let mut learnt = Learnt::default();
+    // 1. One batched look-up by the canonical (lower-case) address.
+    let Some(to_create) = match_by_email(site, unknown, &mut out, &mut learnt).await else {
+        return out;
+    };
+    // 2. Batched creation.
+    create_in_halves(store, site, to_create, &mut out, &mut learnt).await;
+    if let Err(e) = store.set_moodle_idnumbers(&site.name, &learnt.idnumbers).await {
+        tracing::warn!(site = %site.name, error = %e, "remembering new accounts' idnumbers failed");
+    }
+    if let Err(e) = store.set_moodle_users(&site.name, &learnt.users).await {
+        // Not fatal: next time these learners are matched by email again.
+        tracing::warn!(site = %site.name, error = %e, "remembering learners' Moodle ids failed");
+    }
+    out
+}
+
+/// Learners matched or created in this round; remembered in one write each at the end.
+#[derive(Default)]
+struct Learnt {
+    users: Vec<(Email, i64)>,
+    /// The idnumbers we gave the accounts we create: how an address change is recognised.
+    idnumbers: Vec<(String, i64)>,
+}
+
+/// One profile per address, the first given.
+fn distinct(profiles: &[LearnerProfile]) -> Vec<&LearnerProfile> {
     let mut distinct: Vec<&LearnerProfile> = Vec::new();
     for p in profiles {
         if !distinct.iter().any(|d| d.email == p.email) {
             distinct.push(p);
         }
     }
+    distinct
+}
+
+/// Resolves into `out` the learners we matched before, or whose account followed them to a new
+/// address; returns the others. When the store fails, every learner fails and none is returned.
+async fn match_known<'p>(
+    store: &Store,
+    site: &Site,
+    distinct: Vec<&'p LearnerProfile>,
+    out: &mut HashMap<Email, UserResolution>,
+) -> Vec<&'p LearnerProfile> {
     // Learners matched before: one query for the whole round.
     let emails: Vec<&Email> = distinct.iter().map(|p| &p.email).collect();
     let known = match store.moodle_users(&site.name, &emails).await {
         Ok(known) => known,
         Err(e) => {
             let err = JobError::store(e);
-            return distinct
-                .iter()
-                .map(|p| (p.email.clone(), UserResolution::Failed(err.clone())))
-                .collect();
+            out.extend(
+                distinct
+                    .iter()
+                    .map(|p| (p.email.clone(), UserResolution::Failed(err.clone()))),
+            );
+            return Vec::new();
         }
     };
     let mut unknown: Vec<&LearnerProfile> = Vec::new();
@@ -63,11 +107,18 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             out.insert(email, UserResolution::Failed(err));
         }
     }
-    if unknown.is_empty() {
-        return out;
-    }
+    unknown
+}
 
-    // 1. One batched look-up by the canonical (lower-case) address.
+/// Looks `unknown` up by address in one call: one account is a match, several a conflict.
+/// Returns those without an account (to create), or `None` when the look-up failed (every
+/// learner failed with it).
+async fn match_by_email<'p>(
+    site: &Site,
+    unknown: Vec<&'p LearnerProfile>,
+    out: &mut HashMap<Email, UserResolution>,
+    learnt: &mut Learnt,
+) -> Option<Vec<&'p LearnerProfile>> {
     let emails: Vec<String> = unknown.iter().map(|p| p.email.as_str().to_string()).collect();
     let found = match site.client.get_users_by_field(UserField::Email, &emails).await {
         Ok(users) => users,
@@ -76,20 +127,16 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             for p in unknown {
                 out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
             }
-            return out;
+            return None;
         }
     };
     let by_email = group_by_email(found);
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
-    // Matched or created now; remembered in one write at the end.
-    let mut learnt: Vec<(Email, i64)> = Vec::new();
-    // The idnumbers we gave the accounts we create: how an address change is recognised.
-    let mut created_ids: Vec<(String, i64)> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
             Some([one]) => {
                 out.insert(p.email.clone(), UserResolution::Found(*one));
-                learnt.push((p.email.clone(), *one));
+                learnt.users.push((p.email.clone(), *one));
             }
             Some(many @ [_, _, ..]) => {
                 out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
@@ -97,9 +144,19 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             _ => to_create.push(p),
         }
     }
-    // 2. Batched creation; Moodle mails each learner a password (`createpassword`). Moodle
-    //    rolls a whole request back on one bad row, so a failed request is split in halves
-    //    until the bad rows stand alone; only those take the careful one-by-one path.
+    Some(to_create)
+}
+
+/// Batched creation; Moodle mails each learner a password (`createpassword`). Moodle rolls a
+/// whole request back on one bad row, so a failed request is split in halves until the bad rows
+/// stand alone; only those take the careful one-by-one path.
+async fn create_in_halves(
+    store: &Store,
+    site: &Site,
+    to_create: Vec<&LearnerProfile>,
+    out: &mut HashMap<Email, UserResolution>,
+    learnt: &mut Learnt,
+) {
     let mut pending: Vec<Vec<&LearnerProfile>> = if to_create.is_empty() {
         Vec::new()
     } else {
@@ -115,35 +172,7 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                 continue;
             }
         };
-        let new_users: Vec<NewUser> = group.iter().zip(&usernames).map(|(p, u)| new_user(p, u)).collect();
-        let (created, failed_ranges) = match site.client.create_users(&new_users).await {
-            Ok(created) => (created, Vec::new()),
-            Err(batch) => (
-                batch.created,
-                batch
-                    .failures
-                    .into_iter()
-                    .map(|f| (f.range, f.error))
-                    .collect::<Vec<_>>(),
-            ),
-        };
-        let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
-        for (i, p) in group.iter().enumerate() {
-            if failed_ranges.iter().any(|(r, _)| r.contains(&i)) {
-                continue;
-            }
-            let r = match ids.get(&new_users[i].username) {
-                Some(id) => {
-                    learnt.push((p.email.clone(), *id));
-                    if let Some(idn) = &p.idnumber {
-                        created_ids.push((idn.clone(), *id));
-                    }
-                    UserResolution::Found(*id)
-                }
-                None => UserResolution::Failed(JobError::NewUserNotReturned),
-            };
-            out.insert(p.email.clone(), r);
-        }
+        let failed_ranges = create_batch(site, &group, &usernames, out, learnt).await;
         for (range, error) in failed_ranges {
             let failed: Vec<&LearnerProfile> = group[range].to_vec();
             if error.is_retryable() {
@@ -161,14 +190,47 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             }
         }
     }
-    if let Err(e) = store.set_moodle_idnumbers(&site.name, &created_ids).await {
-        tracing::warn!(site = %site.name, error = %e, "remembering new accounts' idnumbers failed");
+}
+
+/// One `core_user_create_users` call for `group`: resolves into `out` every learner outside the
+/// failed ranges, which it returns with their errors.
+async fn create_batch(
+    site: &Site,
+    group: &[&LearnerProfile],
+    usernames: &[String],
+    out: &mut HashMap<Email, UserResolution>,
+    learnt: &mut Learnt,
+) -> Vec<(std::ops::Range<usize>, MoodleError)> {
+    let new_users: Vec<NewUser> = group.iter().zip(usernames).map(|(p, u)| new_user(p, u)).collect();
+    let (created, failed_ranges) = match site.client.create_users(&new_users).await {
+        Ok(created) => (created, Vec::new()),
+        Err(batch) => (
+            batch.created,
+            batch
+                .failures
+                .into_iter()
+                .map(|f| (f.range, f.error))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
+    for (i, p) in group.iter().enumerate() {
+        if failed_ranges.iter().any(|(r, _)| r.contains(&i)) {
+            continue;
+        }
+        let r = match ids.get(&new_users[i].username) {
+            Some(id) => {
+                learnt.users.push((p.email.clone(), *id));
+                if let Some(idn) = &p.idnumber {
+                    learnt.idnumbers.push((idn.clone(), *id));
+                }
+                UserResolution::Found(*id)
+            }
+            None => UserResolution::Failed(JobError::NewUserNotReturned),
+        };
+        out.insert(p.email.clone(), r);
     }
-    if let Err(e) = store.set_moodle_users(&site.name, &learnt).await {
-        // Not fatal: next time these learners are matched by email again.
-        tracing::warn!(site = %site.name, error = %e, "remembering learners' Moodle ids failed");
-    }
-    out
+    failed_ranges
 }
 
 /// The account of a learner we only need to act on if it exists (unenrolment).

@@ -4,8 +4,8 @@
 
 use crate::config::WorkerConfig;
 use crate::learners::{self, UserResolution};
-use crate::site::{Site, Sites, role_id};
-use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
+use crate::site::{CourseInfo, Site, Sites, role_id};
+use mm_core::{Action, AppliedEnrolment, CourseRef, Email, EnrolmentStatus, Timestamp, plan_key};
 use mm_moodle::{BatchError, BreakerState, Enrolment, GroupMember, MoodleError, Unenrolment};
 use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, Store, StoreError};
 use rand::Rng;
@@ -86,59 +86,70 @@ impl Worker<'_> {
             .await?;
 
         for (site_name, pending) in by_site {
-            let breaker_closed = || {
-                self.sites
-                    .get(&site_name)
-                    .is_none_or(|s| s.client.breaker_state() == BreakerState::Closed)
-            };
-            let down_before = !breaker_closed();
-            let results = match self.sites.get(&site_name) {
-                Some(site) => self.converge_site(site, &pending).await,
-                None => pending
-                    .iter()
-                    .map(|_| {
-                        Err(JobError::SiteNotConfigured {
-                            site: site_name.clone(),
-                        })
-                    })
-                    .collect(),
-            };
-            // A site whose circuit breaker was not closed during the round is down (or just back
-            // and on probation: a probe that closes it leaves the calls refused meanwhile
-            // failed): its failures say nothing about the jobs, so they do not spend the jobs'
-            // attempts. Otherwise an outage of a few hours parks every pending job as dead (20
-            // back-offs of up to 1 h) until an admin revives them (found by the 5-minute outage
-            // soak test, whose back-off is short). They keep backing off, up to `retry_max`.
-            let site_down = down_before || !breaker_closed();
-            let mut done = Vec::with_capacity(pending.len());
-            for (p, result) in pending.iter().zip(results) {
-                match result {
-                    Ok((user_id, course_id)) => {
-                        done.push(AppliedChange {
-                            key: p.job.key.clone(),
-                            after: p.action.outcome().map(|a| (a, user_id, course_id)),
-                            audit: audit_entry(p, &self.id),
-                            job: Some(p.job.clone()),
-                        });
-                        out.applied += 1;
-                    }
-                    Err(e) => {
-                        let next = if e.is_retryable() && (site_down || p.job.attempts < self.config.max_attempts) {
-                            out.retrying += 1;
-                            JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
-                        } else {
-                            out.dead += 1;
-                            JobFailure::Dead
-                        };
-                        let message = e.message();
-                        tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
-                        self.store.fail_job(&p.job, &message, next, now).await?;
-                    }
-                }
-            }
-            self.store.record_applied_many(&done, now).await?;
+            self.run_site(&site_name, &pending, now, &mut out).await?;
         }
         Ok(out)
+    }
+
+    /// Converges one site's pending jobs and records each outcome: applied, retrying or dead.
+    async fn run_site(
+        &self,
+        site_name: &str,
+        pending: &[Pending],
+        now: Timestamp,
+        out: &mut RoundOutcome,
+    ) -> Result<(), StoreError> {
+        let breaker_closed = || {
+            self.sites
+                .get(site_name)
+                .is_none_or(|s| s.client.breaker_state() == BreakerState::Closed)
+        };
+        let down_before = !breaker_closed();
+        let results = match self.sites.get(site_name) {
+            Some(site) => self.converge_site(site, pending).await,
+            None => pending
+                .iter()
+                .map(|_| {
+                    Err(JobError::SiteNotConfigured {
+                        site: site_name.to_string(),
+                    })
+                })
+                .collect(),
+        };
+        // A site whose circuit breaker was not closed during the round is down (or just back
+        // and on probation: a probe that closes it leaves the calls refused meanwhile
+        // failed): its failures say nothing about the jobs, so they do not spend the jobs'
+        // attempts. Otherwise an outage of a few hours parks every pending job as dead (20
+        // back-offs of up to 1 h) until an admin revives them (found by the 5-minute outage
+        // soak test, whose back-off is short). They keep backing off, up to `retry_max`.
+        let site_down = down_before || !breaker_closed();
+        let mut done = Vec::with_capacity(pending.len());
+        for (p, result) in pending.iter().zip(results) {
+            match result {
+                Ok((user_id, course_id)) => {
+                    done.push(AppliedChange {
+                        key: p.job.key.clone(),
+                        after: p.action.outcome().map(|a| (a, user_id, course_id)),
+                        audit: audit_entry(p, &self.id),
+                        job: Some(p.job.clone()),
+                    });
+                    out.applied += 1;
+                }
+                Err(e) => {
+                    let next = if e.is_retryable() && (site_down || p.job.attempts < self.config.max_attempts) {
+                        out.retrying += 1;
+                        JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
+                    } else {
+                        out.dead += 1;
+                        JobFailure::Dead
+                    };
+                    let message = e.message();
+                    tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
+                    self.store.fail_job(&p.job, &message, next, now).await?;
+                }
+            }
+        }
+        self.store.record_applied_many(&done, now).await
     }
 
     /// Executes the actions of one site with as few Moodle calls as possible: one course lookup
@@ -146,74 +157,16 @@ impl Worker<'_> {
     /// Returns, per action, the Moodle (user id, course id) it touched or why it failed.
     async fn converge_site(&self, site: &Site, pending: &[Pending]) -> Vec<Result<(i64, i64), JobError>> {
         let mut results: Vec<Option<Result<(i64, i64), JobError>>> = (0..pending.len()).map(|_| None).collect();
-
-        // Courses.
-        let mut course_ids = HashMap::new();
-        for p in pending {
-            let course = &p.job.key.course;
-            if course_ids.contains_key(course) {
-                continue;
-            }
-            let r = match site.course(course).await {
-                Ok(Some(c)) => Ok(c),
-                Ok(None) => Err(JobError::CourseMissing {
-                    site: site.name.clone(),
-                    course: course.to_string(),
-                }),
-                Err(e) => Err(JobError::from_moodle(&site.name, MoodleStep::LookUpCourse, &e)),
-            };
-            course_ids.insert(course.clone(), r);
-        }
-
-        // Learners: matched by email, created when missing (only for enrolments).
-        let profiles: Vec<_> = pending
-            .iter()
-            .filter_map(|p| match &p.action {
-                Action::Enrol { profile, .. } => Some(profile.clone()),
-                Action::Unenrol { .. } => None,
-            })
-            .collect();
-        let mut users: HashMap<_, UserResolution> = learners::resolve(self.store, site, &profiles).await;
-        for p in pending.iter().filter(|p| matches!(p.action, Action::Unenrol { .. })) {
-            let email = &p.job.key.learner;
-            if !users.contains_key(email) {
-                let r = learners::known_user(self.store, site, email).await;
-                users.insert(email.clone(), r);
-            }
-        }
+        let courses = courses(site, pending).await;
+        let users = self.users(site, pending).await;
 
         let mut enrols: Vec<(usize, Enrolment)> = Vec::new();
         let mut unenrols: Vec<(usize, Unenrolment)> = Vec::new();
         for (i, p) in pending.iter().enumerate() {
-            let course = match (&course_ids[&p.job.key.course], &p.action) {
-                (Err(e), _) => {
-                    results[i] = Some(Err(e.clone()));
-                    continue;
-                }
-                // Checked before the call: Moodle would refuse the whole batch (`wsnoinstance`).
-                (Ok(c), Action::Enrol { .. }) if !c.manual_enabled => {
-                    results[i] = Some(Err(JobError::NoEnrolMethod {
-                        site: site.name.clone(),
-                        course: p.job.key.course.to_string(),
-                        course_id: c.id,
-                    }));
-                    continue;
-                }
-                (Ok(c), _) => c.id,
-            };
-            let user = match users.get(&p.job.key.learner) {
-                Some(UserResolution::Found(id)) => *id,
-                Some(UserResolution::Absent) => {
-                    // Nothing to unenrol: the learner has no account.
-                    results[i] = Some(Ok((0, course)));
-                    continue;
-                }
-                Some(UserResolution::Failed(e)) => {
-                    results[i] = Some(Err(e.clone()));
-                    continue;
-                }
-                None => {
-                    results[i] = Some(Err(JobError::LearnerNotLookedUp));
+            let (course, user) = match target(site, p, &courses, &users) {
+                Target::Call { course, user } => (course, user),
+                Target::Done(r) => {
+                    results[i] = Some(r);
                     continue;
                 }
             };
@@ -274,6 +227,84 @@ impl Worker<'_> {
             .into_iter()
             .map(|r| r.unwrap_or(Err(JobError::NotSent)))
             .collect()
+    }
+
+    /// Learners: matched by email, created when missing (only for enrolments); for an
+    /// unenrolment only an existing account is looked up.
+    async fn users(&self, site: &Site, pending: &[Pending]) -> HashMap<Email, UserResolution> {
+        let profiles: Vec<_> = pending
+            .iter()
+            .filter_map(|p| match &p.action {
+                Action::Enrol { profile, .. } => Some(profile.clone()),
+                Action::Unenrol { .. } => None,
+            })
+            .collect();
+        let mut users: HashMap<_, UserResolution> = learners::resolve(self.store, site, &profiles).await;
+        for p in pending.iter().filter(|p| matches!(p.action, Action::Unenrol { .. })) {
+            let email = &p.job.key.learner;
+            if !users.contains_key(email) {
+                let r = learners::known_user(self.store, site, email).await;
+                users.insert(email.clone(), r);
+            }
+        }
+        users
+    }
+}
+
+/// Every course of `pending`, looked up once.
+async fn courses(site: &Site, pending: &[Pending]) -> HashMap<CourseRef, Result<CourseInfo, JobError>> {
+    let mut course_ids = HashMap::new();
+    for p in pending {
+        let course = &p.job.key.course;
+        if course_ids.contains_key(course) {
+            continue;
+        }
+        let r = match site.course(course).await {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(JobError::CourseMissing {
+                site: site.name.clone(),
+                course: course.to_string(),
+            }),
+            Err(e) => Err(JobError::from_moodle(&site.name, MoodleStep::LookUpCourse, &e)),
+        };
+        course_ids.insert(course.clone(), r);
+    }
+    course_ids
+}
+
+/// What a pending action needs: a call for this Moodle course and user, or nothing more.
+enum Target {
+    Call { course: i64, user: i64 },
+    Done(Result<(i64, i64), JobError>),
+}
+
+/// The Moodle course and user a pending action is sent for, or its result without a call.
+fn target(
+    site: &Site,
+    p: &Pending,
+    courses: &HashMap<CourseRef, Result<CourseInfo, JobError>>,
+    users: &HashMap<Email, UserResolution>,
+) -> Target {
+    let course = match (courses.get(&p.job.key.course), &p.action) {
+        (Some(Err(e)), _) => return Target::Done(Err(e.clone())),
+        // Checked before the call: Moodle would refuse the whole batch (`wsnoinstance`).
+        (Some(Ok(c)), Action::Enrol { .. }) if !c.manual_enabled => {
+            return Target::Done(Err(JobError::NoEnrolMethod {
+                site: site.name.clone(),
+                course: p.job.key.course.to_string(),
+                course_id: c.id,
+            }));
+        }
+        (Some(Ok(c)), _) => c.id,
+        // Not reached: every course of the round is looked up first.
+        (None, _) => return Target::Done(Err(JobError::NotSent)),
+    };
+    match users.get(&p.job.key.learner) {
+        Some(UserResolution::Found(id)) => Target::Call { course, user: *id },
+        // Nothing to unenrol: the learner has no account.
+        Some(UserResolution::Absent) => Target::Done(Ok((0, course))),
+        Some(UserResolution::Failed(e)) => Target::Done(Err(e.clone())),
+        None => Target::Done(Err(JobError::LearnerNotLookedUp)),
     }
 }
 
