@@ -42,17 +42,7 @@ pub async fn sweep(
     let desired_active: BTreeSet<(String, String, String)> = store.active_keys().await?.into_iter().collect();
     let mut to_queue = Vec::new();
 
-    // Read every mapped course's enrolments; the client keeps to each site's concurrency.
-    let reads = futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
-        let site = sites.get(&site_name)?.clone();
-        Some(async move {
-            let r = read_course(&site, &course).await;
-            (site_name, course, r)
-        })
-    }))
-    .buffer_unordered(16)
-    .collect::<Vec<_>>()
-    .await;
+    let reads = read_courses(sites, courses).await;
     let mut by_course: HashMap<(&str, &CourseRef), Vec<(&EntitlementKey, &AppliedEnrolment)>> = HashMap::new();
     for (k, a) in &applied {
         by_course.entry((k.site.as_str(), &k.course)).or_default().push((k, a));
@@ -73,81 +63,16 @@ pub async fn sweep(
             .flatten()
             .copied()
             .collect();
-        for (key, was) in &ours {
-            let seen = observed.get(key.learner.as_str()).copied();
-            // Moodle counts an enrolment past its end as inactive: that is what we asked for.
-            let expired = was.timeend != 0 && was.timeend < t.0;
-            let now_is: Option<EnrolmentStatus> = match seen {
-                None => None,
-                Some((_, true)) => Some(EnrolmentStatus::Active),
-                Some((_, false)) if expired && was.status == EnrolmentStatus::Active => Some(EnrolmentStatus::Active),
-                Some((_, false)) => Some(EnrolmentStatus::Suspended),
-            };
-            if now_is == Some(was.status) {
-                continue;
-            }
-            let after = now_is.map(|status| AppliedEnrolment {
-                status,
-                ..(*was).clone()
-            });
-            let audit = AuditEntry {
-                key: (*key).clone(),
-                action: "drift".into(),
-                before: serde_json::to_string(was).ok(),
-                after: after.as_ref().and_then(|a| serde_json::to_string(a).ok()),
-                reason: match &after {
-                    None => "found unenrolled in Moodle by hand".into(),
-                    Some(a) => format!("found {} in Moodle by hand", status_word(a.status)),
-                },
-                job: "drift sweep".into(),
-                ok: true,
-                error: None,
-            };
-            let user_id = seen.map_or(0, |(id, _)| id);
-            store
-                .record_applied(key, after.as_ref().map(|a| (a, user_id, course_id)), &audit, None, t)
-                .await?;
-            report.repaired.push(key.to_string());
-            to_queue.push((*key).clone());
-        }
-        for (email, (user_id, is_active)) in &observed {
-            if !is_active || desired_active.contains(&(site_name.clone(), course.to_string(), email.clone())) {
-                continue;
-            }
-            let Ok(learner) = Email::parse(email) else { continue };
-            let key = EntitlementKey {
-                site: site_name.clone(),
-                course: course.clone(),
-                learner,
-            };
-            if ours.contains_key(&key) {
-                continue;
-            }
-            report.unexpected.push(key.to_string());
-            if config.repair_manual {
-                // Recorded as ours: the next recompute finds no invoice for it and revokes it.
-                let a = AppliedEnrolment {
-                    status: EnrolmentStatus::Active,
-                    role: "student".into(),
-                    timestart: 0,
-                    timeend: 0,
-                };
-                let audit = AuditEntry {
-                    key: key.clone(),
-                    action: "drift".into(),
-                    before: None,
-                    after: serde_json::to_string(&a).ok(),
-                    reason: "enrolled in Moodle without an invoice".into(),
-                    job: "drift sweep".into(),
-                    ok: true,
-                    error: None,
-                };
-                store
-                    .record_applied(&key, Some((&a, *user_id, course_id)), &audit, None, t)
-                    .await?;
-                to_queue.push(key);
-            }
-        }
+        let seen = CourseState {
+            site: &site_name,
+            course: &course,
+            course_id,
+            observed: &observed,
+            ours: &ours,
+        };
+        repair_ours(store, &seen, t, &mut report, &mut to_queue).await?;
+        let repair = config.repair_manual;
+        report_unpaid(store, &seen, &desired_active, repair, t, &mut report, &mut to_queue).await?;
     }
     if !to_queue.is_empty() {
         crate::recompute::recompute(store, t).await?;
@@ -156,6 +81,140 @@ pub async fn sweep(
     }
     report.moodle_calls = sites.request_count() - calls_before;
     Ok(report)
+}
+
+type CourseRead = Result<(i64, HashMap<String, (i64, bool)>), ReadCourseError>;
+
+/// Reads every mapped course's enrolments; the client keeps to each site's concurrency.
+async fn read_courses(sites: &Sites, courses: BTreeSet<(String, CourseRef)>) -> Vec<(String, CourseRef, CourseRead)> {
+    futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
+        let site = sites.get(&site_name)?.clone();
+        Some(async move {
+            let r = read_course(&site, &course).await;
+            (site_name, course, r)
+        })
+    }))
+    .buffer_unordered(16)
+    .collect::<Vec<_>>()
+    .await
+}
+
+/// One course as the sweep sees it: what Moodle holds and what we applied.
+struct CourseState<'a> {
+    site: &'a str,
+    course: &'a CourseRef,
+    course_id: i64,
+    /// Email → (user id, active now).
+    observed: &'a HashMap<String, (i64, bool)>,
+    ours: &'a BTreeMap<&'a EntitlementKey, &'a AppliedEnrolment>,
+}
+
+/// Records what Moodle really holds for every key we applied in the course where it differs,
+/// and queues the key again.
+async fn repair_ours(
+    store: &Store,
+    observed: &CourseState<'_>,
+    t: Timestamp,
+    report: &mut DriftReport,
+    to_queue: &mut Vec<EntitlementKey>,
+) -> Result<(), StoreError> {
+    for (key, was) in observed.ours {
+        let seen = observed.observed.get(key.learner.as_str()).copied();
+        // Moodle counts an enrolment past its end as inactive: that is what we asked for.
+        let expired = was.timeend != 0 && was.timeend < t.0;
+        let now_is: Option<EnrolmentStatus> = match seen {
+            None => None,
+            Some((_, true)) => Some(EnrolmentStatus::Active),
+            Some((_, false)) if expired && was.status == EnrolmentStatus::Active => Some(EnrolmentStatus::Active),
+            Some((_, false)) => Some(EnrolmentStatus::Suspended),
+        };
+        if now_is == Some(was.status) {
+            continue;
+        }
+        let after = now_is.map(|status| AppliedEnrolment {
+            status,
+            ..(*was).clone()
+        });
+        let audit = AuditEntry {
+            key: (*key).clone(),
+            action: "drift".into(),
+            before: serde_json::to_string(was).ok(),
+            after: after.as_ref().and_then(|a| serde_json::to_string(a).ok()),
+            reason: match &after {
+                None => "found unenrolled in Moodle by hand".into(),
+                Some(a) => format!("found {} in Moodle by hand", status_word(a.status)),
+            },
+            job: "drift sweep".into(),
+            ok: true,
+            error: None,
+        };
+        let user_id = seen.map_or(0, |(id, _)| id);
+        store
+            .record_applied(
+                key,
+                after.as_ref().map(|a| (a, user_id, observed.course_id)),
+                &audit,
+                None,
+                t,
+            )
+            .await?;
+        report.repaired.push(key.to_string());
+        to_queue.push((*key).clone());
+    }
+    Ok(())
+}
+
+/// Reports the course's active enrolments that no invoice pays for; with `repair_manual`,
+/// records them as ours so that the next recompute revokes them.
+async fn report_unpaid(
+    store: &Store,
+    observed: &CourseState<'_>,
+    desired_active: &BTreeSet<(String, String, String)>,
+    repair_manual: bool,
+    t: Timestamp,
+    report: &mut DriftReport,
+    to_queue: &mut Vec<EntitlementKey>,
+) -> Result<(), StoreError> {
+    let (site_name, course) = (observed.site, observed.course);
+    for (email, (user_id, is_active)) in observed.observed {
+        if !is_active || desired_active.contains(&(site_name.to_string(), course.to_string(), email.clone())) {
+            continue;
+        }
+        let Ok(learner) = Email::parse(email) else { continue };
+        let key = EntitlementKey {
+            site: site_name.to_string(),
+            course: course.clone(),
+            learner,
+        };
+        if observed.ours.contains_key(&key) {
+            continue;
+        }
+        report.unexpected.push(key.to_string());
+        if repair_manual {
+            // Recorded as ours: the next recompute finds no invoice for it and revokes it.
+            let a = AppliedEnrolment {
+                status: EnrolmentStatus::Active,
+                role: "student".into(),
+                timestart: 0,
+                timeend: 0,
+            };
+            let audit = AuditEntry {
+                key: key.clone(),
+                action: "drift".into(),
+                before: None,
+                after: serde_json::to_string(&a).ok(),
+                reason: "enrolled in Moodle without an invoice".into(),
+                job: "drift sweep".into(),
+                ok: true,
+                error: None,
+            };
+            store
+                .record_applied(&key, Some((&a, *user_id, observed.course_id)), &audit, None, t)
+                .await?;
+            to_queue.push(key);
+        }
+    }
+    Ok(())
 }
 
 /// Why a course could not be read; the text is what the sweep reports.
