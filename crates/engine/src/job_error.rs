@@ -221,12 +221,13 @@ pub enum JobError {
     LearnerNotLookedUp,
     NotSent,
     Store(Arc<StoreError>),
-    Moodle(MoodleFailure),
+    /// Boxed: Moodle's error is large and a job error travels in every result.
+    Moodle(Box<MoodleFailure>),
 }
 
 impl JobError {
     pub fn from_moodle(site: &str, step: MoodleStep, e: &MoodleError) -> JobError {
-        JobError::Moodle(MoodleFailure::new(site, step, e))
+        JobError::Moodle(Box::new(MoodleFailure::new(site, step, e)))
     }
 
     pub fn store(e: StoreError) -> JobError {

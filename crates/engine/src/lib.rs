@@ -11,6 +11,9 @@
 //!
 //! This crate depends on no web framework, no command-line parser and no simulator.
 
+// Tests may panic on what they did not expect; the crate itself may not.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod clock;
 pub mod config;
 pub mod drift;
