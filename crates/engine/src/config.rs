@@ -337,286 +337,22 @@ impl Config {
         })
     }
 
+    /// Each section in the order it always was, so that the first mistake reported is the same.
     fn validate(
         raw: RawConfig,
         env: &dyn Fn(&str) -> Option<String>,
         base_dir: Option<&Path>,
     ) -> Result<Config, ConfigError> {
-        let listen_s = env("MM_SERVER_LISTEN")
-            .or(raw.server.listen)
-            .unwrap_or_else(|| "127.0.0.1:8080".into());
-        let listen: SocketAddr = listen_s.parse().map_err(|_| {
-            invalid(
-                "server.listen",
-                format!("`{listen_s}` is not an address like 127.0.0.1:8080"),
-            )
-        })?;
-        let public_s = env("MM_SERVER_PUBLIC_URL")
-            .or(raw.server.public_url)
-            .unwrap_or_else(|| format!("http://{listen}"));
-        let public_url = parse_http_url("server.public_url", &public_s)?;
-        let database_url = env("MM_DATABASE_URL")
-            .or(raw.database.url)
-            .unwrap_or_else(|| "sqlite://data/moodle-management.sqlite".into());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://")
-            || database_url.starts_with("mysql://")
-            || database_url.starts_with("mariadb://"))
-        {
-            return Err(invalid(
-                "database.url",
-                "use sqlite://path/to/file.sqlite, postgres://user@host/db or mysql://user@host/db",
-            ));
-        }
-        let log_format = match env("MM_LOG_FORMAT").or(raw.log.format).as_deref() {
-            None | Some("human") => LogFormat::Human,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(invalid(
-                    "log.format",
-                    format!("`{other}`: expected \"human\" or \"json\""),
-                ));
-            }
-        };
-        let log_level = env("MM_LOG_LEVEL").or(raw.log.level).unwrap_or_else(|| "info".into());
-
-        let d = WorkerConfig::default();
-        let worker = WorkerConfig {
-            batch_size: positive("worker.batch_size", raw.worker.batch_size.unwrap_or(d.batch_size))?,
-            lease: opt_duration("worker.lease", raw.worker.lease.as_deref())?.unwrap_or(d.lease),
-            retry_base: opt_duration("worker.retry_base", raw.worker.retry_base.as_deref())?.unwrap_or(d.retry_base),
-            retry_max: opt_duration("worker.retry_max", raw.worker.retry_max.as_deref())?.unwrap_or(d.retry_max),
-            max_attempts: positive("worker.max_attempts", raw.worker.max_attempts.unwrap_or(d.max_attempts))?,
-        };
-
-        let drift = DriftConfig {
-            interval: opt_duration("drift.interval", raw.drift.interval.as_deref())?
-                .unwrap_or(Duration::from_secs(3600)),
-            repair_manual: raw.drift.repair_manual.unwrap_or(false),
-        };
-
+        let (listen, public_url) = server_addresses(raw.server.listen, raw.server.public_url, env)?;
+        let database_url = database_url(raw.database, env)?;
+        let (log_format, log_level) = log_settings(raw.log, env)?;
+        let worker = worker_config(&raw.worker)?;
+        let drift = drift_config(&raw.drift)?;
         let keyring = Keyring::load(&raw.secrets, base_dir, env)?;
-        let admin_token = if raw.server.admin_token.is_some()
-            || raw.server.admin_token_file.is_some()
-            || env("MM_SERVER_ADMIN_TOKEN").is_some()
-        {
-            let token = secret(
-                "server.admin_token",
-                raw.server.admin_token,
-                raw.server.admin_token_file,
-                "MM_SERVER_ADMIN_TOKEN",
-                env,
-                &keyring,
-            )?;
-            if secrecy::ExposeSecret::expose_secret(&token).len() < 24 {
-                return Err(invalid(
-                    "server.admin_token",
-                    "too short: use at least 24 random characters (e.g. `openssl rand -hex 24`)",
-                ));
-            }
-            Some(token)
-        } else {
-            None
-        };
-        let mut moodle = Vec::new();
-        for (i, m) in raw.moodle.into_iter().enumerate() {
-            let key = format!("moodle[{i}] ({})", m.name);
-            check_name(&format!("moodle[{i}].name"), &m.name)?;
-            if moodle.iter().any(|s: &MoodleSite| s.name == m.name) {
-                return Err(invalid(
-                    format!("moodle[{i}].name"),
-                    format!("site `{}` is declared twice", m.name),
-                ));
-            }
-            let env_key = format!("MM_MOODLE_{}_TOKEN", env_segment(&m.name));
-            let token = secret(&format!("{key}.token"), m.token, m.token_file, &env_key, env, &keyring)?;
-            let usernames = match (m.username.as_deref(), m.username_prefix) {
-                (None | Some("email"), None) => UsernamePolicy::Email,
-                (None | Some("prefix"), Some(prefix)) => {
-                    let ok = !prefix.is_empty()
-                        && prefix.len() <= 40
-                        && prefix
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c));
-                    if !ok {
-                        return Err(invalid(
-                            format!("{key}.username_prefix"),
-                            "use 1 to 40 lower-case letters, digits, `_`, `-` or `.` (what Moodle accepts in usernames)",
-                        ));
-                    }
-                    UsernamePolicy::Prefix(prefix)
-                }
-                (Some("prefix"), None) => {
-                    return Err(invalid(
-                        format!("{key}.username_prefix"),
-                        "`username = \"prefix\"` needs a `username_prefix`, e.g. \"learner\"",
-                    ));
-                }
-                (Some("email"), Some(_)) => {
-                    return Err(invalid(
-                        format!("{key}.username_prefix"),
-                        "only used with `username = \"prefix\"`",
-                    ));
-                }
-                (Some(other), _) => {
-                    return Err(invalid(
-                        format!("{key}.username"),
-                        format!("`{other}`: expected email or prefix"),
-                    ));
-                }
-            };
-            moodle.push(MoodleSite {
-                usernames,
-                on_revoke: revoke_policy(
-                    &format!("{key}.on_revoke"),
-                    m.on_revoke.as_deref(),
-                    RevokePolicy::Suspend,
-                )?,
-                grace: opt_duration(&format!("{key}.grace"), m.grace.as_deref())?.unwrap_or(Duration::ZERO),
-                on_mapping_removed: removal_policy(
-                    &format!("{key}.on_mapping_removed"),
-                    m.on_mapping_removed.as_deref(),
-                    RemovalPolicy::Keep,
-                )?,
-                url: parse_http_url(&format!("{key}.url"), &m.url)?,
-                token,
-                allow_private_network: m.allow_private_network,
-                batch_size: m.batch_size.unwrap_or(100).clamp(1, 1000),
-                concurrency: m.concurrency.unwrap_or(4).clamp(1, 64),
-                timeout: opt_duration(&format!("{key}.timeout"), m.timeout.as_deref())?
-                    .unwrap_or(Duration::from_secs(60)),
-                name: m.name,
-            });
-        }
-
-        let mut sources = Vec::new();
-        for (i, s) in raw.source.into_iter().enumerate() {
-            let key = format!("source[{i}] ({})", s.name);
-            check_name(&format!("source[{i}].name"), &s.name)?;
-            if sources.iter().any(|x: &SourceConfig| x.name() == s.name) {
-                return Err(invalid(
-                    format!("source[{i}].name"),
-                    format!("source `{}` is declared twice", s.name),
-                ));
-            }
-            match s.kind.as_str() {
-                "facturascripts" => {
-                    let url = s
-                        .url
-                        .ok_or_else(|| invalid(format!("{key}.url"), "required for kind = \"facturascripts\""))?;
-                    let env_key = format!("MM_SOURCE_{}_TOKEN", env_segment(&s.name));
-                    let token = secret(&format!("{key}.token"), s.token, s.token_file, &env_key, env, &keyring)?;
-                    let poll_interval = opt_duration(&format!("{key}.poll_interval"), s.poll_interval.as_deref())?
-                        .unwrap_or(Duration::from_secs(30));
-                    if poll_interval < Duration::from_secs(1) {
-                        return Err(invalid(format!("{key}.poll_interval"), "must be at least 1s"));
-                    }
-                    let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
-                    let webhook_secrets =
-                        webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, &keyring, false)?;
-                    sources.push(SourceConfig::FacturaScripts {
-                        url: parse_http_url(&format!("{key}.url"), &url)?,
-                        token,
-                        poll_interval,
-                        allow_private_network: s.allow_private_network,
-                        webhook_secrets,
-                        name: s.name,
-                    });
-                }
-                "webhook" => {
-                    let unused = [
-                        ("url", s.url.is_some()),
-                        ("token", s.token.is_some()),
-                        ("poll_interval", s.poll_interval.is_some()),
-                    ];
-                    if let Some((field, _)) = unused.iter().find(|(_, set)| *set) {
-                        return Err(invalid(
-                            format!("{key}.{field}"),
-                            "not used by kind = \"webhook\" (events are pushed to /webhooks/NAME)",
-                        ));
-                    }
-                    let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
-                    let secrets = webhook_secrets(&key, s.secret, s.secret_file, &secret_env, env, &keyring, true)?;
-                    sources.push(SourceConfig::Webhook { secrets, name: s.name });
-                }
-                other => {
-                    return Err(invalid(
-                        format!("{key}.kind"),
-                        format!("`{other}`: expected \"facturascripts\" or \"webhook\""),
-                    ));
-                }
-            }
-        }
-
-        let mut mappings = Vec::new();
-        for (i, m) in raw.mapping.into_iter().enumerate() {
-            let key = format!("mapping[{i}] ({})", m.product);
-            if m.product.trim().is_empty() {
-                return Err(invalid(format!("{key}.product"), "must not be empty"));
-            }
-            let Some(site) = moodle.iter().find(|s| s.name == m.moodle) else {
-                return Err(invalid(
-                    format!("{key}.moodle"),
-                    format!("no [[moodle]] site is named `{}`; declare it or fix the name", m.moodle),
-                ));
-            };
-            let course = CourseRef::parse(&m.course).map_err(|e| invalid(format!("{key}.course"), e.to_string()))?;
-            let duration_secs = opt_duration(&format!("{key}.duration"), m.duration.as_deref())?
-                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            let on_revoke = revoke_policy(&format!("{key}.on_revoke"), m.on_revoke.as_deref(), site.on_revoke)?;
-            let grace = opt_duration(&format!("{key}.grace"), m.grace.as_deref())?.unwrap_or(site.grace);
-            let on_remove = removal_policy(
-                &format!("{key}.on_remove"),
-                m.on_remove.as_deref(),
-                site.on_mapping_removed,
-            )?;
-            let window = match (m.starts.as_deref(), m.ends.as_deref()) {
-                (None, None) => None,
-                (Some(a), Some(b)) => {
-                    if duration_secs.is_some() {
-                        return Err(invalid(
-                            format!("{key}.duration"),
-                            "give either `duration` or `starts`/`ends` (fixed dates), not both",
-                        ));
-                    }
-                    let start = day_start(&format!("{key}.starts"), a)?;
-                    let end = day_start(&format!("{key}.ends"), b)?.plus_seconds(86_400);
-                    if end <= start {
-                        return Err(invalid(format!("{key}.ends"), "must not be before `starts`"));
-                    }
-                    Some((start, end))
-                }
-                _ => {
-                    return Err(invalid(
-                        format!("{key}.starts"),
-                        "fixed dates need both `starts` and `ends`",
-                    ));
-                }
-            };
-            mappings.push(Mapping {
-                product: m.product.trim().to_string(),
-                site: m.moodle,
-                course,
-                role: m.role,
-                duration_secs,
-                window,
-                on_revoke,
-                grace_secs: i64::try_from(grace.as_secs()).unwrap_or(i64::MAX),
-                on_remove,
-                group: match m.group.as_deref().map(str::trim) {
-                    None => None,
-                    Some(g) if !g.is_empty() && g.chars().count() <= 254 => Some(g.to_string()),
-                    Some(_) => {
-                        return Err(invalid(
-                            format!("{key}.group"),
-                            "a group name must not be empty (at most 254 characters); omit the key for no group",
-                        ));
-                    }
-                },
-            });
-        }
-
+        let admin_token = admin_token(raw.server.admin_token, raw.server.admin_token_file, env, &keyring)?;
+        let moodle = moodle_sites(raw.moodle, env, &keyring)?;
+        let sources = sources(raw.source, env, &keyring)?;
+        let mappings = mappings(raw.mapping, &moodle)?;
         Ok(Config {
             listen,
             public_url,
@@ -630,6 +366,356 @@ impl Config {
             sources,
             mappings,
         })
+    }
+}
+
+// ---- validation, section by section ---------------------------------------------------------
+
+fn server_addresses(
+    listen: Option<String>,
+    public_url: Option<String>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(SocketAddr, Url), ConfigError> {
+    let listen_s = env("MM_SERVER_LISTEN")
+        .or(listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen: SocketAddr = listen_s.parse().map_err(|_| {
+        invalid(
+            "server.listen",
+            format!("`{listen_s}` is not an address like 127.0.0.1:8080"),
+        )
+    })?;
+    let public_s = env("MM_SERVER_PUBLIC_URL")
+        .or(public_url)
+        .unwrap_or_else(|| format!("http://{listen}"));
+    let public_url = parse_http_url("server.public_url", &public_s)?;
+    Ok((listen, public_url))
+}
+
+fn database_url(raw: RawDatabase, env: &dyn Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    let database_url = env("MM_DATABASE_URL")
+        .or(raw.url)
+        .unwrap_or_else(|| "sqlite://data/moodle-management.sqlite".into());
+    if !(database_url.starts_with("sqlite:")
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://")
+        || database_url.starts_with("mysql://")
+        || database_url.starts_with("mariadb://"))
+    {
+        return Err(invalid(
+            "database.url",
+            "use sqlite://path/to/file.sqlite, postgres://user@host/db or mysql://user@host/db",
+        ));
+    }
+    Ok(database_url)
+}
+
+fn log_settings(raw: RawLog, env: &dyn Fn(&str) -> Option<String>) -> Result<(LogFormat, String), ConfigError> {
+    let log_format = match env("MM_LOG_FORMAT").or(raw.format).as_deref() {
+        None | Some("human") => LogFormat::Human,
+        Some("json") => LogFormat::Json,
+        Some(other) => {
+            return Err(invalid(
+                "log.format",
+                format!("`{other}`: expected \"human\" or \"json\""),
+            ));
+        }
+    };
+    let log_level = env("MM_LOG_LEVEL").or(raw.level).unwrap_or_else(|| "info".into());
+    Ok((log_format, log_level))
+}
+
+fn worker_config(raw: &RawWorker) -> Result<WorkerConfig, ConfigError> {
+    let d = WorkerConfig::default();
+    Ok(WorkerConfig {
+        batch_size: positive("worker.batch_size", raw.batch_size.unwrap_or(d.batch_size))?,
+        lease: opt_duration("worker.lease", raw.lease.as_deref())?.unwrap_or(d.lease),
+        retry_base: opt_duration("worker.retry_base", raw.retry_base.as_deref())?.unwrap_or(d.retry_base),
+        retry_max: opt_duration("worker.retry_max", raw.retry_max.as_deref())?.unwrap_or(d.retry_max),
+        max_attempts: positive("worker.max_attempts", raw.max_attempts.unwrap_or(d.max_attempts))?,
+    })
+}
+
+fn drift_config(raw: &RawDrift) -> Result<DriftConfig, ConfigError> {
+    Ok(DriftConfig {
+        interval: opt_duration("drift.interval", raw.interval.as_deref())?.unwrap_or(Duration::from_secs(3600)),
+        repair_manual: raw.repair_manual.unwrap_or(false),
+    })
+}
+
+/// The API's bearer token, when one is set anywhere.
+fn admin_token(
+    inline: Option<String>,
+    file: Option<PathBuf>,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &Keyring,
+) -> Result<Option<SecretString>, ConfigError> {
+    if inline.is_none() && file.is_none() && env("MM_SERVER_ADMIN_TOKEN").is_none() {
+        return Ok(None);
+    }
+    let token = secret(
+        "server.admin_token",
+        inline,
+        file,
+        "MM_SERVER_ADMIN_TOKEN",
+        env,
+        keyring,
+    )?;
+    if secrecy::ExposeSecret::expose_secret(&token).len() < 24 {
+        return Err(invalid(
+            "server.admin_token",
+            "too short: use at least 24 random characters (e.g. `openssl rand -hex 24`)",
+        ));
+    }
+    Ok(Some(token))
+}
+
+fn moodle_sites(
+    raw: Vec<RawMoodle>,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &Keyring,
+) -> Result<Vec<MoodleSite>, ConfigError> {
+    let mut moodle: Vec<MoodleSite> = Vec::new();
+    for (i, m) in raw.into_iter().enumerate() {
+        check_name(&format!("moodle[{i}].name"), &m.name)?;
+        if moodle.iter().any(|s| s.name == m.name) {
+            return Err(invalid(
+                format!("moodle[{i}].name"),
+                format!("site `{}` is declared twice", m.name),
+            ));
+        }
+        moodle.push(moodle_site(i, m, env, keyring)?);
+    }
+    Ok(moodle)
+}
+
+fn moodle_site(
+    i: usize,
+    m: RawMoodle,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &Keyring,
+) -> Result<MoodleSite, ConfigError> {
+    let key = format!("moodle[{i}] ({})", m.name);
+    let env_key = format!("MM_MOODLE_{}_TOKEN", env_segment(&m.name));
+    let token = secret(&format!("{key}.token"), m.token, m.token_file, &env_key, env, keyring)?;
+    let usernames = username_policy(&key, m.username.as_deref(), m.username_prefix)?;
+    Ok(MoodleSite {
+        usernames,
+        on_revoke: revoke_policy(
+            &format!("{key}.on_revoke"),
+            m.on_revoke.as_deref(),
+            RevokePolicy::Suspend,
+        )?,
+        grace: opt_duration(&format!("{key}.grace"), m.grace.as_deref())?.unwrap_or(Duration::ZERO),
+        on_mapping_removed: removal_policy(
+            &format!("{key}.on_mapping_removed"),
+            m.on_mapping_removed.as_deref(),
+            RemovalPolicy::Keep,
+        )?,
+        url: parse_http_url(&format!("{key}.url"), &m.url)?,
+        token,
+        allow_private_network: m.allow_private_network,
+        batch_size: m.batch_size.unwrap_or(100).clamp(1, 1000),
+        concurrency: m.concurrency.unwrap_or(4).clamp(1, 64),
+        timeout: opt_duration(&format!("{key}.timeout"), m.timeout.as_deref())?.unwrap_or(Duration::from_secs(60)),
+        name: m.name,
+    })
+}
+
+/// `username` and `username_prefix` of a `[[moodle]]` block (`key` names the block).
+fn username_policy(key: &str, username: Option<&str>, prefix: Option<String>) -> Result<UsernamePolicy, ConfigError> {
+    match (username, prefix) {
+        (None | Some("email"), None) => Ok(UsernamePolicy::Email),
+        (None | Some("prefix"), Some(prefix)) => {
+            let ok = !prefix.is_empty()
+                && prefix.len() <= 40
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c));
+            if !ok {
+                return Err(invalid(
+                    format!("{key}.username_prefix"),
+                    "use 1 to 40 lower-case letters, digits, `_`, `-` or `.` (what Moodle accepts in usernames)",
+                ));
+            }
+            Ok(UsernamePolicy::Prefix(prefix))
+        }
+        (Some("prefix"), None) => Err(invalid(
+            format!("{key}.username_prefix"),
+            "`username = \"prefix\"` needs a `username_prefix`, e.g. \"learner\"",
+        )),
+        (Some("email"), Some(_)) => Err(invalid(
+            format!("{key}.username_prefix"),
+            "only used with `username = \"prefix\"`",
+        )),
+        (Some(other), _) => Err(invalid(
+            format!("{key}.username"),
+            format!("`{other}`: expected email or prefix"),
+        )),
+    }
+}
+
+fn sources(
+    raw: Vec<RawSource>,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &Keyring,
+) -> Result<Vec<SourceConfig>, ConfigError> {
+    let mut sources: Vec<SourceConfig> = Vec::new();
+    for (i, s) in raw.into_iter().enumerate() {
+        let key = format!("source[{i}] ({})", s.name);
+        check_name(&format!("source[{i}].name"), &s.name)?;
+        if sources.iter().any(|x| x.name() == s.name) {
+            return Err(invalid(
+                format!("source[{i}].name"),
+                format!("source `{}` is declared twice", s.name),
+            ));
+        }
+        let source = match s.kind.as_str() {
+            "facturascripts" => facturascripts_source(&key, s, env, keyring)?,
+            "webhook" => webhook_source(&key, s, env, keyring)?,
+            other => {
+                return Err(invalid(
+                    format!("{key}.kind"),
+                    format!("`{other}`: expected \"facturascripts\" or \"webhook\""),
+                ));
+            }
+        };
+        sources.push(source);
+    }
+    Ok(sources)
+}
+
+fn facturascripts_source(
+    key: &str,
+    s: RawSource,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &Keyring,
+) -> Result<SourceConfig, ConfigError> {
+    let url = s
+        .url
+        .ok_or_else(|| invalid(format!("{key}.url"), "required for kind = \"facturascripts\""))?;
+    let env_key = format!("MM_SOURCE_{}_TOKEN", env_segment(&s.name));
+    let token = secret(&format!("{key}.token"), s.token, s.token_file, &env_key, env, keyring)?;
+    let poll_interval =
+        opt_duration(&format!("{key}.poll_interval"), s.poll_interval.as_deref())?.unwrap_or(Duration::from_secs(30));
+    if poll_interval < Duration::from_secs(1) {
+        return Err(invalid(format!("{key}.poll_interval"), "must be at least 1s"));
+    }
+    let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
+    let webhook_secrets = webhook_secrets(key, s.secret, s.secret_file, &secret_env, env, keyring, false)?;
+    Ok(SourceConfig::FacturaScripts {
+        url: parse_http_url(&format!("{key}.url"), &url)?,
+        token,
+        poll_interval,
+        allow_private_network: s.allow_private_network,
+        webhook_secrets,
+        name: s.name,
+    })
+}
+
+fn webhook_source(
+    key: &str,
+    s: RawSource,
+    env: &dyn Fn(&str) -> Option<String>,
+    keyring: &Keyring,
+) -> Result<SourceConfig, ConfigError> {
+    let unused = [
+        ("url", s.url.is_some()),
+        ("token", s.token.is_some()),
+        ("poll_interval", s.poll_interval.is_some()),
+    ];
+    if let Some((field, _)) = unused.iter().find(|(_, set)| *set) {
+        return Err(invalid(
+            format!("{key}.{field}"),
+            "not used by kind = \"webhook\" (events are pushed to /webhooks/NAME)",
+        ));
+    }
+    let secret_env = format!("MM_SOURCE_{}_SECRET", env_segment(&s.name));
+    let secrets = webhook_secrets(key, s.secret, s.secret_file, &secret_env, env, keyring, true)?;
+    Ok(SourceConfig::Webhook { secrets, name: s.name })
+}
+
+fn mappings(raw: Vec<RawMapping>, moodle: &[MoodleSite]) -> Result<Vec<Mapping>, ConfigError> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, m)| mapping(i, m, moodle))
+        .collect()
+}
+
+fn mapping(i: usize, m: RawMapping, moodle: &[MoodleSite]) -> Result<Mapping, ConfigError> {
+    let key = format!("mapping[{i}] ({})", m.product);
+    if m.product.trim().is_empty() {
+        return Err(invalid(format!("{key}.product"), "must not be empty"));
+    }
+    let Some(site) = moodle.iter().find(|s| s.name == m.moodle) else {
+        return Err(invalid(
+            format!("{key}.moodle"),
+            format!("no [[moodle]] site is named `{}`; declare it or fix the name", m.moodle),
+        ));
+    };
+    let course = CourseRef::parse(&m.course).map_err(|e| invalid(format!("{key}.course"), e.to_string()))?;
+    let duration_secs = opt_duration(&format!("{key}.duration"), m.duration.as_deref())?
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let on_revoke = revoke_policy(&format!("{key}.on_revoke"), m.on_revoke.as_deref(), site.on_revoke)?;
+    let grace = opt_duration(&format!("{key}.grace"), m.grace.as_deref())?.unwrap_or(site.grace);
+    let on_remove = removal_policy(
+        &format!("{key}.on_remove"),
+        m.on_remove.as_deref(),
+        site.on_mapping_removed,
+    )?;
+    let window = fixed_window(&key, m.starts.as_deref(), m.ends.as_deref(), duration_secs.is_some())?;
+    Ok(Mapping {
+        product: m.product.trim().to_string(),
+        site: m.moodle,
+        course,
+        role: m.role,
+        duration_secs,
+        window,
+        on_revoke,
+        grace_secs: i64::try_from(grace.as_secs()).unwrap_or(i64::MAX),
+        on_remove,
+        group: group_name(&key, m.group.as_deref())?,
+    })
+}
+
+/// A mapping's `starts`/`ends` (whole UTC days), which exclude a `duration`.
+fn fixed_window(
+    key: &str,
+    starts: Option<&str>,
+    ends: Option<&str>,
+    has_duration: bool,
+) -> Result<Option<(mm_core::Timestamp, mm_core::Timestamp)>, ConfigError> {
+    match (starts, ends) {
+        (None, None) => Ok(None),
+        (Some(a), Some(b)) => {
+            if has_duration {
+                return Err(invalid(
+                    format!("{key}.duration"),
+                    "give either `duration` or `starts`/`ends` (fixed dates), not both",
+                ));
+            }
+            let start = day_start(&format!("{key}.starts"), a)?;
+            let end = day_start(&format!("{key}.ends"), b)?.plus_seconds(86_400);
+            if end <= start {
+                return Err(invalid(format!("{key}.ends"), "must not be before `starts`"));
+            }
+            Ok(Some((start, end)))
+        }
+        _ => Err(invalid(
+            format!("{key}.starts"),
+            "fixed dates need both `starts` and `ends`",
+        )),
+    }
+}
+
+fn group_name(key: &str, group: Option<&str>) -> Result<Option<String>, ConfigError> {
+    match group.map(str::trim) {
+        None => Ok(None),
+        Some(g) if !g.is_empty() && g.chars().count() <= 254 => Ok(Some(g.to_string())),
+        Some(_) => Err(invalid(
+            format!("{key}.group"),
+            "a group name must not be empty (at most 254 characters); omit the key for no group",
+        )),
     }
 }
 

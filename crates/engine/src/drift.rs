@@ -4,13 +4,13 @@
 //! for are reported, and revoked only when `repair_manual` is set.
 
 use crate::config::DriftConfig;
+use crate::job_error::{MoodleFailure, MoodleStep};
 use crate::site::{Site, Sites};
-use crate::worker::JobError;
 use futures::StreamExt;
 use mm_core::Timestamp;
 use mm_core::{AppliedEnrolment, CourseRef, Email, EnrolmentStatus, EntitlementKey};
 use mm_moodle::EnrolledUsersOptions;
-use mm_store::{AuditEntry, MoodleEnrolment, Store};
+use mm_store::{AuditEntry, MoodleEnrolment, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -28,7 +28,12 @@ pub struct DriftReport {
 }
 
 /// Reads every mapped course of `sites` and queues again what differs from what we applied.
-pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timestamp) -> anyhow::Result<DriftReport> {
+pub async fn sweep(
+    store: &Store,
+    sites: &Sites,
+    config: &DriftConfig,
+    t: Timestamp,
+) -> Result<DriftReport, StoreError> {
     let mut report = DriftReport::default();
     let calls_before = sites.request_count();
     let mappings = store.mappings().await?;
@@ -42,17 +47,7 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
         .collect();
     let mut to_queue = Vec::new();
 
-    // Read every mapped course's enrolments; the client keeps to each site's concurrency.
-    let reads = futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
-        let site = sites.get(&site_name)?.clone();
-        Some(async move {
-            let r = read_course(&site, &course).await;
-            (site_name, course, r)
-        })
-    }))
-    .buffer_unordered(16)
-    .collect::<Vec<_>>()
-    .await;
+    let reads = read_courses(sites, courses).await;
     let mut by_course: HashMap<(&str, &CourseRef), Vec<(&EntitlementKey, &AppliedEnrolment)>> = HashMap::new();
     for (k, a) in &applied {
         by_course.entry((k.site.as_str(), &k.course)).or_default().push((k, a));
@@ -63,7 +58,7 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
         let (course_id, observed) = match read {
             Ok(r) => r,
             Err(e) => {
-                report.errors.push(e);
+                report.errors.push(e.to_string());
                 continue;
             }
         };
@@ -73,101 +68,16 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
             .flatten()
             .copied()
             .collect();
-        for (key, was) in &ours {
-            let seen = observed.get(key.learner.as_str()).copied();
-            // Moodle counts an enrolment past its end as inactive: that is what we asked for.
-            let expired = was.timeend != 0 && was.timeend < t.0;
-            let now_is: Option<EnrolmentStatus> = match seen {
-                None => None,
-                Some((_, true)) => Some(EnrolmentStatus::Active),
-                Some((_, false)) if expired && was.status == EnrolmentStatus::Active => Some(EnrolmentStatus::Active),
-                Some((_, false)) => Some(EnrolmentStatus::Suspended),
-            };
-            if now_is == Some(was.status) {
-                continue;
-            }
-            let after = now_is.map(|status| AppliedEnrolment {
-                status,
-                ..(*was).clone()
-            });
-            let audit = AuditEntry {
-                key: (*key).clone(),
-                action: "drift".into(),
-                before: serde_json::to_string(was).ok(),
-                after: after.as_ref().and_then(|a| serde_json::to_string(a).ok()),
-                reason: match &after {
-                    None => "found unenrolled in Moodle by hand".into(),
-                    Some(a) => format!("found {} in Moodle by hand", status_word(a.status)),
-                },
-                job: "drift sweep".into(),
-                ok: true,
-                error: None,
-            };
-            let user_id = seen.map_or(0, |(id, _)| id);
-            store
-                .record_applied(
-                    key,
-                    after.map(|enrolment| MoodleEnrolment {
-                        enrolment,
-                        user_id,
-                        course_id,
-                    }),
-                    &audit,
-                    None,
-                    t,
-                )
-                .await?;
-            report.repaired.push(key.to_string());
-            to_queue.push((*key).clone());
-        }
-        for (email, (user_id, is_active)) in &observed {
-            if !is_active || desired_active.contains(&(site_name.clone(), course.to_string(), email.clone())) {
-                continue;
-            }
-            let Ok(learner) = Email::parse(email) else { continue };
-            let key = EntitlementKey {
-                site: site_name.clone(),
-                course: course.clone(),
-                learner,
-            };
-            if ours.contains_key(&key) {
-                continue;
-            }
-            report.unexpected.push(key.to_string());
-            if config.repair_manual {
-                // Recorded as ours: the next recompute finds no invoice for it and revokes it.
-                let a = AppliedEnrolment {
-                    status: EnrolmentStatus::Active,
-                    role: "student".into(),
-                    timestart: 0,
-                    timeend: 0,
-                };
-                let audit = AuditEntry {
-                    key: key.clone(),
-                    action: "drift".into(),
-                    before: None,
-                    after: serde_json::to_string(&a).ok(),
-                    reason: "enrolled in Moodle without an invoice".into(),
-                    job: "drift sweep".into(),
-                    ok: true,
-                    error: None,
-                };
-                store
-                    .record_applied(
-                        &key,
-                        Some(MoodleEnrolment {
-                            enrolment: a,
-                            user_id: *user_id,
-                            course_id,
-                        }),
-                        &audit,
-                        None,
-                        t,
-                    )
-                    .await?;
-                to_queue.push(key);
-            }
-        }
+        let seen = CourseState {
+            site: &site_name,
+            course: &course,
+            course_id,
+            observed: &observed,
+            ours: &ours,
+        };
+        repair_ours(store, &seen, t, &mut report, &mut to_queue).await?;
+        let repair = config.repair_manual;
+        report_unpaid(store, &seen, &desired_active, repair, t, &mut report, &mut to_queue).await?;
     }
     if !to_queue.is_empty() {
         crate::recompute::recompute(store, t).await?;
@@ -178,12 +88,180 @@ pub async fn sweep(store: &Store, sites: &Sites, config: &DriftConfig, t: Timest
     Ok(report)
 }
 
+type CourseRead = Result<(i64, HashMap<String, (i64, bool)>), ReadCourseError>;
+
+/// Reads every mapped course's enrolments; the client keeps to each site's concurrency.
+async fn read_courses(sites: &Sites, courses: BTreeSet<(String, CourseRef)>) -> Vec<(String, CourseRef, CourseRead)> {
+    futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
+        let site = sites.get(&site_name)?.clone();
+        Some(async move {
+            let r = read_course(&site, &course).await;
+            (site_name, course, r)
+        })
+    }))
+    .buffer_unordered(16)
+    .collect::<Vec<_>>()
+    .await
+}
+
+/// One course as the sweep sees it: what Moodle holds and what we applied.
+struct CourseState<'a> {
+    site: &'a str,
+    course: &'a CourseRef,
+    course_id: i64,
+    /// Email → (user id, active now).
+    observed: &'a HashMap<String, (i64, bool)>,
+    ours: &'a BTreeMap<&'a EntitlementKey, &'a AppliedEnrolment>,
+}
+
+/// Records what Moodle really holds for every key we applied in the course where it differs,
+/// and queues the key again.
+async fn repair_ours(
+    store: &Store,
+    observed: &CourseState<'_>,
+    t: Timestamp,
+    report: &mut DriftReport,
+    to_queue: &mut Vec<EntitlementKey>,
+) -> Result<(), StoreError> {
+    for (key, was) in observed.ours {
+        let seen = observed.observed.get(key.learner.as_str()).copied();
+        // Moodle counts an enrolment past its end as inactive: that is what we asked for.
+        let expired = was.timeend != 0 && was.timeend < t.0;
+        let now_is: Option<EnrolmentStatus> = match seen {
+            None => None,
+            Some((_, true)) => Some(EnrolmentStatus::Active),
+            Some((_, false)) if expired && was.status == EnrolmentStatus::Active => Some(EnrolmentStatus::Active),
+            Some((_, false)) => Some(EnrolmentStatus::Suspended),
+        };
+        if now_is == Some(was.status) {
+            continue;
+        }
+        let after = now_is.map(|status| AppliedEnrolment {
+            status,
+            ..(*was).clone()
+        });
+        let audit = AuditEntry {
+            key: (*key).clone(),
+            action: "drift".into(),
+            before: serde_json::to_string(was).ok(),
+            after: after.as_ref().and_then(|a| serde_json::to_string(a).ok()),
+            reason: match &after {
+                None => "found unenrolled in Moodle by hand".into(),
+                Some(a) => format!("found {} in Moodle by hand", status_word(a.status)),
+            },
+            job: "drift sweep".into(),
+            ok: true,
+            error: None,
+        };
+        let user_id = seen.map_or(0, |(id, _)| id);
+        store
+            .record_applied(
+                key,
+                after.map(|enrolment| MoodleEnrolment {
+                    enrolment,
+                    user_id,
+                    course_id: observed.course_id,
+                }),
+                &audit,
+                None,
+                t,
+            )
+            .await?;
+        report.repaired.push(key.to_string());
+        to_queue.push((*key).clone());
+    }
+    Ok(())
+}
+
+/// Reports the course's active enrolments that no invoice pays for; with `repair_manual`,
+/// records them as ours so that the next recompute revokes them.
+async fn report_unpaid(
+    store: &Store,
+    observed: &CourseState<'_>,
+    desired_active: &BTreeSet<(String, String, String)>,
+    repair_manual: bool,
+    t: Timestamp,
+    report: &mut DriftReport,
+    to_queue: &mut Vec<EntitlementKey>,
+) -> Result<(), StoreError> {
+    let (site_name, course) = (observed.site, observed.course);
+    for (email, (user_id, is_active)) in observed.observed {
+        if !is_active || desired_active.contains(&(site_name.to_string(), course.to_string(), email.clone())) {
+            continue;
+        }
+        let Ok(learner) = Email::parse(email) else { continue };
+        let key = EntitlementKey {
+            site: site_name.to_string(),
+            course: course.clone(),
+            learner,
+        };
+        if observed.ours.contains_key(&key) {
+            continue;
+        }
+        report.unexpected.push(key.to_string());
+        if repair_manual {
+            // Recorded as ours: the next recompute finds no invoice for it and revokes it.
+            let a = AppliedEnrolment {
+                status: EnrolmentStatus::Active,
+                role: "student".into(),
+                timestart: 0,
+                timeend: 0,
+            };
+            let audit = AuditEntry {
+                key: key.clone(),
+                action: "drift".into(),
+                before: None,
+                after: serde_json::to_string(&a).ok(),
+                reason: "enrolled in Moodle without an invoice".into(),
+                job: "drift sweep".into(),
+                ok: true,
+                error: None,
+            };
+            store
+                .record_applied(
+                    &key,
+                    Some(MoodleEnrolment {
+                        enrolment: a,
+                        user_id: *user_id,
+                        course_id: observed.course_id,
+                    }),
+                    &audit,
+                    None,
+                    t,
+                )
+                .await?;
+            to_queue.push(key);
+        }
+    }
+    Ok(())
+}
+
+/// Why a course could not be read; the text is what the sweep reports.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadCourseError {
+    #[error("{site}/{course}: the course does not exist in Moodle")]
+    CourseMissing { site: String, course: String },
+    #[error(transparent)]
+    Moodle(MoodleFailure),
+}
+
 /// A course's Moodle id and its enrolled users: email → (user id, active now).
-async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<String, (i64, bool)>), String> {
+async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<String, (i64, bool)>), ReadCourseError> {
     let course_id = match site.course_id(course).await {
         Ok(Some(id)) => id,
-        Ok(None) => return Err(format!("{}/{course}: the course does not exist in Moodle", site.name)),
-        Err(e) => return Err(JobError::from_moodle(&site.name, "looking up the course", &e).message),
+        Ok(None) => {
+            return Err(ReadCourseError::CourseMissing {
+                site: site.name.clone(),
+                course: course.to_string(),
+            });
+        }
+        Err(e) => {
+            return Err(ReadCourseError::Moodle(MoodleFailure::new(
+                &site.name,
+                MoodleStep::LookUpCourse,
+                &e,
+            )));
+        }
     };
     // Only the id and the email: by default Moodle also lists every course each participant is
     // enrolled in (`enrolledcourses`), which makes a course's answer grow with courses × learners.
@@ -204,7 +282,8 @@ async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<St
     let (all, active) = match (all, active) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => {
-            return Err(JobError::from_moodle(&site.name, "reading the course's enrolments", &e).message);
+            let failure = MoodleFailure::new(&site.name, MoodleStep::ReadEnrolments, &e);
+            return Err(ReadCourseError::Moodle(failure));
         }
     };
     let mut observed = HashMap::new();

@@ -6,10 +6,10 @@
 //! a failed creation batch a case-insensitive look-up and a creation one by one.
 
 use crate::config::UsernamePolicy;
+use crate::job_error::{JobError, MoodleStep};
 use crate::site::Site;
-use crate::worker::JobError;
 use mm_core::{Email, LearnerProfile};
-use mm_moodle::{NewUser, User, UserField, UserUpdate};
+use mm_moodle::{MoodleError, NewUser, User, UserField, UserUpdate};
 use mm_store::{KnownAccount, MoodleIdnumber, MoodleUserId, Store};
 use std::collections::HashMap;
 
@@ -24,25 +24,66 @@ pub enum UserResolution {
 /// Finds or creates the Moodle account of every profile.
 pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) -> HashMap<Email, UserResolution> {
     let mut out: HashMap<Email, UserResolution> = HashMap::new();
+    let unknown = match_known(store, site, distinct(profiles), &mut out).await;
+    if unknown.is_empty() {
+        return out;
+    }
+    let mut learnt = Learnt::default();
+    // 1. One batched look-up by the canonical (lower-case) address.
+    let Some(to_create) = match_by_email(site, unknown, &mut out, &mut learnt).await else {
+        return out;
+    };
+    // 2. Batched creation.
+    create_in_halves(store, site, to_create, &mut out, &mut learnt).await;
+    if let Err(e) = store.set_moodle_idnumbers(&site.name, &learnt.idnumbers).await {
+        tracing::warn!(site = %site.name, error = %e, "remembering new accounts' idnumbers failed");
+    }
+    if let Err(e) = store.set_moodle_users(&site.name, &learnt.users).await {
+        // Not fatal: next time these learners are matched by email again.
+        tracing::warn!(site = %site.name, error = %e, "remembering learners' Moodle ids failed");
+    }
+    out
+}
+
+/// Learners matched or created in this round; remembered in one write each at the end.
+#[derive(Default)]
+struct Learnt {
+    users: Vec<MoodleUserId>,
+    /// The idnumbers we gave the accounts we create: how an address change is recognised.
+    idnumbers: Vec<MoodleIdnumber>,
+}
+
+/// One profile per address, the first given.
+fn distinct(profiles: &[LearnerProfile]) -> Vec<&LearnerProfile> {
     let mut distinct: Vec<&LearnerProfile> = Vec::new();
     for p in profiles {
         if !distinct.iter().any(|d| d.email == p.email) {
             distinct.push(p);
         }
     }
+    distinct
+}
+
+/// Resolves into `out` the learners we matched before, or whose account followed them to a new
+/// address; returns the others. When the store fails, every learner fails and none is returned.
+async fn match_known<'p>(
+    store: &Store,
+    site: &Site,
+    distinct: Vec<&'p LearnerProfile>,
+    out: &mut HashMap<Email, UserResolution>,
+) -> Vec<&'p LearnerProfile> {
     // Learners matched before: one query for the whole round.
     let emails: Vec<&Email> = distinct.iter().map(|p| &p.email).collect();
     let known = match store.moodle_users(&site.name, &emails).await {
         Ok(known) => known,
         Err(e) => {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
-            return distinct
-                .iter()
-                .map(|p| (p.email.clone(), UserResolution::Failed(err.clone())))
-                .collect();
+            let err = JobError::store(e);
+            out.extend(
+                distinct
+                    .iter()
+                    .map(|p| (p.email.clone(), UserResolution::Failed(err.clone()))),
+            );
+            return Vec::new();
         }
     };
     let mut unknown: Vec<&LearnerProfile> = Vec::new();
@@ -66,33 +107,36 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             out.insert(email, UserResolution::Failed(err));
         }
     }
-    if unknown.is_empty() {
-        return out;
-    }
+    unknown
+}
 
-    // 1. One batched look-up by the canonical (lower-case) address.
+/// Looks `unknown` up by address in one call: one account is a match, several a conflict.
+/// Returns those without an account (to create), or `None` when the look-up failed (every
+/// learner failed with it).
+async fn match_by_email<'p>(
+    site: &Site,
+    unknown: Vec<&'p LearnerProfile>,
+    out: &mut HashMap<Email, UserResolution>,
+    learnt: &mut Learnt,
+) -> Option<Vec<&'p LearnerProfile>> {
     let emails: Vec<String> = unknown.iter().map(|p| p.email.as_str().to_string()).collect();
     let found = match site.client.get_users_by_field(UserField::Email, &emails).await {
         Ok(users) => users,
         Err(e) => {
-            let err = JobError::from_moodle(&site.name, "looking up learners", &e);
+            let err = JobError::from_moodle(&site.name, MoodleStep::LookUpLearners, &e);
             for p in unknown {
                 out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
             }
-            return out;
+            return None;
         }
     };
     let by_email = group_by_email(found);
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
-    // Matched or created now; remembered in one write at the end.
-    let mut learnt: Vec<MoodleUserId> = Vec::new();
-    // The idnumbers we gave the accounts we create: how an address change is recognised.
-    let mut created_ids: Vec<MoodleIdnumber> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
             Some([one]) => {
                 out.insert(p.email.clone(), UserResolution::Found(*one));
-                learnt.push(MoodleUserId {
+                learnt.users.push(MoodleUserId {
                     email: p.email.clone(),
                     user_id: *one,
                 });
@@ -103,9 +147,19 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             _ => to_create.push(p),
         }
     }
-    // 2. Batched creation; Moodle mails each learner a password (`createpassword`). Moodle
-    //    rolls a whole request back on one bad row, so a failed request is split in halves
-    //    until the bad rows stand alone; only those take the careful one-by-one path.
+    Some(to_create)
+}
+
+/// Batched creation; Moodle mails each learner a password (`createpassword`). Moodle rolls a
+/// whole request back on one bad row, so a failed request is split in halves until the bad rows
+/// stand alone; only those take the careful one-by-one path.
+async fn create_in_halves(
+    store: &Store,
+    site: &Site,
+    to_create: Vec<&LearnerProfile>,
+    out: &mut HashMap<Email, UserResolution>,
+    learnt: &mut Learnt,
+) {
     let mut pending: Vec<Vec<&LearnerProfile>> = if to_create.is_empty() {
         Vec::new()
     } else {
@@ -121,48 +175,11 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
                 continue;
             }
         };
-        let new_users: Vec<NewUser> = group.iter().zip(&usernames).map(|(p, u)| new_user(p, u)).collect();
-        let (created, failed_ranges) = match site.client.create_users(&new_users).await {
-            Ok(created) => (created, Vec::new()),
-            Err(batch) => (
-                batch.created,
-                batch
-                    .failures
-                    .into_iter()
-                    .map(|f| (f.range, f.error))
-                    .collect::<Vec<_>>(),
-            ),
-        };
-        let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
-        for (i, p) in group.iter().enumerate() {
-            if failed_ranges.iter().any(|(r, _)| r.contains(&i)) {
-                continue;
-            }
-            let r = match ids.get(&new_users[i].username) {
-                Some(id) => {
-                    learnt.push(MoodleUserId {
-                        email: p.email.clone(),
-                        user_id: *id,
-                    });
-                    if let Some(idn) = &p.idnumber {
-                        created_ids.push(MoodleIdnumber {
-                            idnumber: idn.clone(),
-                            user_id: *id,
-                        });
-                    }
-                    UserResolution::Found(*id)
-                }
-                None => UserResolution::Failed(JobError {
-                    message: "Moodle did not return the new user".into(),
-                    retryable: true,
-                }),
-            };
-            out.insert(p.email.clone(), r);
-        }
+        let failed_ranges = create_batch(site, &group, &usernames, out, learnt).await;
         for (range, error) in failed_ranges {
             let failed: Vec<&LearnerProfile> = group[range].to_vec();
             if error.is_retryable() {
-                let err = JobError::from_moodle(&site.name, "creating learners' accounts", &error);
+                let err = JobError::from_moodle(&site.name, MoodleStep::CreateAccounts, &error);
                 for p in failed {
                     out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
                 }
@@ -176,14 +193,53 @@ pub async fn resolve(store: &Store, site: &Site, profiles: &[LearnerProfile]) ->
             }
         }
     }
-    if let Err(e) = store.set_moodle_idnumbers(&site.name, &created_ids).await {
-        tracing::warn!(site = %site.name, error = %e, "remembering new accounts' idnumbers failed");
+}
+
+/// One `core_user_create_users` call for `group`: resolves into `out` every learner outside the
+/// failed ranges, which it returns with their errors.
+async fn create_batch(
+    site: &Site,
+    group: &[&LearnerProfile],
+    usernames: &[String],
+    out: &mut HashMap<Email, UserResolution>,
+    learnt: &mut Learnt,
+) -> Vec<(std::ops::Range<usize>, MoodleError)> {
+    let new_users: Vec<NewUser> = group.iter().zip(usernames).map(|(p, u)| new_user(p, u)).collect();
+    let (created, failed_ranges) = match site.client.create_users(&new_users).await {
+        Ok(created) => (created, Vec::new()),
+        Err(batch) => (
+            batch.created,
+            batch
+                .failures
+                .into_iter()
+                .map(|f| (f.range, f.error))
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let ids: HashMap<String, i64> = created.into_iter().map(|c| (c.username, c.id)).collect();
+    for (i, p) in group.iter().enumerate() {
+        if failed_ranges.iter().any(|(r, _)| r.contains(&i)) {
+            continue;
+        }
+        let r = match ids.get(&new_users[i].username) {
+            Some(id) => {
+                learnt.users.push(MoodleUserId {
+                    email: p.email.clone(),
+                    user_id: *id,
+                });
+                if let Some(idn) = &p.idnumber {
+                    learnt.idnumbers.push(MoodleIdnumber {
+                        idnumber: idn.clone(),
+                        user_id: *id,
+                    });
+                }
+                UserResolution::Found(*id)
+            }
+            None => UserResolution::Failed(JobError::NewUserNotReturned),
+        };
+        out.insert(p.email.clone(), r);
     }
-    if let Err(e) = store.set_moodle_users(&site.name, &learnt).await {
-        // Not fatal: next time these learners are matched by email again.
-        tracing::warn!(site = %site.name, error = %e, "remembering learners' Moodle ids failed");
-    }
-    out
+    failed_ranges
 }
 
 /// The account of a learner we only need to act on if it exists (unenrolment).
@@ -192,10 +248,7 @@ pub async fn known_user(store: &Store, site: &Site, email: &Email) -> UserResolu
         Ok(Some(id)) => return UserResolution::Found(id),
         Ok(None) => {}
         Err(e) => {
-            return UserResolution::Failed(JobError {
-                message: e.to_string(),
-                retryable: true,
-            });
+            return UserResolution::Failed(JobError::store(e));
         }
     }
     match site.client.find_users_by_email_ci(email.as_str()).await {
@@ -204,7 +257,7 @@ pub async fn known_user(store: &Store, site: &Site, email: &Email) -> UserResolu
             [one] => remember(store, site, email, one.id).await,
             many => UserResolution::Failed(conflict(site, email, &many.iter().map(|u| u.id).collect::<Vec<_>>())),
         },
-        Err(e) => UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
+        Err(e) => UserResolution::Failed(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
     }
 }
 
@@ -221,7 +274,7 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
             ));
         }
         Ok(_) => {}
-        Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, "looking up the learner", &e)),
+        Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
     }
     let mut last = None;
     for n in 1..=3 {
@@ -257,7 +310,7 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
                 let e = batch.failures.into_iter().next().map(|f| f.error);
                 if let Some(e) = e {
                     let retryable = e.is_retryable();
-                    last = Some(JobError::from_moodle(&site.name, "creating the learner's account", &e));
+                    last = Some(JobError::from_moodle(&site.name, MoodleStep::CreateAccount, &e));
                     if retryable {
                         break;
                     }
@@ -265,28 +318,22 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
             }
         }
     }
-    UserResolution::Failed(last.unwrap_or_else(|| JobError::permanent("Moodle did not create the learner's account")))
+    UserResolution::Failed(last.unwrap_or(JobError::AccountNotCreated))
 }
 
 async fn remember(store: &Store, site: &Site, email: &Email, id: i64) -> UserResolution {
     match store.set_moodle_user(&site.name, email, id).await {
         Ok(()) => UserResolution::Found(id),
-        Err(e) => UserResolution::Failed(JobError {
-            message: e.to_string(),
-            retryable: true,
-        }),
+        Err(e) => UserResolution::Failed(JobError::store(e)),
     }
 }
 
 fn conflict(site: &Site, email: &Email, ids: &[i64]) -> JobError {
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    JobError::permanent(format!(
-        "{} Moodle accounts on `{}` share the email {email} (user ids {}); merge them or change the address of \
-         all but one in Moodle, then retry",
-        ids.len(),
-        site.name,
-        ids.join(", ")
-    ))
+    JobError::AccountConflict {
+        site: site.name.clone(),
+        email: email.to_string(),
+        user_ids: ids.to_vec(),
+    }
 }
 
 fn group_by_email(users: Vec<User>) -> HashMap<String, Vec<i64>> {
@@ -310,10 +357,7 @@ async fn usernames(store: &Store, site: &Site, group: &[&LearnerProfile]) -> Res
             let first = store
                 .reserve_numbers(&format!("username:{}:{prefix}", site.name), n)
                 .await
-                .map_err(|e| JobError {
-                    message: e.to_string(),
-                    retryable: true,
-                })?;
+                .map_err(JobError::store)?;
             Ok((0..n).map(|i| format!("{prefix}{}", first + i)).collect())
         }
     }
@@ -331,10 +375,7 @@ async fn follow_renamed(
     let accounts = match store.accounts_by_idnumber(&site.name, &idnumbers).await {
         Ok(a) => a,
         Err(e) => {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
+            let err = JobError::store(e);
             let failed = profiles.iter().map(|p| (p.email.clone(), err.clone())).collect();
             return (Vec::new(), failed);
         }
@@ -365,8 +406,8 @@ async fn follow_renamed(
         Ok(w) => w,
         Err(batch) => {
             let err = batch.failures.first().map_or_else(
-                || JobError::permanent("Moodle did not update the learner's email"),
-                |f| JobError::from_moodle(&site.name, "updating a learner's email", &f.error),
+                || JobError::EmailNotUpdated,
+                |f| JobError::from_moodle(&site.name, MoodleStep::UpdateEmail, &f.error),
             );
             failed.extend(candidates.iter().map(|(p, _, _)| (p.email.clone(), err.clone())));
             return (Vec::new(), failed);
@@ -375,11 +416,12 @@ async fn follow_renamed(
     let mut moved = Vec::new();
     for (p, id, old) in candidates {
         if let Some(w) = warnings.iter().find(|w| w.itemid == Some(id)) {
-            let message = format!(
-                "Moodle `{}` refused the new email of user {id}: {}; fix the account in Moodle, then retry",
-                site.name, w.message
-            );
-            failed.push((p.email.clone(), JobError::permanent(message)));
+            let err = JobError::EmailRefused {
+                site: site.name.clone(),
+                user_id: id,
+                reason: w.message.clone(),
+            };
+            failed.push((p.email.clone(), err));
             continue;
         }
         tracing::info!(site = %site.name, user = id, "a learner's email changed; their account follows");
@@ -387,10 +429,7 @@ async fn follow_renamed(
             .rename_learner(&site.name, &old, &p.email, id, crate::clock::now())
             .await
         {
-            let err = JobError {
-                message: e.to_string(),
-                retryable: true,
-            };
+            let err = JobError::store(e);
             failed.push((p.email.clone(), err));
             continue;
         }

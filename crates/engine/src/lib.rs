@@ -11,12 +11,15 @@
 //!
 //! This crate depends on no web framework, no command-line parser and no simulator.
 
+// Tests may panic on what they did not expect; the crate itself may not.
+
 pub mod clock;
 pub mod config;
 pub mod drift;
 mod engine;
 pub mod health;
 pub mod ingest;
+pub mod job_error;
 pub mod jobs;
 pub mod learners;
 pub mod pass;

@@ -4,8 +4,8 @@
 
 use crate::config::WorkerConfig;
 use crate::learners::{self, UserResolution};
-use crate::site::{Site, Sites, role_id};
-use mm_core::{Action, AppliedEnrolment, EnrolmentStatus, Timestamp, plan_key};
+use crate::site::{CourseInfo, Site, Sites, role_id};
+use mm_core::{Action, AppliedEnrolment, CourseRef, Email, EnrolmentStatus, Timestamp, plan_key};
 use mm_moodle::{BatchError, BreakerState, Enrolment, GroupMember, MoodleError, Unenrolment};
 use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, MoodleEnrolment, PlanInput, Store, StoreError};
 use rand::Rng;
@@ -35,32 +35,7 @@ impl RoundOutcome {
     }
 }
 
-/// Why a job failed, as the admin will read it.
-#[derive(Debug, Clone)]
-pub struct JobError {
-    pub message: String,
-    pub retryable: bool,
-}
-
-impl JobError {
-    pub fn permanent(message: impl Into<String>) -> JobError {
-        JobError {
-            message: message.into(),
-            retryable: false,
-        }
-    }
-
-    pub fn from_moodle(site: &str, what: &str, e: &MoodleError) -> JobError {
-        let mut message = format!("{what} on Moodle `{site}` failed: {e}");
-        if let Some(hint) = e.fix_hint() {
-            message.push_str(&format!(" — fix: {hint}"));
-        }
-        JobError {
-            message,
-            retryable: e.is_retryable(),
-        }
-    }
-}
+pub use crate::job_error::{JobError, JobErrorCode, MoodleFailure, MoodleStep, RetryPolicy};
 
 pub struct Worker<'a> {
     pub store: &'a Store,
@@ -114,62 +89,74 @@ impl Worker<'_> {
             .await?;
 
         for (site_name, pending) in by_site {
-            let breaker_closed = || {
-                self.sites
-                    .get(&site_name)
-                    .is_none_or(|s| s.client.breaker_state() == BreakerState::Closed)
-            };
-            let down_before = !breaker_closed();
-            let results = match self.sites.get(&site_name) {
-                Some(site) => self.converge_site(site, &pending).await,
-                None => pending
-                    .iter()
-                    .map(|_| {
-                        Err(JobError::permanent(format!(
-                            "Moodle site `{site_name}` is not configured; add a [[moodle]] block named `{site_name}`"
-                        )))
-                    })
-                    .collect(),
-            };
-            // A site whose circuit breaker was not closed during the round is down (or just back
-            // and on probation: a probe that closes it leaves the calls refused meanwhile
-            // failed): its failures say nothing about the jobs, so they do not spend the jobs'
-            // attempts. Otherwise an outage of a few hours parks every pending job as dead (20
-            // back-offs of up to 1 h) until an admin revives them (found by the 5-minute outage
-            // soak test, whose back-off is short). They keep backing off, up to `retry_max`.
-            let site_down = down_before || !breaker_closed();
-            let mut done = Vec::with_capacity(pending.len());
-            for (p, result) in pending.iter().zip(results) {
-                match result {
-                    Ok((user_id, course_id)) => {
-                        done.push(AppliedChange {
-                            key: p.job.key.clone(),
-                            after: p.action.outcome().map(|enrolment| MoodleEnrolment {
-                                enrolment,
-                                user_id,
-                                course_id,
-                            }),
-                            audit: audit_entry(p, &self.id),
-                            job: Some(p.job.clone()),
-                        });
-                        out.applied += 1;
-                    }
-                    Err(e) => {
-                        let next = if e.retryable && (site_down || p.job.attempts < self.config.max_attempts) {
-                            out.retrying += 1;
-                            JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
-                        } else {
-                            out.dead += 1;
-                            JobFailure::Dead
-                        };
-                        tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %e.message, "job failed");
-                        self.store.fail_job(&p.job, &e.message, next, now).await?;
-                    }
-                }
-            }
-            self.store.record_applied_many(&done, now).await?;
+            self.run_site(&site_name, &pending, now, &mut out).await?;
         }
         Ok(out)
+    }
+
+    /// Converges one site's pending jobs and records each outcome: applied, retrying or dead.
+    async fn run_site(
+        &self,
+        site_name: &str,
+        pending: &[Pending],
+        now: Timestamp,
+        out: &mut RoundOutcome,
+    ) -> Result<(), StoreError> {
+        let breaker_closed = || {
+            self.sites
+                .get(site_name)
+                .is_none_or(|s| s.client.breaker_state() == BreakerState::Closed)
+        };
+        let down_before = !breaker_closed();
+        let results = match self.sites.get(site_name) {
+            Some(site) => self.converge_site(site, pending).await,
+            None => pending
+                .iter()
+                .map(|_| {
+                    Err(JobError::SiteNotConfigured {
+                        site: site_name.to_string(),
+                    })
+                })
+                .collect(),
+        };
+        // A site whose circuit breaker was not closed during the round is down (or just back
+        // and on probation: a probe that closes it leaves the calls refused meanwhile
+        // failed): its failures say nothing about the jobs, so they do not spend the jobs'
+        // attempts. Otherwise an outage of a few hours parks every pending job as dead (20
+        // back-offs of up to 1 h) until an admin revives them (found by the 5-minute outage
+        // soak test, whose back-off is short). They keep backing off, up to `retry_max`.
+        let site_down = down_before || !breaker_closed();
+        let mut done = Vec::with_capacity(pending.len());
+        for (p, result) in pending.iter().zip(results) {
+            match result {
+                Ok((user_id, course_id)) => {
+                    done.push(AppliedChange {
+                        key: p.job.key.clone(),
+                        after: p.action.outcome().map(|enrolment| MoodleEnrolment {
+                            enrolment,
+                            user_id,
+                            course_id,
+                        }),
+                        audit: audit_entry(p, &self.id),
+                        job: Some(p.job.clone()),
+                    });
+                    out.applied += 1;
+                }
+                Err(e) => {
+                    let next = if e.is_retryable() && (site_down || p.job.attempts < self.config.max_attempts) {
+                        out.retrying += 1;
+                        JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
+                    } else {
+                        out.dead += 1;
+                        JobFailure::Dead
+                    };
+                    let message = e.message();
+                    tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
+                    self.store.fail_job(&p.job, &message, next, now).await?;
+                }
+            }
+        }
+        self.store.record_applied_many(&done, now).await
     }
 
     /// Executes the actions of one site with as few Moodle calls as possible: one course lookup
@@ -177,78 +164,16 @@ impl Worker<'_> {
     /// Returns, per action, the Moodle (user id, course id) it touched or why it failed.
     async fn converge_site(&self, site: &Site, pending: &[Pending]) -> Vec<Result<(i64, i64), JobError>> {
         let mut results: Vec<Option<Result<(i64, i64), JobError>>> = (0..pending.len()).map(|_| None).collect();
-
-        // Courses.
-        let mut course_ids = HashMap::new();
-        for p in pending {
-            let course = &p.job.key.course;
-            if course_ids.contains_key(course) {
-                continue;
-            }
-            let r = match site.course(course).await {
-                Ok(Some(c)) => Ok(c),
-                Ok(None) => Err(JobError::permanent(format!(
-                    "course `{course}` does not exist on Moodle `{}`; fix the mapping or create the course",
-                    site.name
-                ))),
-                Err(e) => Err(JobError::from_moodle(&site.name, "looking up the course", &e)),
-            };
-            course_ids.insert(course.clone(), r);
-        }
-
-        // Learners: matched by email, created when missing (only for enrolments).
-        let profiles: Vec<_> = pending
-            .iter()
-            .filter_map(|p| match &p.action {
-                Action::Enrol { profile, .. } => Some(profile.clone()),
-                Action::Unenrol { .. } => None,
-            })
-            .collect();
-        let mut users: HashMap<_, UserResolution> = learners::resolve(self.store, site, &profiles).await;
-        for p in pending.iter().filter(|p| matches!(p.action, Action::Unenrol { .. })) {
-            let email = &p.job.key.learner;
-            if !users.contains_key(email) {
-                let r = learners::known_user(self.store, site, email).await;
-                users.insert(email.clone(), r);
-            }
-        }
+        let courses = courses(site, pending).await;
+        let users = self.users(site, pending).await;
 
         let mut enrols: Vec<(usize, Enrolment)> = Vec::new();
         let mut unenrols: Vec<(usize, Unenrolment)> = Vec::new();
         for (i, p) in pending.iter().enumerate() {
-            let course = match (&course_ids[&p.job.key.course], &p.action) {
-                (Err(e), _) => {
-                    results[i] = Some(Err(e.clone()));
-                    continue;
-                }
-                // Checked before the call: Moodle would refuse the whole batch (`wsnoinstance`).
-                (Ok(c), Action::Enrol { .. }) if !c.manual_enabled => {
-                    results[i] = Some(Err(JobError::permanent(format!(
-                        "course `{}` on Moodle `{}` (id {}) has no enabled Manual enrolments method \
-                         (wsnoinstance); fix: in the course, Participants → Enrolment methods → enable \
-                         \"Manual enrolments\", then `moodle-management jobs retry`",
-                        p.job.key.course, site.name, c.id
-                    ))));
-                    continue;
-                }
-                (Ok(c), _) => c.id,
-            };
-            let user = match users.get(&p.job.key.learner) {
-                Some(UserResolution::Found(id)) => *id,
-                Some(UserResolution::Absent) => {
-                    // Nothing to unenrol: the learner has no account.
-                    results[i] = Some(Ok((0, course)));
-                    continue;
-                }
-                Some(UserResolution::Failed(e)) => {
-                    results[i] = Some(Err(e.clone()));
-                    continue;
-                }
-                None => {
-                    results[i] = Some(Err(JobError {
-                        message: "the learner's Moodle account was not looked up in this round; retrying".into(),
-                        retryable: true,
-                    }));
+            let (course, user) = match target(site, p, &courses, &users) {
+                Target::Call { course, user } => (course, user),
+                Target::Done(r) => {
+                    results[i] = Some(r);
                     continue;
                 }
             };
@@ -271,11 +196,7 @@ impl Worker<'_> {
                             suspend: *suspended,
                         },
                     )),
-                    None => {
-                        results[i] = Some(Err(JobError::permanent(format!(
-                            "role `{role}` is unknown: use student, teacher, editingteacher, manager or a role id"
-                        ))))
-                    }
+                    None => results[i] = Some(Err(JobError::UnknownRole { role: role.clone() })),
                 },
                 Action::Unenrol { .. } => unenrols.push((
                     i,
@@ -293,7 +214,7 @@ impl Worker<'_> {
             for (n, (i, e)) in enrols.iter().enumerate() {
                 results[*i] = Some(match failed.get(&n) {
                     None => Ok((e.userid, e.courseid)),
-                    Some(err) => Err(JobError::from_moodle(&site.name, "enrolment", err)),
+                    Some(err) => Err(JobError::from_moodle(&site.name, MoodleStep::Enrol, err)),
                 });
             }
         }
@@ -304,22 +225,93 @@ impl Worker<'_> {
             for (n, (i, u)) in unenrols.iter().enumerate() {
                 results[*i] = Some(match failed.get(&n) {
                     None => Ok((u.userid, u.courseid)),
-                    Some(err) => Err(JobError::from_moodle(&site.name, "unenrolment", err)),
+                    Some(err) => Err(JobError::from_moodle(&site.name, MoodleStep::Unenrol, err)),
                 });
             }
         }
 
         results
             .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(JobError {
-                        message: "this change was not sent to Moodle in this round; retrying".into(),
-                        retryable: true,
-                    })
-                })
-            })
+            .map(|r| r.unwrap_or(Err(JobError::NotSent)))
             .collect()
+    }
+
+    /// Learners: matched by email, created when missing (only for enrolments); for an
+    /// unenrolment only an existing account is looked up.
+    async fn users(&self, site: &Site, pending: &[Pending]) -> HashMap<Email, UserResolution> {
+        let profiles: Vec<_> = pending
+            .iter()
+            .filter_map(|p| match &p.action {
+                Action::Enrol { profile, .. } => Some(profile.clone()),
+                Action::Unenrol { .. } => None,
+            })
+            .collect();
+        let mut users: HashMap<_, UserResolution> = learners::resolve(self.store, site, &profiles).await;
+        for p in pending.iter().filter(|p| matches!(p.action, Action::Unenrol { .. })) {
+            let email = &p.job.key.learner;
+            if !users.contains_key(email) {
+                let r = learners::known_user(self.store, site, email).await;
+                users.insert(email.clone(), r);
+            }
+        }
+        users
+    }
+}
+
+/// Every course of `pending`, looked up once.
+async fn courses(site: &Site, pending: &[Pending]) -> HashMap<CourseRef, Result<CourseInfo, JobError>> {
+    let mut course_ids = HashMap::new();
+    for p in pending {
+        let course = &p.job.key.course;
+        if course_ids.contains_key(course) {
+            continue;
+        }
+        let r = match site.course(course).await {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(JobError::CourseMissing {
+                site: site.name.clone(),
+                course: course.to_string(),
+            }),
+            Err(e) => Err(JobError::from_moodle(&site.name, MoodleStep::LookUpCourse, &e)),
+        };
+        course_ids.insert(course.clone(), r);
+    }
+    course_ids
+}
+
+/// What a pending action needs: a call for this Moodle course and user, or nothing more.
+enum Target {
+    Call { course: i64, user: i64 },
+    Done(Result<(i64, i64), JobError>),
+}
+
+/// The Moodle course and user a pending action is sent for, or its result without a call.
+fn target(
+    site: &Site,
+    p: &Pending,
+    courses: &HashMap<CourseRef, Result<CourseInfo, JobError>>,
+    users: &HashMap<Email, UserResolution>,
+) -> Target {
+    let course = match (courses.get(&p.job.key.course), &p.action) {
+        (Some(Err(e)), _) => return Target::Done(Err(e.clone())),
+        // Checked before the call: Moodle would refuse the whole batch (`wsnoinstance`).
+        (Some(Ok(c)), Action::Enrol { .. }) if !c.manual_enabled => {
+            return Target::Done(Err(JobError::NoEnrolMethod {
+                site: site.name.clone(),
+                course: p.job.key.course.to_string(),
+                course_id: c.id,
+            }));
+        }
+        (Some(Ok(c)), _) => c.id,
+        // Not reached: every course of the round is looked up first.
+        (None, _) => return Target::Done(Err(JobError::NotSent)),
+    };
+    match users.get(&p.job.key.learner) {
+        Some(UserResolution::Found(id)) => Target::Call { course, user: *id },
+        // Nothing to unenrol: the learner has no account.
+        Some(UserResolution::Absent) => Target::Done(Ok((0, course))),
+        Some(UserResolution::Failed(e)) => Target::Done(Err(e.clone())),
+        None => Target::Done(Err(JobError::LearnerNotLookedUp)),
     }
 }
 
@@ -352,8 +344,8 @@ impl Worker<'_> {
                         },
                     )),
                     Err(err) => {
-                        let what = format!("finding or creating the group `{name}`");
-                        results[*i] = Some(Err(JobError::from_moodle(&site.name, &what, &err)));
+                        let step = MoodleStep::FindOrCreateGroup { group: name.clone() };
+                        results[*i] = Some(Err(JobError::from_moodle(&site.name, step, &err)));
                     }
                 }
             }
@@ -367,11 +359,7 @@ impl Worker<'_> {
         let failed = failed_rows(site.client.add_group_members_isolating(&items).await);
         for (n, (i, _)) in members.iter().enumerate() {
             if let Some(err) = failed.get(&n) {
-                results[*i] = Some(Err(JobError::from_moodle(
-                    &site.name,
-                    "adding the learner to a course group",
-                    err,
-                )));
+                results[*i] = Some(Err(JobError::from_moodle(&site.name, MoodleStep::JoinGroup, err)));
             }
         }
     }

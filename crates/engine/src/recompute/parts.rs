@@ -39,6 +39,8 @@ pub struct Parts {
 impl Parts {
     /// Splits the mapped courses, in key order, into parts of about `limit` causes each (a
     /// course with more is a part of its own).
+    // Long (~100 lines) on purpose: one pass of index arithmetic over shared scratch buffers,
+    // whose steps only make sense together; the property test below checks it whole.
     pub fn new(invoices: &[Invoice], mappings: &[Mapping], limit: usize) -> Parts {
         let mut course_ids: BTreeMap<(&str, &CourseRef), usize> =
             mappings.iter().map(|m| ((m.site.as_str(), &m.course), 0)).collect();
@@ -266,6 +268,7 @@ mod tests {
     }
 
     /// Invoices and credit notes from two sources, with every kind of hold.
+    // Long (~90 lines): a test fixture, one generated invoice with its seats per iteration.
     fn world(seed: u64) -> (Vec<Invoice>, Vec<SeatAssignment>) {
         let mut rng = StdRng::seed_from_u64(seed);
         let products = [

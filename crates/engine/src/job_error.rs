@@ -1,0 +1,451 @@
+//! Why a job failed, as data: a stable [`JobErrorCode`], its parameters (the variant's fields)
+//! and a [`RetryPolicy`]. The English text an admin reads — stored in the jobs table, shown by
+//! `jobs`, `/api/jobs`, the enrolments page and the logs — is rendered from them
+//! ([`JobError::summary`], [`JobError::fix`], `Display`), so a UI can translate by code and an
+//! API can return the code.
+
+use mm_moodle::MoodleError;
+use mm_store::StoreError;
+use std::fmt;
+use std::sync::Arc;
+
+/// What the queue does with a failed job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryPolicy {
+    /// Transient: back off and try again.
+    Retry,
+    /// Parked as dead: an admin fixes the cause, then `jobs retry`.
+    Park,
+}
+
+/// The stable code of a job error (what a UI translates, what an API returns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobErrorCode {
+    /// The key names a site no `[[moodle]]` block declares.
+    SiteNotConfigured,
+    /// The mapped course does not exist on the site.
+    CourseMissing,
+    /// The course has no enabled Manual enrolments method.
+    NoEnrolMethod,
+    /// The mapping's role is neither a known name nor an id.
+    UnknownRole,
+    /// Several Moodle accounts share the learner's email.
+    AccountConflict,
+    /// Moodle refused to give an account the learner's new email.
+    EmailRefused,
+    /// Moodle created accounts but did not return this one.
+    NewUserNotReturned,
+    /// Moodle answered without creating the learner's account.
+    AccountNotCreated,
+    /// Moodle answered without updating the learner's email.
+    EmailNotUpdated,
+    /// The learner's account was not looked up in this round.
+    LearnerNotLookedUp,
+    /// The change was not sent to Moodle in this round.
+    NotSent,
+    /// Our own database failed.
+    StoreFailed,
+    /// Moodle could not be reached, or answered with a transient failure.
+    MoodleUnreachable,
+    /// Moodle refused the call (an exception).
+    MoodleRefused,
+    /// The token's service lacks the course group functions (or access to them).
+    GroupFunctionsMissing,
+    /// The site or its web services are not set up for us (disabled, missing functions,
+    /// refused URL, a 4xx answer).
+    MoodleMisconfigured,
+    /// Moodle's answer was not what the client understands.
+    MoodleBadAnswer,
+}
+
+impl JobErrorCode {
+    /// The code as a stable snake-case string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobErrorCode::SiteNotConfigured => "site_not_configured",
+            JobErrorCode::CourseMissing => "course_missing",
+            JobErrorCode::NoEnrolMethod => "no_enrol_method",
+            JobErrorCode::UnknownRole => "unknown_role",
+            JobErrorCode::AccountConflict => "account_conflict",
+            JobErrorCode::EmailRefused => "email_refused",
+            JobErrorCode::NewUserNotReturned => "new_user_not_returned",
+            JobErrorCode::AccountNotCreated => "account_not_created",
+            JobErrorCode::EmailNotUpdated => "email_not_updated",
+            JobErrorCode::LearnerNotLookedUp => "learner_not_looked_up",
+            JobErrorCode::NotSent => "not_sent",
+            JobErrorCode::StoreFailed => "store_failed",
+            JobErrorCode::MoodleUnreachable => "moodle_unreachable",
+            JobErrorCode::MoodleRefused => "moodle_refused",
+            JobErrorCode::GroupFunctionsMissing => "group_functions_missing",
+            JobErrorCode::MoodleMisconfigured => "moodle_misconfigured",
+            JobErrorCode::MoodleBadAnswer => "moodle_bad_answer",
+        }
+    }
+}
+
+impl fmt::Display for JobErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What we were doing when a Moodle call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoodleStep {
+    LookUpCourse,
+    ReadEnrolments,
+    Enrol,
+    Unenrol,
+    FindOrCreateGroup { group: String },
+    JoinGroup,
+    LookUpLearners,
+    LookUpLearner,
+    CreateAccounts,
+    CreateAccount,
+    UpdateEmail,
+}
+
+impl fmt::Display for MoodleStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoodleStep::LookUpCourse => f.write_str("looking up the course"),
+            MoodleStep::ReadEnrolments => f.write_str("reading the course's enrolments"),
+            MoodleStep::Enrol => f.write_str("enrolment"),
+            MoodleStep::Unenrol => f.write_str("unenrolment"),
+            MoodleStep::FindOrCreateGroup { group } => write!(f, "finding or creating the group `{group}`"),
+            MoodleStep::JoinGroup => f.write_str("adding the learner to a course group"),
+            MoodleStep::LookUpLearners => f.write_str("looking up learners"),
+            MoodleStep::LookUpLearner => f.write_str("looking up the learner"),
+            MoodleStep::CreateAccounts => f.write_str("creating learners' accounts"),
+            MoodleStep::CreateAccount => f.write_str("creating the learner's account"),
+            MoodleStep::UpdateEmail => f.write_str("updating a learner's email"),
+        }
+    }
+}
+
+/// A Moodle call that failed: on which site, doing what, and Moodle's error.
+#[derive(Debug, Clone)]
+pub struct MoodleFailure {
+    pub site: String,
+    pub step: MoodleStep,
+    pub error: MoodleError,
+}
+
+impl MoodleFailure {
+    pub fn new(site: &str, step: MoodleStep, error: &MoodleError) -> MoodleFailure {
+        MoodleFailure {
+            site: site.to_string(),
+            step,
+            error: error.clone(),
+        }
+    }
+
+    pub fn code(&self) -> JobErrorCode {
+        let e = &self.error;
+        match e {
+            MoodleError::Exception { function, .. }
+                if function.starts_with("core_group_") && e.errorcode() == Some("accessexception") =>
+            {
+                JobErrorCode::GroupFunctionsMissing
+            }
+            MoodleError::MissingFunctions { missing } if missing.iter().any(|f| f.starts_with("core_group_")) => {
+                JobErrorCode::GroupFunctionsMissing
+            }
+            MoodleError::Exception { .. } => JobErrorCode::MoodleRefused,
+            _ if e.is_retryable() => JobErrorCode::MoodleUnreachable,
+            MoodleError::NotJson { .. } | MoodleError::Decode { .. } => JobErrorCode::MoodleBadAnswer,
+            _ => JobErrorCode::MoodleMisconfigured,
+        }
+    }
+
+    pub fn retry(&self) -> RetryPolicy {
+        if self.error.is_retryable() {
+            RetryPolicy::Retry
+        } else {
+            RetryPolicy::Park
+        }
+    }
+
+    /// `{step} on Moodle `{site}` failed: {error}`.
+    pub fn summary(&self) -> String {
+        format!("{} on Moodle `{}` failed: {}", self.step, self.site, self.error)
+    }
+
+    /// Moodle's advice, if it has some.
+    pub fn fix(&self) -> Option<String> {
+        self.error.fix_hint()
+    }
+}
+
+impl fmt::Display for MoodleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary())?;
+        if let Some(fix) = self.fix() {
+            write!(f, " — fix: {fix}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a job failed. The variant is the code, its fields the parameters; the text is rendered.
+#[derive(Debug, Clone)]
+pub enum JobError {
+    SiteNotConfigured {
+        site: String,
+    },
+    CourseMissing {
+        site: String,
+        course: String,
+    },
+    NoEnrolMethod {
+        site: String,
+        course: String,
+        course_id: i64,
+    },
+    UnknownRole {
+        role: String,
+    },
+    AccountConflict {
+        site: String,
+        email: String,
+        user_ids: Vec<i64>,
+    },
+    EmailRefused {
+        site: String,
+        user_id: i64,
+        reason: String,
+    },
+    NewUserNotReturned,
+    AccountNotCreated,
+    EmailNotUpdated,
+    LearnerNotLookedUp,
+    NotSent,
+    Store(Arc<StoreError>),
+    /// Boxed: Moodle's error is large and a job error travels in every result.
+    Moodle(Box<MoodleFailure>),
+}
+
+impl JobError {
+    pub fn from_moodle(site: &str, step: MoodleStep, e: &MoodleError) -> JobError {
+        JobError::Moodle(Box::new(MoodleFailure::new(site, step, e)))
+    }
+
+    pub fn store(e: StoreError) -> JobError {
+        JobError::Store(Arc::new(e))
+    }
+
+    pub fn code(&self) -> JobErrorCode {
+        match self {
+            JobError::SiteNotConfigured { .. } => JobErrorCode::SiteNotConfigured,
+            JobError::CourseMissing { .. } => JobErrorCode::CourseMissing,
+            JobError::NoEnrolMethod { .. } => JobErrorCode::NoEnrolMethod,
+            JobError::UnknownRole { .. } => JobErrorCode::UnknownRole,
+            JobError::AccountConflict { .. } => JobErrorCode::AccountConflict,
+            JobError::EmailRefused { .. } => JobErrorCode::EmailRefused,
+            JobError::NewUserNotReturned => JobErrorCode::NewUserNotReturned,
+            JobError::AccountNotCreated => JobErrorCode::AccountNotCreated,
+            JobError::EmailNotUpdated => JobErrorCode::EmailNotUpdated,
+            JobError::LearnerNotLookedUp => JobErrorCode::LearnerNotLookedUp,
+            JobError::NotSent => JobErrorCode::NotSent,
+            JobError::Store(_) => JobErrorCode::StoreFailed,
+            JobError::Moodle(m) => m.code(),
+        }
+    }
+
+    pub fn retry(&self) -> RetryPolicy {
+        match self {
+            JobError::NewUserNotReturned | JobError::LearnerNotLookedUp | JobError::NotSent | JobError::Store(_) => {
+                RetryPolicy::Retry
+            }
+            JobError::Moodle(m) => m.retry(),
+            _ => RetryPolicy::Park,
+        }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        self.retry() == RetryPolicy::Retry
+    }
+
+    /// What went wrong, without the fix.
+    pub fn summary(&self) -> String {
+        match self {
+            JobError::SiteNotConfigured { site } => format!("Moodle site `{site}` is not configured"),
+            JobError::CourseMissing { site, course } => format!("course `{course}` does not exist on Moodle `{site}`"),
+            JobError::NoEnrolMethod {
+                site,
+                course,
+                course_id,
+            } => format!(
+                "course `{course}` on Moodle `{site}` (id {course_id}) has no enabled Manual enrolments method \
+                 (wsnoinstance)"
+            ),
+            JobError::UnknownRole { role } => format!("role `{role}` is unknown"),
+            JobError::AccountConflict { site, email, user_ids } => {
+                let ids: Vec<String> = user_ids.iter().map(i64::to_string).collect();
+                format!(
+                    "{} Moodle accounts on `{site}` share the email {email} (user ids {})",
+                    ids.len(),
+                    ids.join(", ")
+                )
+            }
+            JobError::EmailRefused { site, user_id, reason } => {
+                format!("Moodle `{site}` refused the new email of user {user_id}: {reason}")
+            }
+            JobError::NewUserNotReturned => "Moodle did not return the new user".into(),
+            JobError::AccountNotCreated => "Moodle did not create the learner's account".into(),
+            JobError::EmailNotUpdated => "Moodle did not update the learner's email".into(),
+            JobError::LearnerNotLookedUp => {
+                "the learner's Moodle account was not looked up in this round; retrying".into()
+            }
+            JobError::NotSent => "this change was not sent to Moodle in this round; retrying".into(),
+            JobError::Store(e) => e.to_string(),
+            JobError::Moodle(m) => m.summary(),
+        }
+    }
+
+    /// How an admin fixes it, when they can.
+    pub fn fix(&self) -> Option<String> {
+        Some(match self {
+            JobError::SiteNotConfigured { site } => format!("add a [[moodle]] block named `{site}`"),
+            JobError::CourseMissing { .. } => "fix the mapping or create the course".into(),
+            JobError::NoEnrolMethod { .. } => "in the course, Participants → Enrolment methods → enable \"Manual \
+                                               enrolments\", then `moodle-management jobs retry`"
+                .into(),
+            JobError::UnknownRole { .. } => "use student, teacher, editingteacher, manager or a role id".into(),
+            JobError::AccountConflict { .. } => {
+                "merge them or change the address of all but one in Moodle, then retry".into()
+            }
+            JobError::EmailRefused { .. } => "fix the account in Moodle, then retry".into(),
+            JobError::Moodle(m) => return m.fix(),
+            JobError::NewUserNotReturned
+            | JobError::AccountNotCreated
+            | JobError::EmailNotUpdated
+            | JobError::LearnerNotLookedUp
+            | JobError::NotSent
+            | JobError::Store(_) => return None,
+        })
+    }
+
+    /// The English text as stored in the jobs table: [`JobError::summary`], then the fix (joined
+    /// as each message always was).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// Between the summary and the fix, as the texts were always written.
+    fn fix_separator(&self) -> &'static str {
+        match self {
+            JobError::NoEnrolMethod { .. } => "; fix: ",
+            JobError::UnknownRole { .. } => ": ",
+            JobError::Moodle(_) => " — fix: ",
+            _ => "; ",
+        }
+    }
+}
+
+impl fmt::Display for JobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary())?;
+        if let Some(fix) = self.fix() {
+            write!(f, "{}{fix}", self.fix_separator())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for JobError {}
+
+impl std::error::Error for MoodleFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The texts are what the jobs table, `jobs`, `/api/jobs` and the pages showed before the
+    /// errors were typed; e2e tests assert on them.
+    #[test]
+    fn messages_are_rendered_as_they_always_read() {
+        let cases: Vec<(JobError, &str)> = vec![
+            (
+                JobError::SiteNotConfigured { site: "x".into() },
+                "Moodle site `x` is not configured; add a [[moodle]] block named `x`",
+            ),
+            (
+                JobError::CourseMissing {
+                    site: "main".into(),
+                    course: "PY101".into(),
+                },
+                "course `PY101` does not exist on Moodle `main`; fix the mapping or create the course",
+            ),
+            (
+                JobError::NoEnrolMethod {
+                    site: "main".into(),
+                    course: "PY101".into(),
+                    course_id: 7,
+                },
+                "course `PY101` on Moodle `main` (id 7) has no enabled Manual enrolments method (wsnoinstance); fix: \
+                 in the course, Participants → Enrolment methods → enable \"Manual enrolments\", then \
+                 `moodle-management jobs retry`",
+            ),
+            (
+                JobError::UnknownRole { role: "boss".into() },
+                "role `boss` is unknown: use student, teacher, editingteacher, manager or a role id",
+            ),
+            (
+                JobError::AccountConflict {
+                    site: "main".into(),
+                    email: "ada@example.org".into(),
+                    user_ids: vec![3, 4],
+                },
+                "2 Moodle accounts on `main` share the email ada@example.org (user ids 3, 4); merge them or change \
+                 the address of all but one in Moodle, then retry",
+            ),
+            (
+                JobError::EmailRefused {
+                    site: "main".into(),
+                    user_id: 9,
+                    reason: "taken".into(),
+                },
+                "Moodle `main` refused the new email of user 9: taken; fix the account in Moodle, then retry",
+            ),
+            (
+                JobError::from_moodle("main", MoodleStep::Enrol, &MoodleError::Timeout),
+                "enrolment on Moodle `main` failed: the Moodle site did not answer in time",
+            ),
+            (
+                JobError::from_moodle(
+                    "main",
+                    MoodleStep::FindOrCreateGroup { group: "G".into() },
+                    &MoodleError::WebServicesDisabled,
+                ),
+                "finding or creating the group `G` on Moodle `main` failed: web services or the REST protocol are \
+                 disabled on the Moodle site (HTTP 403, empty body) — fix: enable web services (Site administration \
+                 > Advanced features) and the REST protocol (Site administration > Server > Web services > Manage \
+                 protocols)",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.message(), want, "{:?}", e.code());
+        }
+    }
+
+    #[test]
+    fn codes_and_policies() {
+        let timeout = JobError::from_moodle("main", MoodleStep::Enrol, &MoodleError::Timeout);
+        assert_eq!(timeout.code(), JobErrorCode::MoodleUnreachable);
+        assert_eq!(timeout.retry(), RetryPolicy::Retry);
+        let missing = JobError::CourseMissing {
+            site: "main".into(),
+            course: "C".into(),
+        };
+        assert_eq!(
+            (missing.code().as_str(), missing.retry()),
+            ("course_missing", RetryPolicy::Park)
+        );
+        assert_eq!(JobError::NotSent.retry(), RetryPolicy::Retry);
+    }
+}
