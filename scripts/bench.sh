@@ -197,7 +197,7 @@ if steady:
     p("## steady — invoices paid one at a time through signed webhooks")
     p("")
     p(f"{steady['invoices']} invoices paid at {env['RATE']}, each a signed `invoice.upserted` delivery to")
-    p("`POST /webhooks/shop` of the running service (`App::run` on a free loopback port). Latency is measured")
+    p("`POST /webhooks/shop` of the running service (`mm_web::serve` on a free loopback port). Latency is measured")
     p("from the webhook's 2xx to the enrolment being active in the Moodle simulator (polled every 2 ms).")
     p("")
     p("| | ours | naive |")
