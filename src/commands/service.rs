@@ -41,26 +41,11 @@ pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> 
             eprintln!("warning: Moodle `{}`: {e}", check.site);
         }
     }
-    if sweep {
-        let drift = engine.sweep_drift().await?;
-        println!(
-            "drift sweep: {} courses read in {} Moodle calls; {} repaired, {} enrolments without invoice",
-            drift.courses,
-            drift.moodle_calls,
-            drift.repaired.len(),
-            drift.unexpected.len()
-        );
-        for k in &drift.repaired {
-            println!("drift repaired: {k}");
-        }
-        for k in &drift.unexpected {
-            println!("enrolled without invoice: {k}");
-        }
-        for e in &drift.errors {
-            println!("drift error: {e}");
-        }
-    }
-    let report = engine.reconcile_once().await?;
+    let report = if sweep {
+        engine.reconcile_once_with_sweep().await?
+    } else {
+        engine.reconcile_once().await?
+    };
     print!("{}", report.describe());
     Ok(if report.converged() {
         ExitCode::SUCCESS

@@ -121,3 +121,29 @@ async fn an_enrolment_nobody_paid_for_is_reported_and_revoked_only_when_asked() 
         "repair_manual revokes"
     );
 }
+
+/// `reconcile --once --sweep` while Moodle cannot be read: the pass itself has nothing to do,
+/// but the sweep saw nothing, so the pass is not converged, and no course counts as read.
+#[tokio::test]
+async fn a_sweep_that_could_not_read_moodle_is_not_a_converged_pass() {
+    let db = fresh(backends()[0]).await.unwrap();
+    let world = world::start(&db.url, "1s").await;
+    world.seed_invoices().unwrap();
+    let app = world::app(&world).await;
+    assert!(app.reconcile_once().await.unwrap().converged());
+
+    world.moodle.faults().outage_for(std::time::Duration::from_secs(600));
+    let drift = app.sweep_drift().await.unwrap();
+    world.moodle.faults().clear();
+    assert_eq!(drift.courses, 0, "no course was read: {drift:?}");
+    assert_eq!(drift.errors.len(), mm_demo::COURSES.len(), "{drift:?}");
+
+    world.moodle.faults().outage_for(std::time::Duration::from_secs(600));
+    let pass = app.reconcile_once_with_sweep().await.unwrap();
+    assert!(pass.after.converged(), "the pass itself had nothing left to do");
+    assert!(!pass.converged(), "but the sweep read nothing: {}", pass.describe());
+    let text = pass.describe();
+    assert!(text.contains("drift sweep: 0 courses read"), "{text}");
+    assert!(text.contains("drift error: "), "{text}");
+    assert!(text.contains("NOT converged"), "{text}");
+}

@@ -15,12 +15,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct DriftReport {
+    /// Mapped courses whose enrolments were read (a failed read is in `errors` instead).
     pub courses: usize,
     pub moodle_calls: u64,
     /// Keys whose Moodle state differed from what we applied; queued again.
     pub repaired: Vec<String>,
     /// Active enrolments in mapped courses that no invoice pays for.
     pub unexpected: Vec<String>,
+    /// Courses that could not be read, with the reason: the sweep did not see them.
     pub errors: Vec<String>,
     /// Keys queued for the worker.
     #[serde(skip)]
@@ -54,7 +56,6 @@ pub async fn sweep(
     }
 
     for (site_name, course, read) in reads {
-        report.courses += 1;
         let (course_id, observed) = match read {
             Ok(r) => r,
             Err(e) => {
@@ -62,6 +63,8 @@ pub async fn sweep(
                 continue;
             }
         };
+        // Only what was really read counts: a course whose read failed says nothing of Moodle.
+        report.courses += 1;
         let ours: BTreeMap<&EntitlementKey, &AppliedEnrolment> = by_course
             .get(&(site_name.as_str(), &course))
             .into_iter()

@@ -217,6 +217,17 @@ impl Engine {
 
     /// One full pass: poll every source, compute the desired state, converge Moodle.
     pub async fn reconcile_once(&self) -> anyhow::Result<PassReport> {
+        self.pass(None).await
+    }
+
+    /// A full pass after a drift sweep (`reconcile --once --sweep`): a course the sweep could
+    /// not read leaves the pass not converged, whatever the rest found.
+    pub async fn reconcile_once_with_sweep(&self) -> anyhow::Result<PassReport> {
+        let drift = self.sweep_drift().await?;
+        self.pass(Some(drift)).await
+    }
+
+    async fn pass(&self, drift: Option<DriftReport>) -> anyhow::Result<PassReport> {
         let polled = self.poll_all().await;
         let before = self.recompute().await?;
         let worker = self.drain().await?;
@@ -237,6 +248,7 @@ impl Engine {
             .map(|h| h.message)
             .collect();
         Ok(PassReport {
+            drift,
             polled,
             before,
             worker,

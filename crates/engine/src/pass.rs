@@ -1,5 +1,6 @@
 //! One full pass (`reconcile --once`) and its plain-text account.
 
+use crate::drift::DriftReport;
 use crate::ingest::poll::PollSummary;
 use crate::recompute::Recompute;
 use crate::worker::RoundOutcome;
@@ -15,6 +16,8 @@ pub struct SourcePoll {
 /// The result of one full pass (`reconcile --once`).
 #[derive(Debug, Default, Clone)]
 pub struct PassReport {
+    /// The drift sweep run first (`reconcile --once --sweep`), if one was.
+    pub drift: Option<DriftReport>,
     pub polled: Vec<SourcePoll>,
     pub before: Recompute,
     pub worker: RoundOutcome,
@@ -25,13 +28,20 @@ pub struct PassReport {
 }
 
 impl PassReport {
+    /// Whether Moodle matches the invoices, as far as this pass could see: every poll and the
+    /// sweep (when one ran) succeeded, and nothing is left to do.
     pub fn converged(&self) -> bool {
-        self.after.converged() && self.polled.iter().all(|p| p.result.is_ok())
+        self.after.converged()
+            && self.polled.iter().all(|p| p.result.is_ok())
+            && self.drift.as_ref().is_none_or(|d| d.errors.is_empty())
     }
 
     /// A plain-text account of the pass, for `reconcile --once`.
     pub fn describe(&self) -> String {
         let mut s = String::new();
+        if let Some(drift) = &self.drift {
+            describe_drift(&mut s, drift);
+        }
         for SourcePoll { source, result } in &self.polled {
             let _ = match result {
                 Ok(p) => writeln!(
@@ -54,11 +64,34 @@ impl PassReport {
         for f in &self.failing {
             let _ = writeln!(s, "failing: {f}");
         }
+        if self.drift.as_ref().is_some_and(|d| !d.errors.is_empty()) {
+            s.push_str("the drift sweep could not read every course: what Moodle holds there is unknown\n");
+        }
         s.push_str(if self.converged() {
             "converged: Moodle matches the invoices\n"
         } else {
             "NOT converged: the differences above remain (they are retried by `serve`)\n"
         });
         s
+    }
+}
+
+fn describe_drift(s: &mut String, drift: &DriftReport) {
+    let _ = writeln!(
+        s,
+        "drift sweep: {} courses read in {} Moodle calls; {} repaired, {} enrolments without invoice",
+        drift.courses,
+        drift.moodle_calls,
+        drift.repaired.len(),
+        drift.unexpected.len()
+    );
+    for k in &drift.repaired {
+        let _ = writeln!(s, "drift repaired: {k}");
+    }
+    for k in &drift.unexpected {
+        let _ = writeln!(s, "enrolled without invoice: {k}");
+    }
+    for e in &drift.errors {
+        let _ = writeln!(s, "drift error: {e}");
     }
 }
