@@ -94,7 +94,7 @@ impl Engine {
         } = parts;
         let store = open_store(&config.database_url).await?;
         store.replace_config_mappings(&config.mappings).await?;
-        let webhooks = Endpoints::from_config(&config, &sources)?;
+        let webhooks = Endpoints::from_config(&config)?;
         let signals = Signals::new(sources.iter().map(|s| s.name().to_string()));
         let engine = Arc::new(Engine {
             config,

@@ -30,14 +30,10 @@ impl Signals {
         self.recompute.notify_one();
     }
 
-    /// Whether `source` is polled (and so was told to poll now).
-    pub fn poll_now(&self, source: &str) -> bool {
-        match self.poll_now.get(source) {
-            Some(n) => {
-                n.notify_one();
-                true
-            }
-            None => false,
+    /// Tells `source`'s poller to poll now; nothing for a source that is not polled.
+    pub fn poll_now(&self, source: &str) {
+        if let Some(n) = self.poll_now.get(source) {
+            n.notify_one();
         }
     }
 }

@@ -8,7 +8,6 @@
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::ingest::poll::Source;
 use mm_store::StoreError;
 use mm_webhook::{Event, Headers, PayloadError, SecretError, Verifier, VerifyError, parse_event};
 use std::collections::HashMap;
@@ -16,25 +15,23 @@ use std::collections::HashMap;
 /// Largest delivery accepted (HTTP 413 above).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// A source's webhook endpoint: its verifier, and whether it is also polled (hints poll it).
+/// A source's webhook endpoint.
 pub struct Endpoint {
     pub verifier: Verifier,
-    pub polled: bool,
 }
 
 /// One endpoint per source that has webhook secrets, by source name.
 pub struct Endpoints(HashMap<String, Endpoint>);
 
 impl Endpoints {
-    pub fn from_config(config: &Config, pollers: &[Source]) -> Result<Endpoints, SecretError> {
+    pub fn from_config(config: &Config) -> Result<Endpoints, SecretError> {
         let mut out = HashMap::new();
         for s in &config.sources {
             if s.webhook_secrets().is_empty() {
                 continue;
             }
             let verifier = Verifier::new(s.webhook_secrets().to_vec())?.with_max_body_bytes(MAX_BODY_BYTES);
-            let polled = pollers.iter().any(|p| p.name() == s.name());
-            out.insert(s.name().to_string(), Endpoint { verifier, polled });
+            out.insert(s.name().to_string(), Endpoint { verifier });
         }
         Ok(Endpoints(out))
     }
@@ -138,10 +135,9 @@ impl Engine {
                     .mark_invoice_deleted_versioned(source, id, t, Some(version))
                     .await?;
             }
+            // A source that is only pushed to has no poller to wake: the hint is just recorded.
             Event::Hint { .. } => {
-                if self.webhooks.get(source).is_some_and(|e| e.polled) {
-                    self.signals.poll_now(source);
-                }
+                self.signals.poll_now(source);
             }
         }
         self.store.mark_delivery_processed(source, id).await?;
