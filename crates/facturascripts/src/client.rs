@@ -561,7 +561,10 @@ mod tests {
         let mut r = raw(403, r#"{"status":"error","message":"Forbidden"}"#);
         r.resource = "contactos".into();
         let e = parse_response(&r).unwrap_err().to_string();
-        assert!(e.contains("403") && e.contains("`contactos`"), "{e}");
+        assert!(
+            e.contains("403") && e.contains("for resource `contactos`, on which the key has no permission"),
+            "{e}"
+        );
         assert!(e.contains("api_access"), "{e}");
     }
 

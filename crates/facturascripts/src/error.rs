@@ -142,9 +142,7 @@ impl From<mm_net::CircuitOpen> for FsError {
 /// What a 403 concerns: a key that authenticates but may not use one resource.
 fn refused_for(status: u16, resource: &str) -> String {
     if status == 403 && !resource.is_empty() {
-        format!(
-            " for resource `{resource}` (the key has no permission on it: allow it in the key's api_access rows, or give the key full access)"
-        )
+        format!(" for resource `{resource}`, on which the key has no permission")
     } else {
         String::new()
     }

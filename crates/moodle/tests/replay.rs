@@ -590,7 +590,7 @@ fn read_fixture(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
             "contract examples not found at {}: {e}. The copy in the repository is required; \
-             re-copy it from /work/shared/fixtures (see tests/fixtures/README.md)",
+             re-copy it from ../shared/fixtures beside the repository (see tests/fixtures/README.md)",
             path.display()
         )
     })

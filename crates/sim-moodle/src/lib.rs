@@ -1,6 +1,6 @@
 //! mm-sim-moodle — a faithful, stateful Moodle 4.5.6 web-services simulator.
 //!
-//! The contract is `/work/shared/fixtures/moodle/CONTRACT.md`; every recorded example in
+//! The contract is `shared/fixtures/moodle/CONTRACT.md` (beside the repository); every recorded example in
 //! `examples.json` is replayed by `tests/contract_replay.rs`. Use it in-process
 //! ([`MoodleSim::router`], [`MoodleSim::spawn`]) or standalone ([`run_standalone`]).
 //!

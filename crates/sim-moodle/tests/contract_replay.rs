@@ -1046,7 +1046,7 @@ fn read_fixture(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| {
         panic!(
             "contract examples not found at {path}: {e}. The copy in the repository is required; \
-             re-copy it from /work/shared/fixtures (see tests/fixtures/README.md)"
+             re-copy it from ../shared/fixtures beside the repository (see tests/fixtures/README.md)"
         )
     })
 }

@@ -280,7 +280,7 @@ mod pool_tests {
     /// relation "_sqlx_migrations" already exists, skipping`), logged at each start; the
     /// store's connections ask for warnings and errors only.
     #[tokio::test]
-    async fn postgres_connections_do_not_log_notices() {
+    async fn postgres_connections_ask_for_warnings_not_notices() {
         let Ok(url) = std::env::var("MM_TEST_POSTGRES_URL") else {
             assert!(
                 std::env::var("MM_REQUIRE_POSTGRES").is_err(),
