@@ -29,6 +29,8 @@ pub async fn serve(config: Config) -> anyhow::Result<ExitCode> {
 pub async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
     let store = mm_store::Store::connect(&config.database_url).await?;
     store.migrate().await.context("applying migrations")?;
+    // Closing checkpoints SQLite's WAL into the database file before the process exits.
+    store.close().await;
     println!("database migrated");
     Ok(ExitCode::SUCCESS)
 }
