@@ -13,6 +13,7 @@ use std::collections::HashMap;
 impl QueueKey for EntitlementKey {
     const TABLE: &'static str = "jobs";
     const COLUMNS: &'static [&'static str] = &["site", "course", "learner"];
+    const PAUSES: Option<crate::queue::Pauses> = Some(crate::pauses::SITE_PAUSES);
 
     fn values(&self) -> Vec<String> {
         let (site, course, learner) = key_strings(self);

@@ -9,7 +9,7 @@
 //! One module per concept, each with its own `impl Store`: `invoices`, `mappings`,
 //! `desired` (entitlements and holds), `applied` (what Moodle holds), `accounts` (Moodle
 //! user ids, idnumbers, counters, email changes), `seats`, `queue` (the generic leased queue)
-//! and `jobs` (the enrolment jobs on it), `audit`, `deliveries` (webhook deliveries),
+//! and `jobs` (the enrolment jobs on it), `pauses` (sites whose jobs wait), `audit`, `deliveries` (webhook deliveries),
 //! `cursors`. This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
@@ -23,6 +23,7 @@ mod error;
 mod invoices;
 mod jobs;
 mod mappings;
+mod pauses;
 mod queue;
 mod rows;
 mod seats;
@@ -37,7 +38,8 @@ pub use desired::{ActiveKey, HoldRow, StoredCourse};
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
-pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Queue, QueueKey};
+pub use pauses::{PausedSite, SitePause};
+pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
 pub use seats::SeatOutcome;
 
 pub(crate) use rows::{key_strings, placeholders, row_key};

@@ -42,6 +42,28 @@ pub trait QueueKey: Sized + Clone {
     fn values(&self) -> Vec<String>;
     /// The key of a row holding [`QueueKey::COLUMNS`].
     fn from_row(r: &AnyRow) -> Result<Self, StoreError>;
+    /// Where this queue's paused partitions are listed, if it has any: jobs whose
+    /// [`Pauses::column`] is listed in [`Pauses::table`] are not claimed.
+    const PAUSES: Option<Pauses> = None;
+}
+
+/// A table listing the paused partitions of a queue (for the enrolment jobs: the paused
+/// sites), by the key column they share with it. Ours, never user input, as `TABLE`.
+#[derive(Debug, Clone, Copy)]
+pub struct Pauses {
+    pub table: &'static str,
+    pub column: &'static str,
+}
+
+/// `AND NOT EXISTS (…)`: the claim's filter of paused partitions, or nothing.
+fn not_paused<K: QueueKey>() -> String {
+    match K::PAUSES {
+        Some(Pauses { table, column }) => format!(
+            " AND NOT EXISTS (SELECT 1 FROM {table} p WHERE p.{column} = {t}.{column})",
+            t = K::TABLE
+        ),
+        None => String::new(),
+    }
 }
 
 /// A job a worker holds, until it completes or fails it (or its lease expires).
@@ -83,6 +105,9 @@ pub enum JobFailure {
     RetryAt(Timestamp),
     /// A permanent error: parked for an admin, with the error shown.
     Dead,
+    /// Its partition was paused (the site is down or refuses everyone): it stays queued, due
+    /// now but not claimed while paused, and this attempt is not counted.
+    Paused,
 }
 
 /// The queue of the jobs keyed by `K`, see [`Store::queue`].
@@ -284,14 +309,14 @@ impl<K: QueueKey> Queue<'_, K> {
             Backend::Sqlite => "",
             Backend::MySql => return self.claim_mysql(worker, limit, lease_secs, now).await,
         };
-        let (t, c) = (K::TABLE, cols::<K>());
+        let (t, c, paused) = (K::TABLE, cols::<K>(), not_paused::<K>());
         let sql = format!(
             "UPDATE {t} SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1,
                updated_at = $3
              WHERE ({c}) IN (
                SELECT {c} FROM {t}
-               WHERE (status = 'queued' AND run_at <= $4 AND (locked_until IS NULL OR locked_until < $5))
-                  OR (status = 'running' AND locked_until < $6)
+               WHERE ((status = 'queued' AND run_at <= $4 AND (locked_until IS NULL OR locked_until < $5))
+                  OR (status = 'running' AND locked_until < $6)){paused}
                ORDER BY run_at LIMIT $7 {lock})
              RETURNING {c}, generation, attempts"
         );
@@ -324,11 +349,11 @@ impl<K: QueueKey> Queue<'_, K> {
         lease_secs: i64,
         now: Timestamp,
     ) -> Result<Vec<ClaimedJob<K>>, StoreError> {
-        let (t, c) = (K::TABLE, cols::<K>());
+        let (t, c, paused) = (K::TABLE, cols::<K>(), not_paused::<K>());
         let mut tx = self.store.pool.begin().await?;
         let sql = format!(
             "SELECT {c}, generation, attempts FROM {t} FORCE INDEX ({t}_due)
-             WHERE status = 'running' AND locked_until < ?
+             WHERE status = 'running' AND locked_until < ?{paused}
              ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED"
         );
         let mut rows = sqlx::query(&sql).bind(now.0).bind(limit).fetch_all(&mut *tx).await?;
@@ -336,7 +361,7 @@ impl<K: QueueKey> Queue<'_, K> {
         if left > 0 {
             let sql = format!(
                 "SELECT {c}, generation, attempts FROM {t} FORCE INDEX ({t}_due)
-                 WHERE status = 'queued' AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+                 WHERE status = 'queued' AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?){paused}
                  ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED"
             );
             rows.extend(
@@ -391,25 +416,28 @@ impl<K: QueueKey> Queue<'_, K> {
         next: JobFailure,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let (status, run_at) = match next {
-            JobFailure::RetryAt(t) => ("queued", t.0),
-            JobFailure::Dead => ("dead", now.0),
+        // (status, due, attempts given back)
+        let (status, run_at, uncounted) = match next {
+            JobFailure::RetryAt(t) => ("queued", t.0, 0i64),
+            JobFailure::Dead => ("dead", now.0, 0),
+            JobFailure::Paused => ("queued", now.0, 1),
         };
         let n = K::COLUMNS.len();
         // A newer generation queued meanwhile deserves a fresh try, not the dead letter.
         let sql = format!(
             "UPDATE {} SET status = CASE WHEN generation = $1 THEN $2 ELSE 'queued' END, run_at = $3,
-               last_error = $4, locked_by = NULL, locked_until = NULL, updated_at = $5
+               attempts = attempts - $4, last_error = $5, locked_by = NULL, locked_until = NULL, updated_at = $6
              WHERE {} AND locked_by = ${}",
             K::TABLE,
-            key_eq::<K>(6),
-            6 + n
+            key_eq::<K>(7),
+            7 + n
         );
         let sql = dialect::sql(self.store.backend, &sql);
         let mut q = sqlx::query(&sql)
             .bind(job.generation)
             .bind(status)
             .bind(run_at)
+            .bind(uncounted)
             .bind(error)
             .bind(now.0);
         for v in job.key.values() {
