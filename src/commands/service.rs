@@ -38,11 +38,14 @@ pub async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
 /// `reconcile --once [--sweep]`: 0 when Moodle matches the invoices, 2 with the reasons.
 pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> {
     let engine = Engine::build(config).await?;
-    for check in engine.check_sites().await {
-        if let Err(e) = check.result {
+    let checks = engine.check_sites().await;
+    for check in &checks {
+        if let Err(e) = &check.result {
             eprintln!("warning: Moodle `{}`: {e}", check.site);
         }
     }
+    // A site that answers gets back what waited for it (a pause, an older version's dead jobs).
+    engine.resume_checked_sites(&checks).await?;
     let report = if sweep {
         engine.reconcile_once_with_sweep().await?
     } else {
@@ -87,6 +90,12 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
                 "jobs: {} queued, {} running, {} done, {} dead",
                 c.queued, c.running, c.done, c.dead
             );
+            for p in &jobs.paused {
+                println!(
+                    "{} (by `serve`)",
+                    mm_engine::pause::describe_paused(p, config.worker.paused_site_check)
+                );
+            }
             for mm_store::DeadJob { key, error } in jobs.dead {
                 println!("dead {key}: {error}");
             }

@@ -141,6 +141,7 @@ fn check_error(e: &ConfigError) -> Result<(), TestCaseError> {
 /// What a configuration that was accepted guarantees.
 fn check_config(c: &Config) -> Result<(), TestCaseError> {
     prop_assert!(c.worker.batch_size > 0 && c.worker.max_attempts > 0);
+    prop_assert!(c.worker.paused_site_check >= Duration::from_secs(1));
     prop_assert!(
         c.database_url.starts_with("sqlite:")
             || c.database_url.starts_with("postgres://")

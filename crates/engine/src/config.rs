@@ -87,6 +87,7 @@ struct RawWorker {
     retry_base: Option<String>,
     retry_max: Option<String>,
     max_attempts: Option<i64>,
+    paused_site_check: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -208,6 +209,9 @@ pub struct WorkerConfig {
     pub retry_max: Duration,
     /// Retryable failures before a job is parked as dead.
     pub max_attempts: i64,
+    /// How often a site paused by a site-wide failure (bad token, maintenance…) is checked
+    /// again; its jobs resume once a check passes. Never zero.
+    pub paused_site_check: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -218,6 +222,7 @@ impl Default for WorkerConfig {
             retry_base: Duration::from_secs(10),
             retry_max: Duration::from_secs(3600),
             max_attempts: 20,
+            paused_site_check: Duration::from_secs(60),
         }
     }
 }
@@ -433,6 +438,13 @@ fn worker_config(raw: &RawWorker) -> Result<WorkerConfig, ConfigError> {
         retry_base: opt_duration("worker.retry_base", raw.retry_base.as_deref())?.unwrap_or(d.retry_base),
         retry_max: opt_duration("worker.retry_max", raw.retry_max.as_deref())?.unwrap_or(d.retry_max),
         max_attempts: positive("worker.max_attempts", raw.max_attempts.unwrap_or(d.max_attempts))?,
+        paused_site_check: match opt_duration("worker.paused_site_check", raw.paused_site_check.as_deref())? {
+            Some(d) if d < Duration::from_secs(1) => {
+                return Err(invalid("worker.paused_site_check", "must be at least 1s"));
+            }
+            Some(d) => d,
+            None => d.paused_site_check,
+        },
     })
 }
 

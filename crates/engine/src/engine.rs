@@ -150,19 +150,24 @@ impl Engine {
     pub async fn check_sites(&self) -> Vec<SiteCheck> {
         let mut out = Vec::new();
         for site in self.sites.iter() {
-            let result = match site.client.check_functions(REQUIRED_FUNCTIONS).await {
-                Ok(info) => Ok(format!("{} ({})", info.sitename, info.release.unwrap_or_default())),
-                Err(e) => Err(match e.fix_hint() {
-                    Some(h) => format!("{e} — fix: {h}"),
-                    None => e.to_string(),
-                }),
-            };
-            out.push(SiteCheck {
-                site: site.name.clone(),
-                result,
-            });
+            out.push(self.check_site(site).await);
         }
         out
+    }
+
+    /// One site's start check; a paused site is checked again with it (`crate::pause`).
+    pub async fn check_site(&self, site: &Site) -> SiteCheck {
+        let result = match site.client.check_functions(REQUIRED_FUNCTIONS).await {
+            Ok(info) => Ok(format!("{} ({})", info.sitename, info.release.unwrap_or_default())),
+            Err(e) => Err(match e.fix_hint() {
+                Some(h) => format!("{e} — fix: {h}"),
+                None => e.to_string(),
+            }),
+        };
+        SiteCheck {
+            site: site.name.clone(),
+            result,
+        }
     }
 
     /// Polls every source once.
@@ -228,16 +233,25 @@ impl Engine {
     }
 
     async fn pass(&self, drift: Option<DriftReport>) -> anyhow::Result<PassReport> {
+        // A paused site that answers again runs its jobs in this pass.
+        self.check_paused_sites().await?;
         let polled = self.poll_all().await;
         let before = self.recompute().await?;
         let worker = self.drain().await?;
         let after = self.recompute().await?;
+        let paused = self.store.paused_sites().await?;
+        // A paused site's jobs are reported once, with the pause.
         let failing = self
             .store
             .failing_jobs()
             .await?
             .into_iter()
+            .filter(|j| !paused.iter().any(|p| p.pause.site == j.key.site))
             .map(|j| format!("{}: {}", j.key, j.error))
+            .collect();
+        let paused = paused
+            .iter()
+            .map(|p| crate::pause::describe_paused(p, self.config.worker.paused_site_check))
             .collect();
         let holds = self
             .store
@@ -254,6 +268,7 @@ impl Engine {
             worker,
             after,
             failing,
+            paused,
             holds,
         })
     }

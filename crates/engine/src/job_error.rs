@@ -16,6 +16,124 @@ pub enum RetryPolicy {
     Retry,
     /// Parked as dead: an admin fixes the cause, then `jobs retry`.
     Park,
+    /// Not the job's fault but its site's ([`SiteCondition`]): the site is paused, the job
+    /// waits queued and runs again by itself once a check of the site passes.
+    PauseSite,
+}
+
+/// A failure that says nothing about one job and everything about its site: Moodle refuses
+/// every call of this token, or is not there. Every job of the site would fail the same way,
+/// so the site is paused instead of parking its jobs as dead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SiteCondition {
+    /// `invalidtoken`, or an expired token (`accessexception` "token expired").
+    InvalidToken,
+    /// `accessexception`: a function is not in the token's service, the service is disabled or
+    /// the token user is not allowed to use it (or is suspended).
+    AccessRefused,
+    /// The token's service lacks functions, or Moodle has no such function.
+    FunctionMissing,
+    /// The token user lacks a capability (`nopermissions`, `required_capability_exception`,
+    /// `wsusercannotassign`).
+    CapabilityMissing,
+    /// `sitemaintenance`.
+    Maintenance,
+    /// Web services or the REST protocol are disabled (HTTP 403, empty body).
+    WebServicesDisabled,
+    /// The site did not answer after the client's retries: its circuit breaker opened.
+    Unreachable,
+}
+
+impl SiteCondition {
+    /// The condition of a Moodle error, if it is site-wide.
+    pub fn of(e: &MoodleError) -> Option<SiteCondition> {
+        let debug = e.exception().and_then(|x| x.debuginfo.as_deref()).unwrap_or("");
+        Some(match e {
+            MoodleError::Exception { exception, .. } => match exception.errorcode.as_deref() {
+                Some("invalidtoken") => SiteCondition::InvalidToken,
+                Some("accessexception") if debug.contains("token expired") => SiteCondition::InvalidToken,
+                Some("accessexception" | "wsaccessusersuspended" | "wsaccessuserunconfirmed") => {
+                    SiteCondition::AccessRefused
+                }
+                Some("invalidrecord") if exception.message.contains("external_functions") => {
+                    SiteCondition::FunctionMissing
+                }
+                Some("nopermissions" | "wsusercannotassign") => SiteCondition::CapabilityMissing,
+                _ if exception.exception.ends_with("required_capability_exception") => {
+                    SiteCondition::CapabilityMissing
+                }
+                Some("sitemaintenance") => SiteCondition::Maintenance,
+                _ => return None,
+            },
+            MoodleError::MissingFunctions { .. } => SiteCondition::FunctionMissing,
+            MoodleError::WebServicesDisabled => SiteCondition::WebServicesDisabled,
+            MoodleError::CircuitOpen(_) => SiteCondition::Unreachable,
+            _ => return None,
+        })
+    }
+
+    /// The stable code, as stored with the pause.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SiteCondition::InvalidToken => "invalid_token",
+            SiteCondition::AccessRefused => "access_refused",
+            SiteCondition::FunctionMissing => "function_missing",
+            SiteCondition::CapabilityMissing => "capability_missing",
+            SiteCondition::Maintenance => "maintenance",
+            SiteCondition::WebServicesDisabled => "web_services_disabled",
+            SiteCondition::Unreachable => "unreachable",
+        }
+    }
+
+    /// In a few words, for "site `x` paused: …".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SiteCondition::InvalidToken => "invalid token",
+            SiteCondition::AccessRefused => "the token may not call a function",
+            SiteCondition::FunctionMissing => "a function is missing from the token's service",
+            SiteCondition::CapabilityMissing => "the token user lacks a capability",
+            SiteCondition::Maintenance => "the site is in maintenance mode",
+            SiteCondition::WebServicesDisabled => "web services are disabled",
+            SiteCondition::Unreachable => "the site does not answer",
+        }
+    }
+
+    /// The functions the token's service must hold again before the condition can be over
+    /// (the start check does not look for every function a job calls, e.g. the group ones).
+    pub fn functions(e: &MoodleError) -> Vec<String> {
+        match e {
+            MoodleError::MissingFunctions { missing } => missing.clone(),
+            MoodleError::Exception { function, exception }
+                if matches!(exception.errorcode.as_deref(), Some("accessexception" | "invalidrecord")) =>
+            {
+                vec![function.clone()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether a job error stored by a version that parked site-wide failures as dead reads as
+    /// one: such jobs are queued again when their site answers (their text is all that is left).
+    pub fn in_legacy_message(message: &str) -> bool {
+        const MARKS: &[&str] = &[
+            "(invalidtoken)",
+            "(accessexception)",
+            "(wsaccessusersuspended)",
+            "(wsaccessuserunconfirmed)",
+            "(nopermissions)",
+            "(wsusercannotassign)",
+            "(sitemaintenance)",
+            "the web service of this token lacks:",
+            "web services or the REST protocol are disabled",
+        ];
+        MARKS.iter().any(|m| message.contains(m))
+    }
+}
+
+impl fmt::Display for SiteCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
 }
 
 /// The stable code of a job error (what a UI translates, what an API returns).
@@ -159,11 +277,18 @@ impl MoodleFailure {
     }
 
     pub fn retry(&self) -> RetryPolicy {
-        if self.error.is_retryable() {
+        if self.site_condition().is_some() {
+            RetryPolicy::PauseSite
+        } else if self.error.is_retryable() {
             RetryPolicy::Retry
         } else {
             RetryPolicy::Park
         }
+    }
+
+    /// The site-wide condition this failure shows, if it is one.
+    pub fn site_condition(&self) -> Option<SiteCondition> {
+        SiteCondition::of(&self.error)
     }
 
     /// `{step} on Moodle `{site}` failed: {error}`.
@@ -264,6 +389,14 @@ impl JobError {
 
     pub fn is_retryable(&self) -> bool {
         self.retry() == RetryPolicy::Retry
+    }
+
+    /// The Moodle failure behind this error, if it is one.
+    pub fn moodle(&self) -> Option<&MoodleFailure> {
+        match self {
+            JobError::Moodle(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// What went wrong, without the fix.

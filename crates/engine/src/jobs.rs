@@ -3,19 +3,22 @@
 //! sites, sources or mappings (it must not touch the mappings of a running service).
 
 use mm_core::{EntitlementKey, Timestamp};
-use mm_store::{DeadJob, JobCounts, Store, StoreError};
+use mm_store::{DeadJob, JobCounts, PausedSite, Store, StoreError};
 
-/// The job queue at a glance: counts, and the dead jobs with their errors.
+/// The job queue at a glance: counts, the dead jobs with their errors, and the paused sites
+/// whose jobs wait.
 #[derive(Debug, Clone)]
 pub struct JobsOverview {
     pub counts: JobCounts,
     pub dead: Vec<DeadJob>,
+    pub paused: Vec<PausedSite>,
 }
 
 pub async fn overview(store: &Store) -> Result<JobsOverview, StoreError> {
     Ok(JobsOverview {
         counts: store.job_counts().await?,
         dead: store.dead_jobs().await?,
+        paused: store.paused_sites().await?,
     })
 }
 

@@ -6,7 +6,7 @@
 //! a failed creation batch a case-insensitive look-up and a creation one by one.
 
 use crate::config::UsernamePolicy;
-use crate::job_error::{JobError, MoodleStep};
+use crate::job_error::{JobError, MoodleStep, SiteCondition};
 use crate::site::Site;
 use mm_core::{Email, LearnerProfile};
 use mm_moodle::{MoodleError, NewUser, User, UserField, UserUpdate};
@@ -178,7 +178,8 @@ async fn create_in_halves(
         let failed_ranges = create_batch(site, &group, &usernames, out, learnt).await;
         for (range, error) in failed_ranges {
             let failed: Vec<&LearnerProfile> = group[range].to_vec();
-            if error.is_retryable() {
+            // Bisecting finds a bad row; a failure that is the site's would fail every half.
+            if error.is_retryable() || SiteCondition::of(&error).is_some() {
                 let err = JobError::from_moodle(&site.name, MoodleStep::CreateAccounts, &error);
                 for p in failed {
                     out.insert(p.email.clone(), UserResolution::Failed(err.clone()));
@@ -309,7 +310,7 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
             Err(batch) => {
                 let e = batch.failures.into_iter().next().map(|f| f.error);
                 if let Some(e) = e {
-                    let retryable = e.is_retryable();
+                    let retryable = e.is_retryable() || SiteCondition::of(&e).is_some();
                     last = Some(JobError::from_moodle(&site.name, MoodleStep::CreateAccount, &e));
                     if retryable {
                         break;

@@ -9,6 +9,8 @@
 //!    ([`learners`] matches or creates the accounts) through the client (`mm-moodle`);
 //! 4. [`drift`] reads what Moodle really holds and queues what differs again.
 //!
+//! A failure that is the site's, not the job's, pauses the site ([`pause`]) until it answers.
+//!
 //! This crate depends on no web framework, no command-line parser and no simulator.
 
 // Tests may panic on what they did not expect; the crate itself may not.
@@ -23,6 +25,7 @@ pub mod job_error;
 pub mod jobs;
 pub mod learners;
 pub mod pass;
+pub mod pause;
 pub mod recompute;
 pub mod runtime;
 pub mod seats;

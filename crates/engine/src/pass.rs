@@ -24,6 +24,8 @@ pub struct PassReport {
     pub after: Recompute,
     /// Jobs parked with an error or still backing off, with their error.
     pub failing: Vec<String>,
+    /// Sites paused by a site-wide failure: why, the fix, and that their jobs wait.
+    pub paused: Vec<String>,
     pub holds: Vec<String>,
 }
 
@@ -55,11 +57,14 @@ impl PassReport {
         let (b, w) = (&self.before, &self.worker);
         let _ = writeln!(
             s,
-            "desired: {} entitlements from {} invoices; {} changes planned; worker: {} applied, {} already right, {} retrying, {} dead",
-            b.entitlements, b.invoices, b.planned, w.applied, w.unchanged, w.retrying, w.dead
+            "desired: {} entitlements from {} invoices; {} changes planned; worker: {} applied, {} already right, {} retrying, {} dead, {} waiting for their site",
+            b.entitlements, b.invoices, b.planned, w.applied, w.unchanged, w.retrying, w.dead, w.paused
         );
         for h in &self.holds {
             let _ = writeln!(s, "held: {h}");
+        }
+        for p in &self.paused {
+            let _ = writeln!(s, "{p} (by `serve`; `reconcile --once` checks it at its start)");
         }
         for f in &self.failing {
             let _ = writeln!(s, "failing: {f}");
@@ -69,8 +74,13 @@ impl PassReport {
         }
         s.push_str(if self.converged() {
             "converged: Moodle matches the invoices\n"
+        } else if self.paused.is_empty() {
+            "NOT converged: the differences above remain (jobs backing off are retried by `serve`; dead ones \
+             wait for their fix and `moodle-management jobs retry`)\n"
         } else {
-            "NOT converged: the differences above remain (they are retried by `serve`)\n"
+            "NOT converged: the differences above remain (the jobs of a paused site run again by themselves once \
+             it answers; jobs backing off are retried by `serve`; dead ones wait for their fix and \
+             `moodle-management jobs retry`)\n"
         });
         s
     }

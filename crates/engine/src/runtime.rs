@@ -15,17 +15,36 @@ pub fn spawn_loops(engine: &Arc<Engine>, tasks: &mut JoinSet<()>, shutdown: &Can
     }
     tasks.spawn(worker_loop(engine.clone(), shutdown.clone()));
     tasks.spawn(recompute_loop(engine.clone(), shutdown.clone()));
+    tasks.spawn(paused_sites_loop(engine.clone(), shutdown.clone()));
     if !engine.config.drift.interval.is_zero() {
         tasks.spawn(drift_loop(engine.clone(), shutdown.clone()));
     }
 }
 
-/// Logs each site's start check: what is missing is said before the first sale needs it.
+/// Logs each site's start check: what is missing is said before the first sale needs it. A
+/// site that passes gets its jobs back (a pause lifted, an older version's dead jobs).
 pub async fn log_site_checks(engine: &Engine) {
-    for check in engine.check_sites().await {
-        match check.result {
+    let checks = engine.check_sites().await;
+    for check in &checks {
+        match &check.result {
             Ok(info) => tracing::info!(site = check.site, info, "Moodle site ready"),
             Err(e) => tracing::error!(site = check.site, error = %e, "Moodle site not usable yet"),
+        }
+    }
+    if let Err(e) = engine.resume_checked_sites(&checks).await {
+        tracing::error!(error = %e, "resuming the jobs of the sites that answer failed");
+    }
+}
+
+/// Checks the paused sites every `worker.paused_site_check`; a site that passes is resumed.
+async fn paused_sites_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(engine.config.worker.paused_site_check) => {}
+        }
+        if let Err(e) = engine.check_paused_sites().await {
+            tracing::warn!(error = %e, "checking the paused sites failed");
         }
     }
 }

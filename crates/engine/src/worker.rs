@@ -22,6 +22,8 @@ pub struct RoundOutcome {
     pub unchanged: usize,
     pub retrying: usize,
     pub dead: usize,
+    /// Jobs that wait for their paused site.
+    pub paused: usize,
 }
 
 impl RoundOutcome {
@@ -32,10 +34,11 @@ impl RoundOutcome {
         self.unchanged += r.unchanged;
         self.retrying += r.retrying;
         self.dead += r.dead;
+        self.paused += r.paused;
     }
 }
 
-pub use crate::job_error::{JobError, JobErrorCode, MoodleFailure, MoodleStep, RetryPolicy};
+pub use crate::job_error::{JobError, JobErrorCode, MoodleFailure, MoodleStep, RetryPolicy, SiteCondition};
 
 pub struct Worker<'a> {
     pub store: &'a Store,
@@ -121,11 +124,24 @@ impl Worker<'_> {
         };
         // A site whose circuit breaker was not closed during the round is down (or just back
         // and on probation: a probe that closes it leaves the calls refused meanwhile
-        // failed): its failures say nothing about the jobs, so they do not spend the jobs'
-        // attempts. Otherwise an outage of a few hours parks every pending job as dead (20
-        // back-offs of up to 1 h) until an admin revives them (found by the 5-minute outage
-        // soak test, whose back-off is short). They keep backing off, up to `retry_max`.
+        // failed): its failures say nothing about the jobs. Neither does a failure that is the
+        // site's (a bad token, a missing function…). Either pauses the site, before its jobs
+        // are handed back so no replica claims them meanwhile; they wait, uncounted, until a
+        // check of the site passes. Otherwise an outage of a few hours, or one wrong token,
+        // parks every pending job as dead until an admin revives them.
         let site_down = down_before || !breaker_closed();
+        let pause = site_pause(&results, site_down);
+        if let Some(SitePauseCause { condition, failure }) = &pause {
+            crate::pause::pause_site(
+                self.store,
+                site_name,
+                *condition,
+                failure.as_ref(),
+                self.config.paused_site_check,
+                now,
+            )
+            .await?;
+        }
         let mut done = Vec::with_capacity(pending.len());
         for (p, result) in pending.iter().zip(results) {
             match result {
@@ -143,15 +159,26 @@ impl Worker<'_> {
                     out.applied += 1;
                 }
                 Err(e) => {
-                    let next = if e.is_retryable() && (site_down || p.job.attempts < self.config.max_attempts) {
-                        out.retrying += 1;
-                        JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
-                    } else {
-                        out.dead += 1;
-                        JobFailure::Dead
+                    let next = match e.retry() {
+                        RetryPolicy::PauseSite => JobFailure::Paused,
+                        RetryPolicy::Retry if pause.is_some() => JobFailure::Paused,
+                        RetryPolicy::Retry if p.job.attempts < self.config.max_attempts => {
+                            JobFailure::RetryAt(now.plus_seconds(backoff(self.config, p.job.attempts).as_secs() as i64))
+                        }
+                        RetryPolicy::Retry | RetryPolicy::Park => JobFailure::Dead,
                     };
                     let message = e.message();
-                    tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
+                    match next {
+                        JobFailure::Paused => out.paused += 1,
+                        JobFailure::RetryAt(_) => out.retrying += 1,
+                        JobFailure::Dead => out.dead += 1,
+                    }
+                    if next == JobFailure::Paused {
+                        // The site's pause was reported once for all of them.
+                        tracing::debug!(key = %p.job.key, error = %message, "job waits for its site");
+                    } else {
+                        tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
+                    }
                     self.store.fail_job(&p.job, &message, next, now).await?;
                 }
             }
@@ -256,6 +283,32 @@ impl Worker<'_> {
         }
         users
     }
+}
+
+/// Why a round pauses its site: the site-wide condition, and the failure that showed it.
+struct SitePauseCause {
+    condition: SiteCondition,
+    failure: Option<MoodleFailure>,
+}
+
+/// The first site-wide failure of a round's results; else, when the site was down during the
+/// round and a call failed for it, "unreachable".
+fn site_pause(results: &[Result<(i64, i64), JobError>], site_down: bool) -> Option<SitePauseCause> {
+    let failures = || results.iter().filter_map(|r| r.as_ref().err());
+    if let Some((condition, failure)) = failures()
+        .filter_map(JobError::moodle)
+        .find_map(|m| m.site_condition().map(|c| (c, m.clone())))
+    {
+        return Some(SitePauseCause {
+            condition,
+            failure: Some(failure),
+        });
+    }
+    let down = failures().find(|e| e.is_retryable() && e.moodle().is_some());
+    (site_down && down.is_some()).then(|| SitePauseCause {
+        condition: SiteCondition::Unreachable,
+        failure: down.and_then(JobError::moodle).cloned(),
+    })
 }
 
 /// Every course of `pending`, looked up once.

@@ -50,5 +50,23 @@ pub async fn jobs(State(engine): EngineState) -> Result<Response, ApiError> {
         .into_iter()
         .map(|DeadJob { key: k, error }| json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": error}))
         .collect();
-    Ok(Json(json!({"counts": jobs.counts, "dead": dead})).into_response())
+    let every = engine.config().worker.paused_site_check;
+    let paused: Vec<_> = jobs
+        .paused
+        .iter()
+        .map(|p| {
+            json!({
+                "site": p.pause.site,
+                "code": p.pause.code,
+                "reason": p.pause.reason,
+                "fix": p.pause.fix,
+                "since": p.pause.paused_at.0,
+                "waiting": p.waiting,
+                "last_check": p.last_check,
+                "check_every_secs": every.as_secs(),
+                "message": mm_engine::pause::describe_paused(p, every),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"counts": jobs.counts, "dead": dead, "paused": paused})).into_response())
 }
