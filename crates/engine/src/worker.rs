@@ -295,13 +295,19 @@ struct SitePauseCause {
 /// round and a call failed for it, "unreachable".
 fn site_pause(results: &[Result<(i64, i64), JobError>], site_down: bool) -> Option<SitePauseCause> {
     let failures = || results.iter().filter_map(|r| r.as_ref().err());
-    if let Some((condition, failure)) = failures()
-        .filter_map(JobError::moodle)
-        .find_map(|m| m.site_condition().map(|c| (c, m.clone())))
-    {
+    let conditions = || {
+        failures()
+            .filter_map(JobError::moodle)
+            .filter_map(|m| m.site_condition().map(|c| (c, m)))
+    };
+    // The most telling one: a breaker that opened on, say, maintenance answers only "open".
+    let telling = conditions()
+        .find(|(c, _)| *c != SiteCondition::Unreachable)
+        .or_else(|| conditions().next());
+    if let Some((condition, failure)) = telling {
         return Some(SitePauseCause {
             condition,
-            failure: Some(failure),
+            failure: Some(failure.clone()),
         });
     }
     let down = failures().find(|e| e.is_retryable() && e.moodle().is_some());
