@@ -173,9 +173,16 @@ async fn no_secret_in_logs_errors_or_answers() {
     let report = app.reconcile_once().await.expect("pass with a revoked token");
     assert!(!report.converged(), "{report:?}");
     assert!(
-        report.failing.iter().any(|f| f.contains("invalidtoken")),
+        report
+            .failing
+            .iter()
+            .chain(&report.paused)
+            .any(|f| f.contains("invalidtoken")),
         "the Moodle error is reported: {report:?}"
     );
+    for p in &report.paused {
+        shown.add("paused site", p.clone());
+    }
     shown.add("pass with a revoked token", format!("{report:?}"));
     for f in &report.failing {
         shown.add("failing job", f.clone());

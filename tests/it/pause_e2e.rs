@@ -96,7 +96,9 @@ async fn a_function_added_to_the_service_resumes_the_paused_site_while_serving()
     assert_eq!(jobs.paused[0].pause.code, "access_refused", "{:?}", jobs.paused);
     assert_eq!(world::enrolment(&world, &email, "JS101"), None);
 
-    world.moodle.add_service_functions(&token, &["enrol_manual_enrol_users"]);
+    world
+        .moodle
+        .add_service_functions(&token, &["enrol_manual_enrol_users"]);
     wait_for("the learner to be enrolled", Duration::from_secs(30), || async {
         world::enrolment(&world, &email, "JS101").is_some_and(|e| e.0 == EnrolStatus::Active)
     })
@@ -191,7 +193,10 @@ async fn a_job_an_older_version_parked_for_a_bad_token_resumes_when_the_site_ans
     let old = "looking up the course on Moodle `main` failed: Moodle refused core_course_get_courses_by_field: \
                Invalid token - token not found (invalidtoken) — fix: the token is invalid or expired: create a new \
                one in Site administration > Server > Web services > Manage tokens";
-    store.fail_job(&claimed[0], old, JobFailure::Dead, now).await.expect("park");
+    store
+        .fail_job(&claimed[0], old, JobFailure::Dead, now)
+        .await
+        .expect("park");
     assert_eq!(app.jobs().await.expect("jobs").counts.dead, 1);
 
     let checks = app.check_sites().await;

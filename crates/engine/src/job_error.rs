@@ -59,9 +59,7 @@ impl SiteCondition {
                     SiteCondition::FunctionMissing
                 }
                 Some("nopermissions" | "wsusercannotassign") => SiteCondition::CapabilityMissing,
-                _ if exception.exception.ends_with("required_capability_exception") => {
-                    SiteCondition::CapabilityMissing
-                }
+                _ if exception.exception.ends_with("required_capability_exception") => SiteCondition::CapabilityMissing,
                 Some("sitemaintenance") => SiteCondition::Maintenance,
                 _ => return None,
             },
@@ -104,7 +102,10 @@ impl SiteCondition {
         match e {
             MoodleError::MissingFunctions { missing } => missing.clone(),
             MoodleError::Exception { function, exception }
-                if matches!(exception.errorcode.as_deref(), Some("accessexception" | "invalidrecord")) =>
+                if matches!(
+                    exception.errorcode.as_deref(),
+                    Some("accessexception" | "invalidrecord")
+                ) =>
             {
                 vec![function.clone()]
             }

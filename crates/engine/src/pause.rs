@@ -38,7 +38,12 @@ pub(crate) async fn pause_site(
     };
     if store.pause_site(&pause).await? {
         let waiting = waiting_jobs(store, site).await?;
-        tracing::error!(site, code = pause.code, "{}", paused_message(&pause, waiting, check_every));
+        tracing::error!(
+            site,
+            code = pause.code,
+            "{}",
+            paused_message(&pause, waiting, check_every)
+        );
     }
     Ok(())
 }

@@ -55,6 +55,8 @@ impl Clock for ScaledClock {
 pub fn tune(config: &mut Config) {
     config.worker.retry_base = Duration::from_secs(1);
     config.worker.retry_max = Duration::from_secs(2);
+    // A site paused while down is checked again every second, as the back-off retries.
+    config.worker.paused_site_check = Duration::from_secs(1);
     // No drift sweep during a test: its reads would blur the request counts.
     config.drift.interval = Duration::ZERO;
 }
