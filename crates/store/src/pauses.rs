@@ -203,7 +203,9 @@ mod tests {
                 .expect("fail");
             let jo = claimed.iter().find(|j| j.key == other).expect("other's job");
             s.complete_job(jo, Timestamp(3)).await.expect("complete");
-            s.enqueue(&[other.clone()], true, Timestamp(4)).await.expect("enqueue");
+            s.enqueue(std::slice::from_ref(&other), true, Timestamp(4))
+                .await
+                .expect("enqueue");
 
             let got = s.claim_jobs("w", 10, 60, Timestamp(10)).await.expect("claim");
             assert_eq!(got.iter().map(|j| &j.key).collect::<Vec<_>>(), vec![&other], "{b}");
