@@ -10,6 +10,7 @@ mod kit;
 
 mod bench_smoke;
 mod cli_and_web;
+mod course_first_e2e;
 mod crash;
 mod disk;
 mod drift_e2e;

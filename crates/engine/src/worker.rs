@@ -192,7 +192,10 @@ impl Worker<'_> {
     async fn converge_site(&self, site: &Site, pending: &[Pending]) -> Vec<Result<(i64, i64), JobError>> {
         let mut results: Vec<Option<Result<(i64, i64), JobError>>> = (0..pending.len()).map(|_| None).collect();
         let courses = courses(site, pending).await;
-        let users = self.users(site, pending).await;
+        // Accounts only for a course that takes the enrolment: one missing, or without Manual
+        // enrolments, would leave the learner with an account and no enrolment.
+        let ready: Vec<&Pending> = pending.iter().filter(|p| course_ready(&courses, p)).collect();
+        let users = self.users(site, &ready).await;
 
         let mut enrols: Vec<(usize, Enrolment)> = Vec::new();
         let mut unenrols: Vec<(usize, Unenrolment)> = Vec::new();
@@ -265,7 +268,7 @@ impl Worker<'_> {
 
     /// Learners: matched by email, created when missing (only for enrolments); for an
     /// unenrolment only an existing account is looked up.
-    async fn users(&self, site: &Site, pending: &[Pending]) -> HashMap<Email, UserResolution> {
+    async fn users(&self, site: &Site, pending: &[&Pending]) -> HashMap<Email, UserResolution> {
         let profiles: Vec<_> = pending
             .iter()
             .filter_map(|p| match &p.action {
@@ -336,6 +339,16 @@ async fn courses(site: &Site, pending: &[Pending]) -> HashMap<CourseRef, Result<
         course_ids.insert(course.clone(), r);
     }
     course_ids
+}
+
+/// Whether a pending action's course can take it: the course exists and, for an enrolment,
+/// has an enabled Manual enrolments method.
+fn course_ready(courses: &HashMap<CourseRef, Result<CourseInfo, JobError>>, p: &Pending) -> bool {
+    match (courses.get(&p.job.key.course), &p.action) {
+        (Some(Ok(c)), Action::Enrol { .. }) => c.manual_enabled,
+        (Some(Ok(_)), Action::Unenrol { .. }) => true,
+        (Some(Err(_)) | None, _) => false,
+    }
 }
 
 /// What a pending action needs: a call for this Moodle course and user, or nothing more.
