@@ -39,8 +39,11 @@ pub async fn migrate(config: Config) -> anyhow::Result<ExitCode> {
 pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> {
     let engine = Engine::build(config).await?;
     for check in engine.check_sites().await {
-        if let Err(e) = check.result {
+        if let Err(e) = &check.result {
             eprintln!("warning: Moodle `{}`: {e}", check.site);
+        }
+        for problem in &check.problems {
+            eprintln!("warning: Moodle `{}`: {problem}", check.site);
         }
     }
     let report = if sweep {

@@ -33,6 +33,8 @@ pub enum JobErrorCode {
     AccountConflict,
     /// Moodle refused to give an account the learner's new email.
     EmailRefused,
+    /// Moodle refused to create an account that no look-up found: emails are hidden from us.
+    EmailHidden,
     /// Moodle created accounts but did not return this one.
     NewUserNotReturned,
     /// Moodle answered without creating the learner's account.
@@ -68,6 +70,7 @@ impl JobErrorCode {
             JobErrorCode::UnknownRole => "unknown_role",
             JobErrorCode::AccountConflict => "account_conflict",
             JobErrorCode::EmailRefused => "email_refused",
+            JobErrorCode::EmailHidden => "email_hidden",
             JobErrorCode::NewUserNotReturned => "new_user_not_returned",
             JobErrorCode::AccountNotCreated => "account_not_created",
             JobErrorCode::EmailNotUpdated => "email_not_updated",
@@ -215,6 +218,13 @@ pub enum JobError {
         user_id: i64,
         reason: String,
     },
+    /// Creating the account failed after every look-up by email found nothing.
+    EmailHidden {
+        site: String,
+        email: String,
+        /// Moodle's error.
+        reason: String,
+    },
     NewUserNotReturned,
     AccountNotCreated,
     EmailNotUpdated,
@@ -242,6 +252,7 @@ impl JobError {
             JobError::UnknownRole { .. } => JobErrorCode::UnknownRole,
             JobError::AccountConflict { .. } => JobErrorCode::AccountConflict,
             JobError::EmailRefused { .. } => JobErrorCode::EmailRefused,
+            JobError::EmailHidden { .. } => JobErrorCode::EmailHidden,
             JobError::NewUserNotReturned => JobErrorCode::NewUserNotReturned,
             JobError::AccountNotCreated => JobErrorCode::AccountNotCreated,
             JobError::EmailNotUpdated => JobErrorCode::EmailNotUpdated,
@@ -291,6 +302,10 @@ impl JobError {
             JobError::EmailRefused { site, user_id, reason } => {
                 format!("Moodle `{site}` refused the new email of user {user_id}: {reason}")
             }
+            JobError::EmailHidden { site, email, reason } => format!(
+                "Moodle `{site}` refused to create the account of {email} though no account with that email was \
+                 found: {reason}"
+            ),
             JobError::NewUserNotReturned => "Moodle did not return the new user".into(),
             JobError::AccountNotCreated => "Moodle did not create the learner's account".into(),
             JobError::EmailNotUpdated => "Moodle did not update the learner's email".into(),
@@ -316,6 +331,12 @@ impl JobError {
                 "merge them or change the address of all but one in Moodle, then retry".into()
             }
             JobError::EmailRefused { .. } => "fix the account in Moodle, then retry".into(),
+            JobError::EmailHidden { .. } => "the likely cause is that the token user lacks \
+                                             `moodle/site:viewuseridentity`: Moodle then hides every email from it, \
+                                             so the learner's existing account is never found. Allow it in the token \
+                                             user's role (and keep `email` in Show user identity), then \
+                                             `moodle-management jobs retry`"
+                .into(),
             JobError::Moodle(m) => return m.fix(),
             JobError::NewUserNotReturned
             | JobError::AccountNotCreated
