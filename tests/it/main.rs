@@ -19,6 +19,7 @@ mod loop_e2e;
 mod no_secrets_in_logs;
 mod outage;
 mod policies_e2e;
+mod real_install;
 mod replicas;
 mod secrets_at_rest;
 mod security_web;

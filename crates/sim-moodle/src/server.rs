@@ -227,6 +227,13 @@ impl MoodleSim {
                 user.username
             )));
         }
+        // Every token user is taken to hold the protocol capability (the simulator's capability
+        // sets do not list it) unless a test made them lack it.
+        if user.lacks.contains("webservice/rest:use") {
+            return Err(WsError::access(
+                "You are not allowed to use the {$a} protocol (missing capability: webservice/rest:use)",
+            ));
+        }
         if st.site.maintenance && !user.admin {
             return Err(WsError::moodle(
                 "sitemaintenance",
