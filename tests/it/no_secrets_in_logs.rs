@@ -81,7 +81,12 @@ async fn no_secret_in_logs_errors_or_answers() {
     let config = Config::from_toml(&toml, Path::new("logs.toml"), |_| None).expect("config");
     shown.add("Config (Debug)", format!("{config:?}"));
     let app = Engine::build(config).await.expect("app");
-    for mm_engine::SiteCheck { site, result: r, problems } in app.check_sites().await {
+    for mm_engine::SiteCheck {
+        site,
+        result: r,
+        problems,
+    } in app.check_sites().await
+    {
         shown.add(format!("check_sites {site}"), format!("{r:?} {problems:?}"));
     }
 
@@ -180,8 +185,16 @@ async fn no_secret_in_logs_errors_or_answers() {
     for f in &report.failing {
         shown.add("failing job", f.clone());
     }
-    for mm_engine::SiteCheck { site, result: r, problems } in app.check_sites().await {
-        shown.add(format!("check_sites {site} after the revocation"), format!("{r:?} {problems:?}"));
+    for mm_engine::SiteCheck {
+        site,
+        result: r,
+        problems,
+    } in app.check_sites().await
+    {
+        shown.add(
+            format!("check_sites {site} after the revocation"),
+            format!("{r:?} {problems:?}"),
+        );
     }
     // The Moodle client's own error, as a caller sees it.
     let site = app.sites().iter().next().expect("a site");

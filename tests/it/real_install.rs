@@ -40,7 +40,10 @@ async fn dead_errors(app: &Engine) -> Vec<String> {
 async fn every_probeable_capability_the_token_user_lacks_is_named_at_start_with_its_fix() {
     let (world, app, _db) = start().await;
     let checks = app.check_sites().await;
-    assert!(checks[0].is_ready(), "the simulator's token user has every capability: {checks:?}");
+    assert!(
+        checks[0].is_ready(),
+        "the simulator's token user has every capability: {checks:?}"
+    );
     let probeable: Vec<_> = CAPABILITIES.iter().filter(|c| c.probe != Probe::NotProbeable).collect();
     assert!(probeable.len() >= 6, "{probeable:?}");
     for cap in probeable {
@@ -74,7 +77,10 @@ async fn without_viewuseridentity_an_existing_learner_s_job_names_the_capability
     world.moodle.remove_capability("moodle/site:viewuseridentity");
     let check = app.check_sites().await.remove(0);
     assert!(
-        check.problems.iter().any(|p| p.message.contains("moodle/site:viewuseridentity")),
+        check
+            .problems
+            .iter()
+            .any(|p| p.message.contains("moodle/site:viewuseridentity")),
         "{check:?}"
     );
 
@@ -84,12 +90,17 @@ async fn without_viewuseridentity_an_existing_learner_s_job_names_the_capability
     let errors = dead_errors(&app).await;
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        errors[0].contains("no account with that email was found") && errors[0].contains("moodle/site:viewuseridentity"),
+        errors[0].contains("no account with that email was found")
+            && errors[0].contains("moodle/site:viewuseridentity"),
         "{}",
         errors[0]
     );
     assert!(!errors[0].contains("turn on site debugging"), "{}", errors[0]);
-    assert_eq!(world.moodle.users().iter().filter(|u| u.email == email).count(), 1, "no second account");
+    assert_eq!(
+        world.moodle.users().iter().filter(|u| u.email == email).count(),
+        1,
+        "no second account"
+    );
 
     // Fixed in Moodle, retried: the existing account is matched and enrolled.
     world.moodle.restore_capability("moodle/site:viewuseridentity");
@@ -106,12 +117,18 @@ async fn two_accounts_whose_emails_differ_only_in_letter_case_are_held() {
     let (world, app, _db) = start().await;
     let (cod, email) = customer(&world, 4);
     let lower = world.moodle.add_user(NewSimUser::learner("lower", &email));
-    let upper = world.moodle.add_user(NewSimUser::learner("upper", &email.to_uppercase()));
+    let upper = world
+        .moodle
+        .add_user(NewSimUser::learner("upper", &email.to_uppercase()));
     paid(&world, &cod, "PY-101");
     let report = app.reconcile_once().await.unwrap();
     assert!(!report.converged(), "{report:?}");
     assert!(
-        world.moodle.enrolments().iter().all(|e| e.userid != lower && e.userid != upper),
+        world
+            .moodle
+            .enrolments()
+            .iter()
+            .all(|e| e.userid != lower && e.userid != upper),
         "neither account is guessed"
     );
     let errors = dead_errors(&app).await;
@@ -130,7 +147,12 @@ async fn a_mapping_with_a_group_needs_the_group_functions_at_start() {
     let mut config = world.config.clone();
     config.mappings[0].group = Some("Spring".into());
     let app = Engine::build(config).await.unwrap();
-    let e = app.check_sites().await.remove(0).result.expect_err("group functions missing");
+    let e = app
+        .check_sites()
+        .await
+        .remove(0)
+        .result
+        .expect_err("group functions missing");
     for f in mm_moodle::site::GROUP_FUNCTIONS {
         assert!(e.contains(f), "{f}: {e}");
     }
@@ -178,7 +200,11 @@ async fn a_sweep_in_a_fresh_process_reads_each_course_with_two_calls() {
     world.seed_invoices().unwrap();
     assert!(app.reconcile_once().await.unwrap().converged());
     let enrolled: std::collections::BTreeSet<i64> = world.moodle.enrolments().iter().map(|e| e.courseid).collect();
-    assert_eq!(enrolled.len(), mm_demo::COURSES.len(), "every demo course has a learner");
+    assert_eq!(
+        enrolled.len(),
+        mm_demo::COURSES.len(),
+        "every demo course has a learner"
+    );
 
     // A new process knows no course id but the ones it stored.
     let fresh_app = Engine::build(world.config.clone()).await.unwrap();
@@ -186,7 +212,12 @@ async fn a_sweep_in_a_fresh_process_reads_each_course_with_two_calls() {
     let report = fresh_app.sweep_drift().await.unwrap();
     let made = world.moodle.total_requests() - calls;
     assert_eq!(report.courses, mm_demo::COURSES.len(), "{report:?}");
-    assert_eq!(made, 2 * mm_demo::COURSES.len() as u64, "{:?}", world.moodle.request_counts());
+    assert_eq!(
+        made,
+        2 * mm_demo::COURSES.len() as u64,
+        "{:?}",
+        world.moodle.request_counts()
+    );
     assert_eq!(report.moodle_calls, made);
     eprintln!("drift sweep: {made} Moodle calls for {} courses", report.courses);
 }

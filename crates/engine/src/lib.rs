@@ -32,5 +32,5 @@ pub mod site_check;
 pub mod worker;
 
 pub use engine::{Engine, EngineParts, open_store};
-pub use site_check::{SiteCheck, SiteProblem, SiteProblemCode};
 pub use jobs::JobsOverview;
+pub use site_check::{SiteCheck, SiteProblem, SiteProblemCode};

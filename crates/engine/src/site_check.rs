@@ -113,7 +113,9 @@ async fn probe(site: &Site, mappings: &[Mapping]) -> Vec<SiteProblem> {
         Err(e) => vec![SiteProblem {
             code: SiteProblemCode::ProbeFailed,
             message: format!("the token user's capabilities could not be checked: {e}"),
-            fix: e.fix_hint().unwrap_or_else(|| "check the site is reachable, then restart".to_string()),
+            fix: e
+                .fix_hint()
+                .unwrap_or_else(|| "check the site is reachable, then restart".to_string()),
         }],
     }
 }

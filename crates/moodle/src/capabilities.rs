@@ -50,7 +50,11 @@ const fn cap(name: &'static str, needed_for: &'static str, probe: Probe) -> Capa
 /// these (a test compares them).
 pub const CAPABILITIES: &[Capability] = &[
     cap("webservice/rest:use", "calling the REST web services", Probe::SiteInfo),
-    cap("moodle/user:viewdetails", "seeing learners' accounts at all", Probe::ReadAccount),
+    cap(
+        "moodle/user:viewdetails",
+        "seeing learners' accounts at all",
+        Probe::ReadAccount,
+    ),
     cap(
         "moodle/site:viewuseridentity",
         "seeing accounts' emails, by which learners are matched",
@@ -72,9 +76,21 @@ pub const CAPABILITIES: &[Capability] = &[
         Probe::ReadCourse,
     ),
     cap("moodle/user:create", "creating learners' accounts", Probe::NotProbeable),
-    cap("moodle/user:update", "giving an account its learner's new email", Probe::NotProbeable),
-    cap("enrol/manual:enrol", "enrolling, suspending and reactivating", Probe::NotProbeable),
-    cap("enrol/manual:unenrol", "unenrolling (`on_revoke = \"unenrol\"`)", Probe::NotProbeable),
+    cap(
+        "moodle/user:update",
+        "giving an account its learner's new email",
+        Probe::NotProbeable,
+    ),
+    cap(
+        "enrol/manual:enrol",
+        "enrolling, suspending and reactivating",
+        Probe::NotProbeable,
+    ),
+    cap(
+        "enrol/manual:unenrol",
+        "unenrolling (`on_revoke = \"unenrol\"`)",
+        Probe::NotProbeable,
+    ),
     cap(
         "moodle/role:assign",
         "giving the mapping's role (with *Allow role assignments* → student)",

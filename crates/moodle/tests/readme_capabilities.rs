@@ -31,5 +31,8 @@ fn the_readme_lists_exactly_the_capabilities_the_start_check_knows() {
         .iter()
         .map(|c| (c.name.to_string(), c.probe != Probe::NotProbeable))
         .collect();
-    assert_eq!(readme, code, "README table (capability → checked at start) vs mm_moodle::CAPABILITIES");
+    assert_eq!(
+        readme, code,
+        "README table (capability → checked at start) vs mm_moodle::CAPABILITIES"
+    );
 }

@@ -569,7 +569,11 @@ async fn admin_capabilities(
     axum::Json(b): axum::Json<CapabilitiesBody>,
 ) -> StatusCode {
     let token = b.token.unwrap_or_else(|| sim.token());
-    let changes = b.remove.iter().map(|c| (c, true)).chain(b.restore.iter().map(|c| (c, false)));
+    let changes = b
+        .remove
+        .iter()
+        .map(|c| (c, true))
+        .chain(b.restore.iter().map(|c| (c, false)));
     for (capability, lack) in changes {
         if !sim.set_token_capability(&token, capability, lack) {
             return StatusCode::NOT_FOUND;
