@@ -43,6 +43,9 @@ pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> 
         if let Err(e) = &check.result {
             eprintln!("warning: Moodle `{}`: {e}", check.site);
         }
+        for problem in &check.problems {
+            eprintln!("warning: Moodle `{}`: {problem}", check.site);
+        }
     }
     // A site that answers gets back what waited for it (a pause, an older version's dead jobs).
     engine.resume_checked_sites(&checks).await?;

@@ -21,6 +21,7 @@ mod no_secrets_in_logs;
 mod outage;
 mod pause_e2e;
 mod policies_e2e;
+mod real_install;
 mod replicas;
 mod secrets_at_rest;
 mod security_web;

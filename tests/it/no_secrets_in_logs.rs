@@ -81,8 +81,13 @@ async fn no_secret_in_logs_errors_or_answers() {
     let config = Config::from_toml(&toml, Path::new("logs.toml"), |_| None).expect("config");
     shown.add("Config (Debug)", format!("{config:?}"));
     let app = Engine::build(config).await.expect("app");
-    for mm_engine::SiteCheck { site, result: r } in app.check_sites().await {
-        shown.add(format!("check_sites {site}"), format!("{r:?}"));
+    for mm_engine::SiteCheck {
+        site,
+        result: r,
+        problems,
+    } in app.check_sites().await
+    {
+        shown.add(format!("check_sites {site}"), format!("{r:?} {problems:?}"));
     }
 
     // 1. A full pass: poll, recompute, enrol.
@@ -187,8 +192,16 @@ async fn no_secret_in_logs_errors_or_answers() {
     for f in &report.failing {
         shown.add("failing job", f.clone());
     }
-    for mm_engine::SiteCheck { site, result: r } in app.check_sites().await {
-        shown.add(format!("check_sites {site} after the revocation"), format!("{r:?}"));
+    for mm_engine::SiteCheck {
+        site,
+        result: r,
+        problems,
+    } in app.check_sites().await
+    {
+        shown.add(
+            format!("check_sites {site} after the revocation"),
+            format!("{r:?} {problems:?}"),
+        );
     }
     // The Moodle client's own error, as a caller sees it.
     let site = app.sites().iter().next().expect("a site");

@@ -295,7 +295,7 @@ async fn a_pass_with_sealed_secrets_converges_and_logs_none_of_them() {
     let config = Config::load_with_env(Some(&cfg), |_| None).expect("sealed configuration");
     assert_eq!(config.moodle[0].token.expose_secret(), moodle_token);
     let app = Engine::build(config).await.expect("app");
-    for mm_engine::SiteCheck { site, result: r } in app.check_sites().await {
+    for mm_engine::SiteCheck { site, result: r, .. } in app.check_sites().await {
         r.unwrap_or_else(|e| panic!("Moodle {site}: {e}"));
     }
     let report = app.reconcile_once().await.expect("pass");

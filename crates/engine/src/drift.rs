@@ -1,5 +1,6 @@
 //! Drift repair: read what Moodle really holds for every mapped course (two calls per course,
-//! not per learner) and queue again every key where it differs from what we applied — a payer
+//! not per learner: a course we enrolled someone in is read by the id we stored, not looked
+//! up again) and queue again every key where it differs from what we applied — a payer
 //! unenrolled or suspended by hand, an enrolment reactivated by hand. Enrolments nobody paid
 //! for are reported, and revoked only when `repair_manual` is set.
 
@@ -41,6 +42,8 @@ pub async fn sweep(
     let mappings = store.mappings().await?;
     let courses: BTreeSet<(String, CourseRef)> = mappings.iter().map(|m| (m.site.clone(), m.course.clone())).collect();
     let applied = store.applied().await?;
+    let accounts = store.applied_accounts().await?;
+    let known_ids = store.applied_course_ids().await?;
     let desired_active: BTreeSet<(String, String, String)> = store
         .active_keys()
         .await?
@@ -49,7 +52,7 @@ pub async fn sweep(
         .collect();
     let mut to_queue = Vec::new();
 
-    let reads = read_courses(sites, courses).await;
+    let reads = read_courses(sites, courses, &known_ids).await;
     let mut by_course: HashMap<(&str, &CourseRef), Vec<(&EntitlementKey, &AppliedEnrolment)>> = HashMap::new();
     for (k, a) in &applied {
         by_course.entry((k.site.as_str(), &k.course)).or_default().push((k, a));
@@ -77,6 +80,7 @@ pub async fn sweep(
             course_id,
             observed: &observed,
             ours: &ours,
+            accounts: &accounts,
         };
         repair_ours(store, &seen, t, &mut report, &mut to_queue).await?;
         let repair = config.repair_manual;
@@ -94,11 +98,16 @@ pub async fn sweep(
 type CourseRead = Result<(i64, HashMap<String, (i64, bool)>), ReadCourseError>;
 
 /// Reads every mapped course's enrolments; the client keeps to each site's concurrency.
-async fn read_courses(sites: &Sites, courses: BTreeSet<(String, CourseRef)>) -> Vec<(String, CourseRef, CourseRead)> {
+async fn read_courses(
+    sites: &Sites,
+    courses: BTreeSet<(String, CourseRef)>,
+    known_ids: &BTreeMap<(String, CourseRef), i64>,
+) -> Vec<(String, CourseRef, CourseRead)> {
     futures::stream::iter(courses.into_iter().filter_map(|(site_name, course)| {
         let site = sites.get(&site_name)?.clone();
+        let known = known_ids.get(&(site_name.clone(), course.clone())).copied();
         Some(async move {
-            let r = read_course(&site, &course).await;
+            let r = read_course(&site, &course, known).await;
             (site_name, course, r)
         })
     }))
@@ -115,6 +124,25 @@ struct CourseState<'a> {
     /// Email → (user id, active now).
     observed: &'a HashMap<String, (i64, bool)>,
     ours: &'a BTreeMap<&'a EntitlementKey, &'a AppliedEnrolment>,
+    /// The Moodle account of each key we applied.
+    accounts: &'a BTreeMap<EntitlementKey, i64>,
+}
+
+impl CourseState<'_> {
+    /// The address under which another key of ours holds `key`'s account in this course: the
+    /// learner's email changed and the account followed it, so the key under the old address
+    /// is what we knew before, not a change made by hand.
+    fn moved_to(&self, key: &EntitlementKey) -> Option<&str> {
+        let account = *self.accounts.get(key)?;
+        self.observed
+            .iter()
+            .find(|(email, (id, _))| {
+                *id == account
+                    && email.as_str() != key.learner.as_str()
+                    && self.ours.keys().any(|k| k.learner.as_str() == email.as_str())
+            })
+            .map(|(email, _)| email.as_str())
+    }
 }
 
 /// Records what Moodle really holds for every key we applied in the course where it differs,
@@ -128,6 +156,12 @@ async fn repair_ours(
 ) -> Result<(), StoreError> {
     for (key, was) in observed.ours {
         let seen = observed.observed.get(key.learner.as_str()).copied();
+        if seen.is_none()
+            && let Some(new) = observed.moved_to(key)
+        {
+            forget_old_address(store, key, was, new, t).await?;
+            continue;
+        }
         // Moodle counts an enrolment past its end as inactive: that is what we asked for.
         let expired = was.timeend != 0 && was.timeend < t.0;
         let now_is: Option<EnrolmentStatus> = match seen {
@@ -174,6 +208,28 @@ async fn repair_ours(
         to_queue.push((*key).clone());
     }
     Ok(())
+}
+
+/// Drops what we knew of a key whose account now serves its learner under a new address
+/// (audited; not a repair, nothing to queue).
+async fn forget_old_address(
+    store: &Store,
+    key: &EntitlementKey,
+    was: &AppliedEnrolment,
+    new: &str,
+    t: Timestamp,
+) -> Result<(), StoreError> {
+    let audit = AuditEntry {
+        key: key.clone(),
+        action: "change_email".into(),
+        before: serde_json::to_string(was).ok(),
+        after: None,
+        reason: format!("the learner's Moodle account now has the address {new}; the enrolment is kept under it"),
+        job: "drift sweep".into(),
+        ok: true,
+        error: None,
+    };
+    store.record_applied(key, None, &audit, None, t).await
 }
 
 /// Reports the course's active enrolments that no invoice pays for; with `repair_manual`,
@@ -248,8 +304,20 @@ pub enum ReadCourseError {
     Moodle(MoodleFailure),
 }
 
-/// A course's Moodle id and its enrolled users: email → (user id, active now).
-async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<String, (i64, bool)>), ReadCourseError> {
+/// A course's Moodle id and its enrolled users: email → (user id, active now). A course is
+/// read by the id we stored (or the one its reference names), else looked up; a stored id that
+/// names no course any more is looked up again.
+async fn read_course(site: &Site, course: &CourseRef, known: Option<i64>) -> CourseRead {
+    let known = known.or(match course {
+        CourseRef::Id(id) => Some(*id),
+        _ => None,
+    });
+    if let Some(id) = known {
+        match read_enrolments(site, id).await {
+            Err(ReadCourseError::Moodle(f)) if f.error.errorcode() == Some("invalidrecord") => {}
+            r => return r.map(|observed| (id, observed)),
+        }
+    }
     let course_id = match site.course_id(course).await {
         Ok(Some(id)) => id,
         Ok(None) => {
@@ -266,6 +334,11 @@ async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<St
             )));
         }
     };
+    Ok((course_id, read_enrolments(site, course_id).await?))
+}
+
+/// Every enrolment of a course (two calls: all of them, and the active ones).
+async fn read_enrolments(site: &Site, course_id: i64) -> Result<HashMap<String, (i64, bool)>, ReadCourseError> {
     // Only the id and the email: by default Moodle also lists every course each participant is
     // enrolled in (`enrolledcourses`), which makes a course's answer grow with courses × learners.
     let fields = Some(vec!["id".to_string(), "email".to_string()]);
@@ -300,7 +373,7 @@ async fn read_course(site: &Site, course: &CourseRef) -> Result<(i64, HashMap<St
             observed.insert(e.trim().to_lowercase(), (u.id, true));
         }
     }
-    Ok((course_id, observed))
+    Ok(observed)
 }
 
 fn status_word(s: EnrolmentStatus) -> &'static str {

@@ -12,7 +12,7 @@ use crate::jobs::JobsOverview;
 use crate::pass::{PassReport, SourcePoll};
 use crate::recompute::{self, Preview, Recompute};
 use crate::signals::Signals;
-use crate::site::{REQUIRED_FUNCTIONS, Site, Sites};
+use crate::site::{Site, Sites};
 use crate::worker::{RoundOutcome, Worker};
 use anyhow::Context;
 use mm_core::{EntitlementKey, Timestamp};
@@ -43,13 +43,7 @@ pub struct EngineParts {
     pub clock: Arc<dyn Clock>,
 }
 
-/// A site's answer to the start check.
-#[derive(Debug, Clone)]
-pub struct SiteCheck {
-    pub site: String,
-    /// The site's name and release, or what is missing and how to fix it.
-    pub result: Result<String, String>,
-}
+pub use crate::site_check::SiteCheck;
 
 impl Engine {
     /// Connects the database (migrating it), loads the mappings of the configuration and
@@ -145,28 +139,30 @@ impl Engine {
         }
     }
 
-    /// Asks every site which functions its token may call; reports what is missing and how
-    /// to fix it, before the first sale needs it.
+    /// Asks every site which functions its token may call and probes what its user may do;
+    /// reports what is missing and how to fix it, before the first sale needs it.
     pub async fn check_sites(&self) -> Vec<SiteCheck> {
+        let mappings = self.mappings_in_force().await;
         let mut out = Vec::new();
         for site in self.sites.iter() {
-            out.push(self.check_site(site).await);
+            out.push(crate::site_check::check(site, &mappings).await);
         }
         out
     }
 
     /// One site's start check; a paused site is checked again with it (`crate::pause`).
     pub async fn check_site(&self, site: &Site) -> SiteCheck {
-        let result = match site.client.check_functions(REQUIRED_FUNCTIONS).await {
-            Ok(info) => Ok(format!("{} ({})", info.sitename, info.release.unwrap_or_default())),
-            Err(e) => Err(match e.fix_hint() {
-                Some(h) => format!("{e} — fix: {h}"),
-                None => e.to_string(),
-            }),
-        };
-        SiteCheck {
-            site: site.name.clone(),
-            result,
+        crate::site_check::check(site, &self.mappings_in_force().await).await
+    }
+
+    /// The mappings in force: the configuration's and those added through the API.
+    async fn mappings_in_force(&self) -> Vec<mm_core::Mapping> {
+        match self.store.mappings().await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the mappings for the start check failed; using the configuration's");
+                self.config.mappings.clone()
+            }
         }
     }
 

@@ -152,6 +152,8 @@ pub enum JobErrorCode {
     AccountConflict,
     /// Moodle refused to give an account the learner's new email.
     EmailRefused,
+    /// Moodle refused to create an account that no look-up found: emails are hidden from us.
+    EmailHidden,
     /// Moodle created accounts but did not return this one.
     NewUserNotReturned,
     /// Moodle answered without creating the learner's account.
@@ -187,6 +189,7 @@ impl JobErrorCode {
             JobErrorCode::UnknownRole => "unknown_role",
             JobErrorCode::AccountConflict => "account_conflict",
             JobErrorCode::EmailRefused => "email_refused",
+            JobErrorCode::EmailHidden => "email_hidden",
             JobErrorCode::NewUserNotReturned => "new_user_not_returned",
             JobErrorCode::AccountNotCreated => "account_not_created",
             JobErrorCode::EmailNotUpdated => "email_not_updated",
@@ -341,6 +344,13 @@ pub enum JobError {
         user_id: i64,
         reason: String,
     },
+    /// Creating the account failed after every look-up by email found nothing.
+    EmailHidden {
+        site: String,
+        email: String,
+        /// Moodle's error.
+        reason: String,
+    },
     NewUserNotReturned,
     AccountNotCreated,
     EmailNotUpdated,
@@ -368,6 +378,7 @@ impl JobError {
             JobError::UnknownRole { .. } => JobErrorCode::UnknownRole,
             JobError::AccountConflict { .. } => JobErrorCode::AccountConflict,
             JobError::EmailRefused { .. } => JobErrorCode::EmailRefused,
+            JobError::EmailHidden { .. } => JobErrorCode::EmailHidden,
             JobError::NewUserNotReturned => JobErrorCode::NewUserNotReturned,
             JobError::AccountNotCreated => JobErrorCode::AccountNotCreated,
             JobError::EmailNotUpdated => JobErrorCode::EmailNotUpdated,
@@ -425,6 +436,10 @@ impl JobError {
             JobError::EmailRefused { site, user_id, reason } => {
                 format!("Moodle `{site}` refused the new email of user {user_id}: {reason}")
             }
+            JobError::EmailHidden { site, email, reason } => format!(
+                "Moodle `{site}` refused to create the account of {email} though no account with that email was \
+                 found: {reason}"
+            ),
             JobError::NewUserNotReturned => "Moodle did not return the new user".into(),
             JobError::AccountNotCreated => "Moodle did not create the learner's account".into(),
             JobError::EmailNotUpdated => "Moodle did not update the learner's email".into(),
@@ -450,6 +465,12 @@ impl JobError {
                 "merge them or change the address of all but one in Moodle, then retry".into()
             }
             JobError::EmailRefused { .. } => "fix the account in Moodle, then retry".into(),
+            JobError::EmailHidden { .. } => "the likely cause is that the token user lacks \
+                                             `moodle/site:viewuseridentity`: Moodle then hides every email from it, \
+                                             so the learner's existing account is never found. Allow it in the token \
+                                             user's role (and keep `email` in Show user identity), then \
+                                             `moodle-management jobs retry`"
+                .into(),
             JobError::Moodle(m) => return m.fix(),
             JobError::NewUserNotReturned
             | JobError::AccountNotCreated

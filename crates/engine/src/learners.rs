@@ -134,13 +134,18 @@ async fn match_by_email<'p>(
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
-            Some([one]) => {
-                out.insert(p.email.clone(), UserResolution::Found(*one));
-                learnt.users.push(MoodleUserId {
-                    email: p.email.clone(),
-                    user_id: *one,
-                });
-            }
+            Some([one]) => match only_account(site, &p.email, *one).await {
+                Ok(id) => {
+                    out.insert(p.email.clone(), UserResolution::Found(id));
+                    learnt.users.push(MoodleUserId {
+                        email: p.email.clone(),
+                        user_id: id,
+                    });
+                }
+                Err(err) => {
+                    out.insert(p.email.clone(), UserResolution::Failed(err));
+                }
+            },
             Some(many @ [_, _, ..]) => {
                 out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
             }
@@ -148,6 +153,17 @@ async fn match_by_email<'p>(
         }
     }
     Some(to_create)
+}
+
+/// The exact look-up is case-sensitive (PostgreSQL), so it misses an account whose address
+/// differs only in letter case — one address to Moodle. Before the account the exact look-up
+/// found is remembered, a case-insensitive look-up makes sure it is the only one.
+async fn only_account(site: &Site, email: &Email, found: i64) -> Result<i64, JobError> {
+    match site.client.find_users_by_email_ci(email.as_str()).await {
+        Ok(users) if users.len() > 1 => Err(conflict(site, email, &users.iter().map(|u| u.id).collect::<Vec<_>>())),
+        Ok(_) => Ok(found),
+        Err(e) => Err(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
+    }
 }
 
 /// Batched creation; Moodle mails each learner a password (`createpassword`). Moodle rolls a
@@ -277,6 +293,7 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
         Ok(_) => {}
         Err(e) => return UserResolution::Failed(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
     }
+    // Nothing was found under this address in any letter case.
     let mut last = None;
     for n in 1..=3 {
         let username = match &site.usernames {
@@ -311,15 +328,46 @@ async fn create_one_carefully(store: &Store, site: &Site, p: &LearnerProfile) ->
                 let e = batch.failures.into_iter().next().map(|f| f.error);
                 if let Some(e) = e {
                     let retryable = e.is_retryable() || SiteCondition::of(&e).is_some();
-                    last = Some(JobError::from_moodle(&site.name, MoodleStep::CreateAccount, &e));
-                    if retryable {
+                    last = Some(e);
+                    if retryable || matches!(last.as_ref().map(refusal), Some(Refusal::EmailExists)) {
                         break;
                     }
                 }
             }
         }
     }
-    UserResolution::Failed(last.unwrap_or(JobError::AccountNotCreated))
+    UserResolution::Failed(match last {
+        // Every username was refused without a reason, or Moodle says the address exists
+        // though no look-up found it: the token user cannot see emails.
+        Some(e) if refusal(&e) != Refusal::Other => JobError::EmailHidden {
+            site: site.name.clone(),
+            email: p.email.to_string(),
+            reason: e.to_string(),
+        },
+        Some(e) => JobError::from_moodle(&site.name, MoodleStep::CreateAccount, &e),
+        None => JobError::AccountNotCreated,
+    })
+}
+
+/// Why Moodle refused a creation, as far as an existing account with the address explains it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// `Email address already exists` (the debuginfo, with site debugging on).
+    EmailExists,
+    /// `invalidparameter` without a reason (debugging off): the address, or the username.
+    Unexplained,
+    Other,
+}
+
+fn refusal(e: &MoodleError) -> Refusal {
+    if e.errorcode() != Some("invalidparameter") {
+        return Refusal::Other;
+    }
+    match e.exception().and_then(|x| x.debuginfo.as_deref()).map(str::trim) {
+        None | Some("") => Refusal::Unexplained,
+        Some(d) if d.contains("Email address already exists") => Refusal::EmailExists,
+        Some(_) => Refusal::Other,
+    }
 }
 
 async fn remember(store: &Store, site: &Site, email: &Email, id: i64) -> UserResolution {

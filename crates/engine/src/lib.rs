@@ -31,7 +31,9 @@ pub mod runtime;
 pub mod seats;
 mod signals;
 pub mod site;
+pub mod site_check;
 pub mod worker;
 
-pub use engine::{Engine, EngineParts, SiteCheck, open_store};
+pub use engine::{Engine, EngineParts, open_store};
 pub use jobs::JobsOverview;
+pub use site_check::{SiteCheck, SiteProblem, SiteProblemCode};

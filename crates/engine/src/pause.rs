@@ -11,6 +11,7 @@
 
 use crate::engine::{Engine, SiteCheck};
 use crate::job_error::{MoodleFailure, SiteCondition};
+use crate::site_check::SiteProblemCode;
 use mm_core::Timestamp;
 use mm_store::{PausedSite, SitePause, Store, StoreError};
 use std::time::Duration;
@@ -87,6 +88,22 @@ fn every(d: Duration) -> String {
     }
 }
 
+/// For a site paused for a missing capability: the capabilities the check's probes still find
+/// missing ("" when none). A capability no probe can see lifts the pause, and the next job that
+/// needs it tells whether it was granted.
+fn still_lacking_capabilities(pause: &SitePause, check: &SiteCheck) -> String {
+    if pause.code != SiteCondition::CapabilityMissing.as_str() {
+        return String::new();
+    }
+    check
+        .problems
+        .iter()
+        .filter(|p| p.code == SiteProblemCode::MissingCapability)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// What checking a paused site found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PauseCheck {
@@ -111,8 +128,10 @@ impl Engine {
                 continue;
             };
             let check = self.check_site(site).await;
+            let still_lacking = still_lacking_capabilities(&paused.pause, &check);
             let result = match (check.result, paused.pause.functions.is_empty()) {
                 (Err(e), _) => Err(e),
+                (Ok(_), _) if !still_lacking.is_empty() => Err(still_lacking),
                 (Ok(_), true) => Ok(()),
                 // The start check does not look for every function a job calls (the group ones).
                 (Ok(_), false) => {

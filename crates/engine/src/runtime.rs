@@ -30,6 +30,9 @@ pub async fn log_site_checks(engine: &Engine) {
             Ok(info) => tracing::info!(site = check.site, info, "Moodle site ready"),
             Err(e) => tracing::error!(site = check.site, error = %e, "Moodle site not usable yet"),
         }
+        for problem in &check.problems {
+            tracing::warn!(site = check.site, code = problem.code.as_str(), problem = %problem, "Moodle site usable only in part");
+        }
     }
     if let Err(e) = engine.resume_checked_sites(&checks).await {
         tracing::error!(error = %e, "resuming the jobs of the sites that answer failed");

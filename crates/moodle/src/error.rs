@@ -215,7 +215,7 @@ fn exception_hint(function: &str, exception: &MoodleException) -> Option<String>
             format!("the token user cannot log in ({debug}): fix the account or issue a token for another user")
         }
         Some("accessexception") => format!(
-            "add `{function}` to the external service of this token (Site administration > Server > Web services > External services > Functions), check the service is enabled and the token user is an authorised user of it"
+            "add `{function}` to the external service of this token (Site administration > Server > Web services > External services > Functions), check the service is enabled, the token user is an authorised user of it and its role allows webservice/rest:use"
         ),
         Some("wsaccessusersuspended") | Some("wsaccessuserunconfirmed") => {
             "the token user is suspended or unconfirmed: reactivate it in Site administration > Users".to_owned()

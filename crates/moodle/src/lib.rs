@@ -22,6 +22,7 @@ mod form;
 mod transport;
 
 pub mod badges;
+pub mod capabilities;
 pub mod cohorts;
 pub mod completion;
 pub mod courses;
@@ -42,6 +43,7 @@ pub use form::{Form, Scope};
 pub use transport::{MoodleClient, parse_response};
 
 pub use badges::{Badge, UserBadges};
+pub use capabilities::{CAPABILITIES, Capability, MissingCapability, Probe};
 pub use cohorts::{CohortMember, CohortRef, UserRef};
 pub use completion::{
     ActivitiesCompletion, ActivityStatus, Completion, CompletionDetails, CompletionStatus, CourseCompletionStatus,

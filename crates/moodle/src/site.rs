@@ -57,10 +57,18 @@ pub const REQUIRED_FUNCTIONS: &[&str] = &[
     "core_user_get_users_by_field",
     "core_user_get_users",
     "core_user_create_users",
+    "core_user_update_users",
     "core_course_get_courses_by_field",
     "enrol_manual_enrol_users",
     "enrol_manual_unenrol_users",
     "core_enrol_get_enrolled_users",
+];
+
+/// The functions a mapping with a `group` also needs (finding, creating and joining groups).
+pub const GROUP_FUNCTIONS: &[&str] = &[
+    "core_group_get_course_groups",
+    "core_group_create_groups",
+    "core_group_add_group_members",
 ];
 
 impl MoodleClient {

@@ -294,6 +294,35 @@ impl MoodleSim {
         self.add_service_functions(&self.inner.token, functions::GROUP_FUNCTIONS);
     }
 
+    /// Make the user of `token` lack (`lack = true`) or hold again a capability: how a test
+    /// plays an integration role without it (the default token's user is the admin, who holds
+    /// every capability). False if there is no such token.
+    pub fn set_token_capability(&self, token: &str, capability: &str, lack: bool) -> bool {
+        let mut st = self.lock();
+        let Some(userid) = st.tokens.get(token).map(|t| t.userid) else {
+            return false;
+        };
+        let Some(user) = st.users.get_mut(&userid) else {
+            return false;
+        };
+        if lack {
+            user.lacks.insert(capability.to_owned());
+        } else {
+            user.lacks.remove(capability);
+        }
+        true
+    }
+
+    /// [`MoodleSim::set_token_capability`] for the admin token: its user lacks `capability`.
+    pub fn remove_capability(&self, capability: &str) {
+        self.set_token_capability(&self.inner.token, capability, true);
+    }
+
+    /// Give the admin token's user `capability` back.
+    pub fn restore_capability(&self, capability: &str) {
+        self.set_token_capability(&self.inner.token, capability, false);
+    }
+
     /// Revoke (delete) a token: later calls get `invalidtoken`.
     pub fn revoke_token(&self, token: &str) {
         self.lock().tokens.remove(token);

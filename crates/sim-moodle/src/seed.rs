@@ -84,6 +84,8 @@ pub struct NewSimUser {
     pub capabilities: BTreeSet<String>,
     /// site admin
     pub admin: bool,
+    /// capabilities the user lacks even as an admin
+    pub lacks: BTreeSet<String>,
     /// custom profile fields
     pub customfields: BTreeMap<String, String>,
 }
@@ -120,6 +122,7 @@ impl NewSimUser {
             timezone: "99".into(),
             password: self.password,
             capabilities: self.capabilities,
+            lacks: self.lacks,
             admin: self.admin,
             customfields: self.customfields,
             timecreated: now(),
@@ -186,6 +189,9 @@ pub struct SimSeed {
     pub completions: Vec<SeedCompletion>,
     /// cohorts
     pub cohorts: Vec<SeedCohort>,
+    /// capabilities the admin (the default token's user, who has every capability) lacks,
+    /// as an integration role without them would: e.g. `["moodle/site:viewuseridentity"]`
+    pub admin_lacks: BTreeSet<String>,
 }
 
 /// Error reading a seed.
@@ -296,6 +302,9 @@ impl SimSeed {
     /// Apply to a state.
     pub fn apply(&self, st: &mut State) {
         let t = now();
+        if let Some(admin) = st.users.get_mut(&2) {
+            admin.lacks.extend(self.admin_lacks.iter().cloned());
+        }
         for c in &self.categories {
             st.insert_category(Category {
                 id: c.id,

@@ -227,6 +227,13 @@ impl MoodleSim {
                 user.username
             )));
         }
+        // Every token user is taken to hold the protocol capability (the simulator's capability
+        // sets do not list it) unless a test made them lack it.
+        if user.lacks.contains("webservice/rest:use") {
+            return Err(WsError::access(
+                "You are not allowed to use the {$a} protocol (missing capability: webservice/rest:use)",
+            ));
+        }
         if st.site.maintenance && !user.admin {
             return Err(WsError::moodle(
                 "sitemaintenance",
@@ -545,6 +552,37 @@ async fn admin_site(AxState(sim): AxState<MoodleSim>, axum::Json(p): axum::Json<
 }
 
 #[derive(Deserialize)]
+struct CapabilitiesBody {
+    /// the token whose user changes (default: the admin token)
+    #[serde(default)]
+    token: Option<String>,
+    /// capabilities the user lacks from now on
+    #[serde(default)]
+    remove: Vec<String>,
+    /// capabilities the user holds again
+    #[serde(default)]
+    restore: Vec<String>,
+}
+
+async fn admin_capabilities(
+    AxState(sim): AxState<MoodleSim>,
+    axum::Json(b): axum::Json<CapabilitiesBody>,
+) -> StatusCode {
+    let token = b.token.unwrap_or_else(|| sim.token());
+    let changes = b
+        .remove
+        .iter()
+        .map(|c| (c, true))
+        .chain(b.restore.iter().map(|c| (c, false)));
+    for (capability, lack) in changes {
+        if !sim.set_token_capability(&token, capability, lack) {
+            return StatusCode::NOT_FOUND;
+        }
+    }
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
 struct RevokeBody {
     token: String,
 }
@@ -573,6 +611,7 @@ pub fn router(sim: MoodleSim) -> Router {
             .route("/__admin/unenrol", post(admin_unenrol))
             .route("/__admin/site", post(admin_site))
             .route("/__admin/revoke_token", post(admin_revoke))
+            .route("/__admin/capabilities", post(admin_capabilities))
             .with_state(sim.clone());
         r = r.merge(admin).merge(mm_sim_fault::faults_admin_router(sim.faults()));
     }

@@ -951,3 +951,96 @@ async fn group_calls_take_faults_like_the_others() {
     assert_eq!(s.sim.request_counts().get("core_group_add_group_members"), Some(&2));
     s.sim.faults().clear();
 }
+
+// ---- the token user's capabilities (CONTRACT.md §0) ------------------------------------------
+
+#[tokio::test]
+async fn a_token_user_without_viewuseridentity_sees_no_email_and_cannot_create_an_existing_address() {
+    let s = site().await;
+    let by_email = [p("field", "email"), p("values[0]", "Jane.Doe@Example.org")];
+    assert_eq!(
+        s.call("core_user_get_users_by_field", &by_email)
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    s.sim.remove_capability("moodle/site:viewuseridentity");
+    assert_eq!(
+        s.call("core_user_get_users_by_field", &by_email).await,
+        json!([]),
+        "even an exact match"
+    );
+    let search = [
+        p("criteria[0][key]", "email"),
+        p("criteria[0][value]", "jane.doe@example.org"),
+    ];
+    assert_eq!(s.call("core_user_get_users", &search).await["users"], json!([]));
+    let by_id = [p("field", "id"), p("values[0]", s.jdoe), p("values[1]", 2)];
+    let found = s.call("core_user_get_users_by_field", &by_id).await;
+    assert_eq!(
+        (found[0]["id"].as_i64(), found[1]["id"].as_i64()),
+        (Some(2), Some(s.jdoe)),
+        "by id"
+    );
+    assert_eq!(
+        found[0]["email"], "admin@example.org",
+        "a user always sees their own email"
+    );
+    assert!(
+        found[1].get("email").is_none(),
+        "another user's email is hidden: {found}"
+    );
+    let r = s
+        .call(
+            "core_user_create_users",
+            &borrow(&new_user(0, "again", "jane.doe@example.org")),
+        )
+        .await;
+    assert_eq!(errorcode(&r), "invalidparameter");
+    assert_eq!(r["debuginfo"], "Email address already exists: jane.doe@example.org");
+    s.sim.restore_capability("moodle/site:viewuseridentity");
+    assert_eq!(
+        s.call("core_user_get_users_by_field", &by_email)
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn onlyactive_needs_enrolreview_and_enrolling_needs_role_assign() {
+    let s = site().await;
+    let onlyactive = [
+        p("courseid", s.math),
+        p("options[0][name]", "onlyactive"),
+        p("options[0][value]", 1),
+    ];
+    assert!(s.call("core_enrol_get_enrolled_users", &onlyactive).await.is_array());
+    s.sim.remove_capability("moodle/course:enrolreview");
+    let r = s.call("core_enrol_get_enrolled_users", &onlyactive).await;
+    assert_eq!(errorcode(&r), "nopermissions");
+    assert_eq!(
+        r["message"],
+        "Sorry, but you do not currently have permissions to do that (Review course enrolments)."
+    );
+    assert!(
+        s.call("core_enrol_get_enrolled_users", &[p("courseid", s.math)])
+            .await
+            .is_array(),
+        "without onlyactive the read works"
+    );
+
+    s.sim.remove_capability("moodle/role:assign");
+    let r = s
+        .call("enrol_manual_enrol_users", &borrow(&enrol_item(0, 5, s.jdoe, s.math)))
+        .await;
+    assert_eq!(errorcode(&r), "wsusercannotassign");
+    assert!(s.enrolments().is_empty());
+    s.sim.restore_capability("moodle/role:assign");
+    let r = s
+        .call("enrol_manual_enrol_users", &borrow(&enrol_item(0, 5, s.jdoe, s.math)))
+        .await;
+    assert_eq!(r, Value::Null);
+}

@@ -2,7 +2,7 @@
 
 use crate::dialect::{self, opt_text, text};
 use crate::{AuditEntry, ClaimedJob, Store, StoreError, audit, jobs, key_strings, placeholders, row_key};
-use mm_core::{AppliedEnrolment, EnrolmentStatus, EntitlementKey, Timestamp};
+use mm_core::{AppliedEnrolment, CourseRef, EnrolmentStatus, EntitlementKey, Timestamp};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -15,6 +15,36 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| Ok((row_key(r)?, row_applied(r)?))).collect()
+    }
+
+    /// The Moodle id of every course we hold an enrolment in, by (site, course): the drift
+    /// sweep reads these courses without looking them up again.
+    pub async fn applied_course_ids(&self) -> Result<BTreeMap<(String, CourseRef), i64>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT site, course, MAX(moodle_course_id) AS course_id FROM applied_enrolments
+                 WHERE moodle_course_id > 0 GROUP BY site, course",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let course: String = r.try_get("course")?;
+                let course = CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(((r.try_get("site")?, course), r.try_get("course_id")?))
+            })
+            .collect()
+    }
+
+    /// The Moodle account of every key we hold an enrolment for.
+    pub async fn applied_accounts(&self) -> Result<BTreeMap<EntitlementKey, i64>, StoreError> {
+        let rows = self
+            .query("SELECT site, course, learner, moodle_user_id FROM applied_enrolments")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((row_key(r)?, r.try_get("moodle_user_id")?)))
+            .collect()
     }
 
     pub async fn applied_for(&self, key: &EntitlementKey) -> Result<Option<AppliedEnrolment>, StoreError> {

@@ -24,10 +24,15 @@ pub fn enrol_params() -> Desc {
     )])
 }
 
-/// Roles the caller may assign in a course context.
+/// Roles the caller may assign in a course context (`get_assignable_roles`): none without
+/// `moodle/role:assign`. The simulator folds *Allow role assignments* into that capability:
+/// a caller holding it may assign teacher, non-editing teacher and student.
 pub fn assignable_roles(caller: &Caller) -> BTreeSet<i64> {
     let all = [1, 3, 4, 5];
-    if caller.user.admin || caller.can("moodle/role:manage") {
+    if !caller.can("moodle/role:assign") {
+        return BTreeSet::new();
+    }
+    if caller.can("moodle/role:manage") {
         all.into_iter().collect()
     } else {
         [3, 4, 5].into_iter().collect()
@@ -301,6 +306,9 @@ pub fn get_enrolled_users(state: &mut State, caller: &Caller, p: &V) -> Result<J
         }
     }
     caller.require("moodle/course:viewparticipants", "View participants")?;
+    if onlyactive {
+        caller.require("moodle/course:enrolreview", "Review course enrolments")?;
+    }
     let t = now();
     let mut list: Vec<&Enrolment> = state
         .course_enrolments(courseid)

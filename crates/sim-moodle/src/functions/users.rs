@@ -51,10 +51,23 @@ pub fn password_policy_errors(pw: &str) -> Option<String> {
     if errs.is_empty() { None } else { Some(errs) }
 }
 
+/// Whether `user_get_user_details` answers at all: the caller themself, or with
+/// `moodle/user:viewdetails` (course contacts are not modelled).
+fn details_visible(caller: &Caller, u: &User) -> bool {
+    u.id == caller.user.id || caller.can("moodle/user:viewdetails")
+}
+
+/// Whether the answer carries the email (`user_lib.php::user_get_user_details`): a caller
+/// always sees their own; another user's only as an identity field, i.e. with
+/// `moodle/site:viewuseridentity` (`showuseridentity` = `email`; `maildisplay` is not modelled).
+fn email_visible(caller: &Caller, u: &User) -> bool {
+    u.id == caller.user.id || caller.can("moodle/site:viewuseridentity")
+}
+
 /// A `user_description` as returned to an admin caller (empty optional fields omitted).
 pub fn user_description(state: &State, caller: &Caller, u: &User) -> J {
     let (small, big) = super::picture_urls(state);
-    let full = caller.user.admin || caller.can("moodle/user:viewalldetails");
+    let full = caller.can("moodle/user:viewalldetails");
     let mut o = J::obj().with("id", u.id);
     if full {
         o.push("username", u.username.as_str());
@@ -62,7 +75,7 @@ pub fn user_description(state: &State, caller: &Caller, u: &User) -> J {
         o.push("lastname", u.lastname.as_str());
     }
     o.push("fullname", u.fullname());
-    if full || caller.can("moodle/site:viewuseridentity") {
+    if email_visible(caller, u) {
         o.push("email", u.email.as_str());
     }
     if full {
@@ -124,11 +137,16 @@ pub fn user_description(state: &State, caller: &Caller, u: &User) -> J {
     o
 }
 
+/// `get_users*` return a user only if the searched field is non-empty in its details: a
+/// search by email finds nobody when emails are hidden from the caller.
 fn field_visible(caller: &Caller, field: &str, u: &User) -> bool {
-    let full = caller.user.admin || caller.can("moodle/user:viewalldetails");
+    let full = caller.can("moodle/user:viewalldetails");
+    if !details_visible(caller, u) {
+        return false;
+    }
     match field {
         "id" => true,
-        "email" => (full || caller.can("moodle/site:viewuseridentity")) && !u.email.is_empty(),
+        "email" => email_visible(caller, u) && !u.email.is_empty(),
         "username" | "firstname" | "lastname" | "auth" => full,
         "idnumber" => full && !u.idnumber.is_empty(),
         _ => full,
@@ -275,6 +293,7 @@ pub fn get_users(state: &mut State, caller: &Caller, p: &V) -> Result<J, WsError
     let users: Vec<J> = candidates
         .into_iter()
         .filter(|u| matches(u))
+        .filter(|u| details_visible(caller, u))
         .filter(|u| crit.iter().all(|(k, _)| field_visible(caller, k, u)))
         .map(|u| user_description(state, caller, u))
         .collect();
