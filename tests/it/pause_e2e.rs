@@ -120,17 +120,8 @@ async fn maintenance_pauses_the_site_until_it_ends() {
         firstname: "Integration".into(),
         lastname: "User".into(),
         email: "integration@example.org".into(),
-        capabilities: [
-            "enrol/manual:enrol",
-            "enrol/manual:unenrol",
-            "moodle/course:view",
-            "moodle/course:viewparticipants",
-            "moodle/user:create",
-            "moodle/user:update",
-        ]
-        .into_iter()
-        .map(str::to_string)
-        .collect(),
+        // Everything the integration role needs (README), so only maintenance stands in the way.
+        capabilities: mm_moodle::CAPABILITIES.iter().map(|c| c.name.to_string()).collect(),
         ..Default::default()
     });
     let token = world.moodle.add_token(user, None);
