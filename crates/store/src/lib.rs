@@ -10,7 +10,7 @@
 //! `desired` (entitlements and holds), `applied` (what Moodle holds), `accounts` (Moodle
 //! user ids, idnumbers, counters, email changes), `seats`, `queue` (the generic leased queue)
 //! and `jobs` (the enrolment jobs on it), `audit`, `deliveries` (webhook deliveries),
-//! `cursors`. This file keeps the [`Store`] handle, connecting and migrating.
+//! `cursors`, `refusals` (sources that refused us). This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
 mod applied;
@@ -24,6 +24,7 @@ mod invoices;
 mod jobs;
 mod mappings;
 mod queue;
+mod refusals;
 mod rows;
 mod seats;
 #[cfg(any(test, feature = "testing"))]
@@ -38,6 +39,7 @@ pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
 pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Queue, QueueKey};
+pub use refusals::SourceRefusal;
 pub use seats::SeatOutcome;
 
 pub(crate) use rows::{key_strings, placeholders, row_key};
