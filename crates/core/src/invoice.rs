@@ -131,6 +131,30 @@ impl Invoice {
         }
     }
 
+    /// `prev` once `s` is recorded at `now`, by the rules the store applies (`paid_at` kept
+    /// while paid, set when it becomes paid; paid then unpaid again leaves a lapse): what a dry
+    /// run computes with, without recording anything.
+    pub fn recorded(prev: Option<&Invoice>, s: InvoiceSnapshot, now: Timestamp) -> Invoice {
+        let paid = s.paid;
+        let paid_at = if paid {
+            prev.and_then(|p| p.paid_at).or(Some(now))
+        } else {
+            None
+        };
+        let lapsed = match (paid, prev.and_then(|p| p.paid_at.map(|at| (at, p.paid_on)))) {
+            (true, _) => None,
+            (false, Some((paid_at, paid_on))) => Some(Lapse {
+                paid_at,
+                paid_on,
+                unpaid_since: now,
+            }),
+            (false, None) => prev.and_then(|p| p.lapsed),
+        };
+        let mut inv = Invoice::from_snapshot(s, paid_at);
+        inv.lapsed = lapsed;
+        inv
+    }
+
     pub fn is_paid(&self) -> bool {
         self.paid_at.is_some() && !self.deleted
     }
