@@ -18,6 +18,7 @@ mod fuzz_config;
 mod loop_e2e;
 mod no_secrets_in_logs;
 mod outage;
+mod payment_dates;
 mod policies_e2e;
 mod replicas;
 mod secrets_at_rest;
