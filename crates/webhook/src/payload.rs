@@ -52,7 +52,7 @@ pub const TYPE_HINT: &str = "invoice.hint";
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The invoice as the sender sees it now (created, edited, paid, unpaid…).
-    Upserted(InvoiceSnapshot),
+    Upserted(Box<InvoiceSnapshot>),
     /// The sender deleted the invoice.
     Deleted { id: String },
     /// Something changed: read invoice `id` from the source's API now.
@@ -307,7 +307,7 @@ impl Checker {
         let ty = ty?;
         let data = self.object("data", data?)?;
         match ty.as_str() {
-            TYPE_UPSERTED => self.snapshot(source, data).map(Event::Upserted),
+            TYPE_UPSERTED => self.snapshot(source, data).map(|s| Event::Upserted(Box::new(s))),
             TYPE_DELETED => self.id("data", data, "id").map(|id| Event::Deleted { id }),
             TYPE_HINT => self.id("data", data, "id").map(|id| Event::Hint { id }),
             other => {
