@@ -65,14 +65,13 @@ pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> 
 /// `plan`: what a pass would change, with the reason for each change; changes nothing in Moodle.
 pub async fn plan(config: Config, json: bool, no_poll: bool) -> anyhow::Result<ExitCode> {
     let engine = Engine::build(config).await?;
-    if !no_poll {
-        for poll in engine.poll_all().await {
-            if let Err(e) = poll.result {
-                eprintln!("warning: source `{}` could not be read: {e}", poll.source);
-            }
+    // What the sources say is read, not recorded: the next pass reads it again.
+    let (polled, preview) = engine.plan(!no_poll).await?;
+    for poll in polled {
+        if let Err(e) = poll.result {
+            eprintln!("warning: source `{}` could not be read: {e}", poll.source);
         }
     }
-    let preview = engine.preview().await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&preview)?);
     } else {

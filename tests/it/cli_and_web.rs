@@ -306,6 +306,7 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
     let writes = world.moodle.request_counts();
     assert!(!writes.contains_key("enrol_manual_enrol_users") && !writes.contains_key("core_user_create_users"));
 
+    // The first plan recorded nothing (#14): without polling there is nothing to plan from yet.
     let (_, json) = plan(vec![
         "plan".into(),
         "--config".into(),
@@ -315,6 +316,11 @@ async fn plan_shows_each_change_with_its_reason_and_changes_nothing() {
     ])
     .await
     .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["changes"].as_array().unwrap().len(), 0, "{json}");
+    let (_, json) = plan(vec!["plan".into(), "--config".into(), cfg.clone(), "--json".into()])
+        .await
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let n = v["changes"].as_array().unwrap().len();
     assert!(n > 10, "{json}");

@@ -20,6 +20,7 @@ mod loop_e2e;
 mod no_secrets_in_logs;
 mod outage;
 mod pause_e2e;
+mod payment_dates;
 mod policies_e2e;
 mod real_install;
 mod replicas;

@@ -23,6 +23,7 @@ const LEARNERS: usize = 25_000;
 fn world() -> (Vec<Invoice>, Vec<Mapping>) {
     let mappings: Vec<Mapping> = (0..COURSES)
         .map(|c| Mapping {
+            starts_from: Default::default(),
             product: format!("P-{c:03}"),
             site: "main".into(),
             course: mm_core::CourseRef::Shortname(format!("C{c:03}")),
@@ -48,9 +49,12 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
                 })
                 .collect();
             invoices.push(Invoice {
+                issued_on: None,
+                paid_on: None,
                 key: InvoiceKey::new("erp", n.to_string()),
                 number: format!("F{n}"),
                 customer: Customer {
+                    given_names: None,
                     id: format!("C{l}"),
                     name: format!("Learner Number{l}"),
                     email: Some(format!("Learner{l}@Example.org")),
@@ -65,6 +69,8 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
     }
     for n in (0..LEARNERS * 2).step_by(100) {
         invoices.push(Invoice {
+            issued_on: None,
+            paid_on: None,
             key: InvoiceKey::new("erp", format!("R{n}")),
             number: format!("R{n}"),
             customer: invoices[n].customer.clone(),

@@ -134,6 +134,13 @@ pub enum HoldReason {
     UnknownCreditedInvoice { invoice_id: String },
     /// A paid line's seats not yet assigned to a learner (informational).
     UnassignedSeats { free: usize },
+    /// The access this invoice paid for ended before it was ever enrolled (a first import of
+    /// old invoices): nothing is granted (informational).
+    EndedBeforeEnrolment {
+        course: String,
+        learner: String,
+        ended: Timestamp,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +178,10 @@ impl Hold {
             HoldReason::UnassignedSeats { free } => {
                 format!("invoice {n}: {free} paid seat(s) not yet assigned to a learner")
             }
+            HoldReason::EndedBeforeEnrolment { course, learner, ended } => format!(
+                "invoice {n}: {learner}'s access to {course} ended on {}, before it was ever enrolled; nothing to grant",
+                ended.date()
+            ),
         }
     }
 }
@@ -222,6 +233,50 @@ impl DesiredState {
                     orphan: Some(why),
                 },
             );
+        }
+    }
+}
+
+impl DesiredState {
+    /// Drops the entitlements whose access ended by `now` and that Moodle never had from us
+    /// (not in `applied`): enrolling a learner in a period already over grants nothing, and a
+    /// first import of years of paid invoices must not enrol everyone. Each dropped key leaves
+    /// a note on the invoices that paid for it. Keys we did enrol stay, with their dates.
+    pub fn drop_ended_before_enrolment(
+        &mut self,
+        applied: &BTreeMap<EntitlementKey, AppliedEnrolment>,
+        now: Timestamp,
+    ) {
+        let ended: Vec<(EntitlementKey, Timestamp)> = self
+            .entitlements
+            .iter()
+            .filter(|(key, _)| !applied.contains_key(*key))
+            .filter_map(|(key, e)| match e.access {
+                Access::Active { end: Some(end), .. } if end <= now => Some((key.clone(), end)),
+                _ => None,
+            })
+            .collect();
+        for (key, end) in ended {
+            let Some(e) = self.entitlements.remove(&key) else {
+                continue;
+            };
+            let mut noted: Vec<&InvoiceKey> = Vec::new();
+            for c in e.causes.iter().filter(|c| matches!(c.state, CauseState::Paid { .. })) {
+                if noted.contains(&&c.invoice) {
+                    continue;
+                }
+                noted.push(&c.invoice);
+                self.holds.push(Hold {
+                    invoice: c.invoice.clone(),
+                    invoice_number: c.invoice_number.clone(),
+                    line: Some(c.line.clone()),
+                    reason: HoldReason::EndedBeforeEnrolment {
+                        course: key.course.to_string(),
+                        learner: key.learner.to_string(),
+                        ended: end,
+                    },
+                });
+            }
         }
     }
 }
@@ -426,7 +481,10 @@ impl Grantee<'_> {
     fn profile(self, email: &Email) -> LearnerProfile {
         match self {
             Grantee::Buyer(inv) => {
-                let mut p = LearnerProfile::from_billing_name(email.clone(), &inv.customer.name);
+                let mut p = match &inv.customer.given_names {
+                    Some(n) => LearnerProfile::from_names(email.clone(), &n.first, &n.last, &inv.customer.name),
+                    None => LearnerProfile::from_billing_name(email.clone(), &inv.customer.name),
+                };
                 let customer = inv.customer.id.trim();
                 if !customer.is_empty() {
                     p.idnumber = Some(format!("mm:{}:{customer}", inv.key.source));
@@ -539,17 +597,17 @@ fn buyer_email(inv: &Invoice, holds: &mut Vec<Hold>) -> Option<Email> {
 
 /// What a live (not deleted, not credited) invoice line grants under one mapping.
 fn paid_state(inv: &Invoice, m: &Mapping, now: Timestamp) -> CauseState {
-    let window = |paid_at: Timestamp| match m.window {
+    let window = |from: Timestamp| match m.window {
         Some((start, end)) => (start, Some(end), true),
-        None => (paid_at, m.duration_secs.map(|d| paid_at.plus_seconds(d)), false),
+        None => (from, m.duration_secs.map(|d| from.plus_seconds(d)), false),
     };
-    if let Some(paid_at) = inv.paid_at {
-        let (start, end, fixed) = window(paid_at);
+    if let Some(from) = inv.access_start(m.starts_from) {
+        let (start, end, fixed) = window(from);
         return CauseState::Paid { start, end, fixed };
     }
-    match inv.lapsed {
-        Some(lapse) if m.grace_secs > 0 && now < lapse.unpaid_since.plus_seconds(m.grace_secs) => {
-            let (start, end, _) = window(lapse.paid_at);
+    match (inv.lapsed, inv.lapsed_start(m.starts_from)) {
+        (Some(lapse), Some(from)) if m.grace_secs > 0 && now < lapse.unpaid_since.plus_seconds(m.grace_secs) => {
+            let (start, end, _) = window(from);
             let until = lapse.unpaid_since.plus_seconds(m.grace_secs);
             CauseState::Grace {
                 start,

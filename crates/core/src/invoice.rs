@@ -1,5 +1,6 @@
 //! Invoices as the billing system states them, normalised across sources.
 
+use crate::mapping::StartsFrom;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,17 @@ pub struct Customer {
     /// The learner's address as the source gave it (billing contact first, then the
     /// customer's own). Unparsed: a bad address must hold this invoice, not fail the poll.
     pub email: Option<String>,
+    /// The learner's first and last names where the source keeps them apart (FacturaScripts'
+    /// contact `nombre` / `apellidos`): used as they are instead of splitting `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_names: Option<PersonName>,
+}
+
+/// A person's first and last names as the source keeps them (`José` / `Ñúñez Müller`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName {
+    pub first: String,
+    pub last: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,6 +70,13 @@ pub struct InvoiceSnapshot {
     pub paid: bool,
     /// For a credit note (rectifying invoice): the id, in the same source, of the invoice it credits.
     pub credit_note_for: Option<String>,
+    /// When the source says it was paid (FacturaScripts: the latest `fechapago` of its paid
+    /// receipts; a webhook's `paid_at`); `None` when unpaid or not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_on: Option<Timestamp>,
+    /// The invoice's own date (FacturaScripts `fecha`, a webhook's `issued_at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<Timestamp>,
 }
 
 /// An invoice as we know it: the latest snapshot plus what only we can remember.
@@ -69,6 +88,12 @@ pub struct Invoice {
     pub lines: Vec<InvoiceLine>,
     /// When we first saw this invoice paid (kept while it stays paid); `None` = not paid now.
     pub paid_at: Option<Timestamp>,
+    /// When the source says it was paid (see [`InvoiceSnapshot::paid_on`]).
+    #[serde(default)]
+    pub paid_on: Option<Timestamp>,
+    /// The invoice's own date.
+    #[serde(default)]
+    pub issued_on: Option<Timestamp>,
     pub credit_note_for: Option<String>,
     /// The source no longer has this invoice.
     pub deleted: bool,
@@ -82,6 +107,9 @@ pub struct Invoice {
 pub struct Lapse {
     /// When we had first seen it paid.
     pub paid_at: Timestamp,
+    /// When the source had said it was paid, if it did.
+    #[serde(default)]
+    pub paid_on: Option<Timestamp>,
     /// When we first saw it unpaid again.
     pub unpaid_since: Timestamp,
 }
@@ -91,6 +119,8 @@ impl Invoice {
     pub fn from_snapshot(s: InvoiceSnapshot, paid_at: Option<Timestamp>) -> Invoice {
         Invoice {
             paid_at: if s.paid { paid_at } else { None },
+            paid_on: if s.paid { s.paid_on } else { None },
+            issued_on: s.issued_on,
             key: s.key,
             number: s.number,
             customer: s.customer,
@@ -101,11 +131,62 @@ impl Invoice {
         }
     }
 
+    /// `prev` once `s` is recorded at `now`, by the rules the store applies (`paid_at` kept
+    /// while paid, set when it becomes paid; paid then unpaid again leaves a lapse): what a dry
+    /// run computes with, without recording anything.
+    pub fn recorded(prev: Option<&Invoice>, s: InvoiceSnapshot, now: Timestamp) -> Invoice {
+        let paid = s.paid;
+        let paid_at = if paid {
+            prev.and_then(|p| p.paid_at).or(Some(now))
+        } else {
+            None
+        };
+        let lapsed = match (paid, prev.and_then(|p| p.paid_at.map(|at| (at, p.paid_on)))) {
+            (true, _) => None,
+            (false, Some((paid_at, paid_on))) => Some(Lapse {
+                paid_at,
+                paid_on,
+                unpaid_since: now,
+            }),
+            (false, None) => prev.and_then(|p| p.lapsed),
+        };
+        let mut inv = Invoice::from_snapshot(s, paid_at);
+        inv.lapsed = lapsed;
+        inv
+    }
+
     pub fn is_paid(&self) -> bool {
         self.paid_at.is_some() && !self.deleted
     }
 
     pub fn is_credit_note(&self) -> bool {
         self.credit_note_for.is_some()
+    }
+
+    /// When access paid by this invoice starts, counted as `from` says; `None` = not paid now.
+    /// A payment date falls back to the invoice date, and either to when we first saw it
+    /// paid (a source that gives no dates).
+    pub fn access_start(&self, from: StartsFrom) -> Option<Timestamp> {
+        let seen = self.paid_at?;
+        Some(start_from(from, self.paid_on, self.issued_on, seen))
+    }
+
+    /// As [`Invoice::access_start`], for an invoice paid once and unpaid again.
+    pub fn lapsed_start(&self, from: StartsFrom) -> Option<Timestamp> {
+        let lapse = self.lapsed?;
+        Some(start_from(from, lapse.paid_on, self.issued_on, lapse.paid_at))
+    }
+}
+
+fn start_from(
+    from: StartsFrom,
+    paid_on: Option<Timestamp>,
+    issued_on: Option<Timestamp>,
+    seen: Timestamp,
+) -> Timestamp {
+    match from {
+        StartsFrom::Payment => paid_on.or(issued_on).unwrap_or(seen),
+        StartsFrom::Invoice => issued_on.unwrap_or(seen),
+        StartsFrom::Enrolment => seen,
     }
 }

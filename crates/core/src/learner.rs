@@ -82,6 +82,25 @@ pub struct LearnerProfile {
 }
 
 impl LearnerProfile {
+    /// The first and last names as the source keeps them apart (a FacturaScripts contact's
+    /// `nombre` and `apellidos`); a blank one falls back to splitting `full_name`.
+    pub fn from_names(email: Email, first: &str, last: &str, full_name: &str) -> LearnerProfile {
+        let (first, last) = (first.trim(), last.trim());
+        if first.is_empty() {
+            return LearnerProfile::from_billing_name(email, full_name);
+        }
+        LearnerProfile {
+            firstname: first.to_string(),
+            lastname: if last.is_empty() {
+                "-".to_string()
+            } else {
+                last.to_string()
+            },
+            email,
+            idnumber: None,
+        }
+    }
+
     /// Splits a billing name ("Ada Lovelace", "Lovelace, Ada", "Acme SL") into Moodle's
     /// required first and last names; neither may be blank in Moodle.
     pub fn from_billing_name(email: Email, name: &str) -> LearnerProfile {
@@ -144,5 +163,16 @@ mod tests {
             let p = LearnerProfile::from_billing_name(e.clone(), name);
             assert_eq!((p.firstname.as_str(), p.lastname.as_str()), (first, last), "{name:?}");
         }
+    }
+
+    #[test]
+    fn separate_names_are_used_as_they_are() {
+        let e = Email::parse("jose@example.org").unwrap();
+        let p = LearnerProfile::from_names(e.clone(), " José ", "Ñúñez Müller", "José Ñúñez Müller");
+        assert_eq!((p.firstname.as_str(), p.lastname.as_str()), ("José", "Ñúñez Müller"));
+        let p = LearnerProfile::from_names(e.clone(), "Madonna", "", "Madonna");
+        assert_eq!((p.firstname.as_str(), p.lastname.as_str()), ("Madonna", "-"));
+        let p = LearnerProfile::from_names(e, "", "", "Ada Lovelace");
+        assert_eq!((p.firstname.as_str(), p.lastname.as_str()), ("Ada", "Lovelace"));
     }
 }

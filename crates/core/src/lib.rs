@@ -16,9 +16,9 @@ pub mod seat;
 pub mod time;
 
 pub use entitlement::{DesiredState, Entitlement, EntitlementKey, Hold, HoldReason, desired_state};
-pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, Lapse};
+pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, Lapse, PersonName};
 pub use learner::{Email, EmailError, LearnerProfile};
-pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy};
+pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom};
 pub use plan::{Action, AppliedEnrolment, EnrolmentStatus, plan, plan_key};
 pub use seat::SeatAssignment;
 pub use time::Timestamp;

@@ -77,6 +77,39 @@ pub enum RemovalPolicy {
     Revoke,
 }
 
+/// What a mapping's `duration` counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartsFrom {
+    /// The day the source says the invoice was paid, else its invoice date: a new store, a
+    /// late mapping or a held invoice all give the same dates.
+    #[default]
+    Payment,
+    /// The invoice's date.
+    Invoice,
+    /// When this service first saw the invoice paid (the behaviour before payment dates).
+    Enrolment,
+}
+
+impl StartsFrom {
+    pub fn parse(raw: &str) -> Option<StartsFrom> {
+        match raw {
+            "payment" => Some(StartsFrom::Payment),
+            "invoice" => Some(StartsFrom::Invoice),
+            "enrolment" => Some(StartsFrom::Enrolment),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartsFrom::Payment => "payment",
+            StartsFrom::Invoice => "invoice",
+            StartsFrom::Enrolment => "enrolment",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {
     /// Product reference as it appears on invoice lines.
@@ -86,8 +119,11 @@ pub struct Mapping {
     pub course: CourseRef,
     /// Role shortname in Moodle (`student`, `teacher`, …).
     pub role: String,
-    /// Access ends this many seconds after payment; `None` = no end.
+    /// Access ends this many seconds after it starts (see `starts_from`); `None` = no end.
     pub duration_secs: Option<i64>,
+    /// What access starts from: the payment (default), the invoice date or our enrolment.
+    #[serde(default)]
+    pub starts_from: StartsFrom,
     /// Fixed dates (a cohort): access from the first to the second, whenever it was paid.
     /// Takes precedence over `duration_secs`.
     pub window: Option<(Timestamp, Timestamp)>,

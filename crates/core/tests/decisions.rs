@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
 
+use mm_core::HoldReason;
 use mm_core::entitlement::{Access, CauseState};
 use mm_core::*;
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ const T0: i64 = 1_767_225_600; // 2026-01-01
 
 fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: RevokePolicy) -> Mapping {
     Mapping {
+        starts_from: Default::default(),
         product: product.into(),
         site: "main".into(),
         course: CourseRef::parse(course).unwrap(),
@@ -27,9 +29,12 @@ fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: R
 /// A compact invoice: id, email, products, paid at (days after T0).
 fn inv(id: &str, email: Option<&str>, products: &[&str], paid_day: Option<i64>) -> Invoice {
     Invoice {
+        issued_on: None,
+        paid_on: None,
         key: InvoiceKey::new("erp", id),
         number: format!("F{id}"),
         customer: Customer {
+            given_names: None,
             id: "C1".into(),
             name: "Ada Lovelace".into(),
             email: email.map(str::to_string),
@@ -104,6 +109,7 @@ fn credit_qty(id: &str, of: &str, qty: f64) -> Invoice {
 fn lapsed(mut i: Invoice, paid_day: i64, unpaid_day: i64) -> Invoice {
     i.paid_at = None;
     i.lapsed = Some(Lapse {
+        paid_on: None,
         paid_at: Timestamp(T0 + paid_day * DAY),
         unpaid_since: Timestamp(T0 + unpaid_day * DAY),
     });
@@ -1138,4 +1144,98 @@ fn groups_come_from_the_granting_mappings_and_only_active_enrolments_join() {
         ] => assert!(groups.is_empty()),
         other => panic!("{other:?}"),
     }
+}
+
+/// #14 point 5: access counts from the payment the source reports (falling back to the invoice
+/// date), not from when we first saw the invoice paid; `starts_from` chooses.
+#[test]
+fn access_counts_from_the_payment_then_the_invoice_date_as_starts_from_says() {
+    let mut i = inv("1", Some("ada@example.org"), &["PY-101"], Some(40));
+    i.issued_on = Some(Timestamp(T0 + 3 * DAY));
+    i.paid_on = Some(Timestamp(T0 + 10 * DAY));
+    let mut no_payment_date = i.clone();
+    no_payment_date.paid_on = None;
+    let start_end = |i: &Invoice, from: StartsFrom| {
+        let m = Mapping {
+            starts_from: from,
+            ..mapping("PY-101", "PY101", Some(365), Suspend)
+        };
+        let d = desired_state(std::slice::from_ref(i), &[m], &[], Timestamp(T0 + 40 * DAY));
+        match d.entitlements[&key("PY101", "ada@example.org")].access {
+            Access::Active { start, end } => ((start.0 - T0) / DAY, end.map(|e| (e.0 - T0) / DAY)),
+            ref other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(start_end(&i, StartsFrom::Payment), (10, Some(375)));
+    assert_eq!(
+        start_end(&no_payment_date, StartsFrom::Payment),
+        (3, Some(368)),
+        "falls back to the invoice date"
+    );
+    assert_eq!(start_end(&i, StartsFrom::Invoice), (3, Some(368)));
+    assert_eq!(
+        start_end(&i, StartsFrom::Enrolment),
+        (40, Some(405)),
+        "when we first saw it paid"
+    );
+    // A grace period keeps the dates the payment gave.
+    let mut unpaid = lapsed(i, 40, 50);
+    unpaid.lapsed = unpaid.lapsed.map(|l| Lapse {
+        paid_on: Some(Timestamp(T0 + 10 * DAY)),
+        ..l
+    });
+    let m = with_grace(mapping("PY-101", "PY101", Some(365), Suspend), 14);
+    let d = desired_state(&[unpaid], &[m], &[], Timestamp(T0 + 51 * DAY));
+    assert_eq!(
+        d.entitlements[&key("PY101", "ada@example.org")].access,
+        Access::Active {
+            start: Timestamp(T0 + 10 * DAY),
+            end: Some(Timestamp(T0 + 64 * DAY))
+        }
+    );
+}
+
+/// #14 point 5: a period over before it was ever enrolled grants nothing and says why; one
+/// Moodle already has from us keeps its dates.
+#[test]
+fn a_period_ended_before_enrolment_grants_nothing_and_says_so() {
+    let mut old = inv("1", Some("ada@example.org"), &["PY-101"], Some(500));
+    old.paid_on = Some(Timestamp(T0 + 10 * DAY));
+    let mappings = [mapping("PY-101", "PY101", Some(365), Suspend)];
+    let now = Timestamp(T0 + 500 * DAY);
+    let mut d = desired_state(std::slice::from_ref(&old), &mappings, &[], now);
+    d.drop_ended_before_enrolment(&BTreeMap::new(), now);
+    assert!(d.entitlements.is_empty(), "{:?}", d.entitlements);
+    let note = d
+        .holds
+        .iter()
+        .find(|h| matches!(h.reason, HoldReason::EndedBeforeEnrolment { .. }))
+        .expect("a note says why");
+    assert!(!note.is_error());
+    assert!(
+        note.describe()
+            .contains("ended on 2027-01-11, before it was ever enrolled"),
+        "{}",
+        note.describe()
+    );
+
+    let mut d = desired_state(&[old], &mappings, &[], now);
+    let applied: BTreeMap<_, _> = [(key("PY101", "ada@example.org"), applied(Active, 10, Some(375)))].into();
+    d.drop_ended_before_enrolment(&applied, now);
+    assert_eq!(d.entitlements.len(), 1, "already enrolled: kept");
+    assert!(plan(&d, &applied).is_empty(), "and nothing to change");
+}
+
+/// #14 point 7: a contact's own first and last names are used, not a split of the full name.
+#[test]
+fn the_billing_contacts_names_are_used_as_given() {
+    let mut i = inv("1", Some("jose@example.org"), &["PY-101"], Some(0));
+    i.customer.name = "José Ñúñez Müller".into();
+    i.customer.given_names = Some(PersonName {
+        first: "José".into(),
+        last: "Ñúñez Müller".into(),
+    });
+    let d = desired_state(&[i], &[mapping("PY-101", "PY101", None, Suspend)], &[], Timestamp(T0));
+    let p = &d.entitlements[&key("PY101", "jose@example.org")].profile;
+    assert_eq!((p.firstname.as_str(), p.lastname.as_str()), ("José", "Ñúñez Müller"));
 }

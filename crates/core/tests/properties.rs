@@ -13,6 +13,7 @@ const EMAILS: &[&str] = &["ada@example.org", "ADA@example.org", "bob@example.org
 fn mappings() -> Vec<Mapping> {
     vec![
         Mapping {
+            starts_from: Default::default(),
             product: "PY-101".into(),
             site: "main".into(),
             course: CourseRef::parse("PY101").unwrap(),
@@ -25,6 +26,7 @@ fn mappings() -> Vec<Mapping> {
             group: None,
         },
         Mapping {
+            starts_from: Default::default(),
             product: "JS-101".into(),
             site: "main".into(),
             course: CourseRef::parse("JS101").unwrap(),
@@ -51,9 +53,12 @@ fn invoice_strategy() -> impl Strategy<Value = Vec<Invoice>> {
         raw.into_iter()
             .enumerate()
             .map(|(i, (email, products, paid, deleted, credits))| Invoice {
+                issued_on: None,
+                paid_on: None,
                 key: InvoiceKey::new("erp", i.to_string()),
                 number: format!("F{i}"),
                 customer: Customer {
+                    given_names: None,
                     id: format!("C{email}"),
                     name: "Some One".into(),
                     email: Some(EMAILS[email].to_string()).filter(|e| !e.is_empty()),
@@ -203,9 +208,12 @@ fn history_with_seats() -> impl Strategy<Value = (Vec<Invoice>, Vec<SeatAssignme
                 }
             }
             invoices.push(Invoice {
+                issued_on: None,
+                paid_on: None,
                 key,
                 number: format!("F{i}"),
                 customer: Customer {
+                    given_names: None,
                     id: format!("C{email}"),
                     name: format!("Buyer {i}"),
                     email: Some(EMAILS[email].to_string()).filter(|e| !e.is_empty()),

@@ -4,7 +4,7 @@
 //! to fix it. Secrets may come from the file, an environment variable or a `*_file` path, and
 //! each may be sealed (`enc:v1:…`, opened with `MM_SECRET_KEY` or a key file: see [`secret_key`]).
 
-use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy};
+use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom};
 use mm_net::sealed::{self, SealError, SecretKey};
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroizing;
@@ -122,6 +122,8 @@ struct RawMoodle {
     on_revoke: Option<String>,
     grace: Option<String>,
     on_mapping_removed: Option<String>,
+    /// What mapping durations count from: `payment` (default), `invoice` or `enrolment`.
+    starts_from: Option<String>,
     /// How new Moodle accounts are named: `email` (default) or `prefix` (+ `username_prefix`).
     username: Option<String>,
     username_prefix: Option<String>,
@@ -170,6 +172,8 @@ struct RawMapping {
     on_remove: Option<String>,
     /// A course group (by name) the learner joins; created when missing.
     group: Option<String>,
+    /// What `duration` counts from: `payment`, `invoice` or `enrolment`; default: the site's.
+    starts_from: Option<String>,
 }
 
 fn default_role() -> String {
@@ -251,6 +255,7 @@ pub struct MoodleSite {
     pub on_revoke: RevokePolicy,
     pub grace: Duration,
     pub on_mapping_removed: RemovalPolicy,
+    pub starts_from: StartsFrom,
 }
 
 /// How the usernames of the Moodle accounts we create are chosen. Either way a taken name
@@ -524,6 +529,11 @@ fn moodle_site(
             m.on_mapping_removed.as_deref(),
             RemovalPolicy::Keep,
         )?,
+        starts_from: starts_from(
+            &format!("{key}.starts_from"),
+            m.starts_from.as_deref(),
+            StartsFrom::Payment,
+        )?,
         url: parse_http_url(&format!("{key}.url"), &m.url)?,
         token,
         allow_private_network: m.allow_private_network,
@@ -687,6 +697,11 @@ fn mapping(i: usize, m: RawMapping, moodle: &[MoodleSite]) -> Result<Mapping, Co
         grace_secs: i64::try_from(grace.as_secs()).unwrap_or(i64::MAX),
         on_remove,
         group: group_name(&key, m.group.as_deref())?,
+        starts_from: starts_from(
+            &format!("{key}.starts_from"),
+            m.starts_from.as_deref(),
+            site.starts_from,
+        )?,
     })
 }
 
@@ -795,6 +810,18 @@ fn revoke_policy(key: &str, raw: Option<&str>, default: RevokePolicy) -> Result<
             key.to_string(),
             format!("`{other}`: expected suspend or unenrol"),
         )),
+    }
+}
+
+fn starts_from(key: &str, raw: Option<&str>, default: StartsFrom) -> Result<StartsFrom, ConfigError> {
+    match raw {
+        None => Ok(default),
+        Some(text) => StartsFrom::parse(text).ok_or_else(|| {
+            invalid(
+                key.to_string(),
+                format!("`{text}`: expected payment (the day it was paid), invoice (the invoice date) or enrolment (when this service first saw it paid)"),
+            )
+        }),
     }
 }
 

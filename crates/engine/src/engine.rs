@@ -274,6 +274,37 @@ impl Engine {
         recompute::preview(&self.store, self.now()).await
     }
 
+    /// `plan`: reads every source (when `poll`) without recording what it read — the stored
+    /// invoices and poll cursors stay as they were, so the next pass reads the same invoices —
+    /// and previews the pass as if it had. Returns each source's read (its error, if any)
+    /// and the preview.
+    pub async fn plan(&self, poll: bool) -> Result<(Vec<SourcePoll>, Preview), StoreError> {
+        let now = self.now();
+        let mut polled = Vec::new();
+        let mut reads = Vec::new();
+        for s in self.sources.iter().filter(|_| poll) {
+            let result = match s.read(&self.store, now).await {
+                Ok(read) => {
+                    let summary = PollSummary {
+                        seen: read.snapshots.len(),
+                        deleted: read.deleted.len(),
+                        requests: read.requests,
+                        ..PollSummary::default()
+                    };
+                    reads.push((s.name().to_string(), read));
+                    Ok(summary)
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            polled.push(SourcePoll {
+                source: s.name().to_string(),
+                result,
+            });
+        }
+        let preview = recompute::preview_with(&self.store, now, &reads).await?;
+        Ok((polled, preview))
+    }
+
     /// Reads every mapped course's real enrolments and queues again what differs.
     pub async fn sweep_drift(&self) -> anyhow::Result<DriftReport> {
         let report = drift::sweep(&self.store, &self.sites, &self.config.drift, self.now()).await?;

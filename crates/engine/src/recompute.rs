@@ -3,10 +3,11 @@
 
 pub mod parts;
 
-use mm_core::{Timestamp, desired_state, plan};
+use crate::ingest::poll::SourceRead;
+use mm_core::{HoldReason, Invoice, Timestamp, desired_state, plan};
 use mm_store::{Store, StoreError, StoredCourse};
 use parts::{Holds, Parts};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Recompute {
@@ -48,6 +49,7 @@ pub async fn recompute(store: &Store, now: Timestamp) -> Result<Recompute, Store
     for (i, part) in parts.parts.iter().enumerate() {
         let mut desired = desired_state(&parts.invoices(i, &invoices), &part.mappings, &seats, now);
         let applied = store.applied_in(&part.courses).await?;
+        desired.drop_ended_before_enrolment(&applied, now);
         desired.revoke_orphans(&applied, &mappings, &removed);
         let actions = plan(&desired, &applied);
         let keys: Vec<_> = actions.iter().map(|a| a.key().clone()).collect();
@@ -67,6 +69,7 @@ pub async fn recompute(store: &Store, now: Timestamp) -> Result<Recompute, Store
         .filter(|c| !mapped.contains(c))
         .collect();
     let applied = store.applied_in(&unmapped).await?;
+    desired.drop_ended_before_enrolment(&applied, now);
     desired.revoke_orphans(&applied, &mappings, &removed);
     let actions = plan(&desired, &applied);
     let keys: Vec<_> = actions.iter().map(|a| a.key().clone()).collect();
@@ -99,15 +102,31 @@ pub struct PlannedChange {
 pub struct Preview {
     pub changes: Vec<PlannedChange>,
     pub holds: Vec<String>,
+    /// Access paid for that ended before it was ever enrolled: nothing is granted.
+    pub not_granted: Vec<String>,
 }
 
 /// What a pass would change in Moodle, computed from what is stored; changes nothing.
 pub async fn preview(store: &Store, now: Timestamp) -> Result<Preview, StoreError> {
-    let invoices = store.invoices().await?;
+    preview_with(store, now, &[]).await
+}
+
+/// As [`preview`], as if what `reads` found had been recorded (a dry run's polls), without
+/// recording it.
+pub async fn preview_with(
+    store: &Store,
+    now: Timestamp,
+    reads: &[(String, SourceRead)],
+) -> Result<Preview, StoreError> {
+    let mut invoices = store.invoices().await?;
+    for (source, read) in reads {
+        overlay(&mut invoices, source, read, now);
+    }
     let mappings = store.mappings().await?;
     let seats = store.seats(None).await?;
     let mut desired = desired_state(&invoices, &mappings, &seats, now);
     let applied = store.applied().await?;
+    desired.drop_ended_before_enrolment(&applied, now);
     desired.revoke_orphans(&applied, &mappings, &store.removed_mappings().await?);
     let changes = plan(&desired, &applied)
         .into_iter()
@@ -140,7 +159,50 @@ pub async fn preview(store: &Store, now: Timestamp) -> Result<Preview, StoreErro
         .filter(|h| h.is_error())
         .map(|h| h.describe())
         .collect();
-    Ok(Preview { changes, holds })
+    let not_granted = desired
+        .holds
+        .iter()
+        .filter(|h| matches!(h.reason, HoldReason::EndedBeforeEnrolment { .. }))
+        .map(|h| h.describe())
+        .collect();
+    Ok(Preview {
+        changes,
+        holds,
+        not_granted,
+    })
+}
+
+/// `invoices` (in (source, id) order) as if `read` from `source` had been recorded at `now`.
+fn overlay(invoices: &mut Vec<Invoice>, source: &str, read: &SourceRead, now: Timestamp) {
+    let mut by_id: HashMap<String, Invoice> = HashMap::new();
+    let mut rest = Vec::with_capacity(invoices.len());
+    for inv in invoices.drain(..) {
+        if inv.key.source == source {
+            by_id.insert(inv.key.id.clone(), inv);
+        } else {
+            rest.push(inv);
+        }
+    }
+    for s in &read.snapshots {
+        let next = Invoice::recorded(by_id.get(&s.key.id), s.clone(), now);
+        by_id.insert(s.key.id.clone(), next);
+    }
+    for id in &read.deleted {
+        if let Some(inv) = by_id.get_mut(id) {
+            inv.deleted = true;
+        }
+    }
+    if let Some(present) = &read.full_sweep_ids {
+        let present: BTreeSet<&str> = present.iter().map(String::as_str).collect();
+        for (id, inv) in &mut by_id {
+            if !present.contains(id.as_str()) {
+                inv.deleted = true;
+            }
+        }
+    }
+    rest.extend(by_id.into_values());
+    rest.sort_by(|a, b| a.key.cmp(&b.key));
+    *invoices = rest;
 }
 
 impl Preview {
@@ -165,6 +227,9 @@ impl Preview {
         }
         for h in &self.holds {
             s.push_str(&format!("held: {h}\n"));
+        }
+        for n in &self.not_granted {
+            s.push_str(&format!("not granted: {n}\n"));
         }
         s.push_str(&format!(
             "{} changes planned; nothing was changed in Moodle\n",

@@ -307,6 +307,11 @@ impl FsClient {
         &self.base
     }
 
+    /// How long nothing is sent after the key is refused (401/403).
+    pub fn auth_cooldown(&self) -> Duration {
+        self.auth_cooldown
+    }
+
     /// HTTP requests sent so far (retries included).
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)

@@ -22,4 +22,4 @@ pub use records::{
     Cliente, Contacto, EstadoDocumento, FacturaCliente, LineaFacturaCliente, Producto, ReciboCliente, Variante,
     decode_html, encode_html,
 };
-pub use snapshot::to_snapshot;
+pub use snapshot::{to_snapshot, to_snapshot_with_receipts};

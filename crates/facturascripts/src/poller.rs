@@ -15,7 +15,9 @@
 //! 6. **customers/contacts**: a rotating page of `clientes` and of `contactos` per tick, compared
 //!    with fingerprints of those our reported invoices use; a change re-reports their invoices;
 //! 7. lines of every invoice to report, fetched by id range (`idfactura_gte`/`_lte`), not one
-//!    request per invoice; customers/contacts by id (few) or by listing (many), cached.
+//!    request per invoice; the paid receipts (`reciboclientes`, `pagado=1`) of the paid ones
+//!    among them, by id range too, for their payment date; customers/contacts by id (few) or
+//!    by listing (many), cached.
 //!
 //! Every `full_sweep_every` ticks (and on the first tick) the window scan starts at 0: every
 //! invoice is listed (paged, big pages), and the ids are returned so the engine can mark the
@@ -26,13 +28,16 @@ mod cache;
 use crate::client::{FsClient, Page};
 use crate::error::{FsError, Result};
 use crate::filter::{Filter, ListQuery, SortDir};
-use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente};
-use crate::snapshot::to_snapshot;
+use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente, ReciboCliente};
+use crate::snapshot::to_snapshot_with_receipts;
 use cache::{ByKey, CachedRecord, ListingCache};
 use mm_core::InvoiceSnapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
+
+/// The receipts resource (the key must be allowed to read it, as `facturaclientes`).
+pub const RECEIPTS: &str = "reciboclientes";
 
 #[derive(Debug, Clone)]
 pub struct PollerConfig {
@@ -442,6 +447,46 @@ impl Poller {
                     if ids.contains(&l.idfactura) {
                         out.entry(l.idfactura).or_default().push(l);
                     }
+                }
+                if n < self.cfg.sweep_page_size {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The paid receipts of these invoices, one paged range request per cluster of ids (the
+    /// API has no `IN`): their `fechapago` dates the payment.
+    async fn fetch_paid_receipts(&self, ids: &BTreeSet<i64>) -> Result<BTreeMap<i64, Vec<ReciboCliente>>> {
+        let mut out: BTreeMap<i64, Vec<ReciboCliente>> = BTreeMap::new();
+        for (lo, hi) in clusters(ids, self.cfg.cluster_gap) {
+            let q = if lo == hi {
+                ListQuery::new().filter(Filter::eq("idfactura", lo))
+            } else {
+                ListQuery::new()
+                    .filter(Filter::gte("idfactura", lo))
+                    .filter(Filter::lte("idfactura", hi))
+            };
+            let q = q.filter(Filter::eq("pagado", true));
+            let mut after = 0i64;
+            loop {
+                let page: Page<ReciboCliente> = self
+                    .client
+                    .list(
+                        RECEIPTS,
+                        &q.clone()
+                            .filter(Filter::gt("idrecibo", after))
+                            .sort("idrecibo", SortDir::Asc)
+                            .limit(self.cfg.sweep_page_size),
+                    )
+                    .await?;
+                let n = page.items.len() as u64;
+                if let Some(r) = page.items.last() {
+                    after = r.idrecibo;
+                }
+                for r in page.items.into_iter().filter(|r| ids.contains(&r.idfactura)) {
+                    out.entry(r.idfactura).or_default().push(r);
                 }
                 if n < self.cfg.sweep_page_size {
                     break;
@@ -944,6 +989,12 @@ impl Poller {
         let contact_ids: BTreeSet<i64> = report.iter().filter_map(|id| headers.get(id)?.idcontactofact).collect();
         let customers = self.fetch_cached(&self.customers, &codes).await?;
         let contacts = self.fetch_cached(&self.contacts, &contact_ids).await?;
+        let paid: BTreeSet<i64> = report
+            .iter()
+            .filter(|id| headers.get(id).is_some_and(|f| f.pagada))
+            .copied()
+            .collect();
+        let receipts = self.fetch_paid_receipts(&paid).await?;
 
         let mut used = UsedFingerprints::default();
         let mut snapshots = Vec::with_capacity(report.len());
@@ -964,7 +1015,15 @@ impl Poller {
             };
             let contact = f.idcontactofact.and_then(|i| contacts.get(&i));
             let ls = lines.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            snapshots.push(to_snapshot(&self.cfg.source_name, f, ls, customer, contact));
+            let rs = receipts.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            snapshots.push(to_snapshot_with_receipts(
+                &self.cfg.source_name,
+                f,
+                ls,
+                customer,
+                contact,
+                rs,
+            ));
             if customers.contains_key(&code) {
                 used.customers.push((code, customer_fp(customer)));
             }

@@ -253,6 +253,14 @@ impl Contacto {
     pub fn email_trimmed(&self) -> Option<String> {
         non_empty(&self.email).map(decode_html)
     }
+
+    /// `nombre` and `apellidos` as they are, HTML-decoded; `None` without a `nombre`.
+    pub fn names(&self) -> Option<mm_core::PersonName> {
+        Some(mm_core::PersonName {
+            first: decode_html(non_empty(&self.nombre)?),
+            last: non_empty(&self.apellidos).map(decode_html).unwrap_or_default(),
+        })
+    }
 }
 
 /// `productos` (PK `idproducto`).

@@ -1,7 +1,8 @@
 //! FacturaScripts records → [`mm_core::InvoiceSnapshot`].
 
-use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente};
-use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot};
+use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente, ReciboCliente, parse_date};
+use chrono::{Datelike, NaiveDate};
+use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp};
 
 /// Build the snapshot of one invoice.
 ///
@@ -14,6 +15,7 @@ use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot};
 /// - paid: `pagada`.
 ///
 /// `lines` may hold other invoices' lines; only this invoice's are kept, in `idlinea` order.
+/// No receipts: see [`to_snapshot_with_receipts`] for the payment date.
 pub fn to_snapshot(
     source_name: &str,
     invoice: &FacturaCliente,
@@ -21,7 +23,28 @@ pub fn to_snapshot(
     customer: &Cliente,
     billing_contact: Option<&Contacto>,
 ) -> InvoiceSnapshot {
+    to_snapshot_with_receipts(source_name, invoice, lines, customer, billing_contact, &[])
+}
+
+/// As [`to_snapshot`], with the invoice's receipts (`reciboclientes`; others' are ignored):
+///
+/// - payment date: when it became fully paid, i.e. the latest `fechapago` among its paid
+///   receipts (an invoice paid in instalments is paid by its last one); `None` while unpaid,
+///   or paid without a dated receipt (a zero total, a `pagada` set by hand): access then
+///   counts from the invoice date;
+/// - invoice date: `fecha`.
+///
+/// Dates are whole days (FacturaScripts keeps no time with them), read as midnight UTC.
+pub fn to_snapshot_with_receipts(
+    source_name: &str,
+    invoice: &FacturaCliente,
+    lines: &[LineaFacturaCliente],
+    customer: &Cliente,
+    billing_contact: Option<&Contacto>,
+    receipts: &[ReciboCliente],
+) -> InvoiceSnapshot {
     let contact = billing_contact.filter(|c| invoice.idcontactofact.is_none_or(|id| id == c.idcontacto));
+    let given_names = contact.and_then(Contacto::names);
     let email = contact
         .and_then(Contacto::email_trimmed)
         .or_else(|| customer.email_trimmed());
@@ -61,16 +84,38 @@ pub fn to_snapshot(
             id: customer_id,
             name,
             email,
+            given_names,
         },
         lines,
         paid: invoice.pagada,
         credit_note_for: invoice.idfacturarect.map(|i| i.to_string()),
+        paid_on: if invoice.pagada {
+            payment_day(invoice.idfactura, receipts)
+        } else {
+            None
+        },
+        issued_on: invoice.fecha_date().and_then(day_start),
     }
+}
+
+/// The latest `fechapago` among the invoice's paid receipts.
+fn payment_day(idfactura: i64, receipts: &[ReciboCliente]) -> Option<Timestamp> {
+    receipts
+        .iter()
+        .filter(|r| r.idfactura == idfactura && r.pagado)
+        .filter_map(|r| r.fechapago.as_deref().and_then(parse_date))
+        .max()
+        .and_then(day_start)
+}
+
+fn day_start(d: NaiveDate) -> Option<Timestamp> {
+    Timestamp::from_date(i64::from(d.year()), d.month(), d.day())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mm_core::PersonName;
 
     #[test]
     fn credit_note_with_billing_contact() {
@@ -116,6 +161,13 @@ mod tests {
         let s = to_snapshot("fs", &inv, &lines, &cli, Some(&con));
         assert_eq!(s.customer.email.as_deref(), Some("ana@gamma.example"));
         assert_eq!(s.customer.name, "Ana Ruiz");
+        assert_eq!(
+            s.customer.given_names,
+            Some(PersonName {
+                first: "Ana".into(),
+                last: "Ruiz".into()
+            })
+        );
         assert_eq!(s.credit_note_for.as_deref(), Some("5"));
         assert_eq!(s.lines.len(), 1);
         assert_eq!(s.lines[0].credits_line.as_deref(), Some("4"));
@@ -123,5 +175,49 @@ mod tests {
         let s2 = to_snapshot("fs", &inv, &lines, &cli, None);
         assert_eq!(s2.customer.email.as_deref(), Some("ap@gamma.example"));
         assert_eq!(s2.customer.name, "Gamma <Ltd>");
+        assert_eq!(s2.customer.given_names, None);
+    }
+
+    /// Paid in two instalments: paid when the last one was; dates are midnight UTC.
+    #[test]
+    fn the_payment_date_is_the_last_paid_receipts() {
+        let inv = FacturaCliente {
+            idfactura: 7,
+            codigo: "F2026A7".into(),
+            fecha: Some("02-03-2026".into()),
+            pagada: true,
+            ..Default::default()
+        };
+        let receipt = |idrecibo, idfactura, pagado, fechapago: Option<&str>| ReciboCliente {
+            idrecibo,
+            idfactura,
+            pagado,
+            fechapago: fechapago.map(str::to_string),
+            importe: 60.5,
+            ..Default::default()
+        };
+        let receipts = [
+            receipt(1, 7, true, Some("10-03-2026")),
+            receipt(2, 7, true, Some("15-04-2026")),
+            receipt(3, 7, false, Some("20-05-2026")),
+            receipt(4, 8, true, Some("01-06-2026")),
+        ];
+        let cli = Cliente::default();
+        let s = to_snapshot_with_receipts("fs", &inv, &[], &cli, None, &receipts);
+        assert_eq!(s.paid_on, Timestamp::from_date(2026, 4, 15));
+        assert_eq!(s.issued_on, Timestamp::from_date(2026, 3, 2));
+        let unpaid = FacturaCliente {
+            pagada: false,
+            ..inv.clone()
+        };
+        assert_eq!(
+            to_snapshot_with_receipts("fs", &unpaid, &[], &cli, None, &receipts).paid_on,
+            None
+        );
+        assert_eq!(
+            to_snapshot("fs", &inv, &[], &cli, None).paid_on,
+            None,
+            "no receipts: no payment date"
+        );
     }
 }

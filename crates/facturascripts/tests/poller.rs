@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
 
-use mm_core::InvoiceSnapshot;
+use mm_core::{InvoiceSnapshot, Timestamp};
 use mm_facturascripts::{FsClient, FsClientConfig, PollCursor, Poller, PollerConfig, RetryPolicy, TickOutput};
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use secrecy::SecretString;
@@ -298,4 +298,52 @@ async fn a_key_without_one_resource_is_told_which_one() {
         err.contains("for resource `contactos`"),
         "the refused resource is named: {err}"
     );
+}
+
+/// #14 point 5: paid invoices carry their payment date, read from their paid receipts by id
+/// range (the API has no `IN`), not one request per invoice; an invoice paid in two
+/// instalments is paid when its last one was.
+#[tokio::test]
+async fn paid_invoices_are_dated_by_their_receipts_in_a_few_requests() {
+    let (sim, poller) = setup().await;
+    let ada = sim.add_customer("Ada Lovelace", "ada@example.org");
+    sim.add_product("COURSE-A", 100.0);
+    let n = 300;
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = sim.create_invoice(&ada, &[("COURSE-A", 1.0, 100.0)]).unwrap();
+        if i % 3 != 2 {
+            sim.pay_on(id, &format!("{:02}-03-2026", 1 + i % 28)).unwrap();
+        }
+        ids.push(id);
+    }
+    // Two instalments: a draft's receipt paid, its total grown (a second receipt), paid later.
+    let split = sim.create_draft(&ada, &[("COURSE-A", 1.0, 100.0)]).unwrap();
+    sim.pay_receipt(sim.receipts_of(split)[0], "05-04-2026").unwrap();
+    sim.edit_line(sim.lines_of(split)[0], 2.0, None).unwrap();
+    sim.set_status(split, 11).unwrap();
+    let receipts = sim.receipts_of(split);
+    assert_eq!(receipts.len(), 2, "the grown total has its own receipt");
+    sim.pay_receipt(receipts[1], "20-04-2026").unwrap();
+
+    sim.reset_request_counts();
+    let out = poller.tick(&mut PollCursor::default()).await.unwrap();
+    let receipt_requests = sim.request_counts().get("reciboclientes").copied().unwrap_or(0);
+    println!(
+        "first import of {} invoices ({} paid): {} requests, {receipt_requests} of them for receipts",
+        n + 1,
+        out.snapshots.iter().filter(|s| s.paid).count(),
+        out.requests
+    );
+    assert!(
+        receipt_requests <= 2,
+        "receipts by range, not per invoice: {receipt_requests}"
+    );
+    for (i, id) in ids.iter().enumerate() {
+        let s = find(&out, *id).expect("reported");
+        let want = (i % 3 != 2).then(|| Timestamp::from_date(2026, 3, 1 + (i % 28) as u32).unwrap());
+        assert_eq!(s.paid_on, want, "invoice {id}");
+        assert!(s.issued_on.is_some());
+    }
+    assert_eq!(find(&out, split).unwrap().paid_on, Timestamp::from_date(2026, 4, 20));
 }

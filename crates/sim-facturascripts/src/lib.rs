@@ -252,6 +252,30 @@ impl FsSim {
     pub fn pay(&self, id: i64, paid: bool) -> Result<bool, SimError> {
         self.lock().pay(id, paid, None, None)
     }
+    /// `pagarFacturaCliente` with `pagada=1` and `fechapago` (`dd-mm-YYYY`): every receipt
+    /// paid on that day (the payment rows are dated with it too).
+    pub fn pay_on(&self, id: i64, fechapago: &str) -> Result<bool, SimError> {
+        self.lock().pay(id, true, Some(fechapago.to_string()), None)
+    }
+    /// The receipts (`reciboclientes` ids) of an invoice, in creation order.
+    pub fn receipts_of(&self, id: i64) -> Vec<i64> {
+        self.lock().receipts_of(id)
+    }
+    /// `PUT /api/3/reciboclientes/{idrecibo}` with `pagado=1&fechapago=dd-mm-YYYY`: one
+    /// receipt paid on that day; its invoice's `pagada` is recomputed (§3.7).
+    pub fn pay_receipt(&self, idrecibo: i64, fechapago: &str) -> Result<(), SimError> {
+        let mut db = self.lock();
+        let k = Pk::Int(idrecibo);
+        let id = db
+            .tr("reciboclientes")
+            .and_then(|t| t.opt_i64(&k, "idfactura"))
+            .ok_or(SimError::NotFound)?;
+        let t = db.t("reciboclientes");
+        t.set(&k, "pagado", json!(true));
+        t.set(&k, "fechapago", json!(fechapago));
+        db.recompute_paid(id);
+        Ok(())
+    }
     /// A credit note (full, or partial with `(idlinea, qty)`), series R, issued. Its `pagada`
     /// reads false until [`FsSim::recompute`] (as on the real system).
     pub fn credit(&self, id: i64, lines: Option<Vec<(i64, f64)>>) -> Result<i64, SimError> {

@@ -295,9 +295,12 @@ mod tests {
 
     fn snapshot(source: &str, id: usize, email: &str, product: &str) -> InvoiceSnapshot {
         InvoiceSnapshot {
+            issued_on: None,
+            paid_on: None,
             key: InvoiceKey::new(source, id.to_string()),
             number: format!("F{id}"),
             customer: Customer {
+                given_names: None,
                 id: format!("C{id}"),
                 name: "Ada Lovelace".into(),
                 email: Some(email.into()),

@@ -36,7 +36,7 @@ impl Store {
         let snapshot = serde_json::to_string(s)?;
         let mut tx = self.write_tx().await?;
         let existing =
-            self.query_for_update("SELECT snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since, version FROM invoices WHERE source = $1 AND id = $2")
+            self.query_for_update("SELECT snapshot, paid_at, deleted, lapsed_paid_at, lapsed_paid_on, unpaid_since, version FROM invoices WHERE source = $1 AND id = $2")
                 .bind(&s.key.source)
                 .bind(&s.key.id)
                 .fetch_optional(&mut *tx)
@@ -65,12 +65,13 @@ impl Store {
         if changed || (version.is_some() && version != stored_version) {
             self.query(
                 "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at, version,
-                   lapsed_paid_at, unpaid_since)
-                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10)
+                   lapsed_paid_at, unpaid_since, lapsed_paid_on)
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10, $11)
                  ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
                    paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
                    version = COALESCE(excluded.version, invoices.version),
-                   lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since",
+                   lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since,
+                   lapsed_paid_on = excluded.lapsed_paid_on",
             )
             .bind(&s.key.source)
             .bind(&s.key.id)
@@ -80,8 +81,9 @@ impl Store {
             .bind(now.0)
             .bind(now.0)
             .bind(version)
-            .bind(lapse.map(|l| l.0))
-            .bind(lapse.map(|l| l.1))
+            .bind(lapse.map(|l| l.paid_at))
+            .bind(lapse.map(|l| l.unpaid_since))
+            .bind(lapse.and_then(|l| l.paid_on))
             .execute(&mut *tx)
             .await?;
         }
@@ -199,7 +201,7 @@ impl Store {
             let q = match &after {
                 None => self
                     .query(
-                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, lapsed_paid_on, unpaid_since FROM invoices
                      ORDER BY source, id LIMIT $1",
                     )
                     .bind(PAGE),
@@ -207,7 +209,7 @@ impl Store {
                 // instead of walking the table from its start for every page.
                 Some((source, id)) => self
                     .query(
-                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+                        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, lapsed_paid_on, unpaid_since FROM invoices
                      WHERE (source, id) > ($1, $2) ORDER BY source, id LIMIT $3",
                     )
                     .bind(source.clone())
@@ -220,9 +222,10 @@ impl Store {
                 let s: InvoiceSnapshot = serde_json::from_str(&stored.snapshot)?;
                 let mut inv = Invoice::from_snapshot(s, stored.paid_at.map(Timestamp));
                 inv.deleted = stored.deleted != 0;
-                inv.lapsed = stored.lapse.map(|(paid_at, since)| Lapse {
-                    paid_at: Timestamp(paid_at),
-                    unpaid_since: Timestamp(since),
+                inv.lapsed = stored.lapse.map(|l| Lapse {
+                    paid_at: Timestamp(l.paid_at),
+                    paid_on: l.paid_on.map(Timestamp),
+                    unpaid_since: Timestamp(l.unpaid_since),
                 });
                 // Decoding grows the lines four at a time; most invoices have one or two.
                 inv.lines.shrink_to_fit();
@@ -253,7 +256,7 @@ async fn stored_invoices(
         .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
         .collect();
     let sql = format!(
-        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, unpaid_since FROM invoices
+        "SELECT source, id, snapshot, paid_at, deleted, lapsed_paid_at, lapsed_paid_on, unpaid_since FROM invoices
          WHERE (source, id) IN ({})",
         keys.join(", ")
     );
@@ -280,15 +283,16 @@ async fn insert_invoice_rows(
     }
     let sql = format!(
         "INSERT INTO invoices (source, id, number, snapshot, paid_at, deleted, first_seen, updated_at,
-           lapsed_paid_at, unpaid_since) VALUES {}
+           lapsed_paid_at, unpaid_since, lapsed_paid_on) VALUES {}
          ON CONFLICT (source, id) DO UPDATE SET number = excluded.number, snapshot = excluded.snapshot,
            paid_at = excluded.paid_at, deleted = 0, updated_at = excluded.updated_at,
-           lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since",
+           lapsed_paid_at = excluded.lapsed_paid_at, unpaid_since = excluded.unpaid_since,
+           lapsed_paid_on = excluded.lapsed_paid_on",
         (0..rows.len())
             .map(|r| {
-                let b = r * 9;
+                let b = r * 10;
                 format!(
-                    "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${}, ${})",
+                    "(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${}, ${}, ${})",
                     b + 1,
                     b + 2,
                     b + 3,
@@ -297,7 +301,8 @@ async fn insert_invoice_rows(
                     b + 6,
                     b + 7,
                     b + 8,
-                    b + 9
+                    b + 9,
+                    b + 10
                 )
             })
             .collect::<Vec<_>>()
@@ -314,8 +319,9 @@ async fn insert_invoice_rows(
             .bind(next.paid_at)
             .bind(now.0)
             .bind(now.0)
-            .bind(next.lapse.map(|l| l.0))
-            .bind(next.lapse.map(|l| l.1));
+            .bind(next.lapse.map(|l| l.paid_at))
+            .bind(next.lapse.map(|l| l.unpaid_since))
+            .bind(next.lapse.and_then(|l| l.paid_on));
     }
     q.execute(&mut **tx).await?;
     Ok(())
@@ -333,10 +339,15 @@ fn next_invoice_state(stored: Option<&StoredInvoice>, paid: bool, snapshot: &str
         },
         Some(old) => {
             let paid_at = if paid { old.paid_at.or(Some(now.0)) } else { None };
-            // Paid, then unpaid again: remember both moments, for a grace period.
+            // Paid, then unpaid again: remember both moments, and the payment date the source
+            // had given, for a grace period.
             let lapse = match (paid, old.paid_at) {
                 (true, _) => None,
-                (false, Some(was)) => Some((was, now.0)),
+                (false, Some(was)) => Some(StoredLapse {
+                    paid_at: was,
+                    paid_on: paid_on_of(&old.snapshot),
+                    unpaid_since: now.0,
+                }),
                 (false, None) => old.lapse,
             };
             NextInvoice {
@@ -348,13 +359,31 @@ fn next_invoice_state(stored: Option<&StoredInvoice>, paid: bool, snapshot: &str
     }
 }
 
+/// The payment date a stored snapshot carries (see [`mm_core::InvoiceSnapshot::paid_on`]).
+fn paid_on_of(snapshot: &str) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct PaidOn {
+        #[serde(default)]
+        paid_on: Option<i64>,
+    }
+    serde_json::from_str::<PaidOn>(snapshot).ok()?.paid_on
+}
+
 /// An invoice row as stored, for deciding what a new snapshot changes.
 struct StoredInvoice {
     snapshot: String,
     paid_at: Option<i64>,
     deleted: i64,
-    /// (paid at, unpaid since) of an invoice unpaid again.
-    lapse: Option<(i64, i64)>,
+    /// Of an invoice unpaid again.
+    lapse: Option<StoredLapse>,
+}
+
+/// See [`mm_core::Lapse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredLapse {
+    paid_at: i64,
+    paid_on: Option<i64>,
+    unpaid_since: i64,
 }
 
 impl StoredInvoice {
@@ -367,7 +396,11 @@ impl StoredInvoice {
                 r.try_get::<Option<i64>, _>("lapsed_paid_at")?,
                 r.try_get::<Option<i64>, _>("unpaid_since")?,
             ) {
-                (Some(a), Some(b)) => Some((a, b)),
+                (Some(paid_at), Some(unpaid_since)) => Some(StoredLapse {
+                    paid_at,
+                    paid_on: r.try_get("lapsed_paid_on")?,
+                    unpaid_since,
+                }),
                 _ => None,
             },
         })
@@ -377,5 +410,5 @@ impl StoredInvoice {
 struct NextInvoice {
     changed: bool,
     paid_at: Option<i64>,
-    lapse: Option<(i64, i64)>,
+    lapse: Option<StoredLapse>,
 }

@@ -10,7 +10,7 @@
 //! `desired` (entitlements and holds), `applied` (what Moodle holds), `accounts` (Moodle
 //! user ids, idnumbers, counters, email changes), `seats`, `queue` (the generic leased queue)
 //! and `jobs` (the enrolment jobs on it), `pauses` (sites whose jobs wait), `audit`, `deliveries` (webhook deliveries),
-//! `cursors`. This file keeps the [`Store`] handle, connecting and migrating.
+//! `cursors`, `refusals` (sources that refused us). This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
 mod applied;
@@ -25,6 +25,7 @@ mod jobs;
 mod mappings;
 mod pauses;
 mod queue;
+mod refusals;
 mod rows;
 mod seats;
 #[cfg(any(test, feature = "testing"))]
@@ -40,6 +41,7 @@ pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
 pub use pauses::{PausedSite, SitePause};
 pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
+pub use refusals::SourceRefusal;
 pub use seats::SeatOutcome;
 
 pub(crate) use rows::{key_strings, placeholders, row_key};

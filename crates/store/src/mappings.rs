@@ -1,7 +1,8 @@
 //! Product → course mappings (configuration as code, with tombstones).
 
+use crate::dialect::text;
 use crate::{Store, StoreError};
-use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, Timestamp};
+use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom, Timestamp};
 use sqlx::Row;
 
 impl Store {
@@ -16,12 +17,13 @@ impl Store {
         for m in mappings {
             self.query(
                 "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
-                   grace_secs, on_remove, removed, group_name)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0, $11)
+                   grace_secs, on_remove, removed, group_name, starts_from)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0, $11, $12)
                  ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
                    duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config',
                    starts = excluded.starts, ends = excluded.ends, grace_secs = excluded.grace_secs,
-                   on_remove = excluded.on_remove, removed = 0, group_name = excluded.group_name",
+                   on_remove = excluded.on_remove, removed = 0, group_name = excluded.group_name,
+                   starts_from = excluded.starts_from",
             )
             .bind(&m.product)
             .bind(&m.site)
@@ -37,6 +39,7 @@ impl Store {
                 RemovalPolicy::Revoke => "revoke",
             })
             .bind(m.group.as_deref())
+            .bind(m.starts_from.as_str())
             .execute(&mut *tx)
             .await?;
         }
@@ -58,7 +61,7 @@ impl Store {
         let rows = self
             .query(
                 "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
-               group_name
+               group_name, starts_from
              FROM mappings WHERE removed = $1 ORDER BY product, site, course",
             )
             .bind(removed)
@@ -90,6 +93,7 @@ impl Store {
                         _ => RemovalPolicy::Keep,
                     },
                     group: r.try_get("group_name")?,
+                    starts_from: StartsFrom::parse(&text(r, "starts_from")?).unwrap_or_default(),
                 })
             })
             .collect()

@@ -8,9 +8,12 @@ use mm_store::{JobFailure, Store};
 
 fn snapshot(id: &str, paid: bool) -> InvoiceSnapshot {
     InvoiceSnapshot {
+        issued_on: None,
+        paid_on: None,
         key: InvoiceKey::new("erp", id),
         number: format!("F{id}"),
         customer: Customer {
+            given_names: None,
             id: "C1".into(),
             name: "Ada Lovelace".into(),
             email: Some("ada@example.org".into()),
@@ -61,6 +64,7 @@ async fn paid_at_is_remembered_while_paid_and_cleared_on_unpay() {
         assert_eq!(s.invoices().await.unwrap()[0].paid_at, None);
         // Unpaid again: when it had been paid and since when it is not, for a grace period.
         let lapse = Some(mm_core::Lapse {
+            paid_on: None,
             paid_at: Timestamp(200),
             unpaid_since: Timestamp(400),
         });
@@ -186,6 +190,7 @@ async fn failures_back_off_then_park_and_only_a_change_revives() {
 async fn config_mappings_round_trip() {
     each_backend(|s| async move {
         let m = Mapping {
+            starts_from: StartsFrom::Invoice,
             product: "PY-101".into(),
             site: "main".into(),
             course: CourseRef::parse("idnumber:PY").unwrap(),
@@ -198,6 +203,7 @@ async fn config_mappings_round_trip() {
             group: None,
         };
         let cohort = Mapping {
+            starts_from: StartsFrom::Enrolment,
             product: "COHORT".into(),
             duration_secs: None,
             window: Some((Timestamp(1_000), Timestamp(2_000))),
@@ -283,6 +289,7 @@ async fn a_poll_is_recorded_in_bulk_with_the_same_rules() {
             1
         );
         let want = Some(mm_core::Lapse {
+            paid_on: None,
             paid_at: Timestamp(10),
             unpaid_since: Timestamp(40),
         });
@@ -401,4 +408,55 @@ async fn concurrent_counters_never_hand_out_a_number_twice() {
         all.sort_unstable();
         assert_eq!(all, (1..=90).collect::<Vec<_>>(), "{b}");
     }
+}
+
+/// #14 point 7: a refusal is kept in the store, so the next process does not spend another.
+#[tokio::test]
+async fn a_source_refusal_is_kept_until_it_ends() {
+    each_backend(|s| async move {
+        assert_eq!(s.source_refusal("erp", Timestamp(100)).await.unwrap(), None);
+        let r = mm_store::SourceRefusal {
+            until: Timestamp(700),
+            message: "FacturaScripts refused the API key (403)".into(),
+        };
+        s.set_source_refusal("erp", &r, Timestamp(100)).await.unwrap();
+        s.set_source_refusal("erp", &r, Timestamp(100)).await.unwrap();
+        assert_eq!(s.source_refusal("erp", Timestamp(699)).await.unwrap(), Some(r));
+        assert_eq!(s.source_refusal("other", Timestamp(699)).await.unwrap(), None);
+        assert_eq!(s.source_refusal("erp", Timestamp(700)).await.unwrap(), None, "over");
+        s.clear_source_refusal("erp").await.unwrap();
+        assert_eq!(s.source_refusal("erp", Timestamp(100)).await.unwrap(), None);
+    })
+    .await;
+}
+
+/// #14 point 5: an invoice unpaid again remembers the payment date its source had given.
+#[tokio::test]
+async fn a_lapse_keeps_the_sources_payment_date() {
+    each_backend(|s| async move {
+        let mut paid = snapshot("1", true);
+        paid.paid_on = Some(Timestamp(86_400));
+        paid.issued_on = Some(Timestamp(0));
+        s.upsert_invoices(std::slice::from_ref(&paid), Timestamp(500_000))
+            .await
+            .unwrap();
+        let inv = &s.invoices().await.unwrap()[0];
+        assert_eq!(
+            (inv.paid_on, inv.issued_on, inv.paid_at),
+            (Some(Timestamp(86_400)), Some(Timestamp(0)), Some(Timestamp(500_000)))
+        );
+        s.upsert_invoice(&snapshot("1", false), Timestamp(600_000))
+            .await
+            .unwrap();
+        let inv = &s.invoices().await.unwrap()[0];
+        assert_eq!(
+            inv.lapsed,
+            Some(Lapse {
+                paid_at: Timestamp(500_000),
+                paid_on: Some(Timestamp(86_400)),
+                unpaid_since: Timestamp(600_000)
+            })
+        );
+    })
+    .await;
 }

@@ -4,7 +4,7 @@
 //! {"type": "invoice.upserted",
 //!  "timestamp": "2026-11-25T10:00:00Z",
 //!  "data": {"id": "INV-1", "number": "2026-001", "paid": true, "currency": "EUR",
-//!           "issued_at": "2026-11-25",
+//!           "issued_at": "2026-11-25", "paid_at": "2026-11-25T09:58:00Z",
 //!           "customer": {"id": "C1", "name": "Ada", "email": "ada@example.com"},
 //!           "lines": [{"id": "1", "product": "PY-101", "quantity": 1, "amount": 100.0}],
 //!           "credit_note_for": null}}
@@ -26,9 +26,11 @@
 //!   `credit_note_for` (a misspelt one would turn a refund into a sale), `lines[].product`
 //!   (a misspelt one would silently grant nothing) and `customer.email` (the learner).
 //!   A typo then surfaces as "missing field".
-//! - Informational fields (`currency`, `issued_at`, `lines[].amount`, `timestamp`) are
-//!   optional and may be `null`; they are checked but not carried into the snapshot, which
-//!   has no room for them.
+//! - Dates are optional and may be `null`: `issued_at` (the invoice date) and `paid_at` (when
+//!   it was paid: a date or an RFC 3339 date-time) date the access a mapping's `duration`
+//!   counts (`starts_from`); without them it counts from when we first saw the invoice paid.
+//! - Informational fields (`currency`, `lines[].amount`, `timestamp`) are optional and may be
+//!   `null`; they are checked but not carried into the snapshot, which has no room for them.
 //! - `lines[].credits_line` is optional and only allowed on a credit note.
 //! - Quantities keep their sign: credit-note lines are usually negative; the core credits
 //!   by absolute value, so the sign is not enforced here.
@@ -37,7 +39,7 @@
 //! Every problem found is reported with its JSON path (`data.lines[0].quantity: expected a
 //! number`), all at once, so a sender's developer fixes a payload in one round trip.
 
-use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot};
+use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -50,7 +52,7 @@ pub const TYPE_HINT: &str = "invoice.hint";
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// The invoice as the sender sees it now (created, edited, paid, unpaid…).
-    Upserted(InvoiceSnapshot),
+    Upserted(Box<InvoiceSnapshot>),
     /// The sender deleted the invoice.
     Deleted { id: String },
     /// Something changed: read invoice `id` from the source's API now.
@@ -263,6 +265,29 @@ impl Checker {
         }
     }
 
+    /// Absent, `null`, a date (`2026-11-25`, midnight UTC) or an RFC 3339 date-time.
+    /// `Some(None)` = none given.
+    fn optional_time(&mut self, parent: &str, m: &Map<String, Value>, key: &str) -> Option<Option<Timestamp>> {
+        let path = join_path(parent, key);
+        match m.get(key) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => match Timestamp::parse_iso(s) {
+                Some(t) => Some(Some(t)),
+                None => {
+                    self.problem(
+                        &path,
+                        format!("`{s}` is not a date like `2026-11-25` or a time like `2026-11-25T10:00:00Z`"),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.expected(&path, "a string", other);
+                None
+            }
+        }
+    }
+
     fn event(&mut self, source: &str, root: &Value) -> Option<Event> {
         let Value::Object(env) = root else {
             self.problem("", format!("the body must be a JSON object, got {}", kind(root)));
@@ -282,7 +307,7 @@ impl Checker {
         let ty = ty?;
         let data = self.object("data", data?)?;
         match ty.as_str() {
-            TYPE_UPSERTED => self.snapshot(source, data).map(Event::Upserted),
+            TYPE_UPSERTED => self.snapshot(source, data).map(|s| Event::Upserted(Box::new(s))),
             TYPE_DELETED => self.id("data", data, "id").map(|id| Event::Deleted { id }),
             TYPE_HINT => self.id("data", data, "id").map(|id| Event::Hint { id }),
             other => {
@@ -308,6 +333,11 @@ impl Checker {
         };
         self.optional_text("data", data, "currency", is_currency, "an ISO 4217 code like `EUR`");
         self.optional_text("data", data, "issued_at", is_date, "a date like `2026-11-25`");
+        let issued_on = data
+            .get("issued_at")
+            .and_then(Value::as_str)
+            .and_then(Timestamp::parse_iso);
+        let paid_on = self.optional_time("data", data, "paid_at");
         let customer = self.required("data", data, "customer").and_then(|v| self.customer(v));
         let credit_note_for = self.required_nullable_id("data", data, "credit_note_for");
         let is_credit_note = matches!(credit_note_for, Some(Some(_)));
@@ -329,12 +359,16 @@ impl Checker {
             }
             None => None,
         };
+        let paid = paid?;
         Some(InvoiceSnapshot {
+            issued_on,
+            // A payment date on an unpaid invoice says nothing about access.
+            paid_on: paid_on?.filter(|_| paid),
             key: InvoiceKey::new(source, id?),
             number: number?,
             customer: customer?,
             lines: lines?,
-            paid: paid?,
+            paid,
             credit_note_for: credit_note_for?,
         })
     }
@@ -353,6 +387,7 @@ impl Checker {
             None => None,
         };
         Some(Customer {
+            given_names: None,
             id: id?,
             name: name?,
             email: email?,

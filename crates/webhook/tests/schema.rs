@@ -55,6 +55,32 @@ fn cases() -> Vec<(&'static str, bool, Value)> {
             serde_json::from_str(include_str!("../schema/examples/hint.json")).expect("example"),
         ),
         (
+            "paid_at as a date",
+            true,
+            edited(|v| v["data"]["paid_at"] = json!("2026-11-24")),
+        ),
+        ("paid_at null", true, edited(|v| v["data"]["paid_at"] = json!(null))),
+        (
+            "paid_at with an offset",
+            true,
+            edited(|v| v["data"]["paid_at"] = json!("2026-11-25T10:58:00+01:00")),
+        ),
+        (
+            "paid_at not a date",
+            false,
+            edited(|v| v["data"]["paid_at"] = json!("yesterday")),
+        ),
+        (
+            "paid_at without a zone",
+            false,
+            edited(|v| v["data"]["paid_at"] = json!("2026-11-25T10:58:00")),
+        ),
+        (
+            "paid_at a number",
+            false,
+            edited(|v| v["data"]["paid_at"] = json!(1_764_064_680)),
+        ),
+        (
             "unknown field in data",
             true,
             edited(|v| v["data"]["total"] = json!(121.0)),
@@ -76,6 +102,7 @@ fn cases() -> Vec<(&'static str, bool, Value)> {
                 remove(v, &["timestamp"]);
                 remove(v, &["data", "currency"]);
                 remove(v, &["data", "issued_at"]);
+                remove(v, &["data", "paid_at"]);
                 remove(v, &["data", "lines", "0", "amount"]);
             }),
         ),
@@ -276,6 +303,8 @@ fn examples_parse_to_the_expected_events() {
     assert_eq!(s.lines[0].quantity, 1.0);
     assert_eq!(s.lines[1].product, None);
     assert_eq!(s.credit_note_for, None);
+    assert_eq!(s.paid_on, mm_core::Timestamp::parse_iso("2026-11-25T09:58:00Z"));
+    assert_eq!(s.issued_on, mm_core::Timestamp::parse_iso("2026-11-25"));
 
     let Event::Upserted(c) = parse_event("shop", include_bytes!("../schema/examples/credit-note.json")).expect("ok")
     else {

@@ -6,7 +6,7 @@ use mm_core::Timestamp;
 use mm_facturascripts::poller::{SnapshotSink, TickError};
 use mm_facturascripts::{FsClient, FsClientConfig, FsError, PollCursor, Poller, PollerConfig};
 use mm_net::{BreakerConfig, BreakerState, CircuitBreaker, Clock, SsrfPolicy};
-use mm_store::{Store, StoreError};
+use mm_store::{SourceRefusal, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,6 +23,38 @@ pub enum SourceError {
         source_name: String,
         error: serde_json::Error,
     },
+    #[error(
+        "source `{source_name}`: not asked until {until} UTC, after it refused us: {message}",
+        until = fmt_time(*until)
+    )]
+    CoolingDown {
+        source_name: String,
+        until: Timestamp,
+        message: String,
+    },
+}
+
+impl From<std::convert::Infallible> for SourceError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+fn fmt_time(t: Timestamp) -> String {
+    chrono::DateTime::from_timestamp(t.0, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// What a dry run read from a source, recorded nowhere.
+#[derive(Debug, Default)]
+pub struct SourceRead {
+    pub snapshots: Vec<mm_core::InvoiceSnapshot>,
+    /// Ids found deleted.
+    pub deleted: Vec<String>,
+    /// On a full sweep: every id that exists (the others of this source are deleted).
+    pub full_sweep_ids: Option<Vec<String>>,
+    pub requests: u64,
 }
 
 /// What one poll changed.
@@ -126,11 +158,68 @@ impl Source {
             Source::FacturaScripts(s) => s.poll(store, now).await,
         }
     }
+
+    /// Reads what changed since the last poll without recording it (a dry run): the stored
+    /// cursor stays where it is. Only a refusal is recorded, as every poll does: the source
+    /// counts it towards banning our IP whoever asked.
+    pub async fn read(&self, store: &Store, now: Timestamp) -> Result<SourceRead, SourceError> {
+        match self {
+            Source::FacturaScripts(s) => s.read(store, now).await,
+        }
+    }
 }
 
 impl FacturaScriptsSource {
-    async fn poll(&self, store: &Store, now: Timestamp) -> Result<PollSummary, SourceError> {
-        let mut cursor: PollCursor = match store.cursor(&self.name).await? {
+    async fn read(&self, store: &Store, now: Timestamp) -> Result<SourceRead, SourceError> {
+        let mut cursor = self.stored_cursor(store).await?;
+        let mut snapshots = Vec::new();
+        let tick = self.guarded_tick(store, now, &mut cursor, &mut snapshots).await?;
+        Ok(SourceRead {
+            snapshots,
+            deleted: tick.deleted,
+            full_sweep_ids: tick.full_sweep_ids,
+            requests: tick.requests,
+        })
+    }
+
+    /// One tick, unless the source refused us recently (then no request at all: the refusal
+    /// is kept in the store, so a `reconcile --once` started by cron every few minutes does
+    /// not spend one of the five refusals that ban our IP each time). A new refusal is stored.
+    async fn guarded_tick<S: SnapshotSink<Error = E>, E: Into<SourceError>>(
+        &self,
+        store: &Store,
+        now: Timestamp,
+        cursor: &mut PollCursor,
+        sink: &mut S,
+    ) -> Result<mm_facturascripts::TickOutput, SourceError> {
+        if let Some(r) = store.source_refusal(&self.name, now).await? {
+            return Err(SourceError::CoolingDown {
+                source_name: self.name.clone(),
+                until: r.until,
+                message: r.message,
+            });
+        }
+        match self.poller.tick_into(cursor, sink).await {
+            Ok(tick) => Ok(tick),
+            Err(TickError::Source(error)) => {
+                if let Some(wait) = refusal_wait(&error, self.poller.client().auth_cooldown()) {
+                    let refusal = SourceRefusal {
+                        until: now.plus_seconds(i64::try_from(wait.as_secs()).unwrap_or(i64::MAX)),
+                        message: error.to_string(),
+                    };
+                    store.set_source_refusal(&self.name, &refusal, now).await?;
+                }
+                Err(SourceError::FacturaScripts {
+                    source_name: self.name.clone(),
+                    error,
+                })
+            }
+            Err(TickError::Sink(e)) => Err(e.into()),
+        }
+    }
+
+    async fn stored_cursor(&self, store: &Store) -> Result<PollCursor, SourceError> {
+        Ok(match store.cursor(&self.name).await? {
             Some(json) => match serde_json::from_str(&json) {
                 Ok(c) => c,
                 Err(error) => {
@@ -145,19 +234,14 @@ impl FacturaScriptsSource {
                 }
             },
             None => PollCursor::default(),
-        };
+        })
+    }
+
+    async fn poll(&self, store: &Store, now: Timestamp) -> Result<PollSummary, SourceError> {
+        let mut cursor = self.stored_cursor(store).await?;
         // Stored a batch at a time as the poller reads them (a first import brings them all).
         let mut sink = StoreSink { store, now, changed: 0 };
-        let tick = match self.poller.tick_into(&mut cursor, &mut sink).await {
-            Ok(tick) => tick,
-            Err(TickError::Source(error)) => {
-                return Err(SourceError::FacturaScripts {
-                    source_name: self.name.clone(),
-                    error,
-                });
-            }
-            Err(TickError::Sink(e)) => return Err(e.into()),
-        };
+        let tick = self.guarded_tick(store, now, &mut cursor, &mut sink).await?;
         let mut summary = PollSummary {
             seen: tick.reported,
             changed: sink.changed,
@@ -194,5 +278,15 @@ impl SnapshotSink for StoreSink<'_> {
     async fn put(&mut self, batch: Vec<mm_core::InvoiceSnapshot>) -> Result<(), StoreError> {
         self.changed += self.store.upsert_invoices(&batch, self.now).await?;
         Ok(())
+    }
+}
+
+/// How long to send nothing after `error`: a refused key (401/403) for the client's
+/// cool-down, a banned IP (429) for the ban; `None` for any other failure.
+fn refusal_wait(error: &FsError, auth_cooldown: Duration) -> Option<Duration> {
+    match error {
+        FsError::Auth { .. } => Some(auth_cooldown),
+        FsError::Banned { .. } => Some(error.retry_after().unwrap_or(mm_facturascripts::error::BAN_BACKOFF)),
+        _ => None,
     }
 }

@@ -335,15 +335,19 @@ mod tests {
                 }
             }
             invoices.push(Invoice {
+                issued_on: None,
+                paid_on: None,
                 key,
                 number: format!("F{i}"),
                 customer: Customer {
+                    given_names: None,
                     id: format!("C{}", rng.gen_range(0..5)),
                     name: "Customer".into(),
                     email: emails.choose(&mut rng).copied().flatten().map(str::to_string),
                 },
                 lines,
                 lapsed: (paid_at.is_none() && rng.gen_bool(0.3)).then_some(Lapse {
+                    paid_on: None,
                     paid_at: Timestamp(1_789_000_000),
                     unpaid_since: Timestamp(NOW.0 - rng.gen_range(0..200_000)),
                 }),
