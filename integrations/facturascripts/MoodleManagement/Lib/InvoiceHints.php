@@ -24,10 +24,11 @@ require_once __DIR__ . '/../mm_webhook.php';
  * - one payment writes the invoice's receipts one by one: collecting ids sends one hint, not
  *   one per row.
  *
- * By then Kernel::run has already sent the response to the browser (fastcgi_finish_request or
- * Connection: close), so a slow or down MoodleManagement only holds a PHP worker for at most
- * `timeout` seconds per invoice. A failure is logged and dropped, never retried: polling
- * stays the safety net.
+ * Under PHP-FPM, Kernel::run has already sent the response (fastcgi_finish_request); under
+ * mod_php or `php -S` the browser waits for the end of the request. Either way a service
+ * that refuses connections costs nothing noticeable, and a hung one at most one `timeout`
+ * per request: the first failure stops the request's remaining hints. A failure is logged
+ * and dropped, never retried: polling stays the safety net.
  *
  * Not `final`: FacturaScripts deploys every Lib class as a Dinamic\Lib subclass of it.
  */
@@ -81,17 +82,19 @@ class InvoiceHints
         }
 
         $accepted = 0;
-        $failures = [];
         foreach ($pending as $invoiceId => $change) {
             $failure = self::send($target, (string) $invoiceId, $change);
             if (null === $failure) {
                 $accepted++;
-            } else {
-                $failures[] = $failure;
+                continue;
             }
+            // stop at the first failure: a hung service would otherwise cost one timeout per
+            // invoice of a bulk action, and the next poll sees every change anyway
+            $left = count($pending) - $accepted - 1;
+            self::log($left > 0 ? $failure . ' ' . $left . ' more hint(s) of this request not sent.' : $failure);
+            break;
         }
 
-        self::log($failures);
         return $accepted;
     }
 
@@ -174,28 +177,20 @@ class InvoiceHints
     }
 
     /**
-     * Logs the failures on the `moodlemanagement` channel. At shutdown FacturaScripts has
-     * already saved its log and closed the database, so this saves the channel itself.
-     *
-     * @param string[] $failures
+     * Logs a failure on the `moodlemanagement` channel. At shutdown FacturaScripts has already
+     * saved its log and closed the database, so this saves the channel itself.
      */
-    private static function log(array $failures): void
+    private static function log(string $failure): void
     {
-        if (empty($failures)) {
-            return;
-        }
-
         try {
-            foreach ($failures as $message) {
-                Tools::log('moodlemanagement')->warning($message);
-            }
+            Tools::log('moodlemanagement')->warning($failure);
             $db = new DataBase();
             if ($db->connect()) {
                 MiniLog::save('moodlemanagement');
                 $db->close();
             }
         } catch (Throwable $th) {
-            error_log(implode("\n", $failures));
+            error_log($failure);
         }
     }
 }
