@@ -251,7 +251,11 @@ fn fs_loads(fs_version: f64, min_version: f64) -> bool {
 fn plugin_loads_on_the_facturascripts_versions_its_readme_claims() {
     let fields = ini(&plugin_dir().join("facturascripts.ini"));
     let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
-    assert_eq!(field("name"), Some("MoodleManagement"), "the folder name FacturaScripts expects");
+    assert_eq!(
+        field("name"),
+        Some("MoodleManagement"),
+        "the folder name FacturaScripts expects"
+    );
     let min_version = floatval(field("min_version").unwrap_or(""));
 
     let readme = std::fs::read_to_string(plugin_dir().join("../README.md")).expect("plugin README");
@@ -310,7 +314,10 @@ fn settings_tabs_have_a_label_in_every_translation() {
     for (lang, json) in &translations {
         for key in &tabs {
             let label = json[key].as_str().unwrap_or("");
-            assert!(!label.is_empty() && label != key, "Translation/{lang}: no label for `{key}`");
+            assert!(
+                !label.is_empty() && label != key,
+                "Translation/{lang}: no label for `{key}`"
+            );
         }
     }
 }
@@ -480,7 +487,10 @@ fn paying_an_invoice_sends_exactly_one_signed_hint_at_the_end_of_the_request() {
     let ids: Vec<String> = got.iter().map(verified_hint).collect();
     assert_eq!(ids, ["42", "7"], "one hint per changed invoice, in the order changed");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("LOG"), "nothing to log when all hints are accepted: {stderr}");
+    assert!(
+        !stderr.contains("LOG"),
+        "nothing to log when all hints are accepted: {stderr}"
+    );
 }
 
 #[test]
@@ -508,9 +518,18 @@ fn an_unreachable_service_is_logged_without_the_secret_and_does_not_fail_the_sav
         warnings[0].starts_with("LOG moodlemanagement warning: MoodleManagement hint for invoice 9 answered HTTP 0"),
         "{stderr}"
     );
-    assert!(warnings[0].ends_with("2 more hint(s) of this request not sent."), "{stderr}");
-    assert!(stderr.contains("LOG-SAVED moodlemanagement"), "the log is saved: {stderr}");
-    assert!(!stderr.contains(&SECRET[6..]), "the secret leaked into the log: {stderr}");
+    assert!(
+        warnings[0].ends_with("2 more hint(s) of this request not sent."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("LOG-SAVED moodlemanagement"),
+        "the log is saved: {stderr}"
+    );
+    assert!(
+        !stderr.contains(&SECRET[6..]),
+        "the secret leaked into the log: {stderr}"
+    );
 }
 
 #[test]
@@ -520,10 +539,7 @@ fn an_unconfigured_plugin_sends_nothing() {
     }
     let server = CaptureServer::start();
     // the constant defined empty: the plugin stays idle (settings are empty in the stubs)
-    let out = run_in_stub_facturascripts(
-        "",
-        "(new FacturaCliente(['idfactura' => 5]))->save(); echo 'ok';",
-    );
+    let out = run_in_stub_facturascripts("", "(new FacturaCliente(['idfactura' => 5]))->save(); echo 'ok';");
     let got = server.stop();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "ok");
