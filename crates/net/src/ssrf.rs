@@ -121,8 +121,8 @@ pub struct RefusedUrl {
     pub block: ConfigBlock,
     /// The block's `name`.
     pub name: String,
-    /// The URL as configured.
-    pub url: Url,
+    /// The URL as configured (its text: keeps the error small).
+    pub url: String,
     /// Why it is refused. Not a `source()`: the message already says it, once.
     pub error: SsrfError,
 }
@@ -155,7 +155,7 @@ pub fn validate_configured_url(
     validate_url(url, policy).map_err(|error| RefusedUrl {
         block,
         name: name.to_owned(),
-        url: url.clone(),
+        url: url.to_string(),
         error,
     })
 }
