@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use mm_net::{CircuitOpen, Retryable, SecretString, SsrfError, redact};
+use mm_net::{CircuitOpen, RefusedUrl, Retryable, SecretString, redact};
 use serde::{Deserialize, Serialize};
 
 /// Moodle's exception body.
@@ -78,9 +78,10 @@ pub enum MoodleError {
     /// The site's circuit breaker is open.
     #[error(transparent)]
     CircuitOpen(#[from] CircuitOpen),
-    /// The site URL is refused by the anti-SSRF policy.
-    #[error("refused destination: {0}")]
-    Ssrf(#[from] SsrfError),
+    /// The site URL is refused by the anti-SSRF policy. The text names the `[[moodle]]` block
+    /// and the fix; not a `source()`, so a chain of causes does not say it twice.
+    #[error("{0}")]
+    Ssrf(RefusedUrl),
     /// The token's service lacks functions this application needs.
     #[error("the web service of this token lacks: {}", .missing.join(", "))]
     MissingFunctions {
@@ -148,9 +149,6 @@ impl MoodleError {
                 "add {} to the external service of this token (Site administration > Server > Web services > External services > Functions)",
                 missing.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
             )),
-            MoodleError::Ssrf(_) => Some(
-                "the site URL points at a local or private address; if the Moodle site really is on the private network, enable 'allow private network' for this site".to_owned(),
-            ),
             MoodleError::Http { status: 404, .. } => Some("check the site URL: /webservice/rest/server.php was not found below it".to_owned()),
             _ => None,
         }

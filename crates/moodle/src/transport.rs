@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use mm_net::{
-    BreakerState, CircuitBreaker, ExposeSecret, HttpClientConfig, RetryPolicy, SecretString, SsrfPolicy,
-    build_http_client, validate_url,
+    BreakerState, CircuitBreaker, ConfigBlock, ExposeSecret, HttpClientConfig, RetryPolicy, SecretString, SsrfPolicy,
+    build_http_client, validate_configured_url,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -76,7 +76,7 @@ impl MoodleClient {
         let policy = SsrfPolicy {
             allow_private_network: config.allow_private_network,
         };
-        validate_url(&config.url, policy)?;
+        validate_configured_url(ConfigBlock::Moodle, &config.name, &config.url, policy).map_err(MoodleError::Ssrf)?;
         if config.batch_size == 0 || config.concurrency == 0 {
             return Err(MoodleError::Config(
                 "batch_size and concurrency must be at least 1".to_owned(),

@@ -408,7 +408,25 @@ async fn site_url_checked_against_ssrf() {
         SecretString::from(TOKEN),
     );
     cfg.allow_private_network = false;
-    assert!(matches!(MoodleClient::new(cfg.clone()), Err(MoodleError::Ssrf(_))));
+    let err = MoodleClient::new(cfg.clone()).unwrap_err();
+    assert!(matches!(err, MoodleError::Ssrf(_)));
+    // the whole chain of causes, as `{:#}` prints it at start: the block, the key, said once
+    let mut chain = err.to_string();
+    let mut cause = std::error::Error::source(&err);
+    while let Some(c) = cause {
+        chain = format!("{chain}: {c}");
+        cause = c.source();
+    }
+    assert_eq!(
+        chain,
+        "[[moodle]] `x`: url http://127.0.0.1/ is a loopback address (127.0.0.1), refused (anti-SSRF); \
+         fix: set `allow_private_network = true` in that [[moodle]] block if it is on your network"
+    );
+    assert_eq!(
+        err.fix_hint(),
+        None,
+        "the fix is in the message, not repeated as a hint"
+    );
     cfg.url = url::Url::parse("http://user@lms.example.org/").unwrap();
     assert!(matches!(MoodleClient::new(cfg.clone()), Err(MoodleError::Ssrf(_))));
     cfg.url = url::Url::parse("https://lms.example.org/moodle").unwrap();

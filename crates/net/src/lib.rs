@@ -29,4 +29,7 @@ pub use client::{HttpClientConfig, NetError, build_http_client};
 pub use retry::{RetryPolicy, Retryable, retry};
 pub use sealed::{KeyError, KeyId, SealError, SecretKey, is_sealed};
 pub use secret::{ExposeSecret, SecretString, redact};
-pub use ssrf::{DnsLookup, FnLookup, SsrfError, SsrfPolicy, SsrfResolver, SystemLookup, is_forbidden_ip, validate_url};
+pub use ssrf::{
+    ConfigBlock, DnsLookup, FnLookup, RefusedUrl, SsrfError, SsrfPolicy, SsrfResolver, SystemLookup, address_kind,
+    is_forbidden_ip, validate_configured_url, validate_url,
+};

@@ -49,7 +49,10 @@ pub enum SsrfError {
     #[error("address {0} is not allowed (loopback, private, link-local or reserved)")]
     ForbiddenAddress(IpAddr),
     /// Every resolved address was forbidden.
-    #[error("host `{host}` resolves only to forbidden addresses ({addrs:?})")]
+    #[error(
+        "host `{host}` resolves only to forbidden addresses ({addrs:?}){}",
+        resolver_fix(addrs)
+    )]
     AllAddressesForbidden {
         /// The name.
         host: String,
@@ -64,6 +67,139 @@ pub enum SsrfError {
         /// Resolver error text.
         reason: String,
     },
+}
+
+/// At request time the resolver does not know which block configured the host: name both.
+fn resolver_fix(addrs: &[IpAddr]) -> &'static str {
+    if addrs.iter().any(|ip| is_allowed(*ip, PRIVATE_NETWORK)) {
+        "; if that host is on your network, set `allow_private_network = true` in its [[moodle]] or [[source]] block"
+    } else {
+        ""
+    }
+}
+
+const PRIVATE_NETWORK: SsrfPolicy = SsrfPolicy {
+    allow_private_network: true,
+};
+
+impl SsrfError {
+    /// Would `allow_private_network = true` let this destination through?
+    pub fn allowed_on_private_network(&self) -> bool {
+        match self {
+            SsrfError::LocalName(_) => true,
+            SsrfError::ForbiddenAddress(ip) => is_allowed(*ip, PRIVATE_NETWORK),
+            SsrfError::AllAddressesForbidden { addrs, .. } => addrs.iter().any(|ip| is_allowed(*ip, PRIVATE_NETWORK)),
+            SsrfError::Scheme(_) | SsrfError::UserInfo | SsrfError::NoHost | SsrfError::Resolve { .. } => false,
+        }
+    }
+}
+
+/// The configuration block a destination URL comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigBlock {
+    /// `[[moodle]]`, a Moodle site.
+    Moodle,
+    /// `[[source]]`, a billing system polled by this service.
+    Source,
+}
+
+impl std::fmt::Display for ConfigBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ConfigBlock::Moodle => "[[moodle]]",
+            ConfigBlock::Source => "[[source]]",
+        })
+    }
+}
+
+/// A configured URL the policy refuses, told as the administrator wrote it: which block,
+/// which URL, why, and the fix when one exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{block} `{name}`: url {url} {}", self.reason())]
+pub struct RefusedUrl {
+    /// The block the URL is in.
+    pub block: ConfigBlock,
+    /// The block's `name`.
+    pub name: String,
+    /// The URL as configured (its text: keeps the error small).
+    pub url: String,
+    /// Why it is refused. Not a `source()`: the message already says it, once.
+    pub error: SsrfError,
+}
+
+impl RefusedUrl {
+    fn reason(&self) -> String {
+        let what = match &self.error {
+            SsrfError::ForbiddenAddress(ip) => format!("is {}", address_kind(*ip)),
+            SsrfError::LocalName(host) => format!("names this machine (`{host}`)"),
+            other => return format!("is refused (anti-SSRF): {other}"),
+        };
+        if self.error.allowed_on_private_network() {
+            format!(
+                "{what}, refused (anti-SSRF); fix: set `allow_private_network = true` in that {} block if it is on your network",
+                self.block
+            )
+        } else {
+            format!("{what}, refused (anti-SSRF) even with `allow_private_network = true`: no site lives there")
+        }
+    }
+}
+
+/// [`validate_url`] for a URL read from the configuration: the error names the block.
+pub fn validate_configured_url(
+    block: ConfigBlock,
+    name: &str,
+    url: &Url,
+    policy: SsrfPolicy,
+) -> Result<(), RefusedUrl> {
+    validate_url(url, policy).map_err(|error| RefusedUrl {
+        block,
+        name: name.to_owned(),
+        url: url.to_string(),
+        error,
+    })
+}
+
+/// What kind of non-public address `ip` is, for messages ("a loopback address (127.0.0.1)").
+pub fn address_kind(ip: IpAddr) -> String {
+    format!("{} ({ip})", address_class(ip))
+}
+
+fn address_class(ip: IpAddr) -> &'static str {
+    if is_never_allowed(ip) {
+        return "a metadata, multicast, broadcast or unspecified address";
+    }
+    if let Some(v4) = embedded_v4(ip) {
+        let o = v4.octets();
+        return if v4.is_loopback() {
+            "a loopback address"
+        } else if v4.is_private() {
+            "a private-network address"
+        } else if v4.is_link_local() {
+            "a link-local address"
+        } else if o[0] == 100 && (o[1] & 0xc0) == 64 {
+            "a shared (CGNAT) address"
+        } else if forbidden_v4(v4) {
+            "a reserved address"
+        } else {
+            "a public address"
+        };
+    }
+    let IpAddr::V6(v6) = ip else {
+        return "a public address";
+    };
+    let first = v6.segments()[0];
+    if v6.is_loopback() {
+        "a loopback address"
+    } else if (first & 0xfe00) == 0xfc00 {
+        "a unique-local (private) address"
+    } else if (first & 0xffc0) == 0xfe80 {
+        "a link-local address"
+    } else if forbidden_v6(v6) {
+        "a reserved address"
+    } else {
+        "a public address"
+    }
 }
 
 /// Check a URL before any request is made to it.
@@ -394,6 +530,69 @@ mod tests {
         for u in PUBLIC_URLS {
             assert_eq!(validate_url(&url(u), DENY), Ok(()), "{u} should be accepted");
         }
+    }
+
+    fn refused(block: ConfigBlock, name: &str, u: &str) -> String {
+        validate_configured_url(block, name, &url(u), DENY)
+            .expect_err("refused")
+            .to_string()
+    }
+
+    #[test]
+    fn a_refused_configured_url_names_its_block_and_the_fix_once() {
+        let text = refused(ConfigBlock::Source, "fs", "http://127.0.0.1:8081/");
+        assert_eq!(
+            text,
+            "[[source]] `fs`: url http://127.0.0.1:8081/ is a loopback address (127.0.0.1), refused (anti-SSRF); \
+             fix: set `allow_private_network = true` in that [[source]] block if it is on your network"
+        );
+        for (block, u) in [
+            (ConfigBlock::Moodle, "http://192.168.1.20/moodle"),
+            (ConfigBlock::Moodle, "http://localhost/"),
+            (ConfigBlock::Source, "http://[fd00::5]/"),
+            (ConfigBlock::Source, "http://10.0.0.5:8080/"),
+        ] {
+            let text = refused(block, "site", u);
+            assert!(text.starts_with(&format!("{block} `site`: url ")), "{text}");
+            assert!(text.contains(&format!("in that {block} block")), "{text}");
+            assert_eq!(text.matches("allow_private_network = true").count(), 1, "{text}");
+            assert_eq!(text.matches("refused").count(), 1, "said once: {text}");
+        }
+    }
+
+    #[test]
+    fn a_configured_url_the_key_cannot_fix_does_not_offer_it() {
+        for u in [
+            "http://169.254.169.254/",
+            "ftp://lms.example.org/",
+            "http://user@lms.example.org/",
+        ] {
+            let text = refused(ConfigBlock::Moodle, "main", u);
+            assert!(text.starts_with("[[moodle]] `main`: url "), "{text}");
+            assert!(!text.contains("fix: set"), "{u}: {text}");
+        }
+        // allowed with the key, the URL passes
+        assert_eq!(
+            validate_configured_url(ConfigBlock::Source, "fs", &url("http://127.0.0.1:8081/"), ALLOW),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_host_resolving_to_the_lan_names_the_key() {
+        let lan = SsrfError::AllAddressesForbidden {
+            host: "erp.lan".into(),
+            addrs: vec![IpAddr::V4(Ipv4Addr::new(192, 168, 1, 5))],
+        };
+        assert!(
+            lan.to_string()
+                .contains("set `allow_private_network = true` in its [[moodle]] or [[source]] block")
+        );
+        let metadata = SsrfError::AllAddressesForbidden {
+            host: "evil.example".into(),
+            addrs: vec![IpAddr::V4(Ipv4Addr::new(169, 254, 169, 254))],
+        };
+        assert!(!metadata.to_string().contains("allow_private_network"), "{metadata}");
     }
 
     #[test]

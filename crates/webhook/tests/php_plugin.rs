@@ -8,7 +8,7 @@
 
 use mm_webhook::{Event, Headers, Secret, Verifier, parse_event};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -83,15 +83,30 @@ fn php_sources_parse() {
     if !php_available("php_sources_parse") {
         return;
     }
-    let dir = plugin_dir();
-    for file in ["mm_webhook.php", "Init.php", "Worker/MoodleManagementHint.php"] {
-        let out = Command::new("php")
-            .arg("-l")
-            .arg(dir.join(file))
-            .output()
-            .expect("php -l");
-        assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stdout));
+    let files = php_files(&plugin_dir());
+    assert!(files.len() >= 5, "plugin PHP files: {files:?}");
+    for file in files {
+        let out = Command::new("php").arg("-l").arg(&file).output().expect("php -l");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
+}
+
+fn php_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("plugin dir") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            files.extend(php_files(&path));
+        } else if path.extension().is_some_and(|e| e == "php") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 #[test]
@@ -194,4 +209,340 @@ fn php_refuses_a_bad_secret_without_echoing_it() {
     let text = stdout(&out);
     assert!(text.starts_with("refused: "), "{text}");
     assert!(!text.contains(bad), "the error must not echo the secret: {text}");
+}
+
+// ---- The plugin inside FacturaScripts: loading, the settings tab, one hint per invoice ----
+
+/// FacturaScripts 2026.65, the release the contract was checked on (Core/Kernel.php::version).
+const FS_CHECKED_VERSION: f64 = 2026.65;
+
+/// `key = value` lines of an ini file, quotes stripped (what parse_ini_string gives here).
+fn ini(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .expect("read ini")
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches(['\'', '"']).to_owned()))
+        .collect()
+}
+
+/// PHP's floatval: the leading number, 0 when there is none.
+fn floatval(text: &str) -> f64 {
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (c == '.' && !text[..i].contains('.'))))
+        .map_or(text.len(), |(i, _)| i);
+    text[..end].parse().unwrap_or(0.0)
+}
+
+/// Core/Internal/Plugin.php::checkCompatibility (FacturaScripts 2026.65), `min_version` being
+/// `floatval($data['min_version'] ?? 0)`:
+///
+/// ```php
+/// if (Kernel::version() < $this->min_version) { $this->compatible = false; ... 'plugin-needs-fs-version'
+/// // si la versión requerida es menor que 2025, no es compatible
+/// if ($this->min_version < 2025) { $this->compatible = false; ... 'plugin-not-compatible'
+/// ```
+fn fs_loads(fs_version: f64, min_version: f64) -> bool {
+    fs_version >= min_version && min_version >= 2025.0
+}
+
+#[test]
+fn plugin_loads_on_the_facturascripts_versions_its_readme_claims() {
+    let fields = ini(&plugin_dir().join("facturascripts.ini"));
+    let field = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    assert_eq!(
+        field("name"),
+        Some("MoodleManagement"),
+        "the folder name FacturaScripts expects"
+    );
+    let min_version = floatval(field("min_version").unwrap_or(""));
+
+    let readme = std::fs::read_to_string(plugin_dir().join("../README.md")).expect("plugin README");
+    let claim = readme
+        .split("Requires FacturaScripts ")
+        .nth(1)
+        .and_then(|rest| rest.split_once(" or later"))
+        .map(|(version, _)| floatval(version))
+        .expect("the plugin README says `Requires FacturaScripts <version> or later`");
+
+    for fs_version in [claim, FS_CHECKED_VERSION] {
+        assert!(
+            fs_loads(fs_version, min_version),
+            "FacturaScripts {fs_version} refuses the plugin: min_version = {min_version} in facturascripts.ini \
+             (it needs min_version >= 2025 and <= the running version; the README claims {claim})"
+        );
+    }
+    assert!(
+        !fs_loads(claim - 1.0, min_version),
+        "the README claims {claim} but the plugin also loads on older releases: claim the oldest one"
+    );
+}
+
+#[test]
+fn settings_tabs_have_a_label_in_every_translation() {
+    let dir = plugin_dir();
+    let translations: Vec<(String, Value)> = std::fs::read_dir(dir.join("Translation"))
+        .map(|entries| {
+            entries
+                .map(|e| e.expect("dir entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "json"))
+                .map(|p| {
+                    let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                    let json = serde_json::from_str(&std::fs::read_to_string(&p).expect("read")).expect("JSON");
+                    (name, json)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for lang in ["en_EN.json", "es_ES.json"] {
+        assert!(
+            translations.iter().any(|(name, _)| name == lang),
+            "Translation/{lang} missing: FacturaScripts does not fall back to another language, \
+             so its users would see raw keys"
+        );
+    }
+    // Core/Controller/EditSettings.php titles the SettingsX tab Tools::trans(strtolower("X")).
+    let tabs: Vec<String> = std::fs::read_dir(dir.join("XMLView"))
+        .expect("XMLView")
+        .filter_map(|e| {
+            let name = e.expect("dir entry").file_name().to_string_lossy().into_owned();
+            Some(name.strip_prefix("Settings")?.strip_suffix(".xml")?.to_lowercase())
+        })
+        .collect();
+    assert_eq!(tabs, ["moodlemanagement"]);
+    for (lang, json) in &translations {
+        for key in &tabs {
+            let label = json[key].as_str().unwrap_or("");
+            assert!(
+                !label.is_empty() && label != key,
+                "Translation/{lang}: no label for `{key}`"
+            );
+        }
+    }
+}
+
+/// One HTTP request as the capture server received it.
+#[derive(Debug)]
+struct Captured {
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Captured {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A one-thread HTTP server on loopback answering 204 to everything and keeping what it got,
+/// standing in for MoodleManagement's /webhooks endpoint.
+struct CaptureServer {
+    url: String,
+    addr: std::net::SocketAddr,
+    thread: std::thread::JoinHandle<Vec<Captured>>,
+}
+
+const STOP_PATH: &str = "/__stop";
+
+impl CaptureServer {
+    fn start() -> CaptureServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let thread = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            for stream in listener.incoming() {
+                let request = read_request(&mut stream.expect("accept"));
+                if request.path == STOP_PATH {
+                    break;
+                }
+                got.push(request);
+            }
+            got
+        });
+        CaptureServer {
+            url: format!("http://{addr}"),
+            addr,
+            thread,
+        }
+    }
+
+    /// Everything received until now (call once the PHP process has exited).
+    fn stop(self) -> Vec<Captured> {
+        let mut s = std::net::TcpStream::connect(self.addr).expect("connect to stop");
+        std::io::Write::write_all(&mut s, format!("GET {STOP_PATH} HTTP/1.0\r\n\r\n").as_bytes()).expect("stop");
+        self.thread.join().expect("capture thread")
+    }
+}
+
+fn read_request(stream: &mut std::net::TcpStream) -> Captured {
+    use std::io::{Read, Write};
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = stream.read(&mut buf).expect("read head");
+        assert!(n > 0, "connection closed before the headers ended");
+        data.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("").to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = data[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut buf).expect("read body");
+        assert!(n > 0, "connection closed before the body ended");
+        body.extend_from_slice(&buf[..n]);
+    }
+    let _ = stream.write_all(b"HTTP/1.0 204 No Content\r\nContent-Length: 0\r\n\r\n");
+    Captured { path, headers, body }
+}
+
+/// Runs `code` with the FacturaScripts stubs and the plugin's Init loaded, the plugin pointed
+/// at `service_url` with [`SECRET`] as source `erp` through config.php constants.
+fn run_in_stub_facturascripts(service_url: &str, code: &str) -> Output {
+    let dir = plugin_dir();
+    let stubs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/php/fs_stubs.php");
+    let script = format!(
+        "require getenv('MM_STUBS'); require getenv('MM_PLUGIN_DIR') . '/Init.php';
+         define('MM_WEBHOOK_SERVICE_URL', getenv('URL')); define('MM_WEBHOOK_SECRET', getenv('S'));
+         define('MM_WEBHOOK_SOURCE', 'erp');
+         use FacturaScripts\\Dinamic\\Model\\FacturaCliente; use FacturaScripts\\Dinamic\\Model\\ReciboCliente;
+         (new FacturaScripts\\Plugins\\MoodleManagement\\Init())->init();
+         {code}"
+    );
+    Command::new("php")
+        .arg("-d")
+        .arg("display_errors=stderr")
+        .arg("-r")
+        .arg(script)
+        .env("MM_STUBS", stubs)
+        .env("MM_PLUGIN_DIR", dir)
+        .env("URL", service_url)
+        .env("S", SECRET)
+        .output()
+        .expect("php runs")
+}
+
+/// Verifies a captured delivery as the service does and returns the hinted invoice id.
+fn verified_hint(request: &Captured) -> String {
+    assert_eq!(request.path, "/webhooks/erp");
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    let timestamp = request.header("webhook-timestamp").expect("timestamp");
+    let headers = Headers {
+        id: request.header("webhook-id"),
+        timestamp: Some(timestamp),
+        signature: request.header("webhook-signature"),
+    };
+    let now: i64 = timestamp.parse().expect("unix seconds");
+    verifier(SECRET)
+        .verify(&headers, &request.body, now)
+        .expect("the Rust verifier accepts the plugin's delivery");
+    match parse_event("erp", &request.body) {
+        Ok(Event::Hint { id }) => id,
+        other => panic!("not an invoice.hint: {other:?}"),
+    }
+}
+
+#[test]
+fn paying_an_invoice_sends_exactly_one_signed_hint_at_the_end_of_the_request() {
+    if !php_available("paying_an_invoice_sends_exactly_one_signed_hint_at_the_end_of_the_request") {
+        return;
+    }
+    let server = CaptureServer::start();
+    // A payment as api/3/pagarFacturaCliente and the invoice editor make it: the invoice is
+    // saved, each of its receipts is saved paid (flipping `pagada` by SQL), the invoice is
+    // updated; then another invoice is deleted. Nothing leaves before the request ends.
+    let out = run_in_stub_facturascripts(
+        &server.url,
+        "$invoice = new FacturaCliente(['idfactura' => 42]);
+         $invoice->save();
+         foreach ([1, 2, 3] as $n) { (new ReciboCliente(['idrecibo' => $n, 'idfactura' => 42, 'pagado' => true]))->save(); }
+         $invoice->update(['pagada' => true]);
+         (new FacturaCliente(['idfactura' => 7]))->delete();
+         echo 'request done';",
+    );
+    let got = server.stop();
+    assert!(
+        out.status.success(),
+        "php failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "request done");
+    let ids: Vec<String> = got.iter().map(verified_hint).collect();
+    assert_eq!(ids, ["42", "7"], "one hint per changed invoice, in the order changed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("LOG"),
+        "nothing to log when all hints are accepted: {stderr}"
+    );
+}
+
+#[test]
+fn an_unreachable_service_is_logged_without_the_secret_and_does_not_fail_the_save() {
+    if !php_available("an_unreachable_service_is_logged_without_the_secret_and_does_not_fail_the_save") {
+        return;
+    }
+    // a port nobody listens on: bound, then released
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port");
+    let out = run_in_stub_facturascripts(
+        &format!("http://{closed}"),
+        "var_export((new FacturaCliente(['idfactura' => 9]))->save());
+         (new FacturaCliente(['idfactura' => 10]))->save(); (new FacturaCliente(['idfactura' => 11]))->delete();
+         echo ' saved';",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "true saved");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // one attempt per request: a hung service must not cost one timeout per invoice
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("LOG ")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with("LOG moodlemanagement warning: MoodleManagement hint for invoice 9 answered HTTP 0"),
+        "{stderr}"
+    );
+    assert!(
+        warnings[0].ends_with("2 more hint(s) of this request not sent."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("LOG-SAVED moodlemanagement"),
+        "the log is saved: {stderr}"
+    );
+    assert!(
+        !stderr.contains(&SECRET[6..]),
+        "the secret leaked into the log: {stderr}"
+    );
+}
+
+#[test]
+fn an_unconfigured_plugin_sends_nothing() {
+    if !php_available("an_unconfigured_plugin_sends_nothing") {
+        return;
+    }
+    let server = CaptureServer::start();
+    // the constant defined empty: the plugin stays idle (settings are empty in the stubs)
+    let out = run_in_stub_facturascripts("", "(new FacturaCliente(['idfactura' => 5]))->save(); echo 'ok';");
+    let got = server.stop();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok");
+    assert!(got.is_empty(), "{got:?}");
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -6,25 +6,25 @@
 namespace FacturaScripts\Plugins\MoodleManagement;
 
 use FacturaScripts\Core\Template\InitClass;
-use FacturaScripts\Core\WorkQueue;
 
 /**
- * Registers one worker for the customer-invoice events. FacturaScripts only stores a work
- * event when a worker listens for it (Core/WorkQueue.php::send), so without this plugin
- * invoice changes leave no trace MoodleManagement could react to.
+ * Hooks the models whose saves change what MoodleManagement reads of an invoice:
  *
- * Insert/Update/Delete come from the model itself; Paid comes from
- * Lib/ReceiptGenerator.php, which flips `pagada` by direct SQL, so neither Update nor the
- * audit log sees it. `Save` is not listened to: it always accompanies Insert or Update and
- * would only double the hints.
+ * - FacturaCliente (credit notes are FacturaCliente rows too): save, update and delete;
+ * - ReciboCliente: paying or deleting a receipt flips its invoice's `pagada` by direct SQL
+ *   (Lib/ReceiptGenerator.php::update), so the invoice model itself is not saved.
+ *
+ * Model extensions run inside the request, unlike work-queue workers: FacturaScripts runs one
+ * queued work event per HTTP request (WorkQueue::run), behind the accounting events invoices
+ * queue first, so a worker's hint could wait until some later request. The extensions only
+ * note the invoice id; Lib/InvoiceHints sends one hint per invoice at the end of the request.
  */
 class Init extends InitClass
 {
     public function init(): void
     {
-        foreach (['Insert', 'Update', 'Delete', 'Paid'] as $event) {
-            WorkQueue::addWorker('MoodleManagementHint', 'Model.FacturaCliente.' . $event);
-        }
+        $this->loadExtension(new Extension\Model\FacturaCliente());
+        $this->loadExtension(new Extension\Model\ReciboCliente());
     }
 
     public function uninstall(): void

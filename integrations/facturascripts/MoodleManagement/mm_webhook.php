@@ -5,7 +5,7 @@
  * `php` and check it against the Rust verifier.
  *
  * This file is not under a FacturaScripts-deployed folder on purpose: it holds functions,
- * not a class, and is loaded with require_once by the worker.
+ * not a class, and is loaded with require_once by Lib/InvoiceHints.php.
  */
 
 if (!function_exists('mm_sign')) {

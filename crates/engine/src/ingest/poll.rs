@@ -5,7 +5,9 @@ use crate::config::SourceConfig;
 use mm_core::Timestamp;
 use mm_facturascripts::poller::{SnapshotSink, TickError};
 use mm_facturascripts::{FsClient, FsClientConfig, FsError, PollCursor, Poller, PollerConfig};
-use mm_net::{BreakerConfig, BreakerState, CircuitBreaker, Clock, SsrfPolicy};
+use mm_net::{
+    BreakerConfig, BreakerState, CircuitBreaker, Clock, ConfigBlock, RefusedUrl, SsrfPolicy, validate_configured_url,
+};
 use mm_store::{SourceRefusal, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +18,9 @@ pub enum SourceError {
     FacturaScripts { source_name: String, error: FsError },
     #[error("source `{source_name}`: cannot build its HTTP client: {message}")]
     Setup { source_name: String, message: String },
+    /// The URL is refused by the anti-SSRF policy; the text names the block and the fix.
+    #[error("{0}")]
+    RefusedUrl(RefusedUrl),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("source `{source_name}`: its stored cursor is unreadable ({error}); it will restart with a full sweep")]
@@ -105,10 +110,12 @@ impl Source {
                     source_name: name.clone(),
                     message,
                 };
-                let mut client_cfg = FsClientConfig::new(url.clone(), token.clone());
-                client_cfg.http_config.ssrf = SsrfPolicy {
+                let policy = SsrfPolicy {
                     allow_private_network: *allow_private_network,
                 };
+                validate_configured_url(ConfigBlock::Source, name, url, policy).map_err(SourceError::RefusedUrl)?;
+                let mut client_cfg = FsClientConfig::new(url.clone(), token.clone());
+                client_cfg.http_config.ssrf = policy;
                 client_cfg.http_config.user_agent = format!("MoodleManagement/{}", env!("CARGO_PKG_VERSION"));
                 let breaker = Arc::new(match breaker_clock {
                     Some(clock) => CircuitBreaker::with_clock(BreakerConfig::default(), clock),
@@ -288,5 +295,47 @@ fn refusal_wait(error: &FsError, auth_cooldown: Duration) -> Option<Duration> {
         FsError::Auth { .. } => Some(auth_cooldown),
         FsError::Banned { .. } => Some(error.retry_after().unwrap_or(mm_facturascripts::error::BAN_BACKOFF)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(url: &str, allow_private_network: bool) -> SourceConfig {
+        SourceConfig::FacturaScripts {
+            name: "fs".into(),
+            url: url::Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}")),
+            token: secrecy::SecretString::from("k".repeat(32)),
+            poll_interval: Duration::from_secs(30),
+            allow_private_network,
+            webhook_secrets: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_loopback_facturascripts_is_refused_naming_the_block_and_the_key_once() {
+        let Err(err) = Source::from_config(&source("http://127.0.0.1:8081/", false)) else {
+            panic!("a loopback URL without allow_private_network must be refused");
+        };
+        let text = err.to_string();
+        assert!(
+            text.starts_with("[[source]] `fs`: url http://127.0.0.1:8081/ is a loopback address"),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("set `allow_private_network = true` in that [[source]] block")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            std::error::Error::source(&err).is_none(),
+            "not said again as a cause: {text}"
+        );
+        assert!(matches!(
+            Source::from_config(&source("http://127.0.0.1:8081/", true)),
+            Ok(Some(_))
+        ));
     }
 }
