@@ -392,3 +392,57 @@ async fn a_mapping_with_a_group_puts_its_learners_in_that_group() {
         assert!(w.world.differences(&w.app).await.unwrap().is_empty(), "{b}");
     }
 }
+
+/// #14: two seats assigned within the same second are taken back last-assigned first, not in
+/// the learners' alphabetical order (the store numbers each line's assignments).
+#[tokio::test]
+async fn seats_assigned_in_one_second_are_taken_back_latest_first() {
+    for b in backends() {
+        let w = start(b, |_| {}).await;
+        let buyer = w.world.fs.add_customer("Zeta Training SL", "buyer@zeta.example");
+        let invoice = w.world.fs.create_invoice(&buyer, &[("PY-101", 2.0, 120.0)]).unwrap();
+        w.world.fs.pay(invoice, true).unwrap();
+        let line = w.world.fs.lines_of(invoice)[0];
+        w.app.reconcile_once().await.unwrap();
+        let second = w.app.now();
+        // Zed first, then Amy, in the same second: Amy sorts first by name, but came last.
+        for email in ["zed@zeta.example", "amy@zeta.example"] {
+            let seat = mm_core::SeatAssignment {
+                invoice: mm_core::InvoiceKey::new("erp", invoice.to_string()),
+                line: line.to_string(),
+                learner: mm_core::Email::parse(email).unwrap(),
+                name: "Named Learner".into(),
+                assigned_at: second,
+                sequence: 0,
+            };
+            let outcome = w.app.store().assign_seat(&seat).await.unwrap();
+            assert!(
+                matches!(outcome, mm_store::SeatOutcome::Assigned { .. }),
+                "{b}: {outcome:?}"
+            );
+        }
+        w.app.reconcile_once().await.unwrap();
+        for email in ["zed@zeta.example", "amy@zeta.example"] {
+            assert_eq!(
+                w.enrolment(email, "PY101").map(|e| e.0),
+                Some(EnrolStatus::Active),
+                "{b}: {email}"
+            );
+        }
+
+        w.world.fs.credit(invoice, Some(vec![(line, 1.0)])).unwrap();
+        let report = w.app.reconcile_once().await.unwrap();
+        assert!(report.converged(), "{b}: {report:?}");
+        assert_eq!(
+            w.enrolment("zed@zeta.example", "PY101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}: the first assigned keeps the seat"
+        );
+        assert_ne!(
+            w.enrolment("amy@zeta.example", "PY101").map(|e| e.0),
+            Some(EnrolStatus::Active),
+            "{b}: the last assigned gives it back"
+        );
+        drop(w.db);
+    }
+}

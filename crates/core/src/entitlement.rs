@@ -315,7 +315,7 @@ pub fn desired_state(
             .push(s);
     }
     for list in seats_by_line.values_mut() {
-        list.sort_by(|a, b| (a.assigned_at, &a.learner).cmp(&(b.assigned_at, &b.learner)));
+        list.sort_by(|a, b| (a.sequence, &a.learner).cmp(&(b.sequence, &b.learner)));
     }
 
     // Every invoice by its key, for the credit notes that name one.

@@ -14,8 +14,11 @@ pub struct SeatAssignment {
     pub learner: Email,
     /// The learner's full name, for their Moodle account (may be empty).
     pub name: String,
-    /// Seats are kept first-come: when a credit note takes seats back, the latest assigned go.
     pub assigned_at: Timestamp,
+    /// Its place among the line's assignments, lowest first assigned: seats are kept
+    /// first-come, so a credit note takes back the highest. Given by the store when it
+    /// records the assignment (a value passed in is ignored).
+    pub sequence: i64,
 }
 
 /// How many seats a line holds: its quantity, whole seats only, at least one.

@@ -95,6 +95,7 @@ fn seat(id: &str, email: &str, day: i64) -> SeatAssignment {
         learner: Email::parse(email).unwrap(),
         name: String::new(),
         assigned_at: Timestamp(T0 + day * DAY),
+        sequence: day,
     }
 }
 

@@ -204,6 +204,7 @@ fn history_with_seats() -> impl Strategy<Value = (Vec<Invoice>, Vec<SeatAssignme
                         learner: Email::parse(SEAT_HOLDERS[holder]).unwrap(),
                         name: format!("Holder {holder}"),
                         assigned_at: Timestamp(day),
+                        sequence: day,
                     });
                 }
             }

@@ -28,6 +28,7 @@ impl Engine {
             learner: req.learner,
             name: req.name.trim().to_string(),
             assigned_at: self.now(),
+            sequence: 0,
         };
         let outcome = self.store.assign_seat(&seat).await?;
         if let SeatOutcome::Assigned { .. } = outcome {

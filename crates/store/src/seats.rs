@@ -27,25 +27,32 @@ impl Store {
             return Ok(SeatOutcome::UnknownLine);
         }
         let seats = mm_core::seat::seats_of(line.quantity);
-        let taken: Vec<String> = self
-            .query("SELECT learner FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3")
+        let taken: Vec<TakenSeat> = self
+            .query(
+                "SELECT learner, sequence FROM seat_assignments WHERE source = $1 AND invoice_id = $2 AND line_id = $3",
+            )
             .bind(&seat.invoice.source)
             .bind(&seat.invoice.id)
             .bind(&seat.line)
             .fetch_all(&mut *tx)
             .await?
             .iter()
-            .map(|r| r.try_get("learner"))
-            .collect::<Result<_, _>>()?;
-        if taken.iter().any(|l| l == seat.learner.as_str()) {
+            .map(|r| {
+                Ok(TakenSeat {
+                    learner: r.try_get("learner")?,
+                    sequence: r.try_get("sequence")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        if taken.iter().any(|t| t.learner == seat.learner.as_str()) {
             return Ok(SeatOutcome::AlreadyAssigned);
         }
         if taken.len() >= seats {
             return Ok(SeatOutcome::Full { seats });
         }
         self.query(
-            "INSERT INTO seat_assignments (source, invoice_id, line_id, learner, name, assigned_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO seat_assignments (source, invoice_id, line_id, learner, name, assigned_at, sequence)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&seat.invoice.source)
         .bind(&seat.invoice.id)
@@ -53,6 +60,7 @@ impl Store {
         .bind(seat.learner.as_str())
         .bind(&seat.name)
         .bind(seat.assigned_at.0)
+        .bind(taken.iter().map(|t| t.sequence).max().unwrap_or(0) + 1)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -85,8 +93,8 @@ impl Store {
         let rows = match invoice {
             Some(k) => {
                 self.query(
-                    "SELECT source, invoice_id, line_id, learner, name, assigned_at FROM seat_assignments
-                     WHERE source = $1 AND invoice_id = $2 ORDER BY line_id, assigned_at, learner",
+                    "SELECT source, invoice_id, line_id, learner, name, assigned_at, sequence FROM seat_assignments
+                     WHERE source = $1 AND invoice_id = $2 ORDER BY line_id, sequence, learner",
                 )
                 .bind(&k.source)
                 .bind(&k.id)
@@ -95,8 +103,8 @@ impl Store {
             }
             None => {
                 self.query(
-                    "SELECT source, invoice_id, line_id, learner, name, assigned_at FROM seat_assignments
-                     ORDER BY source, invoice_id, line_id, assigned_at, learner",
+                    "SELECT source, invoice_id, line_id, learner, name, assigned_at, sequence FROM seat_assignments
+                     ORDER BY source, invoice_id, line_id, sequence, learner",
                 )
                 .fetch_all(&self.pool)
                 .await?
@@ -111,10 +119,17 @@ impl Store {
                     learner: Email::parse(&learner).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     name: r.try_get("name")?,
                     assigned_at: Timestamp(r.try_get("assigned_at")?),
+                    sequence: r.try_get("sequence")?,
                 })
             })
             .collect()
     }
+}
+
+/// A seat of the line already assigned, as the next assignment sees it.
+struct TakenSeat {
+    learner: String,
+    sequence: i64,
 }
 
 /// What [`Store::assign_seat`] did.

@@ -331,6 +331,7 @@ mod tests {
                         learner: Email::parse(&format!("seat{s}@example.org")).expect("email"),
                         name: format!("Seat {s}"),
                         assigned_at: Timestamp(1_789_000_000 + s),
+                        sequence: s,
                     });
                 }
             }
