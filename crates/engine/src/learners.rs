@@ -119,7 +119,7 @@ async fn match_by_email<'p>(
     out: &mut HashMap<Email, UserResolution>,
     learnt: &mut Learnt,
 ) -> Option<Vec<&'p LearnerProfile>> {
-    let emails: Vec<String> = unknown.iter().map(|p| p.email.as_str().to_string()).collect();
+    let emails: Vec<String> = unknown.iter().flat_map(|p| spellings(p.email.as_str())).collect();
     let found = match site.client.get_users_by_field(UserField::Email, &emails).await {
         Ok(users) => users,
         Err(e) => {
@@ -134,18 +134,13 @@ async fn match_by_email<'p>(
     let mut to_create: Vec<&LearnerProfile> = Vec::new();
     for p in unknown {
         match by_email.get(p.email.as_str()).map(Vec::as_slice) {
-            Some([one]) => match only_account(site, &p.email, *one).await {
-                Ok(id) => {
-                    out.insert(p.email.clone(), UserResolution::Found(id));
-                    learnt.users.push(MoodleUserId {
-                        email: p.email.clone(),
-                        user_id: id,
-                    });
-                }
-                Err(err) => {
-                    out.insert(p.email.clone(), UserResolution::Failed(err));
-                }
-            },
+            Some([id]) => {
+                out.insert(p.email.clone(), UserResolution::Found(*id));
+                learnt.users.push(MoodleUserId {
+                    email: p.email.clone(),
+                    user_id: *id,
+                });
+            }
             Some(many @ [_, _, ..]) => {
                 out.insert(p.email.clone(), UserResolution::Failed(conflict(site, &p.email, many)));
             }
@@ -155,14 +150,32 @@ async fn match_by_email<'p>(
     Some(to_create)
 }
 
-/// The exact look-up is case-sensitive (PostgreSQL), so it misses an account whose address
-/// differs only in letter case — one address to Moodle. Before the account the exact look-up
-/// found is remembered, a case-insensitive look-up makes sure it is the only one.
-async fn only_account(site: &Site, email: &Email, found: i64) -> Result<i64, JobError> {
-    match site.client.find_users_by_email_ci(email.as_str()).await {
-        Ok(users) if users.len() > 1 => Err(conflict(site, email, &users.iter().map(|u| u.id).collect::<Vec<_>>())),
-        Ok(_) => Ok(found),
-        Err(e) => Err(JobError::from_moodle(&site.name, MoodleStep::LookUpLearner, &e)),
+/// The spellings of `email` the batched look-up asks for. The look-up is case-sensitive on a
+/// PostgreSQL Moodle (case-insensitive on MySQL), yet two accounts whose addresses differ only
+/// in letter case are one address to Moodle and must be held, not guessed between. Moodle has
+/// no batched case-insensitive look-up, and one `core_user_get_users` per learner would multiply
+/// a first import's calls, so the usual capitalisations of an address made outside the web
+/// services ride along in the same batched call: `zoe@example.org`, `Zoe@example.org`,
+/// `Zoe@Example.org`, `ZOE@EXAMPLE.ORG`. A rarer one is caught when creating the account fails.
+fn spellings(email: &str) -> Vec<String> {
+    let lower = email.to_lowercase();
+    let (local, domain) = lower.split_once('@').unwrap_or((lower.as_str(), ""));
+    let mut out = vec![
+        lower.clone(),
+        format!("{}@{domain}", capitalised(local)),
+        format!("{}@{}", capitalised(local), capitalised(domain)),
+        email.to_uppercase(),
+    ];
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.clone()));
+    out
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -385,11 +398,16 @@ fn conflict(site: &Site, email: &Email, ids: &[i64]) -> JobError {
     }
 }
 
+/// Account ids by lower-case address, each once: a MySQL Moodle answers several spellings of
+/// one address with the same account, possibly in different batches.
 fn group_by_email(users: Vec<User>) -> HashMap<String, Vec<i64>> {
     let mut m: HashMap<String, Vec<i64>> = HashMap::new();
     for u in users {
         if let Some(e) = u.email.as_deref() {
-            m.entry(e.trim().to_lowercase()).or_default().push(u.id);
+            let ids = m.entry(e.trim().to_lowercase()).or_default();
+            if !ids.contains(&u.id) {
+                ids.push(u.id);
+            }
         }
     }
     m
@@ -520,6 +538,15 @@ pub fn username_for(email: &Email) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_look_up_asks_for_the_usual_capitalisations_once_each() {
+        assert_eq!(
+            spellings("Zoe@Example.org"),
+            ["zoe@example.org", "Zoe@example.org", "Zoe@Example.org", "ZOE@EXAMPLE.ORG"]
+        );
+        assert_eq!(spellings("1@2"), ["1@2"]);
+    }
 
     #[test]
     fn usernames_only_use_characters_moodle_accepts() {
