@@ -64,8 +64,9 @@ pub async fn reconcile(config: Config, sweep: bool) -> anyhow::Result<ExitCode> 
 
 /// `plan`: what a pass would change, with the reason for each change; changes nothing in Moodle.
 pub async fn plan(config: Config, json: bool, no_poll: bool) -> anyhow::Result<ExitCode> {
-    let engine = Engine::build(config).await?;
-    // What the sources say is read, not recorded: the next pass reads it again.
+    // A dry run leaves the store as it was: neither the configuration's mappings nor what the
+    // sources say is recorded, so the next pass reads it again.
+    let engine = Engine::build_dry_run(config).await?;
     let (polled, preview) = engine.plan(!no_poll).await?;
     for poll in polled {
         if let Err(e) = poll.result {

@@ -216,6 +216,38 @@ async fn plan_records_nothing_so_the_next_pass_reads_every_invoice() {
     assert!(pass.converged(), "{}", pass.describe());
 }
 
+/// Point 7: `plan` with a configuration that maps one more product previews its enrolments
+/// but does not write that mapping to the store (a dry run of a configuration change).
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_with_a_new_mapping_previews_it_without_storing_it() {
+    let (_dir, db) = world::sqlite("plan-mapping.sqlite");
+    let world = world::start(&db, "30s").await;
+    world.seed_invoices().unwrap();
+    let mut before = world.config.clone();
+    let added = before.mappings.pop().expect("the demo maps products");
+    let serving = Engine::build(before).await.unwrap();
+    assert!(serving.reconcile_once().await.unwrap().converged());
+    let stored = serving.store().mappings().await.unwrap();
+    serving.stop().await;
+
+    let dry = Engine::build_dry_run(world.config.clone()).await.unwrap();
+    let (_, preview) = dry.plan(false).await.unwrap();
+    let course = added.course.to_string();
+    assert!(
+        preview
+            .changes
+            .iter()
+            .any(|c| c.change == "enrol" && c.course == course),
+        "the new mapping's enrolments are previewed: {}",
+        preview.describe()
+    );
+    assert_eq!(
+        dry.store().mappings().await.unwrap(),
+        stored,
+        "the store's mappings are as they were"
+    );
+}
+
 /// Point 7: a refused key is remembered by the store: the next `reconcile --once` (another
 /// process) sends nothing until the cool-down ends, instead of spending one more of the five
 /// refusals that ban the IP.

@@ -80,6 +80,36 @@ impl Engine {
     }
 
     pub async fn build_from(parts: EngineParts) -> anyhow::Result<Arc<Engine>> {
+        let engine = Self::assemble(parts).await?;
+        engine.store.replace_config_mappings(&engine.config.mappings).await?;
+        engine.apply_pending_deliveries().await?;
+        Ok(engine)
+    }
+
+    /// As [`Engine::build`], for a dry run (`plan`): the configuration's mappings are not
+    /// written to the store nor stored webhook deliveries applied, so the store stays as it
+    /// was (only its schema is brought up to date). Such an engine must not run the loops.
+    pub async fn build_dry_run(config: Config) -> anyhow::Result<Arc<Engine>> {
+        let sites = config
+            .moodle
+            .iter()
+            .map(Site::new)
+            .collect::<Result<Vec<_>, _>>()
+            .context("Moodle site")?;
+        let mut sources = Vec::new();
+        for cfg in &config.sources {
+            sources.extend(Source::from_config(cfg)?);
+        }
+        Self::assemble(EngineParts {
+            config,
+            sites: Sites::new(sites),
+            sources,
+            clock: Arc::new(SystemClock),
+        })
+        .await
+    }
+
+    async fn assemble(parts: EngineParts) -> anyhow::Result<Arc<Engine>> {
         let EngineParts {
             config,
             sites,
@@ -87,7 +117,6 @@ impl Engine {
             clock,
         } = parts;
         let store = open_store(&config.database_url).await?;
-        store.replace_config_mappings(&config.mappings).await?;
         let webhooks = Endpoints::from_config(&config)?;
         let signals = Signals::new(sources.iter().map(|s| s.name().to_string()));
         let engine = Arc::new(Engine {
@@ -101,7 +130,6 @@ impl Engine {
             db_health: DbHealth::default(),
             clock,
         });
-        engine.apply_pending_deliveries().await?;
         Ok(engine)
     }
 
@@ -301,7 +329,9 @@ impl Engine {
                 result,
             });
         }
-        let preview = recompute::preview_with(&self.store, now, &reads).await?;
+        // As if the configuration's mappings were loaded: a dry-run engine has not written them.
+        let mappings = self.store.mappings_with_config(&self.config.mappings).await?;
+        let preview = recompute::preview_with(&self.store, now, &reads, &mappings).await?;
         Ok((polled, preview))
     }
 

@@ -543,7 +543,12 @@ mod tests {
     fn the_look_up_asks_for_the_usual_capitalisations_once_each() {
         assert_eq!(
             spellings("Zoe@Example.org"),
-            ["zoe@example.org", "Zoe@example.org", "Zoe@Example.org", "ZOE@EXAMPLE.ORG"]
+            [
+                "zoe@example.org",
+                "Zoe@example.org",
+                "Zoe@Example.org",
+                "ZOE@EXAMPLE.ORG"
+            ]
         );
         assert_eq!(spellings("1@2"), ["1@2"]);
     }

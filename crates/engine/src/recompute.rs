@@ -5,7 +5,7 @@ pub mod parts;
 
 use crate::ingest::poll::SourceRead;
 use mm_core::{HoldReason, Invoice, Timestamp, desired_state, plan};
-use mm_store::{Store, StoreError, StoredCourse};
+use mm_store::{MappingsInForce, Store, StoreError, StoredCourse};
 use parts::{Holds, Parts};
 use std::collections::{BTreeSet, HashMap};
 
@@ -108,26 +108,30 @@ pub struct Preview {
 
 /// What a pass would change in Moodle, computed from what is stored; changes nothing.
 pub async fn preview(store: &Store, now: Timestamp) -> Result<Preview, StoreError> {
-    preview_with(store, now, &[]).await
+    let mappings = MappingsInForce {
+        active: store.mappings().await?,
+        removed: store.removed_mappings().await?,
+    };
+    preview_with(store, now, &[], &mappings).await
 }
 
-/// As [`preview`], as if what `reads` found had been recorded (a dry run's polls), without
-/// recording it.
+/// As [`preview`], as if what `reads` found had been recorded (a dry run's polls) and
+/// `mappings` were the stored ones, without recording either.
 pub async fn preview_with(
     store: &Store,
     now: Timestamp,
     reads: &[(String, SourceRead)],
+    mappings: &MappingsInForce,
 ) -> Result<Preview, StoreError> {
     let mut invoices = store.invoices().await?;
     for (source, read) in reads {
         overlay(&mut invoices, source, read, now);
     }
-    let mappings = store.mappings().await?;
     let seats = store.seats(None).await?;
-    let mut desired = desired_state(&invoices, &mappings, &seats, now);
+    let mut desired = desired_state(&invoices, &mappings.active, &seats, now);
     let applied = store.applied().await?;
     desired.drop_ended_before_enrolment(&applied, now);
-    desired.revoke_orphans(&applied, &mappings, &store.removed_mappings().await?);
+    desired.revoke_orphans(&applied, &mappings.active, &mappings.removed);
     let changes = plan(&desired, &applied)
         .into_iter()
         .map(|a| {

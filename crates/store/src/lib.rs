@@ -39,6 +39,7 @@ pub use desired::{ActiveKey, HoldRow, StoredCourse};
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
+pub use mappings::MappingsInForce;
 pub use pauses::{PausedSite, SitePause};
 pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
 pub use refusals::SourceRefusal;

@@ -4,6 +4,7 @@ use crate::dialect::text;
 use crate::{Store, StoreError};
 use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom, Timestamp};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 impl Store {
     /// Replaces the mappings declared in the configuration file (configuration as code);
@@ -67,37 +68,77 @@ impl Store {
             .bind(removed)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                let course: String = r.try_get("course")?;
-                Ok(Mapping {
-                    product: r.try_get("product")?,
-                    site: r.try_get("site")?,
-                    course: CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    role: r.try_get("role")?,
-                    duration_secs: r.try_get("duration_secs")?,
-                    window: match (
-                        r.try_get::<Option<i64>, _>("starts")?,
-                        r.try_get::<Option<i64>, _>("ends")?,
-                    ) {
-                        (Some(a), Some(b)) => Some((Timestamp(a), Timestamp(b))),
-                        _ => None,
-                    },
-                    on_revoke: match r.try_get::<String, _>("on_revoke")?.as_str() {
-                        "unenrol" => RevokePolicy::Unenrol,
-                        _ => RevokePolicy::Suspend,
-                    },
-                    grace_secs: r.try_get("grace_secs")?,
-                    on_remove: match r.try_get::<String, _>("on_remove")?.as_str() {
-                        "revoke" => RemovalPolicy::Revoke,
-                        _ => RemovalPolicy::Keep,
-                    },
-                    group: r.try_get("group_name")?,
-                    starts_from: StartsFrom::parse(&text(r, "starts_from")?).unwrap_or_default(),
-                })
-            })
-            .collect()
+        rows.iter().map(mapping_from_row).collect()
     }
+
+    /// The mappings as [`Store::replace_config_mappings`] with `config` would leave them, read
+    /// without writing (for `plan`, a dry run): the configuration's, those added through the
+    /// API that it does not override, and as removed every other one.
+    pub async fn mappings_with_config(&self, config: &[Mapping]) -> Result<MappingsInForce, StoreError> {
+        let rows = self
+            .query(
+                "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
+               group_name, starts_from, origin, removed
+             FROM mappings ORDER BY product, site, course",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        let in_config = |m: &Mapping| {
+            config
+                .iter()
+                .any(|c| c.product == m.product && c.site == m.site && c.course == m.course)
+        };
+        let mut out = MappingsInForce {
+            active: config.to_vec(),
+            removed: Vec::new(),
+        };
+        for r in &rows {
+            let m = mapping_from_row(r)?;
+            if in_config(&m) {
+                continue;
+            }
+            let kept = r.try_get::<i64, _>("removed")? == 0 && text(r, "origin")? != "config";
+            if kept { out.active.push(m) } else { out.removed.push(m) }
+        }
+        Ok(out)
+    }
+}
+
+/// The mappings a recompute uses: those in force, and the removed ones (their `on_remove`
+/// policy decides what becomes of what they granted).
+#[derive(Debug, Clone, Default)]
+pub struct MappingsInForce {
+    pub active: Vec<Mapping>,
+    pub removed: Vec<Mapping>,
+}
+
+fn mapping_from_row(r: &AnyRow) -> Result<Mapping, StoreError> {
+    let course: String = r.try_get("course")?;
+    Ok(Mapping {
+        product: r.try_get("product")?,
+        site: r.try_get("site")?,
+        course: CourseRef::parse(&course).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        role: r.try_get("role")?,
+        duration_secs: r.try_get("duration_secs")?,
+        window: match (
+            r.try_get::<Option<i64>, _>("starts")?,
+            r.try_get::<Option<i64>, _>("ends")?,
+        ) {
+            (Some(a), Some(b)) => Some((Timestamp(a), Timestamp(b))),
+            _ => None,
+        },
+        on_revoke: match r.try_get::<String, _>("on_revoke")?.as_str() {
+            "unenrol" => RevokePolicy::Unenrol,
+            _ => RevokePolicy::Suspend,
+        },
+        grace_secs: r.try_get("grace_secs")?,
+        on_remove: match r.try_get::<String, _>("on_remove")?.as_str() {
+            "revoke" => RemovalPolicy::Revoke,
+            _ => RemovalPolicy::Keep,
+        },
+        group: r.try_get("group_name")?,
+        starts_from: StartsFrom::parse(&text(r, "starts_from")?).unwrap_or_default(),
+    })
 }
 
 fn policy_str(p: RevokePolicy) -> &'static str {
