@@ -49,20 +49,12 @@ impl Engine {
     /// Connects the database (migrating it), loads the mappings of the configuration and
     /// builds the clients. Nothing is called remotely yet.
     pub async fn build(config: Config) -> anyhow::Result<Arc<Engine>> {
-        let sites = config
-            .moodle
-            .iter()
-            .map(Site::new)
-            .collect::<Result<Vec<_>, _>>()
-            .context("Moodle site")?;
-        Self::build_with_sites(config, Sites::new(sites)).await
+        let sites = sites_of(&config)?;
+        Self::build_with_sites(config, sites).await
     }
 
     pub async fn build_with_sites(config: Config, sites: Sites) -> anyhow::Result<Arc<Engine>> {
-        let mut sources = Vec::new();
-        for cfg in &config.sources {
-            sources.extend(Source::from_config(cfg)?);
-        }
+        let sources = sources_of(&config)?;
         Self::build_with_parts(config, sites, sources).await
     }
 
@@ -90,19 +82,10 @@ impl Engine {
     /// written to the store nor stored webhook deliveries applied, so the store stays as it
     /// was (only its schema is brought up to date). Such an engine must not run the loops.
     pub async fn build_dry_run(config: Config) -> anyhow::Result<Arc<Engine>> {
-        let sites = config
-            .moodle
-            .iter()
-            .map(Site::new)
-            .collect::<Result<Vec<_>, _>>()
-            .context("Moodle site")?;
-        let mut sources = Vec::new();
-        for cfg in &config.sources {
-            sources.extend(Source::from_config(cfg)?);
-        }
+        let (sites, sources) = (sites_of(&config)?, sources_of(&config)?);
         Self::assemble(EngineParts {
             config,
-            sites: Sites::new(sites),
+            sites,
             sources,
             clock: Arc::new(SystemClock),
         })
@@ -390,6 +373,26 @@ impl Engine {
         tracing::info!(released, "stopped");
         self.store.close().await;
     }
+}
+
+/// The clients of the configured Moodle sites.
+fn sites_of(config: &Config) -> anyhow::Result<Sites> {
+    let sites = config
+        .moodle
+        .iter()
+        .map(Site::new)
+        .collect::<Result<Vec<_>, _>>()
+        .context("Moodle site")?;
+    Ok(Sites::new(sites))
+}
+
+/// The pollers of the configured sources (webhook sources have none).
+fn sources_of(config: &Config) -> anyhow::Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for cfg in &config.sources {
+        sources.extend(Source::from_config(cfg)?);
+    }
+    Ok(sources)
 }
 
 /// Connects the database named by `url` and migrates it, creating an SQLite file's folder.

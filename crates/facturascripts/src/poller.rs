@@ -314,6 +314,17 @@ fn contact_fp(c: &Contacto) -> u64 {
     ])
 }
 
+/// The rows of invoices `lo..=hi` (one id: an equality, which the API answers faster).
+fn invoice_range(lo: i64, hi: i64) -> ListQuery {
+    if lo == hi {
+        ListQuery::new().filter(Filter::eq("idfactura", lo))
+    } else {
+        ListQuery::new()
+            .filter(Filter::gte("idfactura", lo))
+            .filter(Filter::lte("idfactura", hi))
+    }
+}
+
 /// Group sorted ids into inclusive ranges whose members are at most `gap` apart.
 fn clusters(ids: &BTreeSet<i64>, gap: i64) -> Vec<(i64, i64)> {
     let mut out: Vec<(i64, i64)> = Vec::new();
@@ -421,13 +432,7 @@ impl Poller {
     ) -> Result<BTreeMap<i64, Vec<LineaFacturaCliente>>> {
         let mut out: BTreeMap<i64, Vec<LineaFacturaCliente>> = BTreeMap::new();
         {
-            let q = if lo == hi {
-                ListQuery::new().filter(Filter::eq("idfactura", lo))
-            } else {
-                ListQuery::new()
-                    .filter(Filter::gte("idfactura", lo))
-                    .filter(Filter::lte("idfactura", hi))
-            };
+            let q = invoice_range(lo, hi);
             let mut after = 0i64;
             loop {
                 let page = self
@@ -461,14 +466,7 @@ impl Poller {
     async fn fetch_paid_receipts(&self, ids: &BTreeSet<i64>) -> Result<BTreeMap<i64, Vec<ReciboCliente>>> {
         let mut out: BTreeMap<i64, Vec<ReciboCliente>> = BTreeMap::new();
         for (lo, hi) in clusters(ids, self.cfg.cluster_gap) {
-            let q = if lo == hi {
-                ListQuery::new().filter(Filter::eq("idfactura", lo))
-            } else {
-                ListQuery::new()
-                    .filter(Filter::gte("idfactura", lo))
-                    .filter(Filter::lte("idfactura", hi))
-            };
-            let q = q.filter(Filter::eq("pagado", true));
+            let q = invoice_range(lo, hi).filter(Filter::eq("pagado", true));
             let mut after = 0i64;
             loop {
                 let page: Page<ReciboCliente> = self
