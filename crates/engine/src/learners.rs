@@ -119,8 +119,8 @@ async fn match_by_email<'p>(
     out: &mut HashMap<Email, UserResolution>,
     learnt: &mut Learnt,
 ) -> Option<Vec<&'p LearnerProfile>> {
-    let emails: Vec<String> = unknown.iter().flat_map(|p| spellings(p.email.as_str())).collect();
-    let found = match site.client.get_users_by_field(UserField::Email, &emails).await {
+    let emails: Vec<Vec<String>> = unknown.iter().map(|p| spellings(p.email.as_str())).collect();
+    let found = match site.client.get_users_by_field_grouped(UserField::Email, &emails).await {
         Ok(users) => users,
         Err(e) => {
             let err = JobError::from_moodle(&site.name, MoodleStep::LookUpLearners, &e);

@@ -278,6 +278,31 @@ impl MoodleClient {
         concat_or_first_error(results)
     }
 
+    /// As [`MoodleClient::get_users_by_field`], with one item per group of values (the
+    /// spellings of one address): a request carries `batch_size` groups, so asking for a few
+    /// spellings of each costs no more requests. A group holds a few values, as a user to
+    /// create holds a few keys, which keeps a request under PHP's `max_input_vars`.
+    pub async fn get_users_by_field_grouped(
+        &self,
+        field: UserField,
+        groups: &[Vec<String>],
+    ) -> Result<Vec<User>, MoodleError> {
+        let results = self
+            .call_batched(
+                "core_user_get_users_by_field",
+                Mode::Idempotent,
+                groups.len(),
+                |range| {
+                    let values: Vec<String> = groups[range].iter().flatten().cloned().collect();
+                    let mut f = Form::new();
+                    f.text("field", field.as_str()).list("values", &values);
+                    f
+                },
+            )
+            .await;
+        concat_or_first_error(results)
+    }
+
     /// `core_user_get_users` with the given criteria (sent verbatim: `email`, `firstname` and
     /// `lastname` are case-insensitive LIKE patterns).
     pub async fn search_users(&self, criteria: &[(UserCriterion, String)]) -> Result<UsersSearch, MoodleError> {
