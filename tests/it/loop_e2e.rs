@@ -339,14 +339,7 @@ async fn an_email_change_keeps_the_learner_s_account_and_access() {
 
         // The customer and its billing contact (the address the learner is read from) change.
         l.world.fs.set_customer_email(&cod, "new.address@example.org");
-        let dump = l.world.fs.dump();
-        let contact = dump["clientes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["codcliente"] == cod.as_str())
-            .and_then(|c| c["idcontactofact"].as_i64())
-            .unwrap();
+        let contact = l.world.fs.billing_contact_of(&cod).unwrap();
         l.world.fs.set_contact_email(contact, "new.address@example.org");
         let report = l.app.reconcile_once().await.unwrap();
         let report = if l.enrolment("new.address@example.org", "SQL101").is_none() {

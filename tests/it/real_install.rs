@@ -168,13 +168,7 @@ async fn an_email_change_is_not_reported_as_drift() {
     assert!(app.reconcile_once().await.unwrap().converged());
     let new = "moved.learner@example.org";
     world.fs.set_customer_email(&cod, new);
-    let contact = world.fs.dump()["clientes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["codcliente"] == cod.as_str())
-        .and_then(|c| c["idcontactofact"].as_i64())
-        .unwrap();
+    let contact = world.fs.billing_contact_of(&cod).unwrap();
     world.fs.set_contact_email(contact, new);
     for _ in 0..3 {
         app.reconcile_once().await.unwrap();

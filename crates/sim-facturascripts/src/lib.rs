@@ -215,6 +215,13 @@ impl FsSim {
             .t("clientes")
             .set(&Pk::Str(codcliente.into()), "idcontactofact", json!(idcontacto));
     }
+    /// The customer's billing contact (`idcontactofact`), if it has one.
+    pub fn billing_contact_of(&self, codcliente: &str) -> Option<i64> {
+        self.lock()
+            .t("clientes")
+            .get(&Pk::Str(codcliente.into()), "idcontactofact")
+            .as_i64()
+    }
     pub fn add_product(&self, referencia: &str, price: f64) -> i64 {
         self.lock().add_product(referencia, referencia, price)
     }
