@@ -64,7 +64,10 @@ impl PassReport {
             let _ = writeln!(s, "held: {h}");
         }
         for p in &self.paused {
-            let _ = writeln!(s, "{p} (by `serve`; `reconcile --once` checks it at its start)");
+            let _ = writeln!(
+                s,
+                "{p}; `serve` checks it, and so does each `reconcile --once` when it starts"
+            );
         }
         for f in &self.failing {
             let _ = writeln!(s, "failing: {f}");
@@ -72,16 +75,20 @@ impl PassReport {
         if self.drift.as_ref().is_some_and(|d| !d.errors.is_empty()) {
             s.push_str("the drift sweep could not read every course: what Moodle holds there is unknown\n");
         }
-        s.push_str(if self.converged() {
-            "converged: Moodle matches the invoices\n"
-        } else if self.paused.is_empty() {
-            "NOT converged: the differences above remain (jobs backing off are retried by `serve`; dead ones \
-             wait for their fix and `moodle-management jobs retry`)\n"
+        if self.converged() {
+            s.push_str("converged: Moodle matches the invoices\n");
         } else {
-            "NOT converged: the differences above remain (the jobs of a paused site run again by themselves once \
-             it answers; jobs backing off are retried by `serve`; dead ones wait for their fix and \
-             `moodle-management jobs retry`)\n"
-        });
+            let paused = if self.paused.is_empty() {
+                ""
+            } else {
+                "the jobs of a paused site run again by themselves once it answers; "
+            };
+            let _ = writeln!(
+                s,
+                "NOT converged: the differences above remain ({paused}jobs backing off are retried by `serve`; \
+                 dead ones wait for their fix and `moodle-management jobs retry`)"
+            );
+        }
         s
     }
 }
