@@ -11,6 +11,8 @@ need_pkgs=()
 command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/postgres ] || need_pkgs+=(postgresql)
 command -v php >/dev/null 2>&1 || need_pkgs+=(php-cli)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_pkgs+=(mariadb-server)
+[ -f /usr/lib/python3/dist-packages/aiosmtpd/__init__.py ] || need_pkgs+=(python3-aiosmtpd)
+command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
 command -v cargo-nextest >/dev/null 2>&1 || NEXTEST_MISSING=1
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing ${need_pkgs[*]}"
@@ -76,6 +78,10 @@ export MM_TEST_MYSQL_URL="mysql://root@127.0.0.1:$MY_PORT/mysql"
 export MM_REQUIRE_MYSQL=1
 # The FacturaScripts plugin's signing is tested with the real PHP interpreter.
 export MM_REQUIRE_PHP=1
+# Certificate mails go through a real SMTP server on loopback (Debian's aiosmtpd, run with
+# /usr/bin/python3), and certificate PDFs are read back with poppler's pdftotext.
+export MM_REQUIRE_SMTP=1
+export MM_REQUIRE_POPPLER=1
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

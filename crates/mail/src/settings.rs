@@ -170,7 +170,14 @@ fn plaintext_requested(url: &Url) -> Result<bool, MailError> {
 /// The host to connect to, and whether it is this machine.
 fn host_of(url: &Url) -> Result<(String, bool), MailError> {
     match url.host() {
-        Some(Host::Domain(name)) if !name.is_empty() => Ok((name.to_owned(), name.eq_ignore_ascii_case("localhost"))),
+        // smtp:// is not a "special" scheme to the URL parser, so an IPv4 address arrives as a name.
+        Some(Host::Domain(name)) if !name.is_empty() => {
+            let loopback = match name.parse::<IpAddr>() {
+                Ok(ip) => ip.is_loopback(),
+                Err(_) => name.eq_ignore_ascii_case("localhost"),
+            };
+            Ok((name.to_owned(), loopback))
+        }
         Some(Host::Ipv4(ip)) => Ok((ip.to_string(), IpAddr::V4(ip).is_loopback())),
         Some(Host::Ipv6(ip)) => Ok((ip.to_string(), IpAddr::V6(ip).is_loopback())),
         _ => Err(bad_url(
@@ -208,4 +215,31 @@ fn decode(raw: &str, what: &str) -> Result<String, MailError> {
                 "percent-encode it as UTF-8",
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn login(url: &str, password: Option<&str>) -> Login {
+        let s = SmtpSettings::parse(
+            url,
+            "a@example.org",
+            password.map(SecretString::from),
+            Duration::from_secs(1),
+        );
+        s.unwrap().login.unwrap()
+    }
+
+    #[test]
+    fn the_password_argument_wins_and_url_parts_are_decoded() {
+        let from_url = login("smtps://us%40er:p%40ss@mail.example.org", None);
+        assert_eq!(
+            (from_url.user.as_str(), from_url.password.expose_secret()),
+            ("us@er", "p@ss")
+        );
+        let from_arg = login("smtps://user:url-pass@mail.example.org", Some("file-pass"));
+        assert_eq!(from_arg.password.expose_secret(), "file-pass");
+    }
 }

@@ -38,7 +38,7 @@ mail-verify = Cualquier persona con quien lo comparta puede comprobar su autenti
 mail-signoff =
     Un cordial saludo,
     { $issuer }
-mail-superseded = Este certificado sustituye al { $old }.
+mail-superseded = Este certificado sustituye al anterior, con el número { $old }.
 mail-revoked-subject = Su certificado del curso { $course } ha sido revocado
 mail-revoked-body = Le informamos de que el certificado { $number } del curso { $course } ha sido revocado y ya no es válido. Motivo: { $reason }
 
