@@ -56,6 +56,11 @@ impl Locale {
             .unwrap_or(site_default)
     }
 
+    /// The position in [`Locale::all`].
+    pub(crate) fn index(&self) -> usize {
+        self.0
+    }
+
     fn language(&self) -> &'static str {
         self.tag().split('-').next().unwrap_or("")
     }

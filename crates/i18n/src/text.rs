@@ -34,8 +34,7 @@ pub fn text(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
         .iter()
         .map(|(name, value)| (Cow::Owned((*name).to_owned()), value_of(value)))
         .collect();
-    let index = Locale::all().iter().position(|l| *l == locale).unwrap_or(0);
-    IDS.get(index)
+    IDS.get(locale.index())
         .and_then(|id| LOCALES.try_lookup_with_args(id, key, &args))
         .unwrap_or_else(|| key.to_owned())
 }
