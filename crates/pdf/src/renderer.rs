@@ -1,0 +1,169 @@
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::ecow::EcoVec;
+use typst::foundations::{Bytes, Smart};
+use typst::syntax::Source;
+use typst::utils::{LazyHash, Scalar};
+use typst::{Library, LibraryExt, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+use typst_render::RenderOptions;
+
+use crate::document::CertificateDocument;
+use crate::error::RenderError;
+use crate::image::Image;
+use crate::inputs;
+use crate::qr;
+use crate::world::{CertificateWorld, Fonts, file_id};
+
+/// The typst source of the certificate, embedded so that nothing is read at run time.
+const TEMPLATE: &str = include_str!("certificate.typ");
+const TEMPLATE_PATH: &str = "/certificate.typ";
+
+/// Generations after which typst's memoized results are dropped when unused: keeps what
+/// every certificate shares (the parsed template, fonts, layouts of fixed text) and lets
+/// the per-learner entries go, so a long-running server does not grow.
+const CACHE_GENERATIONS: usize = 20;
+
+/// Renders certificates. Build it once (it parses the bundled fonts) and share it behind an
+/// `Arc`: renders take `&self` and may run on several threads.
+pub struct Renderer {
+    fonts: Fonts,
+    main: Source,
+}
+
+impl Renderer {
+    pub fn new() -> Result<Renderer, RenderError> {
+        let fonts = Fonts::bundled()?;
+        let main = Source::new(file_id(TEMPLATE_PATH)?, TEMPLATE.to_owned());
+        Ok(Renderer { fonts, main })
+    }
+
+    /// The certificate as a one-page PDF with its fonts embedded and subset.
+    pub fn pdf(&self, doc: &CertificateDocument) -> Result<Vec<u8>, RenderError> {
+        let document = self.compile(doc)?;
+        let options = PdfOptions {
+            // A stable document id per certificate, so re-rendering gives the same file.
+            ident: Smart::Custom(format!("{} v{}", doc.number, doc.version)),
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|diags| RenderError::Export(messages(&diags)))
+    }
+
+    /// The first page as PNG (for the public verification page), at `pixels_per_pt` (e.g. 1.5;
+    /// at most 8, which is 576 dpi).
+    pub fn png(&self, doc: &CertificateDocument, pixels_per_pt: f32) -> Result<Vec<u8>, RenderError> {
+        if !(pixels_per_pt > 0.0 && pixels_per_pt <= 8.0) {
+            return Err(RenderError::Export(format!(
+                "the PNG scale {pixels_per_pt} pixels per point is outside (0, 8]; ask for e.g. 1.5"
+            )));
+        }
+        let document = self.compile(doc)?;
+        let page = document
+            .pages()
+            .first()
+            .ok_or_else(|| RenderError::Export("the template produced no page".to_owned()))?;
+        let options = RenderOptions {
+            pixel_per_pt: Scalar::new(f64::from(pixels_per_pt)),
+            render_bleed: false,
+        };
+        typst_render::render(page, &options)
+            .encode_png()
+            .map_err(|err| RenderError::Export(format!("PNG encoding failed: {err}")))
+    }
+
+    fn compile(&self, doc: &CertificateDocument) -> Result<PagedDocument, RenderError> {
+        self.check_glyphs(doc)?;
+        let world = CertificateWorld {
+            library: LazyHash::new(Library::builder().with_inputs(inputs::of(doc)?).build()),
+            fonts: &self.fonts,
+            main: &self.main,
+            files: self.files(doc)?,
+        };
+        let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+        typst::comemo::evict(CACHE_GENERATIONS);
+        output.map_err(|diags| self.template_error(&world, &diags))
+    }
+
+    /// The QR code and the template's images, under the paths `inputs` names.
+    fn files(&self, doc: &CertificateDocument) -> Result<Vec<(typst::syntax::FileId, Bytes)>, RenderError> {
+        let mut files = vec![(file_id(inputs::QR_PATH)?, Bytes::from_string(qr::svg(&doc.verify_url)?))];
+        let images: [(&str, Option<&Image>, fn(&str) -> String); 2] = [
+            ("logo", doc.template.logo.as_ref(), inputs::logo_path),
+            ("signature", doc.template.signature.as_ref(), inputs::signature_path),
+        ];
+        for (role, image, path) in images {
+            if let Some(image) = image {
+                files.push((file_id(&path(image.format.extension()))?, image.check(role)?));
+            }
+        }
+        Ok(files)
+    }
+
+    /// Refuses a text no bundled font can draw, rather than printing boxes on a certificate.
+    fn check_glyphs(&self, doc: &CertificateDocument) -> Result<(), RenderError> {
+        let texts = &doc.texts;
+        let template = &doc.template;
+        let fields: [(&str, Option<&str>); 19] = [
+            ("learner_name", Some(&doc.learner_name)),
+            ("course_name", Some(&doc.course_name)),
+            ("number", Some(&doc.number)),
+            ("hours", doc.hours.as_deref()),
+            ("completed_on", Some(&doc.completed_on)),
+            ("issued_on", Some(&doc.issued_on)),
+            ("valid_until", doc.valid_until.as_deref()),
+            ("issuer", Some(&doc.issuer)),
+            ("texts.title", Some(&texts.title)),
+            ("texts.certifies_that", Some(&texts.certifies_that)),
+            ("texts.has_completed", Some(&texts.has_completed)),
+            ("texts.hours", Some(&texts.hours)),
+            ("texts.completed_on", Some(&texts.completed_on)),
+            ("texts.issued_on", Some(&texts.issued_on)),
+            ("texts.valid_until", Some(&texts.valid_until)),
+            ("texts.number", Some(&texts.number)),
+            ("texts.verify", Some(&texts.verify)),
+            ("template.signatory_name", template.signatory_name.as_deref()),
+            ("template.footer", template.footer.as_deref()),
+        ];
+        let extra = [
+            ("template.signatory_title", template.signatory_title.as_deref()),
+            ("verify_url", Some(&doc.verify_url)),
+        ];
+        for (field, text) in fields.into_iter().chain(extra) {
+            if let Some(c) = text.and_then(|text| self.fonts.first_uncovered(text)) {
+                return Err(RenderError::FontMissing(format!(
+                    "`{field}` holds `{c}` (U+{:04X}), which no bundled font can draw; use Latin, Greek or Cyrillic script, or transliterate it",
+                    u32::from(c)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The first error, with the template text it points at.
+    fn template_error(&self, world: &CertificateWorld<'_>, diags: &EcoVec<SourceDiagnostic>) -> RenderError {
+        let Some(first) = diags.first() else {
+            return RenderError::Template {
+                message: "compilation failed without a diagnostic".to_owned(),
+                span: String::new(),
+                hints: String::new(),
+            };
+        };
+        let span = match (first.span.id(), world.range(first.span)) {
+            (Some(id), Some(range)) if id == self.main.id() => {
+                self.main.text().get(range).unwrap_or_default().to_owned()
+            }
+            _ => String::new(),
+        };
+        let hints: String = first.hints.iter().map(|hint| format!("; hint: {}", hint.v)).collect();
+        RenderError::Template {
+            message: first.message.to_string(),
+            span,
+            hints,
+        }
+    }
+}
+
+fn messages(diags: &EcoVec<SourceDiagnostic>) -> String {
+    let all: Vec<&str> = diags.iter().map(|diag| diag.message.as_str()).collect();
+    all.join("; ")
+}
