@@ -28,6 +28,40 @@ pub struct CertificateDocument {
     pub template: Template,
 }
 
+impl CertificateDocument {
+    /// Every text the certificate prints, with the field it comes from.
+    pub(crate) fn printed_texts(&self) -> Vec<(&'static str, &str)> {
+        let (texts, template) = (&self.texts, &self.template);
+        let optional = [
+            ("hours", self.hours.as_deref()),
+            ("valid_until", self.valid_until.as_deref()),
+            ("template.signatory_name", template.signatory_name.as_deref()),
+            ("template.signatory_title", template.signatory_title.as_deref()),
+            ("template.footer", template.footer.as_deref()),
+        ];
+        let mut printed = vec![
+            ("learner_name", self.learner_name.as_str()),
+            ("course_name", &self.course_name),
+            ("number", &self.number),
+            ("completed_on", &self.completed_on),
+            ("issued_on", &self.issued_on),
+            ("issuer", &self.issuer),
+            ("verify_url", &self.verify_url),
+            ("texts.title", &texts.title),
+            ("texts.certifies_that", &texts.certifies_that),
+            ("texts.has_completed", &texts.has_completed),
+            ("texts.hours", &texts.hours),
+            ("texts.completed_on", &texts.completed_on),
+            ("texts.issued_on", &texts.issued_on),
+            ("texts.valid_until", &texts.valid_until),
+            ("texts.number", &texts.number),
+            ("texts.verify", &texts.verify),
+        ];
+        printed.extend(optional.into_iter().filter_map(|(field, text)| Some((field, text?))));
+        printed
+    }
+}
+
 /// The fixed wording of a certificate in its language.
 #[derive(Debug, Clone)]
 pub struct CertificateTexts {

@@ -2,16 +2,39 @@
 
 use typst::foundations::{Dict, IntoValue, Str, Value};
 
-use crate::document::CertificateDocument;
+use crate::document::{CertificateDocument, Template};
 use crate::error::RenderError;
+use crate::image::Image;
 
 /// Virtual paths of the files the world serves beside the template.
 pub(crate) const QR_PATH: &str = "/qr.svg";
-pub(crate) fn logo_path(extension: &str) -> String {
-    format!("/logo.{extension}")
+
+/// The images a template may carry, each served at its own virtual path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ImageRole {
+    Logo,
+    Signature,
 }
-pub(crate) fn signature_path(extension: &str) -> String {
-    format!("/signature.{extension}")
+
+impl ImageRole {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ImageRole::Logo => "logo",
+            ImageRole::Signature => "signature",
+        }
+    }
+
+    pub(crate) fn of(self, template: &Template) -> Option<&Image> {
+        match self {
+            ImageRole::Logo => template.logo.as_ref(),
+            ImageRole::Signature => template.signature.as_ref(),
+        }
+    }
+
+    /// The extension tells typst the format.
+    pub(crate) fn path(self, image: &Image) -> String {
+        format!("/{}.{}", self.name(), image.format.extension())
+    }
 }
 
 pub(crate) fn of(doc: &CertificateDocument) -> Result<Dict, RenderError> {
@@ -61,26 +84,10 @@ pub(crate) fn of(doc: &CertificateDocument) -> Result<Dict, RenderError> {
 
     put("primary", text(&template.primary.to_string()));
     put("accent", text(&template.accent.to_string()));
-    put(
-        "logo",
-        optional(
-            template
-                .logo
-                .as_ref()
-                .map(|i| logo_path(i.format.extension()))
-                .as_deref(),
-        ),
-    );
-    put(
-        "signature",
-        optional(
-            template
-                .signature
-                .as_ref()
-                .map(|i| signature_path(i.format.extension()))
-                .as_deref(),
-        ),
-    );
+    for role in [ImageRole::Logo, ImageRole::Signature] {
+        let path = role.of(template).map(|image| role.path(image));
+        put(role.name(), optional(path.as_deref()));
+    }
     put("signatory_name", optional(template.signatory_name.as_deref()));
     put("signatory_title", optional(template.signatory_title.as_deref()));
     put("footer", optional(template.footer.as_deref()));

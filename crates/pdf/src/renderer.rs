@@ -1,7 +1,7 @@
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::ecow::EcoVec;
 use typst::foundations::{Bytes, Smart};
-use typst::syntax::Source;
+use typst::syntax::{FileId, Source};
 use typst::utils::{LazyHash, Scalar};
 use typst::{Library, LibraryExt, WorldExt};
 use typst_layout::PagedDocument;
@@ -10,8 +10,7 @@ use typst_render::RenderOptions;
 
 use crate::document::CertificateDocument;
 use crate::error::RenderError;
-use crate::image::Image;
-use crate::inputs;
+use crate::inputs::{self, ImageRole};
 use crate::qr;
 use crate::world::{CertificateWorld, Fonts, file_id};
 
@@ -85,15 +84,12 @@ impl Renderer {
     }
 
     /// The QR code and the template's images, under the paths `inputs` names.
-    fn files(&self, doc: &CertificateDocument) -> Result<Vec<(typst::syntax::FileId, Bytes)>, RenderError> {
-        let mut files = vec![(file_id(inputs::QR_PATH)?, Bytes::from_string(qr::svg(&doc.verify_url)?))];
-        let images: [(&str, Option<&Image>, fn(&str) -> String); 2] = [
-            ("logo", doc.template.logo.as_ref(), inputs::logo_path),
-            ("signature", doc.template.signature.as_ref(), inputs::signature_path),
-        ];
-        for (role, image, path) in images {
-            if let Some(image) = image {
-                files.push((file_id(&path(image.format.extension()))?, image.check(role)?));
+    fn files(&self, doc: &CertificateDocument) -> Result<Vec<(FileId, Bytes)>, RenderError> {
+        let qr = Bytes::from_string(qr::svg(&doc.verify_url)?);
+        let mut files = vec![(file_id(inputs::QR_PATH)?, qr)];
+        for role in [ImageRole::Logo, ImageRole::Signature] {
+            if let Some(image) = role.of(&doc.template) {
+                files.push((file_id(&role.path(image))?, image.check(role.name())?));
             }
         }
         Ok(files)
@@ -101,37 +97,10 @@ impl Renderer {
 
     /// Refuses a text no bundled font can draw, rather than printing boxes on a certificate.
     fn check_glyphs(&self, doc: &CertificateDocument) -> Result<(), RenderError> {
-        let texts = &doc.texts;
-        let template = &doc.template;
-        let fields: [(&str, Option<&str>); 19] = [
-            ("learner_name", Some(&doc.learner_name)),
-            ("course_name", Some(&doc.course_name)),
-            ("number", Some(&doc.number)),
-            ("hours", doc.hours.as_deref()),
-            ("completed_on", Some(&doc.completed_on)),
-            ("issued_on", Some(&doc.issued_on)),
-            ("valid_until", doc.valid_until.as_deref()),
-            ("issuer", Some(&doc.issuer)),
-            ("texts.title", Some(&texts.title)),
-            ("texts.certifies_that", Some(&texts.certifies_that)),
-            ("texts.has_completed", Some(&texts.has_completed)),
-            ("texts.hours", Some(&texts.hours)),
-            ("texts.completed_on", Some(&texts.completed_on)),
-            ("texts.issued_on", Some(&texts.issued_on)),
-            ("texts.valid_until", Some(&texts.valid_until)),
-            ("texts.number", Some(&texts.number)),
-            ("texts.verify", Some(&texts.verify)),
-            ("template.signatory_name", template.signatory_name.as_deref()),
-            ("template.footer", template.footer.as_deref()),
-        ];
-        let extra = [
-            ("template.signatory_title", template.signatory_title.as_deref()),
-            ("verify_url", Some(&doc.verify_url)),
-        ];
-        for (field, text) in fields.into_iter().chain(extra) {
-            if let Some(c) = text.and_then(|text| self.fonts.first_uncovered(text)) {
+        for (field, text) in doc.printed_texts() {
+            if let Some(c) = self.fonts.first_uncovered(text) {
                 return Err(RenderError::FontMissing(format!(
-                    "`{field}` holds `{c}` (U+{:04X}), which no bundled font can draw; use Latin, Greek or Cyrillic script, or transliterate it",
+                    "`{field}` holds `{c}` (U+{:04X}), which no bundled font can draw; write it in Latin, Greek or Cyrillic script",
                     u32::from(c)
                 )));
             }

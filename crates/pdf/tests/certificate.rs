@@ -2,6 +2,8 @@
 //! and its QR code decoded with rqrr. Without poppler the tests skip, unless
 //! `MM_REQUIRE_POPPLER=1` makes them fail.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, LazyLock};
