@@ -16,6 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(format!("{base}.pdf"), &pdf)?;
     std::fs::write(format!("{base}.png"), renderer.png(&doc, 1.5)?)?;
     println!("wrote {base}.pdf ({} bytes) and {base}.png", pdf.len());
+    std::fs::write(format!("{base}-long.png"), renderer.png(&longest(doc.clone()), 1.5)?)?;
 
     let mut times = Vec::new();
     for i in 0..50 {
@@ -31,6 +32,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         times[25], times[45], times[49]
     );
     Ok(())
+}
+
+/// The longest texts the layout must hold, without images: to check nothing overlaps.
+fn longest(mut doc: CertificateDocument) -> CertificateDocument {
+    doc.lang = "el-GR".to_owned();
+    doc.learner_name = "Αικατερίνη-Μαρία Παπαδοπούλου-Κωνσταντινίδου Ζωή".to_owned();
+    doc.course_name = "Διαχείριση έργων πληροφορικής με ευέλικτες μεθοδολογίες: Scrum, Kanban και κλιμάκωση σε μεγάλους οργανισμούς (προχωρημένο επίπεδο)".to_owned();
+    doc.texts.title = "Πιστοποιητικό".to_owned();
+    doc.texts.certifies_that = "Πιστοποιείται ότι".to_owned();
+    doc.texts.has_completed = "ολοκλήρωσε με επιτυχία το πρόγραμμα".to_owned();
+    doc.template = Template {
+        footer: doc.template.footer.clone(),
+        ..Template::default()
+    };
+    doc.version = 1;
+    doc.valid_until = None;
+    doc
 }
 
 fn sample() -> Result<CertificateDocument, Box<dyn std::error::Error>> {

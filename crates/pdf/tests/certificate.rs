@@ -320,3 +320,15 @@ fn renders_from_several_threads_share_one_renderer() {
         assert!(handle.join().unwrap().unwrap() > 1000);
     }
 }
+
+#[test]
+fn greek_capitals_drop_their_accents() {
+    if !poppler("greek_capitals_drop_their_accents") {
+        return;
+    }
+    let mut doc = sample("Ζωή Παπαδοπούλου", "el-GR");
+    doc.texts.title = "Πιστοποιητικό".to_owned();
+    let text = text_of(&doc);
+    assert!(text.contains("ΠΙΣΤΟΠΟΙΗΤΙΚΟ"), "{text}");
+    assert!(text.contains("Ζωή Παπαδοπούλου"), "names keep theirs: {text}");
+}
