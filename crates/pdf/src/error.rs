@@ -37,6 +37,14 @@ pub enum RenderError {
     /// The verification URL does not fit in a QR code.
     #[error("the verification URL ({len} bytes) is too long for a QR code: {reason}")]
     QrTooLong { len: usize, reason: String },
+    /// The texts do not fit on one page.
+    #[error(
+        "the certificate's texts need {pages} pages instead of one: shorten the longest of `learner_name`, `course_name` and `template.footer`"
+    )]
+    Overflow { pages: usize },
+    /// The PNG preview was asked at a scale outside (0, 8] pixels per point.
+    #[error("the PNG scale {0} pixels per point is outside (0, 8]; ask for e.g. 1.5")]
+    ScaleInvalid(f32),
     /// typst could not write the PDF.
     #[error("the certificate PDF could not be written: {0}")]
     Export(String),
@@ -53,6 +61,8 @@ impl RenderError {
             RenderError::LanguageInvalid(_) => "language_invalid",
             RenderError::ColourInvalid(_) => "colour_invalid",
             RenderError::QrTooLong { .. } => "qr_too_long",
+            RenderError::Overflow { .. } => "content_overflow",
+            RenderError::ScaleInvalid(_) => "scale_invalid",
             RenderError::Export(_) => "export_failed",
         }
     }

@@ -52,15 +52,10 @@ impl Renderer {
     /// at most 8, which is 576 dpi).
     pub fn png(&self, doc: &CertificateDocument, pixels_per_pt: f32) -> Result<Vec<u8>, RenderError> {
         if !(pixels_per_pt > 0.0 && pixels_per_pt <= 8.0) {
-            return Err(RenderError::Export(format!(
-                "the PNG scale {pixels_per_pt} pixels per point is outside (0, 8]; ask for e.g. 1.5"
-            )));
+            return Err(RenderError::ScaleInvalid(pixels_per_pt));
         }
         let document = self.compile(doc)?;
-        let page = document
-            .pages()
-            .first()
-            .ok_or_else(|| RenderError::Export("the template produced no page".to_owned()))?;
+        let page = document.pages().first().ok_or(RenderError::Overflow { pages: 0 })?;
         let options = RenderOptions {
             pixel_per_pt: Scalar::new(f64::from(pixels_per_pt)),
             render_bleed: false,
@@ -80,7 +75,11 @@ impl Renderer {
         };
         let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
         typst::comemo::evict(CACHE_GENERATIONS);
-        output.map_err(|diags| self.template_error(&world, &diags))
+        let document = output.map_err(|diags| self.template_error(&world, &diags))?;
+        match document.pages().len() {
+            1 => Ok(document),
+            pages => Err(RenderError::Overflow { pages }),
+        }
     }
 
     /// The QR code and the template's images, under the paths `inputs` names.

@@ -332,3 +332,22 @@ fn greek_capitals_drop_their_accents() {
     assert!(text.contains("ΠΙΣΤΟΠΟΙΗΤΙΚΟ"), "{text}");
     assert!(text.contains("Ζωή Παπαδοπούλου"), "names keep theirs: {text}");
 }
+
+#[test]
+fn texts_too_long_for_one_page_are_refused_not_spilled() {
+    let mut doc = sample("Luis Pérez", "es-ES");
+    doc.course_name = "Un curso con un nombre interminable ".repeat(60);
+    let Err(err) = RENDERER.pdf(&doc) else {
+        panic!("a two-page certificate was accepted")
+    };
+    assert_eq!(err.code(), "content_overflow", "{err}");
+    assert!(err.to_string().contains("course_name"), "{err}");
+}
+
+#[test]
+fn a_png_scale_out_of_range_is_refused() {
+    let doc = sample("Luis Pérez", "es-ES");
+    for scale in [0.0, -1.0, 9.0, f32::NAN] {
+        assert_eq!(RENDERER.png(&doc, scale).unwrap_err().code(), "scale_invalid");
+    }
+}
