@@ -6,6 +6,7 @@ mod signal;
 mod telemetry;
 
 use clap::{Parser, Subcommand};
+use commands::certificate::CertificateCommand;
 use commands::secret::SecretCommand;
 use commands::service::{self, JobsAction};
 use commands::simulate::Simulator;
@@ -97,6 +98,13 @@ enum Command {
         #[command(subcommand)]
         what: WebhookCommand,
     },
+    /// Certificates: list, show, issue, revoke, reissue, resend, export; keygen; verify a PDF offline.
+    Certificate {
+        #[arg(long, short, global = true)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        what: CertificateCommand,
+    },
     /// Secrets encrypted at rest: make a key, seal a secret, re-seal a configuration under a new key.
     Secret {
         #[command(subcommand)]
@@ -164,6 +172,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Webhook { what } => commands::webhook::run(what).map(|()| ExitCode::SUCCESS),
         Command::Secret { what } => commands::secret::run(what),
+        Command::Certificate { config, what } => {
+            commands::certificate::run(what, || load_config(config.as_ref(), json)).await
+        }
         Command::Simulate { which } => {
             telemetry::init(log_format(json), "info");
             which.run().await.map(|()| ExitCode::SUCCESS)

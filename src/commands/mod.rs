@@ -1,5 +1,6 @@
 //! What each subcommand does, one module per group; `main.rs` only parses and dispatches.
 
+pub mod certificate;
 pub mod secret;
 pub mod service;
 pub mod simulate;

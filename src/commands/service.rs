@@ -113,7 +113,7 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
 }
 
 /// `main/PY101/ada@example.org` → the key.
-fn parse_key(text: &str) -> anyhow::Result<EntitlementKey> {
+pub fn parse_key(text: &str) -> anyhow::Result<EntitlementKey> {
     let mut parts = text.splitn(3, '/');
     let (Some(site), Some(course), Some(learner)) = (parts.next(), parts.next(), parts.next()) else {
         anyhow::bail!("`{text}` is not a key: write site/course/learner, e.g. main/PY101/ada@example.org");

@@ -9,6 +9,8 @@
 mod kit;
 
 mod bench_smoke;
+mod certificates_crash;
+mod certificates_e2e;
 mod cli_and_web;
 mod course_first_e2e;
 mod crash;

@@ -7,6 +7,7 @@
 //! 3. [`entitlement`] — the desired state: which learner should have which course, and why;
 //! 4. [`plan`](mod@plan) — desired vs. what was applied in Moodle → the actions to converge.
 
+pub mod certificate;
 pub mod entitlement;
 pub mod invoice;
 pub mod learner;
@@ -15,6 +16,7 @@ pub mod plan;
 pub mod seat;
 pub mod time;
 
+pub use certificate::{CertificateRevokePolicy, RevocationReason, Standing};
 pub use entitlement::{DesiredState, Entitlement, EntitlementKey, Hold, HoldReason, desired_state};
 pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, Lapse, PersonName};
 pub use learner::{Email, EmailError, LearnerProfile};

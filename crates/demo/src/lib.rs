@@ -36,6 +36,10 @@ const LEARNERS: &[(&str, &str)] = &[
     ("María García", "maria.garcia@example.org"),
     ("Joan Clarke", "joan@example.org"),
     ("Edsger Dijkstra", "edsger@example.org"),
+    // Certificates render Latin with diacritics, Greek and Cyrillic.
+    ("Luis Pérez", "luis.perez@example.org"),
+    ("Ζωή Παπαδοπούλου", "zoi@example.org"),
+    ("Анна Иванова", "anna@example.org"),
 ];
 
 /// The simulators and the configuration pointing at them.

@@ -11,8 +11,12 @@ use secrecy::zeroize::Zeroizing;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
+
+mod certificates;
+pub use certificates::{CertificatesConfig, CourseCertificate, SiteCertificates, SmtpConfig, TemplateConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -54,6 +58,9 @@ struct RawConfig {
     source: Vec<RawSource>,
     #[serde(default)]
     mapping: Vec<RawMapping>,
+    #[serde(default)]
+    certificates: certificates::RawCertificates,
+    smtp: Option<certificates::RawSmtp>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,6 +134,10 @@ struct RawMoodle {
     /// How new Moodle accounts are named: `email` (default) or `prefix` (+ `username_prefix`).
     username: Option<String>,
     username_prefix: Option<String>,
+    /// Certificates of this site's courses when access is taken back: `revoke` (default) or `keep`.
+    on_revoke_certificate: Option<String>,
+    /// How long this site's certificates hold (e.g. "730d"); default: they do not expire.
+    valid_for: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,6 +185,12 @@ struct RawMapping {
     group: Option<String>,
     /// What `duration` counts from: `payment`, `invoice` or `enrolment`; default: the site's.
     starts_from: Option<String>,
+    /// The course's certificates: `revoke` or `keep` them when access is taken back.
+    on_revoke_certificate: Option<String>,
+    /// How long the course's certificates hold (e.g. "730d").
+    valid_for: Option<String>,
+    /// The hours printed on the course's certificates.
+    hours: Option<String>,
 }
 
 fn default_role() -> String {
@@ -202,6 +219,11 @@ pub struct Config {
     pub moodle: Vec<MoodleSite>,
     pub sources: Vec<SourceConfig>,
     pub mappings: Vec<Mapping>,
+    pub certificates: CertificatesConfig,
+    /// Where certificate mail goes out; `None`: no mail is sent.
+    pub smtp: Option<SmtpConfig>,
+    /// The key that seals secrets at rest (the certificate signing key among them), if one is set.
+    pub secret_key: Option<Arc<SecretKey>>,
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +278,7 @@ pub struct MoodleSite {
     pub grace: Duration,
     pub on_mapping_removed: RemovalPolicy,
     pub starts_from: StartsFrom,
+    pub certificates: SiteCertificates,
 }
 
 /// How the usernames of the Moodle accounts we create are chosen. Either way a taken name
@@ -362,7 +385,17 @@ impl Config {
         let admin_token = admin_token(raw.server.admin_token, raw.server.admin_token_file, env, &keyring)?;
         let moodle = moodle_sites(raw.moodle, env, &keyring)?;
         let sources = sources(raw.source, env, &keyring)?;
+        let course_rules = certificates::rules_of_mappings(&raw.mapping)?;
         let mappings = mappings(raw.mapping, &moodle)?;
+        let certificates = certificates::certificates(
+            raw.certificates,
+            course_rules,
+            public_url.host_str().unwrap_or("localhost"),
+            &database_url,
+            base_dir,
+        )?;
+        let smtp = certificates::smtp(raw.smtp, env, &keyring)?;
+        let secret_key = keyring.key.map(|k| Arc::new(k.key));
         Ok(Config {
             listen,
             public_url,
@@ -375,6 +408,9 @@ impl Config {
             moodle,
             sources,
             mappings,
+            certificates,
+            smtp,
+            secret_key,
         })
     }
 }
@@ -540,6 +576,14 @@ fn moodle_site(
         batch_size: m.batch_size.unwrap_or(100).clamp(1, 1000),
         concurrency: m.concurrency.unwrap_or(4).clamp(1, 64),
         timeout: opt_duration(&format!("{key}.timeout"), m.timeout.as_deref())?.unwrap_or(Duration::from_secs(60)),
+        certificates: certificates::site_certificates(
+            &key,
+            certificates::RawCertificateKeys {
+                on_revoke_certificate: m.on_revoke_certificate,
+                valid_for: m.valid_for,
+                hours: None,
+            },
+        )?,
         name: m.name,
     })
 }

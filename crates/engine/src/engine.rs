@@ -31,6 +31,8 @@ pub struct Engine {
     pub(crate) signals: Signals,
     pub(crate) db_health: DbHealth,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The renderer, mailer and signing keys of certificates.
+    pub(crate) certs: crate::certificates::Services,
 }
 
 /// What an engine is built from; [`Engine::build`] makes the sites and sources from the
@@ -102,6 +104,7 @@ impl Engine {
         let store = open_store(&config.database_url).await?;
         let webhooks = Endpoints::from_config(&config)?;
         let signals = Signals::new(sources.iter().map(|s| s.name().to_string()));
+        let certs = crate::certificates::Services::new(&config)?;
         let engine = Arc::new(Engine {
             config,
             store,
@@ -112,6 +115,7 @@ impl Engine {
             signals,
             db_health: DbHealth::default(),
             clock,
+            certs,
         });
         Ok(engine)
     }

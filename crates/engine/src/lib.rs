@@ -15,6 +15,7 @@
 
 // Tests may panic on what they did not expect; the crate itself may not.
 
+pub mod certificates;
 pub mod clock;
 pub mod config;
 pub mod drift;
@@ -24,6 +25,7 @@ pub mod ingest;
 pub mod job_error;
 pub mod jobs;
 pub mod learners;
+pub mod outbox;
 pub mod pass;
 pub mod pause;
 pub mod recompute;

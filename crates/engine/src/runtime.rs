@@ -19,6 +19,48 @@ pub fn spawn_loops(engine: &Arc<Engine>, tasks: &mut JoinSet<()>, shutdown: &Can
     if !engine.config.drift.interval.is_zero() {
         tasks.spawn(drift_loop(engine.clone(), shutdown.clone()));
     }
+    if engine.config.certificates.enabled {
+        tasks.spawn(certificates_loop(engine.clone(), shutdown.clone()));
+    }
+    if engine.certs.mailer.is_some() {
+        tasks.spawn(outbox_loop(engine.clone(), shutdown.clone()));
+    }
+}
+
+/// Issues, revokes and renders certificates when progress sync stored completions, and every
+/// minute anyway (a credit note revokes within a minute; a crash's leftovers are picked up).
+async fn certificates_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
+    loop {
+        match engine.reconcile_certificates().await {
+            Ok(pass) if pass.issued.is_empty() && pass.revoked.is_empty() && pass.errors.is_empty() => {}
+            Ok(pass) => tracing::info!(summary = pass.describe(), "certificates"),
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "the certificate pass failed"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = engine.signals.certificates.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+        }
+    }
+}
+
+/// Sends certificate mail when some is queued, and every 10 s for retries that came due.
+async fn outbox_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
+    loop {
+        match engine.run_outbox_round().await {
+            Ok(r) if r.sent > 0 && r.retrying + r.parked == 0 => continue,
+            Ok(r) if r.sent + r.retrying + r.parked > 0 => {
+                tracing::info!(sent = r.sent, retrying = r.retrying, parked = r.parked, "outbox")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "the outbox round failed"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = engine.signals.mail_queued.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+        }
+    }
 }
 
 /// Logs each site's start check: what is missing is said before the first sale needs it. A

@@ -10,6 +10,10 @@ pub struct Signals {
     pub(crate) jobs_queued: Notify,
     /// Asks for a recompute of the desired state (webhooks and seats coalesce into one).
     pub(crate) recompute: Notify,
+    /// Wakes the outbox when certificate mail was queued.
+    pub(crate) mail_queued: Notify,
+    /// Asks for a pass over certificates (a progress sync stored completions).
+    pub(crate) certificates: Notify,
     /// Per polled source, by name: poll now instead of waiting for the interval (a hint).
     pub(crate) poll_now: HashMap<String, Notify>,
 }
@@ -24,6 +28,14 @@ impl Signals {
 
     pub fn jobs_queued(&self) {
         self.jobs_queued.notify_one();
+    }
+
+    pub fn mail_queued(&self) {
+        self.mail_queued.notify_one();
+    }
+
+    pub fn certificates(&self) {
+        self.certificates.notify_one();
     }
 
     pub fn recompute(&self) {

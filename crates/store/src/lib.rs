@@ -15,6 +15,7 @@
 mod accounts;
 mod applied;
 mod audit;
+mod certificates;
 mod cursors;
 mod deliveries;
 mod desired;
@@ -34,6 +35,10 @@ pub mod testing;
 pub use accounts::{KnownAccount, MoodleIdnumber, MoodleUserId};
 pub use applied::{AppliedChange, EntitlementRow, MoodleEnrolment};
 pub use audit::{AuditEntry, AuditRecord};
+pub use certificates::{
+    CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredCompletion,
+    StoredSigningKey,
+};
 pub use deliveries::StoredDelivery;
 pub use desired::{ActiveKey, HoldRow, StoredCourse};
 pub use error::StoreError;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 mod pages;
 pub mod seats;
+pub mod verify;
 pub mod webhooks;
 
 use axum::Router;
@@ -22,8 +23,28 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// `'unsafe-inline'`.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; frame-ancestors 'none'";
 
+/// The public certificate routes, rate-limited per address.
+fn certificate_routes() -> Router<Arc<Engine>> {
+    let limiter = Arc::new(verify::RateLimiter::default());
+    Router::new()
+        .route(
+            "/verify/{code}",
+            get(verify::show)
+                .post(verify::upload)
+                .layer(DefaultBodyLimit::max(verify::MAX_UPLOAD_BYTES)),
+        )
+        .route("/verify/{code}/image.png", get(verify::image))
+        .route("/verify/{code}/credential.jwt", get(verify::credential))
+        .route("/.well-known/moodle-management/keys.json", get(verify::keys))
+        .route("/certificates/{code}/download", get(verify::download))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            verify::rate_limit(limiter.clone(), req, next)
+        }))
+}
+
 pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
+        .merge(certificate_routes())
         .route("/", get(|| async { Redirect::to("/enrolments") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
@@ -74,7 +95,8 @@ pub async fn serve(engine: Arc<Engine>, shutdown: CancellationToken) -> anyhow::
     let router = router(engine.clone());
     let web_shutdown = shutdown.clone();
     tasks.spawn(async move {
-        if let Err(e) = axum::serve(listener, router)
+        let app = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        if let Err(e) = axum::serve(listener, app)
             .with_graceful_shutdown(web_shutdown.cancelled_owned())
             .await
         {
