@@ -79,6 +79,16 @@ pub async fn log_site_checks(engine: &Engine) {
     if let Err(e) = engine.resume_checked_sites(&checks).await {
         tracing::error!(error = %e, "resuming the jobs of the sites that answer failed");
     }
+    if let Some(mailer) = &engine.certs.mailer {
+        match mailer.check().await {
+            Ok(()) => tracing::info!("SMTP server ready"),
+            Err(e) => tracing::warn!(
+                code = e.code(),
+                error = %e,
+                "the SMTP server does not answer yet; certificate mail waits in the outbox and is retried"
+            ),
+        }
+    }
 }
 
 /// Checks the paused sites every `worker.paused_site_check`; a site that passes is resumed.
