@@ -9,10 +9,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "certificate-sample".to_owned());
+    let start = Instant::now();
     let renderer = Renderer::new()?;
+    let built = start.elapsed();
     let doc = sample()?;
 
+    let start = Instant::now();
     let pdf = renderer.pdf(&doc)?;
+    println!("Renderer::new {built:?}, first (cold) render {:?}", start.elapsed());
     std::fs::write(format!("{base}.pdf"), &pdf)?;
     std::fs::write(format!("{base}.png"), renderer.png(&doc, 1.5)?)?;
     println!("wrote {base}.pdf ({} bytes) and {base}.png", pdf.len());

@@ -30,6 +30,12 @@ pub struct Renderer {
     main: Source,
 }
 
+// Shared behind an `Arc` by the web server's handlers: keep it `Send + Sync`.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<Renderer>();
+};
+
 impl Renderer {
     pub fn new() -> Result<Renderer, RenderError> {
         let fonts = Fonts::bundled()?;
