@@ -510,6 +510,7 @@ impl World {
             faults: FaultConfig::with_latency(latency),
             ..SimOptions::default()
         });
+        moodle.enable_progress_functions();
         let fs = FsSim::new(FsSimOptions::default());
         let courses: Vec<(String, String)> = (1..=courses)
             .map(|i| (format!("BC{i:03}"), format!("BP-{i:03}")))

@@ -156,14 +156,14 @@ impl Engine {
         let mappings = self.mappings_in_force().await;
         let mut out = Vec::new();
         for site in self.sites.iter() {
-            out.push(crate::site_check::check(site, &mappings).await);
+            out.push(crate::site_check::check(site, &mappings, self.config.progress.enabled()).await);
         }
         out
     }
 
     /// One site's start check; a paused site is checked again with it (`crate::pause`).
     pub async fn check_site(&self, site: &Site) -> SiteCheck {
-        crate::site_check::check(site, &self.mappings_in_force().await).await
+        crate::site_check::check(site, &self.mappings_in_force().await, self.config.progress.enabled()).await
     }
 
     /// The mappings in force: the configuration's and those added through the API.

@@ -654,6 +654,8 @@ impl Drop for InFlight {
 pub async fn run_standalone(listen: SocketAddr, opts: SimOptions) -> std::io::Result<()> {
     let admin = opts.admin;
     let sim = MoodleSim::new(opts);
+    // A site set up as README asks, progress sync (on by default) included.
+    sim.enable_progress_functions();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     println!("Moodle simulator (4.5.6) listening on http://{addr}");
