@@ -268,6 +268,11 @@ impl Engine {
             .filter(|h| h.is_error)
             .map(|h| h.message)
             .collect();
+        let progress = if self.config.progress.enabled() {
+            Some(self.sync_progress().await?)
+        } else {
+            None
+        };
         Ok(PassReport {
             drift,
             polled,
@@ -277,6 +282,7 @@ impl Engine {
             failing,
             paused,
             holds,
+            progress,
         })
     }
 

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod learners;
 pub mod pass;
 pub mod pause;
+pub mod progress;
 pub mod recompute;
 pub mod runtime;
 pub mod seats;
