@@ -19,6 +19,7 @@ const KEY_PREFIXES: &[&str] = &[
     "log.",
     "worker.",
     "drift.",
+    "progress.",
     "moodle[",
     "source[",
     "mapping[",

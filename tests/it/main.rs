@@ -24,6 +24,7 @@ mod outage;
 mod pause_e2e;
 mod payment_dates;
 mod policies_e2e;
+mod progress_e2e;
 mod real_install;
 mod replicas;
 mod secrets_at_rest;

@@ -82,6 +82,8 @@ async fn a_function_added_to_the_service_resumes_the_paused_site_while_serving()
     config.moodle[0].token = SecretString::from(token.clone());
     config.worker.paused_site_check = Duration::from_secs(1);
     config.drift.interval = Duration::ZERO;
+    // The token holds the enrolment functions only: progress (and its functions) off.
+    config.progress.interval = Duration::ZERO;
     let (cod, email) = world.customers[1].clone();
     let id = world.invoice(&cod, &["JS-101"]).expect("invoice");
     world.fs.pay(id, true).expect("pay");

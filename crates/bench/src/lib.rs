@@ -13,6 +13,8 @@
 //! size 1, concurrency 1: one call per user and per enrolment, as the usual plugins do) and
 //! prints the ratio naive/ours.
 
+mod progress;
+
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use mm_demo::{COURSES, DemoWorld};
@@ -52,6 +54,9 @@ pub enum Scenario {
     Sweep,
     /// RSS of `serve` idling with one site and one source.
     Idle,
+    /// One progress sync when 5 % of learners entered their course since the last one (the
+    /// other scenarios run with progress off, so their passes measure enrolment alone).
+    Progress,
 }
 
 impl Scenario {
@@ -61,6 +66,7 @@ impl Scenario {
             Scenario::Steady => "steady",
             Scenario::Sweep => "sweep",
             Scenario::Idle => "idle",
+            Scenario::Progress => "progress",
         }
     }
 }
@@ -235,6 +241,7 @@ impl Report {
         let enrol_label = match self.scenario {
             Scenario::Sweep => "enrolments checked (all already right)",
             Scenario::Idle => "enrolments (demo data)",
+            Scenario::Progress => "active enrolments (5 % entered since the last sync)",
             _ => "enrolments made",
         };
         row(
@@ -247,6 +254,7 @@ impl Report {
             Scenario::Steady => "seconds, first webhook → last enrolled",
             Scenario::Sweep => "seconds, drift sweep (reads Moodle back)",
             Scenario::Idle => "seconds idle",
+            Scenario::Progress => "seconds, one progress sync",
         };
         row(
             secs_label,
@@ -442,6 +450,15 @@ pub async fn measure(args: &BenchArgs) -> anyhow::Result<Report> {
             };
             (ours, naive)
         }
+        Scenario::Progress => {
+            notes.push(
+                "naive = one core_completion_get_course_completion_status per active enrolment; \
+                 progress takes --courses and --learners (per course)"
+                    .into(),
+            );
+            let (ours, naive) = progress::progress(args.courses, args.learners, latency).await?;
+            (ours, Some(naive))
+        }
         Scenario::Idle => {
             if args.naive {
                 notes.push("--naive does not apply to idle".into());
@@ -510,6 +527,7 @@ impl World {
             faults: FaultConfig::with_latency(latency),
             ..SimOptions::default()
         });
+        moodle.enable_progress_functions();
         let fs = FsSim::new(FsSimOptions::default());
         let courses: Vec<(String, String)> = (1..=courses)
             .map(|i| (format!("BC{i:03}"), format!("BP-{i:03}")))
@@ -660,6 +678,7 @@ fn engine_toml(
     let mut toml = format!(
         "[server]\nlisten = \"{listen}\"\n[database]\nurl = \"{database_url}\"\n\
          [worker]\n{worker_batch}retry_base = \"1s\"\nretry_max = \"5s\"\n\
+         [progress]\ninterval = \"0s\"\n\
          [[moodle]]\nname = \"main\"\nurl = \"{moodle_url}\"\ntoken = \"{moodle_token}\"\nallow_private_network = true\n{moodle_batch}\
          {source}"
     );

@@ -62,6 +62,8 @@ impl DemoWorld {
     /// `database_url` and `listen` are the service's.
     pub async fn start(database_url: &str, listen: SocketAddr, poll_interval: &str) -> anyhow::Result<DemoWorld> {
         let moodle = MoodleSim::new(SimOptions::default());
+        // Progress sync is on by default: its functions are in the service, as README asks.
+        moodle.enable_progress_functions();
         for (short, full, _, _) in COURSES {
             moodle.add_course(short, full, &format!("demo-{}", short.to_lowercase()));
         }

@@ -51,6 +51,8 @@ struct RawConfig {
     #[serde(default)]
     drift: RawDrift,
     #[serde(default)]
+    progress: RawProgress,
+    #[serde(default)]
     secrets: RawSecrets,
     #[serde(default)]
     moodle: Vec<RawMoodle>,
@@ -102,6 +104,13 @@ struct RawWorker {
 struct RawDrift {
     interval: Option<String>,
     repair_manual: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgress {
+    interval: Option<String>,
+    recheck_window: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -216,6 +225,7 @@ pub struct Config {
     pub log_level: String,
     pub worker: WorkerConfig,
     pub drift: DriftConfig,
+    pub progress: ProgressConfig,
     pub moodle: Vec<MoodleSite>,
     pub sources: Vec<SourceConfig>,
     pub mappings: Vec<Mapping>,
@@ -261,6 +271,33 @@ pub struct DriftConfig {
     /// Also revoke active enrolments in mapped courses that no invoice pays for (default:
     /// only report them — they may come from another enrolment method on purpose).
     pub repair_manual: bool,
+}
+
+/// Progress sync: completion, percentage and grade of active enrolments read from Moodle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgressConfig {
+    /// How often `serve` syncs (0 = never, and its functions are not required).
+    pub interval: Duration,
+    /// A learner who entered a course less than this long ago is read again at every sync
+    /// until complete: Moodle's cron marks a course complete after the access that met its
+    /// criteria, so the completion can appear with no new access.
+    pub recheck_window: Duration,
+}
+
+impl ProgressConfig {
+    /// Whether progress is synced at all.
+    pub fn enabled(&self) -> bool {
+        !self.interval.is_zero()
+    }
+}
+
+impl Default for ProgressConfig {
+    fn default() -> Self {
+        ProgressConfig {
+            interval: Duration::from_secs(3600),
+            recheck_window: Duration::from_secs(24 * 3600),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -381,6 +418,7 @@ impl Config {
         let (log_format, log_level) = log_settings(raw.log, env)?;
         let worker = worker_config(&raw.worker)?;
         let drift = drift_config(&raw.drift)?;
+        let progress = progress_config(&raw.progress)?;
         let keyring = Keyring::load(&raw.secrets, base_dir, env)?;
         let admin_token = admin_token(raw.server.admin_token, raw.server.admin_token_file, env, &keyring)?;
         let moodle = moodle_sites(raw.moodle, env, &keyring)?;
@@ -405,6 +443,7 @@ impl Config {
             log_level,
             worker,
             drift,
+            progress,
             moodle,
             sources,
             mappings,
@@ -493,6 +532,15 @@ fn drift_config(raw: &RawDrift) -> Result<DriftConfig, ConfigError> {
     Ok(DriftConfig {
         interval: opt_duration("drift.interval", raw.interval.as_deref())?.unwrap_or(Duration::from_secs(3600)),
         repair_manual: raw.repair_manual.unwrap_or(false),
+    })
+}
+
+fn progress_config(raw: &RawProgress) -> Result<ProgressConfig, ConfigError> {
+    let d = ProgressConfig::default();
+    Ok(ProgressConfig {
+        interval: opt_duration("progress.interval", raw.interval.as_deref())?.unwrap_or(d.interval),
+        recheck_window: opt_duration("progress.recheck_window", raw.recheck_window.as_deref())?
+            .unwrap_or(d.recheck_window),
     })
 }
 

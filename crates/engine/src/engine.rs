@@ -160,14 +160,14 @@ impl Engine {
         let mappings = self.mappings_in_force().await;
         let mut out = Vec::new();
         for site in self.sites.iter() {
-            out.push(crate::site_check::check(site, &mappings).await);
+            out.push(crate::site_check::check(site, &mappings, self.config.progress.enabled()).await);
         }
         out
     }
 
     /// One site's start check; a paused site is checked again with it (`crate::pause`).
     pub async fn check_site(&self, site: &Site) -> SiteCheck {
-        crate::site_check::check(site, &self.mappings_in_force().await).await
+        crate::site_check::check(site, &self.mappings_in_force().await, self.config.progress.enabled()).await
     }
 
     /// The mappings in force: the configuration's and those added through the API.
@@ -272,6 +272,11 @@ impl Engine {
             .filter(|h| h.is_error)
             .map(|h| h.message)
             .collect();
+        let progress = if self.config.progress.enabled() {
+            Some(self.sync_progress().await?)
+        } else {
+            None
+        };
         Ok(PassReport {
             drift,
             polled,
@@ -281,6 +286,7 @@ impl Engine {
             failing,
             paused,
             holds,
+            progress,
         })
     }
 

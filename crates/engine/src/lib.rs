@@ -28,6 +28,7 @@ pub mod learners;
 pub mod outbox;
 pub mod pass;
 pub mod pause;
+pub mod progress;
 pub mod recompute;
 pub mod runtime;
 pub mod seats;

@@ -2,6 +2,7 @@
 
 use crate::drift::DriftReport;
 use crate::ingest::poll::PollSummary;
+use crate::progress::ProgressReport;
 use crate::recompute::Recompute;
 use crate::worker::RoundOutcome;
 use std::fmt::Write;
@@ -27,6 +28,9 @@ pub struct PassReport {
     /// Sites paused by a site-wide failure: why, the fix, and that their jobs wait.
     pub paused: Vec<String>,
     pub holds: Vec<String>,
+    /// The progress sync run after converging (`None` when `[progress] interval = "0s"`). It
+    /// says nothing of convergence: progress is read, never applied.
+    pub progress: Option<ProgressReport>,
 }
 
 impl PassReport {
@@ -71,6 +75,9 @@ impl PassReport {
         }
         for f in &self.failing {
             let _ = writeln!(s, "failing: {f}");
+        }
+        if let Some(p) = &self.progress {
+            let _ = writeln!(s, "{}", p.describe());
         }
         if self.drift.as_ref().is_some_and(|d| !d.errors.is_empty()) {
             s.push_str("the drift sweep could not read every course: what Moodle holds there is unknown\n");

@@ -16,6 +16,9 @@ pub fn spawn_loops(engine: &Arc<Engine>, tasks: &mut JoinSet<()>, shutdown: &Can
     tasks.spawn(worker_loop(engine.clone(), shutdown.clone()));
     tasks.spawn(recompute_loop(engine.clone(), shutdown.clone()));
     tasks.spawn(paused_sites_loop(engine.clone(), shutdown.clone()));
+    if engine.config.progress.enabled() {
+        tasks.spawn(progress_loop(engine.clone(), shutdown.clone()));
+    }
     if !engine.config.drift.interval.is_zero() {
         tasks.spawn(drift_loop(engine.clone(), shutdown.clone()));
     }
@@ -168,6 +171,21 @@ async fn drift_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
                 "drift sweep"
             ),
             Err(e) => tracing::error!(error = %e, "drift sweep failed"),
+        }
+    }
+}
+
+/// Syncs progress every `progress.interval` (the first one after one interval).
+async fn progress_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(engine.config.progress.interval) => {}
+        }
+        match engine.sync_progress().await {
+            Ok(r) if r.errors.is_empty() => tracing::info!(report = %r.describe(), "progress sync"),
+            Ok(r) => tracing::warn!(report = %r.describe(), "progress sync could not read everything"),
+            Err(e) => tracing::error!(error = %e, "progress sync failed"),
         }
     }
 }

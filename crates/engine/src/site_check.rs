@@ -3,7 +3,7 @@
 
 use crate::site::Site;
 use mm_core::Mapping;
-use mm_moodle::site::{GROUP_FUNCTIONS, REQUIRED_FUNCTIONS};
+use mm_moodle::site::{GROUP_FUNCTIONS, PROGRESS_FUNCTIONS, REQUIRED_FUNCTIONS};
 use mm_moodle::{MissingCapability, MoodleError};
 use std::fmt;
 
@@ -69,19 +69,28 @@ impl From<MissingCapability> for SiteProblem {
     }
 }
 
-/// The functions `mappings` need on `site`: the core loop's, and the group functions when a
-/// mapping of the site puts learners in a group.
-pub fn required_functions(site: &str, mappings: &[Mapping]) -> Vec<&'static str> {
+/// The functions `mappings` need on `site`: the core loop's, the group functions when a
+/// mapping of the site puts learners in a group, and the progress functions when progress
+/// sync is on (`[progress] interval` not `0s`).
+pub fn required_functions(site: &str, mappings: &[Mapping], progress: bool) -> Vec<&'static str> {
     let mut functions = REQUIRED_FUNCTIONS.to_vec();
     if mappings.iter().any(|m| m.site == site && m.group.is_some()) {
         functions.extend_from_slice(GROUP_FUNCTIONS);
+    }
+    if progress {
+        functions.extend(
+            PROGRESS_FUNCTIONS
+                .iter()
+                .filter(|f| !functions.contains(f))
+                .collect::<Vec<_>>(),
+        );
     }
     functions
 }
 
 /// Checks one site: its functions, then (when they are all there) its user's capabilities.
-pub async fn check(site: &Site, mappings: &[Mapping]) -> SiteCheck {
-    let functions = required_functions(&site.name, mappings);
+pub async fn check(site: &Site, mappings: &[Mapping], progress: bool) -> SiteCheck {
+    let functions = required_functions(&site.name, mappings, progress);
     let result = match site.client.check_functions(&functions).await {
         Ok(info) => Ok(format!("{} ({})", info.sitename, info.release.unwrap_or_default())),
         Err(e) => Err(with_fix(&e)),

@@ -96,6 +96,16 @@ pub const CAPABILITIES: &[Capability] = &[
         "giving the mapping's role (with *Allow role assignments* → student)",
         Probe::NotProbeable,
     ),
+    cap(
+        "report/completion:view",
+        "reading learners' course completion and its time (progress sync)",
+        Probe::NotProbeable,
+    ),
+    cap(
+        "moodle/grade:viewall",
+        "reading learners' final grades (progress sync)",
+        Probe::NotProbeable,
+    ),
     Capability {
         name: "moodle/course:managegroups",
         needed_for: "finding, creating and joining course groups",

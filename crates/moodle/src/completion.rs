@@ -57,6 +57,18 @@ pub struct CompletionStatus {
     pub completions: Vec<Completion>,
 }
 
+impl CompletionStatus {
+    /// When the course was completed: Moodle's cron marks it complete at the **latest**
+    /// criterion `timecompleted` (`lib/completionlib.php::aggregate_completions`). `None` while
+    /// incomplete, or when no criterion carries a time.
+    pub fn completed_at(&self) -> Option<i64> {
+        if !self.completed {
+            return None;
+        }
+        self.completions.iter().filter_map(|c| c.timecompleted).max()
+    }
+}
+
 /// Answer of `core_completion_get_course_completion_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseCompletionStatus {

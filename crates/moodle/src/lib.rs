@@ -31,6 +31,7 @@ pub mod files;
 /// Fuzzing entry point; not part of the API.
 #[doc(hidden)]
 pub mod fuzz;
+pub mod grades;
 pub mod groups;
 pub mod messages;
 pub mod site;
@@ -51,6 +52,7 @@ pub use completion::{
 pub use courses::{Category, CategoryKey, Course, CourseLookup};
 pub use enrol::{EnrolledUser, EnrolledUsersOptions, Enrolment, SortBy, SortDirection, Unenrolment, UserCourse};
 pub use files::{FileUpload, UploadTarget, UploadedFile};
+pub use grades::{CourseGrade, CourseGrades};
 pub use groups::{Group, GroupMember, GroupMembers, GroupProblem, GroupVisibility, NewGroup};
 pub use messages::{InstantMessage, SentMessage};
 pub use site::SiteInfo;

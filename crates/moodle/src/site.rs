@@ -71,6 +71,14 @@ pub const GROUP_FUNCTIONS: &[&str] = &[
     "core_group_add_group_members",
 ];
 
+/// The functions progress sync also needs (only when `[progress] interval` is not `0s`):
+/// progress and completion of all of a learner's courses, the completion time, the grade.
+pub const PROGRESS_FUNCTIONS: &[&str] = &[
+    "core_enrol_get_users_courses",
+    "core_completion_get_course_completion_status",
+    "gradereport_overview_get_course_grades",
+];
+
 impl MoodleClient {
     /// `core_webservice_get_site_info`.
     pub async fn site_info(&self) -> Result<SiteInfo, MoodleError> {

@@ -639,6 +639,47 @@ async fn completion_status_follows_the_simulator() {
 }
 
 #[tokio::test]
+async fn progress_reads_access_completion_time_and_grade() {
+    let s = site().await;
+    s.sim.enable_progress_functions();
+    let c1 = s.sim.add_course("P1", "Progress 1", "");
+    let c2 = s.sim.add_course("P2", "Progress 2", "");
+    let seen = s.learner("p1", "p1@example.org");
+    let idle = s.learner("p2", "p2@example.org");
+    let client = s.client();
+    client
+        .enrol_users(&[enrolment(seen, c1), enrolment(seen, c2), enrolment(idle, c1)])
+        .await
+        .unwrap();
+    let at = 1_767_225_600;
+    s.sim.record_course_access(seen, c1, at);
+    let opts = EnrolledUsersOptions {
+        userfields: Some(vec!["id".into(), "lastcourseaccess".into()]),
+        ..EnrolledUsersOptions::default()
+    };
+    let users = client.enrolled_users(c1, &opts).await.unwrap();
+    let access = |id: i64| users.iter().find(|u| u.id == id).unwrap().lastcourseaccess;
+    assert_eq!(access(seen), Some(at));
+    assert_eq!(access(idle), Some(0), "0 = never entered");
+
+    // Completion time: the latest criterion time, as Moodle's cron sets it.
+    s.sim.mark_course_complete(seen, c1, at + 60);
+    let status = client.course_completion_status(c1, seen).await.unwrap();
+    assert_eq!(status.completionstatus.completed_at(), Some(at + 60));
+    let status = client.course_completion_status(c2, seen).await.unwrap();
+    assert_eq!(status.completionstatus.completed_at(), None);
+
+    // Grades of all the learner's courses in one call; ungraded ⇒ no grade kept.
+    s.sim.set_grade(seen, c1, 91.0);
+    let grades = client.course_grades(seen).await.unwrap();
+    let of = |c: i64| grades.grades.iter().find(|g| g.courseid == c).unwrap().clone();
+    assert_eq!(of(c1).shown(), Some("91.00"));
+    assert_eq!(of(c2).shown(), None);
+    assert_eq!(s.count("gradereport_overview_get_course_grades"), 1);
+    s.finish();
+}
+
+#[tokio::test]
 async fn retries_after_5xx_but_not_after_a_permanent_error() {
     let s = site().await;
     let client = s.client();

@@ -31,7 +31,7 @@ use mm_sim_fault::{FaultConfig, Faults};
 use serde::Serialize;
 
 pub use errors::{DebugLevel, WsError};
-pub use seed::{NewSimUser, SeedCompletion, SeedCourse, SeedEnrolment, SimSeed};
+pub use seed::{NewSimUser, SeedAccess, SeedCompletion, SeedCourse, SeedEnrolment, SimSeed};
 pub use state::{Course, EnrolStatus, Group, ManualInstance, State, Token, User};
 
 /// Options for [`MoodleSim::new`].
@@ -294,6 +294,12 @@ impl MoodleSim {
         self.add_service_functions(&self.inner.token, functions::GROUP_FUNCTIONS);
     }
 
+    /// Add the progress functions ([`functions::PROGRESS_FUNCTIONS`]) to the admin token's
+    /// service, as an administrator does when turning progress sync on.
+    pub fn enable_progress_functions(&self) {
+        self.add_service_functions(&self.inner.token, functions::PROGRESS_FUNCTIONS);
+    }
+
     /// Make the user of `token` lack (`lack = true`) or hold again a capability: how a test
     /// plays an integration role without it (the default token's user is the admin, who holds
     /// every capability). False if there is no such token.
@@ -479,6 +485,29 @@ impl MoodleSim {
         );
     }
 
+    /// Record that a user entered a course at `time` (`user_accesstime_log`: the
+    /// `{user_lastaccess}` row read back as `lastcourseaccess`). Never moves it back.
+    pub fn record_course_access(&self, userid: i64, courseid: i64, time: i64) {
+        let mut st = self.lock();
+        let t = st.course_access.entry((userid, courseid)).or_insert(time);
+        *t = (*t).max(time);
+    }
+
+    /// A retake: the user's course completion, its criteria and the course's activity
+    /// completions are deleted (what a course-completion reset does); access and grade stay.
+    pub fn reset_course_completion(&self, userid: i64, courseid: i64) {
+        let mut st = self.lock();
+        st.completions.remove(&(userid, courseid));
+        let cmids: Vec<i64> = st
+            .courses
+            .get(&courseid)
+            .map(|c| c.activities.iter().map(|a| a.cmid).collect())
+            .unwrap_or_default();
+        for cmid in cmids {
+            st.activity_completion.remove(&(userid, cmid));
+        }
+    }
+
     /// Set an activity completion state (0 incomplete, 1 complete, 2 pass, 3 fail).
     pub fn set_activity_completion(&self, userid: i64, cmid: i64, st: i64, time: i64) {
         self.lock().activity_completion.insert((userid, cmid), (st, time));
@@ -625,6 +654,8 @@ impl Drop for InFlight {
 pub async fn run_standalone(listen: SocketAddr, opts: SimOptions) -> std::io::Result<()> {
     let admin = opts.admin;
     let sim = MoodleSim::new(opts);
+    // A site set up as README asks, progress sync (on by default) included.
+    sim.enable_progress_functions();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     println!("Moodle simulator (4.5.6) listening on http://{addr}");

@@ -161,6 +161,18 @@ pub struct SeedCompletion {
     pub timecompleted: Option<i64>,
 }
 
+/// A user's last access to a course (`{user_lastaccess}`).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct SeedAccess {
+    /// user id
+    pub userid: i64,
+    /// course id
+    pub courseid: i64,
+    /// time of the access (default now)
+    pub time: Option<i64>,
+}
+
 /// A cohort to create.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default)]
@@ -187,6 +199,8 @@ pub struct SimSeed {
     pub enrolments: Vec<SeedEnrolment>,
     /// completions
     pub completions: Vec<SeedCompletion>,
+    /// last accesses to courses
+    pub accesses: Vec<SeedAccess>,
     /// cohorts
     pub cohorts: Vec<SeedCohort>,
     /// capabilities the admin (the default token's user, who has every capability) lacks,
@@ -368,6 +382,9 @@ impl SimSeed {
                     timecompleted: c.timecompleted.unwrap_or(t),
                 },
             );
+        }
+        for a in &self.accesses {
+            st.course_access.insert((a.userid, a.courseid), a.time.unwrap_or(t));
         }
         for c in &self.cohorts {
             let id = if c.id == 0 {

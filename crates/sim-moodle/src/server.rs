@@ -498,10 +498,36 @@ struct CompleteBody {
     courseid: i64,
     #[serde(default)]
     timecompleted: Option<i64>,
+    /// a retake: delete the completion instead of recording one
+    #[serde(default)]
+    reset: bool,
+    /// the course final grade to set with it
+    #[serde(default)]
+    grade: Option<f64>,
 }
 
 async fn admin_complete(AxState(sim): AxState<MoodleSim>, axum::Json(b): axum::Json<CompleteBody>) -> StatusCode {
-    sim.mark_course_complete(b.userid, b.courseid, b.timecompleted.unwrap_or_else(now));
+    if b.reset {
+        sim.reset_course_completion(b.userid, b.courseid);
+    } else {
+        sim.mark_course_complete(b.userid, b.courseid, b.timecompleted.unwrap_or_else(now));
+    }
+    if let Some(g) = b.grade {
+        sim.set_grade(b.userid, b.courseid, g);
+    }
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct AccessBody {
+    userid: i64,
+    courseid: i64,
+    #[serde(default)]
+    time: Option<i64>,
+}
+
+async fn admin_access(AxState(sim): AxState<MoodleSim>, axum::Json(b): axum::Json<AccessBody>) -> StatusCode {
+    sim.record_course_access(b.userid, b.courseid, b.time.unwrap_or_else(now));
     StatusCode::NO_CONTENT
 }
 
@@ -608,6 +634,7 @@ pub fn router(sim: MoodleSim) -> Router {
             .route("/__admin/users", post(admin_add_user))
             .route("/__admin/manual_instance", post(admin_manual))
             .route("/__admin/complete", post(admin_complete))
+            .route("/__admin/access", post(admin_access))
             .route("/__admin/unenrol", post(admin_unenrol))
             .route("/__admin/site", post(admin_site))
             .route("/__admin/revoke_token", post(admin_revoke))

@@ -440,6 +440,9 @@ pub struct State {
     pub activity_completion: BTreeMap<(i64, i64), (i64, i64)>,
     /// grades (userid, courseid) → final grade
     pub grades: BTreeMap<(i64, i64), f64>,
+    /// `{user_lastaccess}`: (userid, courseid) → `timeaccess`, the user's last access to the
+    /// course (`lastcourseaccess` of `core_enrol_get_enrolled_users`, 0 when absent)
+    pub course_access: BTreeMap<(i64, i64), i64>,
     /// badges
     pub badges: Vec<Badge>,
     /// cohorts by id
@@ -477,6 +480,7 @@ impl State {
             completions: BTreeMap::new(),
             activity_completion: BTreeMap::new(),
             grades: BTreeMap::new(),
+            course_access: BTreeMap::new(),
             badges: Vec::new(),
             cohorts: BTreeMap::new(),
             groups: BTreeMap::new(),
@@ -688,6 +692,11 @@ impl State {
         self.course_index
             .range((courseid, i64::MIN)..=(courseid, i64::MAX))
             .filter_map(move |(c, u)| self.enrolments.get(&(*u, *c)))
+    }
+
+    /// `COALESCE(ul.timeaccess, 0)`: the user's last access to the course, 0 if never.
+    pub fn last_course_access(&self, userid: i64, courseid: i64) -> i64 {
+        self.course_access.get(&(userid, courseid)).copied().unwrap_or(0)
     }
 
     /// Whether an enrolment counts as active: status, instance enabled, time window.

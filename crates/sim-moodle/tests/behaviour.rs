@@ -446,6 +446,94 @@ async fn completion_can_be_driven() {
     assert_eq!(courses[0]["completed"], true);
 }
 
+#[tokio::test]
+async fn lastcourseaccess_is_the_last_access_to_that_course_and_0_before_any() {
+    let s = site().await;
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Active, 0, 0);
+    let args = |s: &Site| {
+        vec![
+            p("courseid", s.math),
+            p("options[0][name]", "userfields"),
+            p("options[0][value]", "id,lastcourseaccess"),
+        ]
+    };
+    let before = s.call("core_enrol_get_enrolled_users", &args(&s)).await;
+    assert_eq!(before[0]["lastcourseaccess"], 0, "{before}");
+    s.sim.record_course_access(s.jdoe, s.math, 1_767_225_600);
+    s.sim.record_course_access(s.jdoe, s.math, 1_767_000_000); // an older one does not move it back
+    s.sim.record_course_access(s.jdoe, s.dis, 1_767_300_000); // another course is another row
+    let after = s.call("core_enrol_get_enrolled_users", &args(&s)).await;
+    let of = |id: i64| after.as_array().and_then(|a| a.iter().find(|u| u["id"] == id)).cloned();
+    assert_eq!(of(s.jdoe).expect("jdoe")["lastcourseaccess"], 1_767_225_600, "{after}");
+    assert_eq!(of(s.asmith).expect("asmith")["lastcourseaccess"], 0, "{after}");
+    assert!(
+        of(s.jdoe).expect("jdoe").get("username").is_none(),
+        "only the named fields"
+    );
+    // core_enrol_get_users_courses: the same access as `lastaccess`, null before any.
+    let courses = s.call("core_enrol_get_users_courses", &[p("userid", s.jdoe)]).await;
+    assert_eq!(courses[0]["lastaccess"], 1_767_225_600, "{courses}");
+    let courses = s.call("core_enrol_get_users_courses", &[p("userid", s.asmith)]).await;
+    assert_eq!(courses[0]["lastaccess"], Value::Null, "{courses}");
+}
+
+#[tokio::test]
+async fn a_reset_completion_is_gone_until_completed_again() {
+    let s = site().await;
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.mark_course_complete(s.jdoe, s.math, 1_767_225_600);
+    s.sim.reset_course_completion(s.jdoe, s.math);
+    let args = [p("courseid", s.math), p("userid", s.jdoe)];
+    let r = s.call("core_completion_get_course_completion_status", &args).await;
+    assert_eq!(r["completionstatus"]["completed"], false, "{r}");
+    let courses = s.call("core_enrol_get_users_courses", &[p("userid", s.jdoe)]).await;
+    assert_eq!(courses[0]["completed"], false, "{courses}");
+    s.sim.mark_course_complete(s.jdoe, s.math, 1_767_300_000);
+    let r = s.call("core_completion_get_course_completion_status", &args).await;
+    assert_eq!(
+        r["completionstatus"]["completions"][0]["timecompleted"], 1_767_300_000,
+        "{r}"
+    );
+}
+
+#[tokio::test]
+async fn course_grades_list_every_student_course_of_the_user_formatted_and_raw() {
+    let s = site().await;
+    s.sim.enable_progress_functions();
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.jdoe, s.dis, 5, EnrolStatus::Suspended, 0, 0);
+    s.sim.set_grade(s.jdoe, s.math, 87.5);
+    let r = s
+        .call("gradereport_overview_get_course_grades", &[p("userid", s.jdoe)])
+        .await;
+    let grades = r["grades"].as_array().expect("grades");
+    let math = grades.iter().find(|g| g["courseid"] == s.math).expect("math");
+    assert_eq!(math["grade"], "87.50", "{r}");
+    assert_eq!(math["rawgrade"], "87.50000", "{r}");
+    // Another user's report lists suspended enrolments too (onlyactive = false); ungraded ⇒ "-".
+    let dis = grades
+        .iter()
+        .find(|g| g["courseid"] == s.dis)
+        .expect("suspended course listed");
+    assert_eq!(dis["grade"], "-", "{r}");
+    assert_eq!(dis["rawgrade"], Value::Null, "{r}");
+    // Not a student anywhere ⇒ nothing; unknown user ⇒ invaliduser; no viewall ⇒ nopermissions.
+    let r = s
+        .call("gradereport_overview_get_course_grades", &[p("userid", s.asmith)])
+        .await;
+    assert_eq!(r["grades"], json!([]), "{r}");
+    let r = s
+        .call("gradereport_overview_get_course_grades", &[p("userid", 9999)])
+        .await;
+    assert_eq!(errorcode(&r), "invaliduser", "{r}");
+    s.sim.remove_capability("moodle/grade:viewall");
+    let r = s
+        .call("gradereport_overview_get_course_grades", &[p("userid", s.jdoe)])
+        .await;
+    assert_eq!(errorcode(&r), "nopermissions", "{r}");
+}
+
 // ---- controls: faults, maintenance, tokens, counters ------------------------------------------
 
 #[tokio::test]

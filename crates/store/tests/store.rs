@@ -4,7 +4,7 @@
 
 use mm_core::*;
 use mm_store::testing::{backends, fresh};
-use mm_store::{JobFailure, Store};
+use mm_store::{JobFailure, ProgressRow, Store};
 
 fn snapshot(id: &str, paid: bool) -> InvoiceSnapshot {
     InvoiceSnapshot {
@@ -456,6 +456,134 @@ async fn a_lapse_keeps_the_sources_payment_date() {
                 paid_on: Some(Timestamp(86_400)),
                 unpaid_since: Timestamp(600_000)
             })
+        );
+    })
+    .await;
+}
+
+fn progress_row(learner: &str, at: i64) -> ProgressRow {
+    ProgressRow {
+        key: key(learner),
+        last_access: Some(at),
+        last_checked_access: Some(at),
+        percent: None,
+        completed_at: None,
+        grade: None,
+        synced_at: Timestamp(at),
+    }
+}
+
+#[tokio::test]
+async fn progress_keeps_the_latest_and_a_history_of_changes() {
+    each_backend(|s| async move {
+        // Never read: nothing. Read with nothing to show: a row, no history.
+        assert_eq!(s.progress(&key("a@x.org")).await.unwrap(), None);
+        let blank = progress_row("a@x.org", 100);
+        assert_eq!(s.record_progress(std::slice::from_ref(&blank)).await.unwrap(), 0);
+        assert_eq!(s.progress(&key("a@x.org")).await.unwrap(), Some(blank.clone()));
+        assert!(s.progress_history(&key("a@x.org")).await.unwrap().is_empty());
+
+        // Completed with a grade, then the same again (no new history), then a retake.
+        let done = ProgressRow {
+            percent: Some(100.0),
+            completed_at: Some(1_767_225_600),
+            grade: Some("87.50".into()),
+            ..progress_row("a@x.org", 200)
+        };
+        assert_eq!(s.record_progress(std::slice::from_ref(&done)).await.unwrap(), 1);
+        let again = ProgressRow {
+            synced_at: Timestamp(300),
+            ..done.clone()
+        };
+        assert_eq!(s.record_progress(&[again]).await.unwrap(), 0);
+        let retake = ProgressRow {
+            percent: Some(0.0),
+            completed_at: None,
+            ..progress_row("a@x.org", 400)
+        };
+        let redone = ProgressRow {
+            percent: Some(100.0),
+            completed_at: Some(1_770_000_000),
+            ..progress_row("a@x.org", 500)
+        };
+        assert_eq!(s.record_progress(&[retake, redone.clone()]).await.unwrap(), 2);
+        assert_eq!(s.progress(&key("a@x.org")).await.unwrap(), Some(redone));
+        let history = s.progress_history(&key("a@x.org")).await.unwrap();
+        let completions: Vec<Option<i64>> = history.iter().map(|h| h.completed_at).collect();
+        assert_eq!(completions, vec![Some(1_767_225_600), None, Some(1_770_000_000)]);
+        assert_eq!(history[0].grade.as_deref(), Some("87.50"));
+        assert_eq!(history[0].recorded_at, Timestamp(200));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn progress_lists_and_dashboard_figures() {
+    each_backend(|s| async move {
+        let jan = 1_767_225_600; // 2026-01-01
+        let feb = 1_769_904_000; // 2026-02-01
+        let other_site = ProgressRow {
+            key: EntitlementKey {
+                site: "other".into(),
+                ..key("z@x.org")
+            },
+            percent: Some(100.0),
+            completed_at: Some(jan + 10),
+            ..progress_row("z@x.org", 1)
+        };
+        let rows = vec![
+            ProgressRow {
+                percent: Some(5.0),
+                ..progress_row("a@x.org", 1)
+            },
+            ProgressRow {
+                percent: Some(19.9),
+                ..progress_row("b@x.org", 1)
+            },
+            ProgressRow {
+                percent: Some(100.0),
+                completed_at: Some(jan + 5),
+                ..progress_row("c@x.org", 1)
+            },
+            ProgressRow {
+                percent: Some(100.0),
+                completed_at: Some(feb + 5),
+                ..progress_row("d@x.org", 1)
+            },
+            progress_row("e@x.org", 1),
+            other_site,
+        ];
+        s.record_progress(&rows).await.unwrap();
+        let main = s.progress_of_site("main").await.unwrap();
+        assert_eq!(main.len(), 5);
+        let course = s
+            .progress_of_course("main", &CourseRef::parse("PY101").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(course, main);
+        let months = s
+            .completions_per_month(Some("main"), Timestamp(jan), Timestamp(feb + 86_400))
+            .await
+            .unwrap();
+        let months: Vec<(String, u64)> = months.into_iter().map(|m| (m.month, m.completions)).collect();
+        assert_eq!(months, vec![("2026-01".into(), 1), ("2026-02".into(), 1)]);
+        let all = s
+            .completions_per_month(None, Timestamp(jan), Timestamp(feb))
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(
+            all[0].completions, 2,
+            "both sites in January, February excluded by `to`"
+        );
+        let buckets = s.progress_distribution(Some("main")).await.unwrap();
+        assert_eq!(buckets.len(), 11);
+        let count = |from: u8| buckets.iter().find(|b| b.from == from).unwrap().learners;
+        assert_eq!((count(0), count(10), count(100)), (1, 1, 2));
+        assert_eq!(
+            buckets.iter().map(|b| b.learners).sum::<u64>(),
+            4,
+            "no percentage: left out"
         );
     })
     .await;

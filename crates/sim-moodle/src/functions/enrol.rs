@@ -366,10 +366,14 @@ pub fn get_enrolled_users(state: &mut State, caller: &Caller, p: &V) -> Result<J
             if want("idnumber") && !u.idnumber.is_empty() {
                 o.push("idnumber", u.idnumber.as_str());
             }
-            for f in ["firstaccess", "lastaccess", "lastcourseaccess"] {
+            for f in ["firstaccess", "lastaccess"] {
                 if want(f) {
                     o.push(f, 0);
                 }
+            }
+            // `COALESCE(ul.timeaccess, 0) AS lastcourseaccess` (enrol/externallib.php).
+            if want("lastcourseaccess") {
+                o.push("lastcourseaccess", state.last_course_access(u.id, courseid));
             }
             if want("profileimageurlsmall") {
                 o.push("profileimageurlsmall", small.as_str());
@@ -485,7 +489,11 @@ pub fn get_users_courses(state: &mut State, caller: &Caller, p: &V) -> Result<J,
             o.push("startdate", c.startdate);
             o.push("enddate", c.enddate);
             o.push("marker", 0);
-            o.push("lastaccess", J::Null);
+            // `$user->lastcourseaccess[$course->id]`: null when the user never entered it.
+            o.push(
+                "lastaccess",
+                state.course_access.get(&(userid, c.id)).map_or(J::Null, |t| J::Int(*t)),
+            );
             o.push("isfavourite", false);
             o.push("hidden", false);
             o.push("overviewfiles", J::Arr(vec![]));

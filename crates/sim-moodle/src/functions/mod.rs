@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod courses;
 pub mod enrol;
+pub mod grades;
 pub mod groups;
 pub mod misc;
 pub mod site;
@@ -127,6 +128,12 @@ pub static FUNCTIONS: &[Function] = &[
         handler: completion::course_status,
     },
     Function {
+        name: "gradereport_overview_get_course_grades",
+        version: "2024100700",
+        params: grades::params,
+        handler: grades::course_grades,
+    },
+    Function {
         name: "core_completion_get_activities_completion_status",
         version: "2024100706",
         params: completion::params,
@@ -200,12 +207,17 @@ pub static GROUP_FUNCTIONS: &[&str] = &[
     "core_group_delete_group_members",
 ];
 
+/// The functions progress sync adds to the recorded service (the final grade); like the
+/// group functions they are added with [`crate::MoodleSim::enable_progress_functions`].
+pub static PROGRESS_FUNCTIONS: &[&str] = &["gradereport_overview_get_course_grades"];
+
 /// The service of the simulator's admin token: the MoodleManagement external service as
-/// recorded on Moodle 4.5.6, i.e. every implemented function but [`GROUP_FUNCTIONS`].
+/// recorded on Moodle 4.5.6, i.e. every implemented function but [`GROUP_FUNCTIONS`] and
+/// [`PROGRESS_FUNCTIONS`].
 pub fn recorded_service() -> std::collections::BTreeSet<String> {
     FUNCTIONS
         .iter()
-        .filter(|f| !GROUP_FUNCTIONS.contains(&f.name))
+        .filter(|f| !GROUP_FUNCTIONS.contains(&f.name) && !PROGRESS_FUNCTIONS.contains(&f.name))
         .map(|f| f.name.to_owned())
         .collect()
 }

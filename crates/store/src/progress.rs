@@ -1,0 +1,296 @@
+//! Progress of active enrolments as read from Moodle: one row per key (`progress`) and a row
+//! per change of percentage, completion or grade (`progress_history`), so a retake keeps both
+//! completions. The engine decides what to read; this module only keeps it.
+
+use crate::dialect::opt_text;
+use crate::rows::{key_strings, row_key};
+use crate::{Store, StoreError};
+use mm_core::{CourseRef, EntitlementKey, Timestamp};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// What we know of one key's progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressRow {
+    pub key: EntitlementKey,
+    /// The learner's last access to the course (Moodle's `lastcourseaccess`); `None` = never.
+    pub last_access: Option<i64>,
+    /// The last access seen when the learner was last read one by one.
+    pub last_checked_access: Option<i64>,
+    /// Activities complete, 0–100, where the course tracks them.
+    pub percent: Option<f64>,
+    /// Moodle's completion time; set = complete.
+    pub completed_at: Option<i64>,
+    /// The final grade as the learner's grade report shows it.
+    pub grade: Option<String>,
+    /// When this row was last written from Moodle.
+    pub synced_at: Timestamp,
+}
+
+impl ProgressRow {
+    /// Whether what a learner sees (percentage, completion, grade) differs.
+    fn outcome_differs(&self, other: &ProgressRow) -> bool {
+        self.percent != other.percent || self.completed_at != other.completed_at || self.grade != other.grade
+    }
+
+    fn has_outcome(&self) -> bool {
+        self.percent.is_some() || self.completed_at.is_some() || self.grade.is_some()
+    }
+}
+
+/// One change of a key's progress, as kept in the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressChange {
+    pub recorded_at: Timestamp,
+    pub percent: Option<f64>,
+    pub completed_at: Option<i64>,
+    pub grade: Option<String>,
+}
+
+/// Completions in one calendar month (UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthCompletions {
+    /// `2027-01`
+    pub month: String,
+    pub completions: u64,
+}
+
+/// Learners whose percentage falls in `from..=to` (0–9, 10–19 … 90–99, 100).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressBucket {
+    pub from: u8,
+    pub to: u8,
+    pub learners: u64,
+}
+
+fn row_progress(r: &AnyRow) -> Result<ProgressRow, StoreError> {
+    Ok(ProgressRow {
+        key: row_key(r)?,
+        last_access: r.try_get("last_access")?,
+        last_checked_access: r.try_get("last_checked_access")?,
+        percent: r.try_get("percent")?,
+        completed_at: r.try_get("completed_at")?,
+        grade: opt_text(r, "grade")?,
+        synced_at: Timestamp(r.try_get("synced_at")?),
+    })
+}
+
+impl Store {
+    /// Keeps what a sync read; a history row is added for each key whose percentage,
+    /// completion or grade changed (or appeared). Returns how many changed so.
+    pub async fn record_progress(&self, rows: &[ProgressRow]) -> Result<usize, StoreError> {
+        let mut changed = 0;
+        let mut tx = self.write_tx().await?;
+        for row in rows {
+            let (site, course, learner) = key_strings(&row.key);
+            let before = self
+                .query_for_update(
+                    "SELECT site, course, learner, last_access, last_checked_access, percent, completed_at, grade, synced_at
+                     FROM progress WHERE site = $1 AND course = $2 AND learner = $3",
+                )
+                .bind(site.clone())
+                .bind(course.clone())
+                .bind(learner.clone())
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| row_progress(&r))
+                .transpose()?;
+            let differs = before.as_ref().map_or(row.has_outcome(), |b| b.outcome_differs(row));
+            if differs {
+                changed += 1;
+                self.query(
+                    "INSERT INTO progress_history (site, course, learner, recorded_at, percent, completed_at, grade)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(site.clone())
+                .bind(course.clone())
+                .bind(learner.clone())
+                .bind(row.synced_at.0)
+                .bind(row.percent)
+                .bind(row.completed_at)
+                .bind(row.grade.clone())
+                .execute(&mut *tx)
+                .await?;
+            }
+            self.query(
+                "INSERT INTO progress (site, course, learner, last_access, last_checked_access, percent, completed_at, grade, synced_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (site, course, learner) DO UPDATE SET last_access = excluded.last_access,
+                   last_checked_access = excluded.last_checked_access, percent = excluded.percent,
+                   completed_at = excluded.completed_at, grade = excluded.grade, synced_at = excluded.synced_at",
+            )
+            .bind(site)
+            .bind(course)
+            .bind(learner)
+            .bind(row.last_access)
+            .bind(row.last_checked_access)
+            .bind(row.percent)
+            .bind(row.completed_at)
+            .bind(row.grade.clone())
+            .bind(row.synced_at.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// One key's progress, if it was ever read.
+    pub async fn progress(&self, key: &EntitlementKey) -> Result<Option<ProgressRow>, StoreError> {
+        let (site, course, learner) = key_strings(key);
+        self.query(
+            "SELECT site, course, learner, last_access, last_checked_access, percent, completed_at, grade, synced_at
+             FROM progress WHERE site = $1 AND course = $2 AND learner = $3",
+        )
+        .bind(site)
+        .bind(course)
+        .bind(learner)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| row_progress(&r))
+        .transpose()
+    }
+
+    /// Every key's progress on a site, by course and learner.
+    pub async fn progress_of_site(&self, site: &str) -> Result<Vec<ProgressRow>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT site, course, learner, last_access, last_checked_access, percent, completed_at, grade, synced_at
+                 FROM progress WHERE site = $1 ORDER BY course, learner",
+            )
+            .bind(site.to_owned())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(row_progress).collect()
+    }
+
+    /// The progress of one course's learners.
+    pub async fn progress_of_course(&self, site: &str, course: &CourseRef) -> Result<Vec<ProgressRow>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT site, course, learner, last_access, last_checked_access, percent, completed_at, grade, synced_at
+                 FROM progress WHERE site = $1 AND course = $2 ORDER BY learner",
+            )
+            .bind(site.to_owned())
+            .bind(course.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(row_progress).collect()
+    }
+
+    /// A key's changes, oldest first.
+    pub async fn progress_history(&self, key: &EntitlementKey) -> Result<Vec<ProgressChange>, StoreError> {
+        let (site, course, learner) = key_strings(key);
+        let rows = self
+            .query(
+                "SELECT recorded_at, percent, completed_at, grade FROM progress_history
+                 WHERE site = $1 AND course = $2 AND learner = $3 ORDER BY id",
+            )
+            .bind(site)
+            .bind(course)
+            .bind(learner)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ProgressChange {
+                    recorded_at: Timestamp(r.try_get("recorded_at")?),
+                    percent: r.try_get("percent")?,
+                    completed_at: r.try_get("completed_at")?,
+                    grade: opt_text(r, "grade")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Completions (current ones: a retaken course counts once) with Moodle's time in
+    /// `from..to`, per UTC month, of one site or all; months without any are left out.
+    pub async fn completions_per_month(
+        &self,
+        site: Option<&str>,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<MonthCompletions>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT site, completed_at FROM progress
+                 WHERE completed_at IS NOT NULL AND completed_at >= $1 AND completed_at < $2",
+            )
+            .bind(from.0)
+            .bind(to.0)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut months = std::collections::BTreeMap::<String, u64>::new();
+        for r in &rows {
+            let row_site: String = r.try_get("site")?;
+            if site.is_some_and(|s| s != row_site) {
+                continue;
+            }
+            let at: i64 = r.try_get("completed_at")?;
+            *months.entry(month_of(at)).or_default() += 1;
+        }
+        Ok(months
+            .into_iter()
+            .map(|(month, completions)| MonthCompletions { month, completions })
+            .collect())
+    }
+
+    /// How many learners of one site (or all) are at each percentage: buckets 0–9 … 90–99 and
+    /// 100, all eleven listed. Keys without a percentage (courses tracking no activity) are
+    /// left out.
+    pub async fn progress_distribution(&self, site: Option<&str>) -> Result<Vec<ProgressBucket>, StoreError> {
+        let rows = self
+            .query("SELECT site, percent FROM progress WHERE percent IS NOT NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = [0u64; 11];
+        for r in &rows {
+            let row_site: String = r.try_get("site")?;
+            if site.is_some_and(|s| s != row_site) {
+                continue;
+            }
+            let percent: f64 = r.try_get("percent")?;
+            counts[bucket_of(percent)] += 1;
+        }
+        Ok(counts
+            .iter()
+            .zip(0u8..)
+            .map(|(n, i)| ProgressBucket {
+                from: i * 10,
+                to: if i == 10 { 100 } else { i * 10 + 9 },
+                learners: *n,
+            })
+            .collect())
+    }
+}
+
+/// 0–9 → 0 … 90–99 → 9, 100 → 10 (a fraction below the next ten stays in its bucket).
+fn bucket_of(percent: f64) -> usize {
+    let clamped = percent.clamp(0.0, 100.0);
+    if clamped >= 100.0 {
+        return 10;
+    }
+    // Truncation is the bucketing: 19.9 is in 10–19.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let tens = (clamped / 10.0) as usize;
+    tens.min(9)
+}
+
+fn month_of(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(|| "invalid".to_owned(), |d| d.format("%Y-%m").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_tens_and_a_hundred() {
+        assert_eq!(bucket_of(0.0), 0);
+        assert_eq!(bucket_of(9.99), 0);
+        assert_eq!(bucket_of(10.0), 1);
+        assert_eq!(bucket_of(99.9), 9);
+        assert_eq!(bucket_of(100.0), 10);
+        assert_eq!(bucket_of(-3.0), 0);
+    }
+}
