@@ -94,7 +94,7 @@ impl World {
         self.smtp
             .received()
             .into_iter()
-            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(email)))
+            .filter(|m| m.to.to_lowercase().contains(&email.to_lowercase()))
             .collect()
     }
 

@@ -277,6 +277,13 @@ impl Engine {
         } else {
             None
         };
+        // Completions just read are certified, revocations follow the access, mail goes out.
+        let certificates = if self.config.certificates.enabled {
+            Some(self.reconcile_certificates().await?)
+        } else {
+            None
+        };
+        let mail = self.drain_outbox().await?;
         Ok(PassReport {
             drift,
             polled,
@@ -287,6 +294,8 @@ impl Engine {
             paused,
             holds,
             progress,
+            certificates,
+            mail,
         })
     }
 

@@ -31,6 +31,11 @@ pub struct PassReport {
     /// The progress sync run after converging (`None` when `[progress] interval = "0s"`). It
     /// says nothing of convergence: progress is read, never applied.
     pub progress: Option<ProgressReport>,
+    /// Certificates issued, revoked and rendered after the sync (`None` when turned off); like
+    /// progress, they say nothing of convergence.
+    pub certificates: Option<crate::certificates::CertificatePass>,
+    /// Certificate mail sent, retrying or parked in this pass.
+    pub mail: crate::outbox::OutboxRound,
 }
 
 impl PassReport {
@@ -78,6 +83,17 @@ impl PassReport {
         }
         if let Some(p) = &self.progress {
             let _ = writeln!(s, "{}", p.describe());
+        }
+        if let Some(c) = &self.certificates {
+            let _ = writeln!(s, "{}", c.describe());
+        }
+        let m = &self.mail;
+        if m.sent + m.retrying + m.parked > 0 {
+            let _ = writeln!(
+                s,
+                "mail: {} sent, {} retrying, {} parked (`jobs` shows why)",
+                m.sent, m.retrying, m.parked
+            );
         }
         if self.drift.as_ref().is_some_and(|d| !d.errors.is_empty()) {
             s.push_str("the drift sweep could not read every course: what Moodle holds there is unknown\n");

@@ -183,7 +183,12 @@ async fn progress_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
             _ = tokio::time::sleep(engine.config.progress.interval) => {}
         }
         match engine.sync_progress().await {
-            Ok(r) if r.errors.is_empty() => tracing::info!(report = %r.describe(), "progress sync"),
+            Ok(r) if r.errors.is_empty() => {
+                if !r.completed_now.is_empty() {
+                    engine.signals.certificates();
+                }
+                tracing::info!(report = %r.describe(), "progress sync")
+            }
             Ok(r) => tracing::warn!(report = %r.describe(), "progress sync could not read everything"),
             Err(e) => tracing::error!(error = %e, "progress sync failed"),
         }
