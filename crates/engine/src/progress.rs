@@ -260,9 +260,16 @@ async fn read_learner(
             let complete = c.completed.unwrap_or(false);
             if !complete {
                 row.completed_at = None;
-            } else if row.completed_at.is_none() {
+            } else if row.completed_at.is_none_or(|at| *access > at) {
+                // New, or a complete learner back in the course since: a retake whose reset no
+                // sync saw shows only as a later completion time.
                 let status = site.client.course_completion_status(e.course_id, user_id).await?;
-                row.completed_at = Some(status.completionstatus.completed_at().unwrap_or(now.0));
+                let completed_at = status.completionstatus.completed_at().unwrap_or(now.0);
+                if row.completed_at == Some(completed_at) {
+                    out.rows.push(row);
+                    continue;
+                }
+                row.completed_at = Some(completed_at);
                 if grades.is_none() {
                     grades = Some(site.client.course_grades(user_id).await?);
                 }
