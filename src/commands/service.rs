@@ -102,11 +102,29 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
             for mm_store::DeadJob { key, error } in jobs.dead {
                 println!("dead {key}: {error}");
             }
+            let m = jobs.mail;
+            if m.queued + m.running + m.done + m.dead > 0 {
+                println!(
+                    "certificate mail: {} queued, {} sending, {} sent, {} parked",
+                    m.queued, m.running, m.done, m.dead
+                );
+            }
+            for f in &jobs.failing_mail {
+                let state = if f.status == "dead" { "parked" } else { "retrying" };
+                println!("mail {state} ({} of certificate {}): {}", f.key.kind.as_str(), f.key.code, f.error);
+            }
         }
         Some(JobsAction::Retry { key }) => {
             let key = key.as_deref().map(parse_key).transpose()?;
-            let n = mm_engine::jobs::retry_dead(&store, key.as_ref(), mm_engine::clock::now()).await?;
+            let now = mm_engine::clock::now();
+            let n = mm_engine::jobs::retry_dead(&store, key.as_ref(), now).await?;
             println!("{n} dead jobs queued again");
+            if key.is_none() {
+                let m = mm_engine::jobs::retry_dead_mail(&store, now).await?;
+                if m > 0 {
+                    println!("{m} parked certificate mails queued again");
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -387,3 +387,26 @@ async fn an_unknown_code_is_unknown_and_the_verify_page_is_rate_limited() {
     }
     assert!(limited, "80 checks a minute from one address are refused at some point");
 }
+
+#[tokio::test]
+async fn the_signing_key_is_sealed_at_rest_when_a_secrets_key_is_configured() {
+    let (dir, db) = world::sqlite("sealed.sqlite");
+    let world = world::start(&db, "1s").await;
+    let mut config = world.config.clone();
+    config.certificates.dir = dir.path().join("certificates");
+    config.secret_key = Some(Arc::new(mm_net::sealed::SecretKey::generate()));
+    let app = Engine::build(config.clone()).await.unwrap();
+    let jwks = app.certificate_jwks().await.unwrap();
+    let stored = app.store().signing_keys().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(mm_net::sealed::is_sealed(&stored[0].secret), "the secret is sealed");
+    assert!(
+        !jwks.to_string().contains(&stored[0].secret),
+        "the JWKS holds only the public key"
+    );
+    // Without the key, the service says what is missing instead of signing with nothing.
+    config.secret_key = None;
+    let blind = Engine::build(config).await.unwrap();
+    let err = blind.certificate_jwks().await.unwrap_err();
+    assert!(format!("{err:#}").contains("MM_SECRET_KEY"), "{err:#}");
+}

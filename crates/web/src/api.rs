@@ -68,5 +68,16 @@ pub async fn jobs(State(engine): EngineState) -> Result<Response, ApiError> {
             })
         })
         .collect();
-    Ok(Json(json!({"counts": jobs.counts, "dead": dead, "paused": paused})).into_response())
+    let mail: Vec<_> = jobs
+        .failing_mail
+        .iter()
+        .map(|f| json!({"certificate": f.key.code, "kind": f.key.kind.as_str(), "status": f.status, "error": f.error}))
+        .collect();
+    Ok(Json(json!({
+        "counts": jobs.counts,
+        "dead": dead,
+        "paused": paused,
+        "mail": {"counts": jobs.mail, "failing": mail},
+    }))
+    .into_response())
 }
