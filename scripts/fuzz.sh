@@ -14,7 +14,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(webhook_verify moodle_response facturascripts_response config)
+  TARGETS=(webhook_verify moodle_response facturascripts_response config certificate_check)
 fi
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then

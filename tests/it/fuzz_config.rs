@@ -20,6 +20,8 @@ const KEY_PREFIXES: &[&str] = &[
     "worker.",
     "drift.",
     "progress.",
+    "certificates.",
+    "smtp.",
     "moodle[",
     "source[",
     "mapping[",

@@ -317,9 +317,19 @@ impl Store {
         rows.iter().map(certificate_row).collect()
     }
 
-    /// Certificates neither revoked nor superseded: those a revocation may still concern.
-    pub async fn standing_certificates(&self) -> Result<Vec<CertificateRow>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM certificates WHERE revoked_at IS NULL ORDER BY issued_at");
+    /// Certificates not revoked whose entitlement is no longer active: the only ones a
+    /// revocation may concern (the others' access still stands).
+    pub async fn certificates_without_access(&self) -> Result<Vec<CertificateRow>, StoreError> {
+        let columns = COLUMNS
+            .split(',')
+            .map(|c| format!("c.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM certificates c
+             JOIN entitlements e ON e.site = c.site AND e.course = c.course AND e.learner = c.learner
+             WHERE c.revoked_at IS NULL AND e.status <> 'active' ORDER BY c.issued_at"
+        );
         let rows = sqlx::query(&crate::dialect::sql(self.backend, &sql))
             .fetch_all(&self.pool)
             .await?;

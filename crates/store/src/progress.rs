@@ -78,6 +78,10 @@ fn row_progress(r: &AnyRow) -> Result<ProgressRow, StoreError> {
 impl Store {
     /// Keeps what a sync read; a history row is added for each key whose percentage,
     /// completion or grade changed (or appeared). Returns how many changed so.
+    // NULL_FLOAT: sqlx 0.8's `Any` binds a missing `f64` as PostgreSQL's `float4` (its
+    // `AnyArguments` swaps Real and Double for nulls). A statement cached after such a bind
+    // then refuses every real percentage ("incorrect binary data format"), so the two
+    // statements that bind one are not kept prepared.
     pub async fn record_progress(&self, rows: &[ProgressRow]) -> Result<usize, StoreError> {
         let mut changed = 0;
         let mut tx = self.write_tx().await?;
@@ -109,6 +113,8 @@ impl Store {
                 .bind(row.percent)
                 .bind(row.completed_at)
                 .bind(row.grade.clone())
+                // See `NULL_FLOAT`: prepared anew, so a missing percentage types no later one.
+                .persistent(false)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -128,6 +134,7 @@ impl Store {
             .bind(row.completed_at)
             .bind(row.grade.clone())
             .bind(row.synced_at.0)
+            .persistent(false)
             .execute(&mut *tx)
             .await?;
         }

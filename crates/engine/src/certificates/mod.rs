@@ -161,16 +161,16 @@ impl Engine {
     }
 
     async fn revoke_due(&self, pass: &mut CertificatePass) -> anyhow::Result<()> {
-        for row in self.store.standing_certificates().await? {
+        for row in self.store.certificates_without_access().await? {
             if row.cert.cause != "completion" {
                 continue;
             }
             let entitlement = self.store.entitlement(&row.cert.key).await?;
             let policy = self.certificate_revoke_policy(&row.cert.key);
-            if let Some(reason) = certificate_revocation(entitlement.as_ref(), policy) {
-                if self.revoke_row(&row, &reason, "reconcile").await? {
-                    pass.revoked.push(row.cert.number.clone());
-                }
+            if let Some(reason) = certificate_revocation(entitlement.as_ref(), policy)
+                && self.revoke_row(&row, &reason, "reconcile").await?
+            {
+                pass.revoked.push(row.cert.number.clone());
             }
         }
         Ok(())
@@ -366,7 +366,7 @@ impl Engine {
                     .to_string()
             })
             .filter(|n| !n.is_empty())
-            .or_else(|| moodle.names.get(&key.learner.as_str().to_string()).cloned())
+            .or_else(|| moodle.names.get(key.learner.as_str()).cloned())
             .unwrap_or_else(|| key.learner.as_str().to_string());
         let course_name = self
             .config

@@ -25,7 +25,6 @@ pub struct CertificateView {
     pub valid_until: Option<String>,
     pub version: u32,
     pub issuer: String,
-    pub lang: String,
     pub standing: Standing,
     /// The code of the version that supersedes it, to link to.
     pub superseded_by_code: Option<String>,
@@ -81,7 +80,6 @@ impl Engine {
             valid_until: c.valid_until.map(Timestamp::date),
             version: c.version,
             issuer: self.config.certificates.issuer.clone(),
-            lang: c.lang.clone(),
             standing,
             superseded_by_code: superseded_by.map(|(_, code)| code),
             signature_valid,
