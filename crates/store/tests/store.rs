@@ -588,3 +588,98 @@ async fn progress_lists_and_dashboard_figures() {
     })
     .await;
 }
+
+fn certificate(code: &str, number: &str, learner: &str, version: u32, completed_at: i64) -> mm_store::NewCertificate {
+    mm_store::NewCertificate {
+        code: code.into(),
+        number: number.into(),
+        key: key(learner),
+        version,
+        learner_name: "Luis Pérez".into(),
+        course_name: "Python".into(),
+        hours: Some("20".into()),
+        lang: "es-ES".into(),
+        completed_at: Timestamp(completed_at),
+        issued_at: Timestamp(completed_at + 10),
+        valid_until: None,
+        cause: "completion".into(),
+        token: format!("token-{code}"),
+        kid: "kid1".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_version_is_stored_once_supersedes_the_last_and_queues_its_mail() {
+    use mm_store::{MailKey, MailKind};
+    each_backend(|s| async move {
+        let now = Timestamp(1_000);
+        let v1 = certificate("c1", "MM-2026-000001", "a@x.org", 1, 500);
+        assert!(s.insert_certificate(&v1, true, now).await.unwrap());
+        // A second issuer of the same version (another replica, a retry) stores nothing.
+        let twin = certificate("c1bis", "MM-2026-000002", "a@x.org", 1, 500);
+        assert!(!s.insert_certificate(&twin, true, now).await.unwrap());
+        let v2 = certificate("c2", "MM-2026-000003", "a@x.org", 2, 900);
+        assert!(s.insert_certificate(&v2, false, now).await.unwrap());
+
+        let latest = s.latest_certificates().await.unwrap();
+        assert_eq!(latest[&key("a@x.org")].version, 2);
+        let first = s.certificate("c1").await.unwrap().unwrap();
+        assert_eq!(first.superseded_by.as_deref(), Some("c2"));
+        assert_eq!(first.cert, v1, "stored as given, accents and all");
+        assert_eq!(
+            s.find_certificate("MM-2026-000003").await.unwrap().unwrap().cert.code,
+            "c2"
+        );
+        let filter = mm_store::CertificateFilter {
+            learner: Some("a@x.org".into()),
+            ..Default::default()
+        };
+        assert_eq!(s.certificates(&filter).await.unwrap().len(), 2);
+
+        // Only v1 asked for mail; the outbox hands it out once.
+        let outbox = s.queue::<MailKey>();
+        let jobs = outbox.claim("w", 10, 60, now).await.unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(
+            (jobs[0].key.code.as_str(), jobs[0].key.kind),
+            ("c1", MailKind::Certificate)
+        );
+        assert!(outbox.claim("w2", 10, 60, now).await.unwrap().is_empty());
+        outbox.complete(&[&jobs[0]], now).await.unwrap();
+
+        // Revoked once, with its reason and the learner's notice queued.
+        assert!(
+            s.revoke_certificate("c2", "the invoice was credited (R1)", true, now)
+                .await
+                .unwrap()
+        );
+        assert!(!s.revoke_certificate("c2", "again", true, now).await.unwrap());
+        let revoked = s.certificate("c2").await.unwrap().unwrap();
+        assert_eq!(revoked.revoked.unwrap().reason, "the invoice was credited (R1)");
+        let notice = outbox.claim("w", 10, 60, now).await.unwrap();
+        assert_eq!(notice.len(), 1);
+        assert_eq!(notice[0].key.kind, MailKind::Revoked);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signing_keys_rotate_and_the_old_ones_stay() {
+    each_backend(|s| async move {
+        let k = |kid: &str, at: i64| mm_store::StoredSigningKey {
+            kid: kid.into(),
+            public_key: format!("pub-{kid}"),
+            secret: format!("enc:v1:{kid}"),
+            created_at: Timestamp(at),
+            retired_at: None,
+        };
+        assert!(s.add_signing_key(&k("k1", 10), false).await.unwrap());
+        assert!(!s.add_signing_key(&k("k2", 20), false).await.unwrap(), "one active key");
+        assert!(s.add_signing_key(&k("k3", 30), true).await.unwrap(), "a rotation");
+        let keys = s.signing_keys().await.unwrap();
+        assert_eq!(keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(), ["k3", "k1"]);
+        assert_eq!(keys[0].retired_at, None);
+        assert_eq!(keys[1].retired_at, Some(Timestamp(30)));
+    })
+    .await;
+}
