@@ -111,7 +111,12 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
             }
             for f in &jobs.failing_mail {
                 let state = if f.status == "dead" { "parked" } else { "retrying" };
-                println!("mail {state} ({} of certificate {}): {}", f.key.kind.as_str(), f.key.code, f.error);
+                println!(
+                    "mail {state} ({} of certificate {}): {}",
+                    f.key.kind.as_str(),
+                    f.key.code,
+                    f.error
+                );
             }
         }
         Some(JobsAction::Retry { key }) => {
