@@ -9,7 +9,7 @@ use mm_store::testing::{backends, fresh};
 
 const USERS_COURSES: &str = "core_enrol_get_users_courses";
 const STATUS: &str = "core_completion_get_course_completion_status";
-const GRADES: &str = "gradereport_overview_get_course_grades";
+const GRADES: &str = "gradereport_user_get_grade_items";
 const ENROLLED: &str = "core_enrol_get_enrolled_users";
 
 fn now() -> i64 {
@@ -89,7 +89,11 @@ async fn progress_is_read_at_the_lowest_cost_and_finds_cron_completions_and_reta
         assert_eq!(r.learners_checked, 2, "{b}: only those who entered: {r:?}");
         assert_eq!(count(&world, USERS_COURSES), 2, "{b}");
         assert_eq!(count(&world, STATUS), 1, "{b}: the completion time, once");
-        assert_eq!(count(&world, GRADES), 1, "{b}: the grade, once, on completion");
+        assert_eq!(
+            count(&world, GRADES),
+            1,
+            "{b}: the grade, once, on completion, per course"
+        );
         assert_eq!(
             count(&world, ENROLLED) as usize,
             r.courses_read,
@@ -102,20 +106,41 @@ async fn progress_is_read_at_the_lowest_cost_and_finds_cron_completions_and_reta
         assert_eq!(r.completed_now.len(), 1, "{b}");
         assert_eq!(stored(&app, idle).await.and_then(|r| r.completed_at), None, "{b}");
 
-        // The cron trap: `late` completes an hour later without coming back.
+        // The cron trap: `late` completes an hour later without coming back; a classmate who
+        // entered and completed meanwhile costs no second grade read (one per course).
+        let peer = world
+            .moodle
+            .enrolments()
+            .into_iter()
+            .find(|e| {
+                e.status == EnrolStatus::Active
+                    && e.courseid == late.courseid
+                    && ![done.userid, idle.userid, late.userid].contains(&e.userid)
+            })
+            .expect("a second learner in late's course");
+        world.moodle.record_course_access(peer.userid, peer.courseid, t - 200);
+        world.moodle.mark_course_complete(peer.userid, peer.courseid, t - 150);
+        world.moodle.set_grade(peer.userid, peer.courseid, 75.0);
         world.moodle.mark_course_complete(late.userid, late.courseid, t - 100);
         world.moodle.reset_counts();
         let r = app.sync_progress().await.unwrap();
+        assert!(r.errors.is_empty(), "{b}: {r:?}");
+        let late_row = stored(&app, late).await.unwrap();
+        assert_eq!(late_row.completed_at, Some(t - 100), "{b}: {r:?}");
+        assert_eq!(late_row.grade, None, "{b}: ungraded");
         assert_eq!(
-            stored(&app, late).await.unwrap().completed_at,
-            Some(t - 100),
-            "{b}: {r:?}"
+            stored(&app, &peer).await.unwrap().grade.as_deref(),
+            Some("75.00"),
+            "{b}"
         );
+        assert_eq!(r.completed_now.len(), 2, "{b}: {r:?}");
         assert_eq!(
             count(&world, USERS_COURSES),
-            1,
-            "{b}: `done` is complete and did not come back"
+            2,
+            "{b}: `late` and `peer`; `done` is complete and did not come back"
         );
+        assert_eq!(count(&world, STATUS), 2, "{b}: one completion time each");
+        assert_eq!(count(&world, GRADES), 1, "{b}: one grade read for the course");
 
         // A retake: reset, then completed again; both completions are in the history.
         world.moodle.reset_course_completion(done.userid, done.courseid);

@@ -5,8 +5,9 @@
 //! says who entered the course and when. Only learners worth reading are read one by one, with
 //! one `core_enrol_get_users_courses` per learner (progress and completed of all their courses
 //! at once); a new completion costs one `core_completion_get_course_completion_status` (its
-//! time: the latest criterion time, as Moodle's cron sets it) and one
-//! `gradereport_overview_get_course_grades` (the grade, read once, on completion).
+//! time: the latest criterion time, as Moodle's cron sets it), and a course with new
+//! completions one `gradereport_user_get_grade_items` (the final grades of all its learners,
+//! kept for the new completions only: the grade is read once, on completion).
 //!
 //! Who is read (the rule, [`needs_read`]): a learner who never entered the course is not (an
 //! idle learner cannot progress). A learner who entered it since their last read is. A learner
@@ -23,7 +24,7 @@ use futures::StreamExt;
 use mm_core::{CourseRef, EnrolmentStatus, EntitlementKey, Timestamp};
 use mm_moodle::{EnrolledUsersOptions, MoodleError};
 use mm_store::{ProgressRow, Store, StoreError};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Per-learner reads in flight per site (the client also keeps to the site's concurrency).
 const LEARNER_READS_IN_FLIGHT: usize = 8;
@@ -175,17 +176,72 @@ async fn sync_site(
     .buffer_unordered(LEARNER_READS_IN_FLIGHT)
     .collect::<Vec<_>>()
     .await;
+    let mut completed = Vec::new();
     for read in reads {
         match read {
             Ok(LearnerRead { rows: r, completed_now }) => {
                 rows.extend(r);
-                report.completed_now.extend(completed_now);
+                completed.extend(completed_now);
             }
             Err(e) => report.errors.push(format!("{}: {e}", site.name)),
         }
     }
+    let grades = read_final_grades(site, &completed, report).await;
+    // A completion whose course's grades could not be read is not stored: read again next sync.
+    let new: HashSet<&EntitlementKey> = completed.iter().map(|e| &e.key).collect();
+    rows.retain(|r| !new.contains(&r.key) || grades.contains_key(&r.key));
+    for row in &mut rows {
+        if let Some(grade) = grades.get(&row.key) {
+            row.grade.clone_from(grade);
+            report.completed_now.push(row.key.clone());
+        }
+    }
     report.changed += store.record_progress(&rows).await?;
     Ok(())
+}
+
+/// The final grade (course total as shown, `None` when ungraded) of each new completion: one
+/// call per course. A course that cannot be read is an error in the report and has no entry.
+async fn read_final_grades(
+    site: &Site,
+    completed: &[Enrolled],
+    report: &mut ProgressReport,
+) -> HashMap<EntitlementKey, Option<String>> {
+    let mut by_course: BTreeMap<i64, Vec<&Enrolled>> = BTreeMap::new();
+    for e in completed {
+        by_course.entry(e.course_id).or_default().push(e);
+    }
+    let course_ids: Vec<i64> = by_course.keys().copied().collect();
+    let reads = futures::stream::iter(
+        course_ids
+            .into_iter()
+            .map(|course_id| async move { (course_id, site.client.course_grade_items(course_id).await) }),
+    )
+    .buffer_unordered(LEARNER_READS_IN_FLIGHT)
+    .collect::<Vec<_>>()
+    .await;
+    let mut out = HashMap::new();
+    for (course_id, read) in reads {
+        let learners = by_course.get(&course_id).map(Vec::as_slice).unwrap_or_default();
+        match read {
+            Ok(items) => {
+                for e in learners {
+                    let grade = items
+                        .usergrades
+                        .iter()
+                        .find(|u| u.userid == e.user_id)
+                        .and_then(|u| u.course_total())
+                        .and_then(|total| total.shown());
+                    out.insert(e.key.clone(), grade);
+                }
+            }
+            Err(err) => {
+                let course = learners.first().map(|e| e.key.course.to_string()).unwrap_or_default();
+                report.errors.push(format!("{}/{course}: grades: {err}", site.name));
+            }
+        }
+    }
+    out
 }
 
 /// `lastcourseaccess` of every learner of the site's courses, by (course id, user id): one call
@@ -233,10 +289,11 @@ fn carried(e: &Enrolled, prev: Option<&ProgressRow>, access: i64, now: Timestamp
 
 struct LearnerRead {
     rows: Vec<ProgressRow>,
-    completed_now: Vec<EntitlementKey>,
+    /// New completions: their grade is read per course afterwards.
+    completed_now: Vec<Enrolled>,
 }
 
-/// One learner's courses in one call; the completion time and grade only on a new completion.
+/// One learner's courses in one call; the completion time only on a new completion.
 async fn read_learner(
     site: &Site,
     user_id: i64,
@@ -249,7 +306,6 @@ async fn read_learner(
         rows: Vec::new(),
         completed_now: Vec::new(),
     };
-    let mut grades = None;
     for (e, access) in items {
         let prev = before.get(&e.key);
         let mut row = carried(e, prev, *access, now);
@@ -270,14 +326,7 @@ async fn read_learner(
                     continue;
                 }
                 row.completed_at = Some(completed_at);
-                if grades.is_none() {
-                    grades = Some(site.client.course_grades(user_id).await?);
-                }
-                row.grade = grades
-                    .as_ref()
-                    .and_then(|g| g.grades.iter().find(|g| g.courseid == e.course_id))
-                    .and_then(|g| g.shown().map(str::to_owned));
-                out.completed_now.push(e.key.clone());
+                out.completed_now.push(e.clone());
             }
         }
         out.rows.push(row);

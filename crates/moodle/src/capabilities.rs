@@ -106,6 +106,11 @@ pub const CAPABILITIES: &[Capability] = &[
         "reading learners' final grades (progress sync)",
         Probe::NotProbeable,
     ),
+    cap(
+        "gradereport/user:view",
+        "reading a course's final grades through the user grade report (progress sync)",
+        Probe::NotProbeable,
+    ),
     Capability {
         name: "moodle/course:managegroups",
         needed_for: "finding, creating and joining course groups",

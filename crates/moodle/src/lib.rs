@@ -52,7 +52,7 @@ pub use completion::{
 pub use courses::{Category, CategoryKey, Course, CourseLookup};
 pub use enrol::{EnrolledUser, EnrolledUsersOptions, Enrolment, SortBy, SortDirection, Unenrolment, UserCourse};
 pub use files::{FileUpload, UploadTarget, UploadedFile};
-pub use grades::{CourseGrade, CourseGrades};
+pub use grades::{CourseGradeItems, GradeItem, UserGradeItems};
 pub use groups::{Group, GroupMember, GroupMembers, GroupProblem, GroupVisibility, NewGroup};
 pub use messages::{InstantMessage, SentMessage};
 pub use site::SiteInfo;

@@ -72,11 +72,12 @@ pub const GROUP_FUNCTIONS: &[&str] = &[
 ];
 
 /// The functions progress sync also needs (only when `[progress] interval` is not `0s`):
-/// progress and completion of all of a learner's courses, the completion time, the grade.
+/// progress and completion of all of a learner's courses, the completion time, the final grades
+/// of a course.
 pub const PROGRESS_FUNCTIONS: &[&str] = &[
     "core_enrol_get_users_courses",
     "core_completion_get_course_completion_status",
-    "gradereport_overview_get_course_grades",
+    "gradereport_user_get_grade_items",
 ];
 
 impl MoodleClient {

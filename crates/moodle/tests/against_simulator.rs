@@ -669,13 +669,17 @@ async fn progress_reads_access_completion_time_and_grade() {
     let status = client.course_completion_status(c2, seen).await.unwrap();
     assert_eq!(status.completionstatus.completed_at(), None);
 
-    // Grades of all the learner's courses in one call; ungraded ⇒ no grade kept.
+    // The course totals of every graded user of a course in one call; ungraded ⇒ no grade kept.
     s.sim.set_grade(seen, c1, 91.0);
-    let grades = client.course_grades(seen).await.unwrap();
-    let of = |c: i64| grades.grades.iter().find(|g| g.courseid == c).unwrap().clone();
-    assert_eq!(of(c1).shown(), Some("91.00"));
-    assert_eq!(of(c2).shown(), None);
-    assert_eq!(s.count("gradereport_overview_get_course_grades"), 1);
+    let items = client.course_grade_items(c1).await.unwrap();
+    let total = |u: i64| {
+        let user = items.usergrades.iter().find(|g| g.userid == u).unwrap();
+        user.course_total().unwrap().shown()
+    };
+    assert_eq!(total(seen).as_deref(), Some("91.00"));
+    assert_eq!(total(idle), None);
+    assert_eq!(items.usergrades.len(), 2, "{items:?}");
+    assert_eq!(s.count("gradereport_user_get_grade_items"), 1);
     s.finish();
 }
 

@@ -87,6 +87,11 @@ impl From<u32> for J {
         J::Int(i64::from(v))
     }
 }
+impl From<f64> for J {
+    fn from(v: f64) -> Self {
+        J::Float(v)
+    }
+}
 impl From<bool> for J {
     fn from(v: bool) -> Self {
         J::Bool(v)

@@ -500,7 +500,9 @@ async fn a_reset_completion_is_gone_until_completed_again() {
 #[tokio::test]
 async fn course_grades_list_every_student_course_of_the_user_formatted_and_raw() {
     let s = site().await;
-    s.sim.enable_progress_functions();
+    let token = s.sim.token();
+    s.sim
+        .add_service_functions(&token, &["gradereport_overview_get_course_grades"]);
     s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
     s.sim.enrol_by_hand(s.jdoe, s.dis, 5, EnrolStatus::Suspended, 0, 0);
     s.sim.set_grade(s.jdoe, s.math, 87.5);
@@ -532,6 +534,93 @@ async fn course_grades_list_every_student_course_of_the_user_formatted_and_raw()
         .call("gradereport_overview_get_course_grades", &[p("userid", s.jdoe)])
         .await;
     assert_eq!(errorcode(&r), "nopermissions", "{r}");
+}
+
+const GRADE_ITEMS: &str = "gradereport_user_get_grade_items";
+
+/// The course total of each user of an answer: (userid, gradeformatted, graderaw).
+fn course_totals(r: &Value) -> Vec<(i64, String, Value)> {
+    r["usergrades"]
+        .as_array()
+        .unwrap_or_else(|| panic!("usergrades: {r}"))
+        .iter()
+        .map(|u| {
+            let total = u["gradeitems"]
+                .as_array()
+                .expect("gradeitems")
+                .iter()
+                .find(|i| i["itemtype"] == "course")
+                .expect("course total");
+            (
+                u["userid"].as_i64().expect("userid"),
+                total["gradeformatted"].as_str().expect("formatted").to_owned(),
+                total["graderaw"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn grade_items_of_a_course_list_every_active_student_with_the_course_total() {
+    let s = site().await;
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math)]).await;
+    assert_eq!(errorcode(&r), "accessexception", "not in the recorded service: {r}");
+    s.sim.enable_progress_functions();
+    let bsmith = s.sim.add_user(NewSimUser::learner("bsmith", "bsmith@example.org"));
+    let teacher = s.sim.add_user(NewSimUser::learner("teach", "teach@example.org"));
+    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(s.asmith, s.math, 5, EnrolStatus::Active, 0, 0);
+    s.sim.enrol_by_hand(bsmith, s.math, 5, EnrolStatus::Suspended, 0, 0);
+    s.sim.enrol_by_hand(teacher, s.math, 3, EnrolStatus::Active, 0, 0);
+    s.sim.set_grade(s.jdoe, s.math, 87.5);
+    s.sim.set_grade(bsmith, s.math, 50.0);
+
+    // userid = 0: active enrolments with a gradebook role, by user id; ungraded ⇒ "-", null.
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math)]).await;
+    assert_eq!(
+        course_totals(&r),
+        vec![
+            (s.jdoe, "87.50".to_owned(), json!(87.5)),
+            (s.asmith, "-".to_owned(), Value::Null),
+        ],
+        "{r}"
+    );
+    let jane = &r["usergrades"][0];
+    assert_eq!(jane["courseid"], s.math, "{r}");
+    assert_eq!(jane["courseidnumber"], "M101", "{r}");
+    assert_eq!(jane["userfullname"], "Jane Doe", "{r}");
+    let total = &jane["gradeitems"][0];
+    assert_eq!(total["itemname"], Value::Null, "{r}");
+    assert_eq!(total["percentageformatted"], "87.50 %", "{r}");
+    assert_eq!(total["rangeformatted"], "0&ndash;100", "{r}");
+    assert_eq!(r["warnings"], json!([]), "{r}");
+
+    // One user, even one not listed above (the report does not check enrolment).
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math), p("userid", bsmith)]).await;
+    assert_eq!(
+        course_totals(&r),
+        vec![(bsmith, "50.00".to_owned(), json!(50.0))],
+        "{r}"
+    );
+
+    // Errors, in the order check_report_access meets them.
+    let r = s.call(GRADE_ITEMS, &[p("courseid", 9999)]).await;
+    assert_eq!(errorcode(&r), "invalidrecord", "{r}");
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math), p("userid", 9999)]).await;
+    assert_eq!(errorcode(&r), "invaliduser", "{r}");
+    s.sim.remove_capability("moodle/grade:viewall");
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math)]).await;
+    assert_eq!(errorcode(&r), "nopermissions", "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("View grades of other users"),
+        "{r}"
+    );
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math), p("userid", s.jdoe)]).await;
+    assert_eq!(errorcode(&r), "nopermissiontoviewgrades", "{r}");
+    s.sim.remove_capability("gradereport/user:view");
+    let r = s.call(GRADE_ITEMS, &[p("courseid", s.math)]).await;
+    assert_eq!(errorcode(&r), "nopermissions", "{r}");
+    assert!(r["message"].as_str().unwrap().contains("View user report"), "{r}");
 }
 
 // ---- controls: faults, maintenance, tokens, counters ------------------------------------------

@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod courses;
 pub mod enrol;
+pub mod grade_items;
 pub mod grades;
 pub mod groups;
 pub mod misc;
@@ -134,6 +135,12 @@ pub static FUNCTIONS: &[Function] = &[
         handler: grades::course_grades,
     },
     Function {
+        name: "gradereport_user_get_grade_items",
+        version: "2024100700",
+        params: grade_items::params,
+        handler: grade_items::grade_items,
+    },
+    Function {
         name: "core_completion_get_activities_completion_status",
         version: "2024100706",
         params: completion::params,
@@ -207,17 +214,25 @@ pub static GROUP_FUNCTIONS: &[&str] = &[
     "core_group_delete_group_members",
 ];
 
-/// The functions progress sync adds to the recorded service (the final grade); like the
-/// group functions they are added with [`crate::MoodleSim::enable_progress_functions`].
-pub static PROGRESS_FUNCTIONS: &[&str] = &["gradereport_overview_get_course_grades"];
+/// The functions progress sync adds to the recorded service (the final grades of a course);
+/// like the group functions they are added with [`crate::MoodleSim::enable_progress_functions`].
+pub static PROGRESS_FUNCTIONS: &[&str] = &["gradereport_user_get_grade_items"];
+
+/// Implemented functions that no service of ours holds unless a test adds them
+/// ([`crate::MoodleSim::add_service_functions`]): progress sync no longer uses them.
+pub static UNUSED_FUNCTIONS: &[&str] = &["gradereport_overview_get_course_grades"];
 
 /// The service of the simulator's admin token: the MoodleManagement external service as
-/// recorded on Moodle 4.5.6, i.e. every implemented function but [`GROUP_FUNCTIONS`] and
-/// [`PROGRESS_FUNCTIONS`].
+/// recorded on Moodle 4.5.6, i.e. every implemented function but [`GROUP_FUNCTIONS`],
+/// [`PROGRESS_FUNCTIONS`] and [`UNUSED_FUNCTIONS`].
 pub fn recorded_service() -> std::collections::BTreeSet<String> {
     FUNCTIONS
         .iter()
-        .filter(|f| !GROUP_FUNCTIONS.contains(&f.name) && !PROGRESS_FUNCTIONS.contains(&f.name))
+        .filter(|f| {
+            !GROUP_FUNCTIONS.contains(&f.name)
+                && !PROGRESS_FUNCTIONS.contains(&f.name)
+                && !UNUSED_FUNCTIONS.contains(&f.name)
+        })
         .map(|f| f.name.to_owned())
         .collect()
 }
@@ -231,7 +246,6 @@ pub static KNOWN_UNIMPLEMENTED: &[&str] = &[
     "core_enrol_get_course_enrolment_methods",
     "core_course_get_contents",
     "core_grades_get_grades",
-    "gradereport_user_get_grade_items",
     "core_cohort_get_cohorts",
     "core_cohort_delete_cohort_members",
     "core_completion_mark_course_self_completed",
