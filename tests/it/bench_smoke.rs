@@ -105,13 +105,22 @@ fn certificates_renders_seals_and_mails_every_completion() {
     let v = bench(&["certificates", "--invoices", "12", "--renders", "3", "--latency", "1ms"]);
     has_keys(
         &v,
-        &["render_p50_ms", "render_p99_ms", "sealed_bytes", "certificates", "mails_received"],
+        &[
+            "render_p50_ms",
+            "render_p99_ms",
+            "sealed_bytes",
+            "certificates",
+            "mails_received",
+        ],
     );
     assert_eq!(v["enrolments"], 12, "{v}");
     assert_eq!(v["certificates"], 12, "{v}");
     assert_eq!(v["mails_received"], 12, "{v}");
     assert_eq!(v["renders"], 3, "{v}");
-    let (p50, p99) = (v["render_p50_ms"].as_f64().unwrap(), v["render_p99_ms"].as_f64().unwrap());
+    let (p50, p99) = (
+        v["render_p50_ms"].as_f64().unwrap(),
+        v["render_p99_ms"].as_f64().unwrap(),
+    );
     assert!(p50 > 0.0 && p50 <= p99, "{v}");
     assert!(v["sealed_bytes"].as_u64().unwrap() > 1000, "{v}");
     assert!(v["verify_url_chars"].as_u64().unwrap() > 100, "{v}");

@@ -219,7 +219,11 @@ fn check_mails(smtp: &SmtpServer, n: usize) -> anyhow::Result<()> {
     let mails = smtp.received();
     let ids: HashSet<&str> = mails.iter().map(|m| m.message_id.as_str()).collect();
     if ids.len() != n {
-        bail!("{} mails stored with {} distinct Message-IDs, {n} expected", mails.len(), ids.len());
+        bail!(
+            "{} mails stored with {} distinct Message-IDs, {n} expected",
+            mails.len(),
+            ids.len()
+        );
     }
     if let Some(m) = mails
         .iter()
@@ -250,7 +254,11 @@ pub struct CertificateFigures {
 impl CertificateFigures {
     /// Certificates issued and mailed per second of `seconds`.
     pub fn per_second(&self, seconds: f64) -> f64 {
-        if seconds > 0.0 { self.certificates as f64 / seconds } else { 0.0 }
+        if seconds > 0.0 {
+            self.certificates as f64 / seconds
+        } else {
+            0.0
+        }
     }
 }
 

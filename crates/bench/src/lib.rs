@@ -251,7 +251,10 @@ impl Report {
                 map.insert("verify_url_chars".into(), json!(c.verify_url_chars));
                 map.insert("certificates".into(), json!(c.certificates));
                 map.insert("mails_received".into(), json!(c.mails));
-                map.insert("certificates_per_second".into(), json!(round(c.per_second(o.seconds), 2)));
+                map.insert(
+                    "certificates_per_second".into(),
+                    json!(round(c.per_second(o.seconds), 2)),
+                );
                 map.insert("sync_seconds".into(), json!(round(c.sync_seconds, 4)));
                 map.insert("issue_seconds".into(), json!(round(c.issue_seconds, 4)));
                 map.insert("mail_seconds".into(), json!(round(c.mail_seconds, 4)));
@@ -324,8 +327,16 @@ impl Report {
         }
         if let Some(c) = &o.certificates {
             row("renders timed (one renderer, one thread)", c.renders.to_string(), None);
-            row("p50 ms per certificate, render + seal", format!("{:.1}", c.render_p50_ms), None);
-            row("p99 ms per certificate, render + seal", format!("{:.1}", c.render_p99_ms), None);
+            row(
+                "p50 ms per certificate, render + seal",
+                format!("{:.1}", c.render_p50_ms),
+                None,
+            );
+            row(
+                "p99 ms per certificate, render + seal",
+                format!("{:.1}", c.render_p99_ms),
+                None,
+            );
             row("sealed PDF bytes", c.sealed_bytes.to_string(), None);
             row("verification URL characters", c.verify_url_chars.to_string(), None);
             row("certificates issued", c.certificates.to_string(), None);

@@ -110,6 +110,8 @@ listen = "{listen}"
 public_url = "http://{listen}"
 [database]
 url = "{database_url}"
+[certificates]
+issuer = "Demo Academy"
 [worker]
 retry_base = "1s"
 retry_max = "5s"
