@@ -3,7 +3,8 @@
 #   scripts/bench.sh                       # everything (~10 minutes on 2 cores)
 #   BENCH_LARGE=0 scripts/bench.sh         # skip the 100,000-invoice memory run
 # Knobs: BENCH_INVOICES (10000), BENCH_NAIVE_INVOICES (300), BENCH_LATENCY (20ms),
-# BENCH_STEADY_INVOICES (200), BENCH_RATE (20/s), BENCH_IDLE_SECONDS (60), BENCH_LARGE (100000).
+# BENCH_STEADY_INVOICES (200), BENCH_RATE (20/s), BENCH_IDLE_SECONDS (60), BENCH_LARGE (100000),
+# BENCH_CERTIFICATES (1000; `certificates` needs python3-aiosmtpd, 0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +15,11 @@ STEADY_INVOICES=${BENCH_STEADY_INVOICES:-200}
 RATE=${BENCH_RATE:-20/s}
 IDLE_SECONDS=${BENCH_IDLE_SECONDS:-60}
 LARGE=${BENCH_LARGE:-100000}
+CERTIFICATES=${BENCH_CERTIFICATES:-1000}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
-# BENCH_RESULTS=DIR: take the scenario results from DIR/{bulk,steady,sweep,idle,large}.json
+# BENCH_RESULTS=DIR: take the scenario results from DIR/{bulk,steady,sweep,idle,large,certificates}.json
 # (as printed by `bench … --json`) instead of running them; criterion still runs.
 if [ -n "${BENCH_RESULTS:-}" ]; then cp "$BENCH_RESULTS"/*.json "$OUT"/ 2>/dev/null || true; fi
 
@@ -42,6 +44,9 @@ run sweep sweep --courses 500 --learners 200 --latency "$LATENCY"
 run idle idle --seconds "$IDLE_SECONDS" --latency "$LATENCY"
 if [ "$LARGE" != "0" ]; then
   run large bulk --invoices "$LARGE" --latency "$LATENCY"
+fi
+if [ "$CERTIFICATES" != "0" ]; then
+  run certificates certificates --invoices "$CERTIFICATES" --renders 200 --latency "$LATENCY"
 fi
 
 echo "==> criterion: core planner, webhook verifier"
@@ -70,7 +75,7 @@ def load(name):
     except (OSError, ValueError):
         return None
 
-bulk, steady, sweep, idle, large = (load(n) for n in ("bulk", "steady", "sweep", "idle", "large"))
+bulk, steady, sweep, idle, large, certs = (load(n) for n in ("bulk", "steady", "sweep", "idle", "large", "certificates"))
 
 crit = {}
 for bj in glob.glob(os.path.join(env["TARGET_DIR"], "criterion", "**", "new", "benchmark.json"), recursive=True):
@@ -137,6 +142,10 @@ if large:
     p(f"| bulk {large['invoices']:,} invoices: peak RSS < 250 MB | {large['peak_rss_mb']:.1f} MB{where} | {verdict(large['peak_rss_mb'] < 250)} |")
 else:
     p("| bulk 100,000 invoices: peak RSS < 250 MB | not run (`BENCH_LARGE=0`) | — |")
+if certs:
+    p(f"| certificates: p50 render + seal < 50 ms (one renderer, one thread) | {certs['render_p50_ms']:.1f} ms (p99 {certs['render_p99_ms']:.1f} ms) | {verdict(certs['render_p50_ms'] < 50)} |")
+    p(f"| certificates: sealed PDF < 200 KB | {certs['sealed_bytes']:,} bytes | {verdict(certs['sealed_bytes'] < 200_000)} |")
+    p(f"| certificates: {certs['certificates']:,} completions → {certs['certificates']:,} mails received < 60 s | {certs['seconds']:.1f} s ({certs['certificates_per_second']:.1f}/s) | {verdict(certs['seconds'] < 60 and certs['mails_received'] >= certs['certificates'])} |")
 key = ("planner_100k_entitlements", "desired_state+plan/nothing_applied")
 if key in crit:
     p(f"| core planner: desired_state + plan for 100,000 entitlements < 200 ms | {ms(crit[key])} | {verdict(crit[key] < 200e6)} |")
@@ -235,6 +244,23 @@ if idle:
     p(f"every 30 s, demo data), {env['IDLE_SECONDS']} s after it answered `/healthz`: **VmRSS {idle['rss_mb']:.1f} MB**")
     p(f"(peak {idle['peak_rss_mb']:.1f} MB), read from `/proc/<pid>/status`.")
     p("")
+if certs:
+    p("## certificates — render, seal, issue and mail")
+    p("")
+    p(f"(a) One `mm_pdf::Renderer` on one thread renders a realistic Spanish certificate (long name and course,")
+    p(f"hours, expiry, signatory, footer, a {certs['verify_url_chars']}-character verification URL in the QR code)")
+    p(f"{certs['renders']} times, each sealed with `mm_credential::seal_pdf`. (b) {certs['certificates']:,} learners, paid")
+    p("and enrolled, all complete at once in the Moodle simulator; timed from the progress sync to the last mail")
+    p("stored by a real SMTP server on loopback (Debian's aiosmtpd), at the configured latency per Moodle call.")
+    p("")
+    p("| | |")
+    p("|---|---|")
+    p(f"| render + seal p50 / p99 | {certs['render_p50_ms']:.1f} / {certs['render_p99_ms']:.1f} ms |")
+    p(f"| sealed PDF | {certs['sealed_bytes']:,} bytes |")
+    p(f"| progress sync → last mail received | {certs['seconds']:.2f} s ({certs['certificates_per_second']:.1f} certificates/s) |")
+    p(f"| of which: sync, issue + render + seal, mail | {certs['sync_seconds']:.2f} s, {certs['issue_seconds']:.2f} s, {certs['mail_seconds']:.2f} s |")
+    p(f"| mails received, Moodle calls | {certs['mails_received']:,}, {certs['moodle_calls']:,} |")
+    p("")
 if crit:
     p("## Micro-benchmarks (criterion)")
     p("")
@@ -256,6 +282,7 @@ p("cargo run --release -- bench bulk --invoices 10000 --latency 20ms --naive --n
 p("cargo run --release -- bench steady --invoices 200 --rate 20/s --latency 20ms")
 p("cargo run --release -- bench sweep --courses 500 --learners 200")
 p("cargo run --release -- bench idle --seconds 60")
+p("cargo run --release -- bench certificates --invoices 1000 --renders 200   # needs python3-aiosmtpd")
 p("cargo bench -p mm-core --bench plan; cargo bench -p mm-webhook --bench verify")
 p("```")
 p("")

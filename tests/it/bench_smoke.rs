@@ -85,3 +85,43 @@ fn idle_reads_the_rss_of_serve() {
     let rss = v["rss_mb"].as_f64().unwrap();
     assert!(rss > 1.0 && rss < 500.0, "{v}");
 }
+
+#[test]
+fn certificates_renders_seals_and_mails_every_completion() {
+    // Like `SmtpServer::start`: skipped without aiosmtpd unless MM_REQUIRE_SMTP=1.
+    let smtp = Command::new("/usr/bin/python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !smtp {
+        assert_ne!(
+            std::env::var("MM_REQUIRE_SMTP").as_deref(),
+            Ok("1"),
+            "MM_REQUIRE_SMTP=1 but aiosmtpd is missing: apt-get install python3-aiosmtpd"
+        );
+        eprintln!("skipping: no aiosmtpd (apt-get install python3-aiosmtpd)");
+        return;
+    }
+    let v = bench(&["certificates", "--invoices", "12", "--renders", "3", "--latency", "1ms"]);
+    has_keys(
+        &v,
+        &[
+            "render_p50_ms",
+            "render_p99_ms",
+            "sealed_bytes",
+            "certificates",
+            "mails_received",
+        ],
+    );
+    assert_eq!(v["enrolments"], 12, "{v}");
+    assert_eq!(v["certificates"], 12, "{v}");
+    assert_eq!(v["mails_received"], 12, "{v}");
+    assert_eq!(v["renders"], 3, "{v}");
+    let (p50, p99) = (
+        v["render_p50_ms"].as_f64().unwrap(),
+        v["render_p99_ms"].as_f64().unwrap(),
+    );
+    assert!(p50 > 0.0 && p50 <= p99, "{v}");
+    assert!(v["sealed_bytes"].as_u64().unwrap() > 1000, "{v}");
+    assert!(v["verify_url_chars"].as_u64().unwrap() > 100, "{v}");
+}

@@ -7,13 +7,20 @@
 //!   latency from the webhook's 2xx to "enrolled in Moodle" (p50/p95/p99);
 //! - `sweep`: courses × learners all already enrolled → the drift sweep (reads every mapped
 //!   course's enrolments back from Moodle) and one reconcile pass, both changing nothing;
-//! - `idle`: the real binary's `serve` idling with one site and one source → its RSS.
+//! - `idle`: the real binary's `serve` idling with one site and one source → its RSS;
+//! - `progress`: one progress sync when 5 % of the learners were active since the last one;
+//! - `certificates`: one renderer rendering and sealing a certificate (p50/p99, size), then N
+//!   learners completing at once → time until their N certificates are mailed to a real SMTP
+//!   server on loopback.
 //!
 //! `--naive` runs the same scenario again with batching off (Moodle batch size 1, worker batch
 //! size 1, concurrency 1: one call per user and per enrolment, as the usual plugins do) and
 //! prints the ratio naive/ours.
 
+mod certificates;
 mod progress;
+
+pub use certificates::CertificateFigures;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
@@ -57,6 +64,10 @@ pub enum Scenario {
     /// One progress sync when 5 % of learners entered their course since the last one (the
     /// other scenarios run with progress off, so their passes measure enrolment alone).
     Progress,
+    /// One renderer rendering and sealing a certificate (p50/p99 ms, size), then N learners all
+    /// completing at once → seconds until the N-th certificate mail is received (SMTP on
+    /// loopback: needs python3-aiosmtpd).
+    Certificates,
 }
 
 impl Scenario {
@@ -67,6 +78,7 @@ impl Scenario {
             Scenario::Sweep => "sweep",
             Scenario::Idle => "idle",
             Scenario::Progress => "progress",
+            Scenario::Certificates => "certificates",
         }
     }
 }
@@ -76,7 +88,8 @@ pub struct BenchArgs {
     /// What to measure.
     #[arg(value_enum)]
     pub scenario: Scenario,
-    /// Paid invoices (bulk: 10000, steady: 200; sweep derives them from --courses × --learners).
+    /// Paid invoices (bulk: 10000, steady: 200, certificates: 1000 learners completing; sweep
+    /// derives them from --courses × --learners).
     #[arg(long)]
     pub invoices: Option<usize>,
     /// Latency the Moodle simulator adds to every call.
@@ -104,6 +117,9 @@ pub struct BenchArgs {
     /// idle, bulk: the binary to run (default: this one).
     #[arg(long, hide = true)]
     pub binary: Option<PathBuf>,
+    /// certificates: renders timed by one renderer on one thread.
+    #[arg(long, default_value_t = 200)]
+    pub renders: usize,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -155,6 +171,8 @@ pub struct Measure {
     pub retried_deliveries: usize,
     /// steady: what the first refused delivery was told.
     pub first_refusal: Option<String>,
+    /// certificates: rendering and delivery figures.
+    pub certificates: Option<CertificateFigures>,
 }
 
 impl Measure {
@@ -225,6 +243,22 @@ impl Report {
                 map.insert("reconcile_pass_seconds".into(), json!(round(secs, 4)));
                 map.insert("reconcile_pass_moodle_calls".into(), json!(calls));
             }
+            if let Some(c) = &o.certificates {
+                map.insert("renders".into(), json!(c.renders));
+                map.insert("render_p50_ms".into(), json!(round(c.render_p50_ms, 2)));
+                map.insert("render_p99_ms".into(), json!(round(c.render_p99_ms, 2)));
+                map.insert("sealed_bytes".into(), json!(c.sealed_bytes));
+                map.insert("verify_url_chars".into(), json!(c.verify_url_chars));
+                map.insert("certificates".into(), json!(c.certificates));
+                map.insert("mails_received".into(), json!(c.mails));
+                map.insert(
+                    "certificates_per_second".into(),
+                    json!(round(c.per_second(o.seconds), 2)),
+                );
+                map.insert("sync_seconds".into(), json!(round(c.sync_seconds, 4)));
+                map.insert("issue_seconds".into(), json!(round(c.issue_seconds, 4)));
+                map.insert("mail_seconds".into(), json!(round(c.mail_seconds, 4)));
+            }
         }
         v
     }
@@ -242,6 +276,7 @@ impl Report {
             Scenario::Sweep => "enrolments checked (all already right)",
             Scenario::Idle => "enrolments (demo data)",
             Scenario::Progress => "active enrolments (5 % entered since the last sync)",
+            Scenario::Certificates => "enrolments completed at once",
             _ => "enrolments made",
         };
         row(
@@ -255,6 +290,7 @@ impl Report {
             Scenario::Sweep => "seconds, drift sweep (reads Moodle back)",
             Scenario::Idle => "seconds idle",
             Scenario::Progress => "seconds, one progress sync",
+            Scenario::Certificates => "seconds, progress sync → last mail received",
         };
         row(
             secs_label,
@@ -288,6 +324,35 @@ impl Report {
         if let Some((secs, calls)) = o.reconcile_pass {
             row("seconds, no-op reconcile pass", format!("{secs:.3}"), None);
             row("Moodle calls, no-op reconcile pass", calls.to_string(), None);
+        }
+        if let Some(c) = &o.certificates {
+            row("renders timed (one renderer, one thread)", c.renders.to_string(), None);
+            row(
+                "p50 ms per certificate, render + seal",
+                format!("{:.1}", c.render_p50_ms),
+                None,
+            );
+            row(
+                "p99 ms per certificate, render + seal",
+                format!("{:.1}", c.render_p99_ms),
+                None,
+            );
+            row("sealed PDF bytes", c.sealed_bytes.to_string(), None);
+            row("verification URL characters", c.verify_url_chars.to_string(), None);
+            row("certificates issued", c.certificates.to_string(), None);
+            row("mails received", c.mails.to_string(), None);
+            row(
+                "certificates per second, sync → mail",
+                format!("{:.1}", c.per_second(o.seconds)),
+                None,
+            );
+            row("seconds, progress sync", format!("{:.3}", c.sync_seconds), None);
+            row(
+                "seconds, issue + render + seal (reconcile_certificates)",
+                format!("{:.3}", c.issue_seconds),
+                None,
+            );
+            row("seconds, mail (drain_outbox)", format!("{:.3}", c.mail_seconds), None);
         }
         if self.scenario == Scenario::Steady {
             row(
@@ -458,6 +523,13 @@ pub async fn measure(args: &BenchArgs) -> anyhow::Result<Report> {
             );
             let (ours, naive) = progress::progress(args.courses, args.learners, latency).await?;
             (ours, Some(naive))
+        }
+        Scenario::Certificates => {
+            if args.naive {
+                notes.push("--naive does not apply to certificates".into());
+            }
+            let n = args.invoices.unwrap_or(1000);
+            (certificates::certificates(n, args.renders, latency).await?, None)
         }
         Scenario::Idle => {
             if args.naive {

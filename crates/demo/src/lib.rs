@@ -42,6 +42,11 @@ const LEARNERS: &[(&str, &str)] = &[
     ("Анна Иванова", "anna@example.org"),
 ];
 
+/// The learners who complete their course in the demo, so that their certificates can be seen:
+/// one each in Latin with diacritics, Greek and Cyrillic. `seed_invoices` gives each a paid
+/// invoice for one course.
+pub const CERTIFIED: &[&str] = &["luis.perez@example.org", "zoi@example.org", "anna@example.org"];
+
 /// The simulators and the configuration pointing at them.
 pub struct DemoWorld {
     pub moodle: MoodleSim,
@@ -105,6 +110,8 @@ listen = "{listen}"
 public_url = "http://{listen}"
 [database]
 url = "{database_url}"
+[certificates]
+issuer = "Demo Academy"
 [worker]
 retry_base = "1s"
 retry_max = "5s"
@@ -166,6 +173,23 @@ allow_private_network = true
         let held = self.invoice(&nobody, &["PY-101"])?;
         self.fs.pay(held, true).map_err(sim_err)?;
         Ok(paid)
+    }
+
+    /// What Moodle's cron records when the [`CERTIFIED`] learners finish their courses: each of
+    /// their active enrolments accessed and completed an hour ago. Returns how many were
+    /// completed (run it once they are enrolled).
+    pub fn complete_certified(&self) -> usize {
+        let at = mm_engine::clock::now().0 - 3600;
+        let mut completed = 0;
+        for e in self.moodle.enrolments() {
+            let certified = CERTIFIED.iter().any(|c| c.eq_ignore_ascii_case(&e.email));
+            if certified && e.status == EnrolStatus::Active {
+                self.moodle.record_course_access(e.userid, e.courseid, at);
+                self.moodle.mark_course_complete(e.userid, e.courseid, at);
+                completed += 1;
+            }
+        }
+        completed
     }
 
     /// The Moodle id of one of the demo courses.
@@ -230,6 +254,8 @@ pub async fn check() -> anyhow::Result<ExitCode> {
     let app = Engine::build(world.config.clone()).await?;
 
     let first = app.reconcile_once().await?;
+    // Three learners finish their course; the next pass reads it and issues their certificates.
+    let completed = world.complete_certified();
     // Then life goes on: one paid invoice is credited, one unpaid invoice gets paid.
     let credited = paid.first().copied().context("no paid invoice")?;
     world.fs.credit(credited, None).map_err(sim_err)?;
@@ -246,9 +272,15 @@ pub async fn check() -> anyhow::Result<ExitCode> {
     let rows = app.store().entitlement_rows().await?;
     let active = rows.iter().filter(|r| r.desired == "active").count();
     let made = first.worker.applied + second.worker.applied + third.worker.applied;
-    let ok = diffs.is_empty() && third.converged() && third.worker.applied == 0;
+    let certificates = app.list_certificates(&Default::default()).await?.len();
+    let ok = diffs.is_empty()
+        && third.converged()
+        && third.worker.applied == 0
+        && completed == CERTIFIED.len()
+        && certificates == completed;
     println!(
         "demo --check: {} — {invoices} invoices seen, {made} enrolment changes made in Moodle ({active} active, {} revoked), \
+         {certificates} certificates issued for {completed} completions, \
          {} Moodle calls ({idle_calls} on the idle pass), {} FacturaScripts calls, {} held, in {:.2}s",
         if ok { "converged" } else { "NOT converged" },
         rows.len() - active,
@@ -273,8 +305,20 @@ pub async fn run(listen: SocketAddr) -> anyhow::Result<()> {
     let world = Arc::new(DemoWorld::start(&db, listen, "2s").await?);
     world.seed_invoices()?;
     let app = Engine::build(world.config.clone()).await?;
+    // Enrolled, then three learners finish their course: the next pass issues their
+    // certificates (no [smtp] in the demo: issued, not mailed).
+    app.reconcile_once().await?;
+    world.complete_certified();
+    app.reconcile_once().await?;
+    let certificates = app.list_certificates(&Default::default()).await?;
     println!("MoodleManagement demo");
     println!("  enrolments:            http://{listen}/enrolments");
+    for c in &certificates {
+        println!(
+            "  certificate:           http://{listen}/verify/{} ({}, {})",
+            c.cert.code, c.cert.learner_name, c.cert.course_name
+        );
+    }
     println!(
         "  Moodle simulator:      {} (token {})",
         world.moodle_url,

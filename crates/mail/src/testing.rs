@@ -85,6 +85,15 @@ impl SmtpServer {
         self.spawn();
     }
 
+    /// How many mails are stored so far, without reading them (cheap enough to poll).
+    pub fn count(&self) -> usize {
+        ["new", "cur"]
+            .iter()
+            .filter_map(|sub| std::fs::read_dir(self.maildir().join(sub)).ok())
+            .map(|dir| dir.filter_map(Result::ok).count())
+            .sum()
+    }
+
     /// Every mail stored so far, oldest first.
     pub fn received(&self) -> Vec<ReceivedMail> {
         let mut files: Vec<PathBuf> = ["new", "cur"]

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use mm_engine::Engine;
-use mm_store::EntitlementRow;
+use mm_store::{CertificateFilter, EntitlementRow};
 use std::sync::Arc;
 
 /// The escaper of every `.html` template (see `askama.toml`): named entities for the five
@@ -60,6 +60,20 @@ struct EnrolmentsPage {
     jobs: mm_store::JobCounts,
     rows: Vec<EnrolmentRow>,
     holds: Vec<mm_store::HoldRow>,
+    certificates: Vec<CertificateLine>,
+}
+
+/// Certificates the page lists, newest first.
+const RECENT_CERTIFICATES: usize = 20;
+
+/// One row of the certificates table.
+struct CertificateLine {
+    number: String,
+    learner_name: String,
+    learner: String,
+    course: String,
+    standing: &'static str,
+    code: String,
 }
 
 /// One table row, as the page shows it.
@@ -123,6 +137,20 @@ pub async fn enrolments(State(engine): State<Arc<Engine>>) -> Result<Html<String
         jobs: engine.jobs().await?.counts,
         holds: engine.holds().await?,
         rows: rows.into_iter().map(EnrolmentRow::from_row).collect(),
+        certificates: engine
+            .list_certificates(&CertificateFilter::default())
+            .await?
+            .into_iter()
+            .take(RECENT_CERTIFICATES)
+            .map(|r| CertificateLine {
+                standing: engine.certificate_standing(&r),
+                number: r.cert.number,
+                learner_name: r.cert.learner_name,
+                learner: r.cert.key.learner.as_str().to_string(),
+                course: r.cert.course_name,
+                code: r.cert.code,
+            })
+            .collect(),
     };
     Ok(Html(page.render()?))
 }

@@ -16,8 +16,9 @@ pub fn locale_of(tag: &str) -> Locale {
     tag.parse().unwrap_or(Locale::FALLBACK)
 }
 
-/// The printed texts of a certificate in `locale`.
-fn texts(locale: Locale, hours: Option<&str>) -> CertificateTexts {
+/// The printed texts of a certificate in `locale` (public for `bench certificates`, which
+/// renders what the engine renders).
+pub fn certificate_texts(locale: Locale, hours: Option<&str>) -> CertificateTexts {
     let t = |key: &str| text(locale, key, &[]);
     CertificateTexts {
         title: t("cert-title"),
@@ -87,7 +88,7 @@ impl Engine {
             version: c.version,
             issuer: config.issuer.clone(),
             verify_url: self.verification_url(&signed),
-            texts: texts(locale, c.hours.as_deref()),
+            texts: certificate_texts(locale, c.hours.as_deref()),
             template: template(config, &c.key.site, &c.key.course.to_string())?,
         })
     }

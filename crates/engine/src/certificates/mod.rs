@@ -11,7 +11,7 @@ mod document;
 mod keys;
 mod verify;
 
-pub use document::locale_of;
+pub use document::{certificate_texts, locale_of};
 pub use keys::Keys;
 pub use verify::{CertificateView, UploadCheck};
 

@@ -87,6 +87,18 @@ impl Engine {
         }))
     }
 
+    /// How a listed certificate stands now (`valid`, `revoked`, `superseded`, `expired`), for
+    /// lists; the verification page's [`CertificateView`] says more.
+    pub fn certificate_standing(&self, row: &CertificateRow) -> &'static str {
+        Standing::of(
+            row.revoked.as_ref().map(|r| (r.at, r.reason.as_str())),
+            row.superseded_by.as_deref(),
+            row.cert.valid_until,
+            self.now(),
+        )
+        .code()
+    }
+
     /// The stored row behind a public code (for the image and the download).
     pub async fn certificate_by_code(&self, code: &str) -> anyhow::Result<Option<CertificateRow>> {
         Ok(self.store.certificate(code).await?)
