@@ -56,7 +56,11 @@ async fn progress_is_read_at_the_lowest_cost_and_finds_cron_completions_and_reta
         assert!(first.converged(), "{b}");
         let p = first.progress.as_ref().expect("reconcile --once syncs progress");
         assert_eq!(p.learners_checked, 0, "{b}: nobody entered a course yet: {p:?}");
-        assert!(first.describe().contains("progress: "), "{b}: {}", first.describe());
+        assert!(
+            first.describe().contains("progress (as of Moodle's last cron run): "),
+            "{b}: {}",
+            first.describe()
+        );
 
         let learners = active_learners(&world);
         let (done, idle, late) = (&learners[0], &learners[1], &learners[2]);

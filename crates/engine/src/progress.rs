@@ -49,7 +49,7 @@ impl ProgressReport {
     /// One line for logs and `reconcile --once`.
     pub fn describe(&self) -> String {
         let mut s = format!(
-            "progress: {} course(s) read, {} learner(s) checked, {} changed, {} newly complete, {} Moodle call(s)",
+            "progress (as of Moodle's last cron run): {} course(s) read, {} learner(s) checked, {} changed, {} newly complete, {} Moodle call(s)",
             self.courses_read,
             self.learners_checked,
             self.changed,
