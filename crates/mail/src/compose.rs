@@ -80,14 +80,37 @@ pub fn certificate_mail(
         },
     ]);
     let subject = t("mail-subject", &[("course", &m.course)]);
+    let to = Recipient {
+        name: &m.learner_name,
+        email: to_email,
+        message_id,
+    };
+    outgoing(m.locale, to, subject, &paragraphs, pdf)
+}
+
+/// Who a mail goes to, and its Message-ID.
+struct Recipient<'a> {
+    name: &'a str,
+    email: &'a str,
+    message_id: &'a str,
+}
+
+/// The mail of these paragraphs, as text and HTML.
+fn outgoing(
+    locale: Locale,
+    to: Recipient<'_>,
+    subject: String,
+    paragraphs: &[Paragraph],
+    attachment: Option<Attachment>,
+) -> OutgoingMail {
     OutgoingMail {
-        to_name: m.learner_name.clone(),
-        to_email: to_email.to_owned(),
-        text: plain(&paragraphs),
-        html: html(m.locale, &subject, &paragraphs),
+        to_name: to.name.to_owned(),
+        to_email: to.email.to_owned(),
+        text: plain(paragraphs),
+        html: html(locale, &subject, paragraphs),
         subject,
-        message_id: message_id.to_owned(),
-        attachment: pdf,
+        message_id: to.message_id.to_owned(),
+        attachment,
     }
 }
 
@@ -112,15 +135,12 @@ pub fn revoked_mail(m: &RevokedMail, to_email: &str, message_id: &str) -> Outgoi
         },
     ];
     let subject = t("mail-revoked-subject", &[("course", &m.course)]);
-    OutgoingMail {
-        to_name: m.learner_name.clone(),
-        to_email: to_email.to_owned(),
-        text: plain(&paragraphs),
-        html: html(m.locale, &subject, &paragraphs),
-        subject,
-        message_id: message_id.to_owned(),
-        attachment: None,
-    }
+    let to = Recipient {
+        name: &m.learner_name,
+        email: to_email,
+        message_id,
+    };
+    outgoing(m.locale, to, subject, &paragraphs, None)
 }
 
 fn plain(paragraphs: &[Paragraph]) -> String {

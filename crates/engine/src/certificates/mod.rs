@@ -176,35 +176,31 @@ impl Engine {
         Ok(())
     }
 
-    /// The revoke policy of a key's certificates: its course's, its site's, then the global one.
-    fn certificate_revoke_policy(&self, key: &EntitlementKey) -> CertificateRevokePolicy {
-        let config = &self.config.certificates;
-        config
+    /// A certificate setting of a key: its course's, else its site's, else `[certificates]`'.
+    fn certificate_setting<T>(
+        &self,
+        key: &EntitlementKey,
+        course: impl Fn(&crate::config::CourseCertificate) -> Option<T>,
+        site: impl Fn(&crate::config::SiteCertificates) -> Option<T>,
+    ) -> Option<T> {
+        self.config
+            .certificates
             .course(&key.site, &key.course.to_string())
-            .and_then(|c| c.on_revoke)
+            .and_then(course)
             .or_else(|| {
-                self.config
-                    .moodle
-                    .iter()
-                    .find(|m| m.name == key.site)
-                    .and_then(|m| m.certificates.on_revoke)
+                let m = self.config.moodle.iter().find(|m| m.name == key.site)?;
+                site(&m.certificates)
             })
-            .unwrap_or(config.on_revoke)
+    }
+
+    fn certificate_revoke_policy(&self, key: &EntitlementKey) -> CertificateRevokePolicy {
+        self.certificate_setting(key, |c| c.on_revoke, |s| s.on_revoke)
+            .unwrap_or(self.config.certificates.on_revoke)
     }
 
     fn valid_for(&self, key: &EntitlementKey) -> Option<std::time::Duration> {
-        let config = &self.config.certificates;
-        config
-            .course(&key.site, &key.course.to_string())
-            .and_then(|c| c.valid_for)
-            .or_else(|| {
-                self.config
-                    .moodle
-                    .iter()
-                    .find(|m| m.name == key.site)
-                    .and_then(|m| m.certificates.valid_for)
-            })
-            .or(config.valid_for)
+        self.certificate_setting(key, |c| c.valid_for, |s| s.valid_for)
+            .or(self.config.certificates.valid_for)
     }
 
     /// Issues one certificate: a number reserved, the payload signed, the row stored with its
