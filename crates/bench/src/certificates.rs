@@ -52,14 +52,17 @@ pub(crate) fn render(renders: usize) -> anyhow::Result<RenderMeasure> {
         number: p.number.clone(),
         learner_name: p.learner.clone(),
         course_name: p.course.clone(),
-        hours: p.hours.clone(),
+        hours: p
+            .hours
+            .as_deref()
+            .map(|h| mm_engine::certificates::hours_line(locale, h)),
         completed_on: format_date(locale, now - 86_400),
         issued_on: format_date(locale, now),
         valid_until: Some(format_date(locale, now + 2 * 365 * 86_400)),
         version: p.version,
         issuer: p.issuer.clone(),
         verify_url: verify_url.clone(),
-        texts: mm_engine::certificates::certificate_texts(locale, p.hours.as_deref()),
+        texts: mm_engine::certificates::certificate_texts(locale),
         template: Template {
             signatory_name: Some("Dra. Carmen Ruiz Ortega".into()),
             signatory_title: Some("Directora académica".into()),

@@ -13,7 +13,8 @@ pub struct CertificateDocument {
     pub number: String,
     pub learner_name: String,
     pub course_name: String,
-    /// Already formatted (`"20"`); `None` prints no hours line.
+    /// The hours line as printed, worded in the certificate's language (`"20 hours of
+    /// training"`); `None` prints none.
     pub hours: Option<String>,
     pub completed_on: String,
     pub issued_on: String,
@@ -50,7 +51,6 @@ impl CertificateDocument {
             ("texts.title", &texts.title),
             ("texts.certifies_that", &texts.certifies_that),
             ("texts.has_completed", &texts.has_completed),
-            ("texts.hours", &texts.hours),
             ("texts.completed_on", &texts.completed_on),
             ("texts.issued_on", &texts.issued_on),
             ("texts.valid_until", &texts.valid_until),
@@ -68,8 +68,6 @@ pub struct CertificateTexts {
     pub title: String,
     pub certifies_that: String,
     pub has_completed: String,
-    /// A label with a `{hours}` placeholder, e.g. `"{hours} hours"`.
-    pub hours: String,
     pub completed_on: String,
     pub issued_on: String,
     pub valid_until: String,

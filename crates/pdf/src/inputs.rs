@@ -56,15 +56,7 @@ pub(crate) fn of(doc: &CertificateDocument) -> Result<Dict, RenderError> {
     );
     put("learner", text(&doc.learner_name));
     put("course", text(&doc.course_name));
-    put(
-        "hours",
-        optional(
-            doc.hours
-                .as_deref()
-                .map(|h| hours_label(&doc.texts.hours, h))
-                .as_deref(),
-        ),
-    );
+    put("hours", optional(doc.hours.as_deref()));
     put("completed_on", text(&doc.completed_on));
     put("issued_on", text(&doc.issued_on));
     put("valid_until", optional(doc.valid_until.as_deref()));
@@ -92,15 +84,6 @@ pub(crate) fn of(doc: &CertificateDocument) -> Result<Dict, RenderError> {
     put("signatory_title", optional(template.signatory_title.as_deref()));
     put("footer", optional(template.footer.as_deref()));
     Ok(dict)
-}
-
-/// `"{hours} hours"` with the hours put in; a label without the placeholder gets them after it.
-fn hours_label(label: &str, hours: &str) -> String {
-    if label.contains("{hours}") {
-        label.replace("{hours}", hours)
-    } else {
-        format!("{label} {hours}")
-    }
 }
 
 /// The parts of a BCP 47 tag typst's `text` takes: `sr-Latn-RS` → `sr`, `RS`.
@@ -140,11 +123,5 @@ mod tests {
         for bad in ["", "e", "español", "1s-ES", "-ES"] {
             assert!(Locale::parse(bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn hours_label_fills_the_placeholder() {
-        assert_eq!(hours_label("{hours} horas lectivas", "20"), "20 horas lectivas");
-        assert_eq!(hours_label("Hours:", "7.5"), "Hours: 7.5");
     }
 }

@@ -5,9 +5,9 @@ use crate::error::RenderError;
 
 /// The verification URL as an SVG QR code, quiet zone included.
 ///
-/// Level M (15 % recovery) survives a scuffed print; a 400-byte URL then needs version 15
-/// (77 modules), which the template prints 40 mm wide: about 3 px per module at 150 dpi and
-/// 12 at 600 dpi, enough for a phone camera and for the test's rasterise-and-decode.
+/// Level L (7 % recovery): the URL carries the signed payload, so it is long, and the lowest
+/// level keeps the modules large enough — a 600-byte URL fits version 16 (81 modules), printed
+/// 56 mm wide: 0.7 mm per module, about 8 px at the 300 dpi the tests rasterise and decode.
 pub(crate) fn svg(url: &str) -> Result<String, RenderError> {
     let code =
         QrCode::with_error_correction_level(url.as_bytes(), EcLevel::L).map_err(|err| RenderError::QrTooLong {

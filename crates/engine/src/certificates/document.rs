@@ -16,21 +16,25 @@ pub fn locale_of(tag: &str) -> Locale {
     tag.parse().unwrap_or(Locale::FALLBACK)
 }
 
-/// The printed texts of a certificate in `locale` (public for `bench certificates`, which
+/// The fixed wording of a certificate in `locale` (public for `bench certificates`, which
 /// renders what the engine renders).
-pub fn certificate_texts(locale: Locale, hours: Option<&str>) -> CertificateTexts {
+pub fn certificate_texts(locale: Locale) -> CertificateTexts {
     let t = |key: &str| text(locale, key, &[]);
     CertificateTexts {
         title: t("cert-title"),
         certifies_that: t("cert-certifies-that"),
         has_completed: t("cert-has-completed"),
-        hours: text(locale, "cert-hours", &[("hours", hours.unwrap_or(""))]),
         completed_on: t("cert-completed-on"),
         issued_on: t("cert-issued-on"),
         valid_until: t("cert-valid-until"),
         number: t("cert-number"),
         verify: t("cert-verify"),
     }
+}
+
+/// The hours line as printed: "20 hours of training".
+pub fn hours_line(locale: Locale, hours: &str) -> String {
+    text(locale, "cert-hours", &[("hours", hours)])
 }
 
 /// The template of a certificate's course over the global one, with its images read.
@@ -81,14 +85,14 @@ impl Engine {
             number: c.number.clone(),
             learner_name: c.learner_name.clone(),
             course_name: c.course_name.clone(),
-            hours: c.hours.clone(),
+            hours: c.hours.as_deref().map(|h| hours_line(locale, h)),
             completed_on: date(locale, c.completed_at),
             issued_on: date(locale, c.issued_at),
             valid_until: c.valid_until.map(|t| date(locale, t)),
             version: c.version,
             issuer: config.issuer.clone(),
             verify_url: self.verification_url(&signed),
-            texts: certificate_texts(locale, c.hours.as_deref()),
+            texts: certificate_texts(locale),
             template: template(config, &c.key.site, &c.key.course.to_string())?,
         })
     }
@@ -138,14 +142,29 @@ impl Engine {
         self.render_certificate(row).await
     }
 
-    /// The first page as PNG, for the public verification page.
+    /// The first page as PNG, for the public verification page: rendered once per issued
+    /// PDF and kept beside it (`<sha256>.png`), since the page is public and rendering is not
+    /// cheap.
     pub async fn certificate_png(&self, row: &CertificateRow) -> anyhow::Result<Vec<u8>> {
+        let cached = row
+            .sha256
+            .as_deref()
+            .map(|sha| self.certificate_path(sha).with_extension("png"));
+        if let Some(path) = &cached
+            && let Ok(png) = tokio::fs::read(path).await
+        {
+            return Ok(png);
+        }
         let doc = self.certificate_document(row)?;
         let renderer = self.certs.renderer()?;
-        tokio::task::spawn_blocking(move || renderer.png(&doc, 1.0))
+        let png = tokio::task::spawn_blocking(move || renderer.png(&doc, 1.0))
             .await
             .context("the renderer stopped")?
-            .with_context(|| format!("rendering certificate {}", row.cert.number))
+            .with_context(|| format!("rendering certificate {}", row.cert.number))?;
+        if let Some(path) = &cached {
+            write_atomically(path, &png).await?;
+        }
+        Ok(png)
     }
 }
 
