@@ -68,7 +68,8 @@ impl Engine {
             total.sent += r.sent;
             total.retrying += r.retrying;
             total.parked += r.parked;
-            if r.sent + r.retrying + r.parked == 0 || r.sent == 0 {
+            // A round that sent nothing has nothing due left (or only mail backing off).
+            if r.sent == 0 {
                 return Ok(total);
             }
         }

@@ -12,7 +12,6 @@ use mm_core::certificate::LatestCertificate;
 use mm_core::{EntitlementKey, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::BTreeMap;
 
 /// What a mail in the outbox is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -122,11 +121,23 @@ pub struct StoredSigningKey {
     pub retired_at: Option<Timestamp>,
 }
 
-/// A Moodle completion, as progress sync stored it.
+/// A completion of an active entitlement that no certificate covers yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredCompletion {
+pub struct UncertifiedCompletion {
     pub key: EntitlementKey,
+    /// Moodle's completion time, as progress sync stored it.
     pub completed_at: Timestamp,
+    /// The key's latest certificate (an earlier completion's), if any.
+    pub latest: Option<LatestCertificate>,
+}
+
+fn latest_of(r: &AnyRow) -> Result<LatestCertificate, StoreError> {
+    let version: i64 = r.try_get("version")?;
+    Ok(LatestCertificate {
+        version: u32::try_from(version).map_err(|_| StoreError::Corrupt(format!("certificate version {version}")))?,
+        completed_at: Timestamp(r.try_get("completed_at")?),
+        revoked: r.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
+    })
 }
 
 const COLUMNS: &str = "code, number, site, course, learner, version, learner_name, course_name, hours, lang,
@@ -226,39 +237,51 @@ impl Store {
         Ok(true)
     }
 
-    /// The latest version of every key's certificates.
-    pub async fn latest_certificates(&self) -> Result<BTreeMap<EntitlementKey, LatestCertificate>, StoreError> {
-        let rows = self
-            .query("SELECT site, course, learner, version, completed_at, revoked_at FROM certificates")
-            .fetch_all(&self.pool)
+    /// The latest certificate of one key, if it has any.
+    pub async fn latest_certificate(&self, key: &EntitlementKey) -> Result<Option<LatestCertificate>, StoreError> {
+        let (site, course, learner) = key_strings(key);
+        let row = self
+            .query(
+                "SELECT version, completed_at, revoked_at FROM certificates
+                 WHERE site = $1 AND course = $2 AND learner = $3 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(site)
+            .bind(course)
+            .bind(learner)
+            .fetch_optional(&self.pool)
             .await?;
-        let mut latest: BTreeMap<EntitlementKey, LatestCertificate> = BTreeMap::new();
-        for r in &rows {
-            let version: i64 = r.try_get("version")?;
-            let this = LatestCertificate {
-                version: u32::try_from(version).unwrap_or(u32::MAX),
-                completed_at: Timestamp(r.try_get("completed_at")?),
-                revoked: r.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
-            };
-            let key = row_key(r)?;
-            if latest.get(&key).is_none_or(|l| l.version < this.version) {
-                latest.insert(key, this);
-            }
-        }
-        Ok(latest)
+        row.as_ref().map(latest_of).transpose()
     }
 
-    /// Every completion progress sync stored.
-    pub async fn stored_completions(&self) -> Result<Vec<StoredCompletion>, StoreError> {
+    /// The completions that may call for a certificate, with their key's latest certificate:
+    /// complete, their entitlement active, and no certificate for this completion or a later
+    /// one. Filtered here so that the minute's pass reads only the few new ones; whether each
+    /// is due, and which version, `mm_core::certificate::certificate_due` decides.
+    pub async fn uncertified_completions(&self) -> Result<Vec<UncertifiedCompletion>, StoreError> {
         let rows = self
-            .query("SELECT site, course, learner, completed_at FROM progress WHERE completed_at IS NOT NULL")
+            .query(
+                "SELECT p.site, p.course, p.learner, p.completed_at AS progress_completed_at,
+                    c.version, c.completed_at, c.revoked_at
+                 FROM progress p
+                 JOIN entitlements e ON e.site = p.site AND e.course = p.course AND e.learner = p.learner
+                 LEFT JOIN certificates c ON c.site = p.site AND c.course = p.course AND c.learner = p.learner
+                   AND c.version = (SELECT MAX(v.version) FROM certificates v
+                                    WHERE v.site = p.site AND v.course = p.course AND v.learner = p.learner)
+                 WHERE p.completed_at IS NOT NULL AND e.status = 'active'
+                   AND (c.version IS NULL OR c.completed_at < p.completed_at)",
+            )
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(StoredCompletion {
+                let latest = match r.try_get::<Option<i64>, _>("version")? {
+                    Some(_) => Some(latest_of(r)?),
+                    None => None,
+                };
+                Ok(UncertifiedCompletion {
                     key: row_key(r)?,
-                    completed_at: Timestamp(r.try_get("completed_at")?),
+                    completed_at: Timestamp(r.try_get("progress_completed_at")?),
+                    latest,
                 })
             })
             .collect()

@@ -37,8 +37,8 @@ pub use accounts::{KnownAccount, MoodleIdnumber, MoodleUserId};
 pub use applied::{AppliedChange, EntitlementRow, MoodleEnrolment};
 pub use audit::{AuditEntry, AuditRecord};
 pub use certificates::{
-    CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredCompletion,
-    StoredSigningKey,
+    CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredSigningKey,
+    UncertifiedCompletion,
 };
 pub use deliveries::StoredDelivery;
 pub use desired::{ActiveKey, HoldRow, StoredCourse};

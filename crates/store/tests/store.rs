@@ -621,8 +621,9 @@ async fn a_certificate_version_is_stored_once_supersedes_the_last_and_queues_its
         let v2 = certificate("c2", "MM-2026-000003", "a@x.org", 2, 900);
         assert!(s.insert_certificate(&v2, false, now).await.unwrap());
 
-        let latest = s.latest_certificates().await.unwrap();
-        assert_eq!(latest[&key("a@x.org")].version, 2);
+        let latest = s.latest_certificate(&key("a@x.org")).await.unwrap().unwrap();
+        assert_eq!((latest.version, latest.completed_at), (2, Timestamp(900)));
+        assert_eq!(s.latest_certificate(&key("b@x.org")).await.unwrap(), None);
         let first = s.certificate("c1").await.unwrap().unwrap();
         assert_eq!(first.superseded_by.as_deref(), Some("c2"));
         assert_eq!(first.cert, v1, "stored as given, accents and all");
@@ -680,6 +681,105 @@ async fn signing_keys_rotate_and_the_old_ones_stay() {
         assert_eq!(keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(), ["k3", "k1"]);
         assert_eq!(keys[0].retired_at, None);
         assert_eq!(keys[1].retired_at, Some(Timestamp(30)));
+    })
+    .await;
+}
+
+/// An entitlement of `learner` to PY101, active or revoked.
+fn entitlement(learner: &str, active: bool) -> Entitlement {
+    let email = Email::parse(learner).unwrap();
+    let access = if active {
+        entitlement::Access::Active {
+            start: Timestamp(0),
+            end: None,
+        }
+    } else {
+        entitlement::Access::Revoked {
+            policy: RevokePolicy::Suspend,
+        }
+    };
+    Entitlement {
+        key: key(learner),
+        profile: LearnerProfile {
+            email,
+            firstname: "A".into(),
+            lastname: "B".into(),
+            idnumber: None,
+        },
+        role: "student".into(),
+        access,
+        causes: vec![],
+        groups: vec![],
+        orphan: None,
+    }
+}
+
+#[tokio::test]
+async fn uncertified_completions_are_those_of_active_entitlements_no_certificate_covers() {
+    each_backend(|s| async move {
+        let mut desired = DesiredState::default();
+        for (learner, active) in [
+            ("new@x.org", true),
+            ("done@x.org", true),
+            ("retake@x.org", true),
+            ("gone@x.org", false),
+        ] {
+            desired.entitlements.insert(key(learner), entitlement(learner, active));
+        }
+        let courses = [mm_store::StoredCourse::new("main", "PY101")];
+        s.save_desired_in(&courses, &desired, &[], Timestamp(1)).await.unwrap();
+        let complete = |learner: &str, at: i64| ProgressRow {
+            completed_at: Some(at),
+            ..progress_row(learner, at)
+        };
+        let rows = [
+            complete("new@x.org", 100),
+            complete("done@x.org", 100),
+            complete("retake@x.org", 500),
+            complete("gone@x.org", 100),
+            progress_row("started@x.org", 100),
+        ];
+        s.record_progress(&rows).await.unwrap();
+        // `done` has a certificate for its completion; `retake` one for an earlier completion.
+        let cert = |code: &str, learner: &str, version: u32, at: i64| {
+            certificate(code, &format!("N-{code}"), learner, version, at)
+        };
+        assert!(
+            s.insert_certificate(&cert("d1", "done@x.org", 1, 100), false, Timestamp(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.insert_certificate(&cert("r1", "retake@x.org", 1, 50), false, Timestamp(2))
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.insert_certificate(&cert("r2", "retake@x.org", 2, 60), false, Timestamp(2))
+                .await
+                .unwrap()
+        );
+
+        let mut found = s.uncertified_completions().await.unwrap();
+        found.sort_by(|a, b| a.key.cmp(&b.key));
+        let summary: Vec<_> = found
+            .iter()
+            .map(|c| {
+                (
+                    c.key.learner.as_str().to_string(),
+                    c.completed_at.0,
+                    c.latest.map(|l| l.version),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("new@x.org".to_string(), 100, None),
+                ("retake@x.org".to_string(), 500, Some(2))
+            ],
+            "the completed, active and uncovered ones, with their latest version"
+        );
     })
     .await;
 }

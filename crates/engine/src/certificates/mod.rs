@@ -11,7 +11,7 @@ mod document;
 mod keys;
 mod verify;
 
-pub use document::{certificate_texts, locale_of};
+pub use document::{certificate_texts, hours_line, locale_of};
 pub use keys::Keys;
 pub use verify::{CertificateView, UploadCheck};
 
@@ -27,7 +27,7 @@ use mm_i18n::Locale;
 use mm_mail::{Mailer, SmtpSettings};
 use mm_pdf::Renderer;
 use mm_store::{AuditEntry, CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// What the certificate services hold between calls: the renderer (fonts parsed once), the
@@ -94,6 +94,24 @@ pub enum IssueCause {
     Admin { by: String },
 }
 
+impl IssueCause {
+    /// As stored (`certificates.cause`): only completions follow the access when revoked.
+    fn stored(&self) -> &'static str {
+        match self {
+            IssueCause::Completion => "completion",
+            IssueCause::Admin { .. } => "admin",
+        }
+    }
+
+    /// Who, for the audit log.
+    fn by(&self) -> &str {
+        match self {
+            IssueCause::Completion => "completion",
+            IssueCause::Admin { by } => by,
+        }
+    }
+}
+
 /// What the certificate of a key says about its learner and course.
 struct Particulars {
     learner_name: String,
@@ -124,30 +142,16 @@ impl Engine {
     }
 
     async fn issue_due(&self, pass: &mut CertificatePass) -> anyhow::Result<()> {
-        let completions = self.store.stored_completions().await?;
-        if completions.is_empty() {
-            return Ok(());
-        }
-        let active: HashSet<(String, String, String)> = self
+        let due: Vec<(EntitlementKey, CertificateDue)> = self
             .store
-            .active_keys()
+            .uncertified_completions()
             .await?
             .into_iter()
-            .map(|k| (k.site, k.course, k.learner))
+            .filter_map(|c| certificate_due(Some(c.completed_at), true, c.latest).map(|d| (c.key, d)))
             .collect();
-        let latest = self.store.latest_certificates().await?;
-        let due: Vec<(EntitlementKey, CertificateDue)> = completions
-            .into_iter()
-            .filter_map(|c| {
-                let k = (
-                    c.key.site.clone(),
-                    c.key.course.to_string(),
-                    c.key.learner.as_str().to_string(),
-                );
-                certificate_due(Some(c.completed_at), active.contains(&k), latest.get(&c.key).copied())
-                    .map(|d| (c.key, d))
-            })
-            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
         let particulars = self.particulars(due.iter().map(|(k, _)| k)).await;
         for (key, d) in due {
             let p = particulars.get(&key);
@@ -162,7 +166,7 @@ impl Engine {
 
     async fn revoke_due(&self, pass: &mut CertificatePass) -> anyhow::Result<()> {
         for row in self.store.certificates_without_access().await? {
-            if row.cert.cause != "completion" {
+            if row.cert.cause != IssueCause::Completion.stored() {
                 continue;
             }
             let entitlement = self.store.entitlement(&row.cert.key).await?;
@@ -255,10 +259,7 @@ impl Engine {
             completed_at: due.completed_at,
             issued_at: now,
             valid_until,
-            cause: match &cause {
-                IssueCause::Completion => "completion".into(),
-                IssueCause::Admin { .. } => "admin".into(),
-            },
+            cause: cause.stored().to_string(),
             token: signed.token(),
             kid: keys.signing().kid().to_string(),
         };
@@ -266,10 +267,7 @@ impl Engine {
         if !self.store.insert_certificate(&cert, mail, now).await? {
             return Ok(None);
         }
-        let by = match &cause {
-            IssueCause::Completion => "completion".to_string(),
-            IssueCause::Admin { by } => by.clone(),
-        };
+        let by = cause.by();
         self.audit_certificate(
             key,
             "certificate_issued",
@@ -277,9 +275,15 @@ impl Engine {
             None,
         )
         .await;
-        if let Some(row) = self.store.certificate(&cert.code).await?
-            && let Err(e) = self.render_certificate(&row).await
-        {
+        let row = CertificateRow {
+            cert,
+            sha256: None,
+            size: None,
+            superseded_by: None,
+            revoked: None,
+            emailed_at: None,
+        };
+        if let Err(e) = self.render_certificate(&row).await {
             // Stored and signed: the next pass renders it again.
             tracing::warn!(number, error = %format!("{e:#}"), "rendering a new certificate failed; it is retried");
         }
@@ -447,14 +451,13 @@ impl Engine {
     /// Issues a certificate by hand (`certificate issue`): the next version of the key's, for
     /// its stored completion or, without one, completed now.
     pub async fn issue_certificate_by_admin(&self, key: &EntitlementKey, by: &str) -> anyhow::Result<String> {
-        let latest = self.store.latest_certificates().await?.get(key).copied();
+        let latest = self.store.latest_certificate(key).await?;
         let completed_at = self
             .store
-            .stored_completions()
+            .progress(key)
             .await?
-            .into_iter()
-            .find(|c| &c.key == key)
-            .map_or_else(|| self.now(), |c| c.completed_at);
+            .and_then(|p| p.completed_at)
+            .map_or_else(|| self.now(), Timestamp);
         let due = CertificateDue {
             version: latest.map_or(1, |l| l.version + 1),
             completed_at,

@@ -63,12 +63,7 @@ impl Engine {
             None => None,
         };
         let c = &row.cert;
-        let standing = Standing::of(
-            row.revoked.as_ref().map(|r| (r.at, r.reason.as_str())),
-            superseded_by.as_ref().map(|(number, _)| number.as_str()),
-            c.valid_until,
-            self.now(),
-        );
+        let standing = self.standing(&row, superseded_by.as_ref().map(|(number, _)| number.as_str()));
         Ok(Some(CertificateView {
             code: c.code.clone(),
             number: c.number.clone(),
@@ -87,16 +82,20 @@ impl Engine {
         }))
     }
 
-    /// How a listed certificate stands now (`valid`, `revoked`, `superseded`, `expired`), for
-    /// lists; the verification page's [`CertificateView`] says more.
-    pub fn certificate_standing(&self, row: &CertificateRow) -> &'static str {
+    /// How a stored certificate stands now; `superseded_by` names the version that replaces it
+    /// (its number on the verification page, its code where only the standing's word is used).
+    fn standing(&self, row: &CertificateRow, superseded_by: Option<&str>) -> Standing {
         Standing::of(
             row.revoked.as_ref().map(|r| (r.at, r.reason.as_str())),
-            row.superseded_by.as_deref(),
+            superseded_by,
             row.cert.valid_until,
             self.now(),
         )
-        .code()
+    }
+
+    /// The standing's word (`valid`, `revoked`, `superseded`, `expired`), for lists.
+    pub fn certificate_standing(&self, row: &CertificateRow) -> &'static str {
+        self.standing(row, row.superseded_by.as_deref()).code()
     }
 
     /// The stored row behind a public code (for the image and the download).
@@ -109,7 +108,11 @@ impl Engine {
         let Some(row) = self.store.certificate(code).await? else {
             return Ok(None);
         };
-        let issued = self.certificate_pdf(&row).await?;
+        // The stored hash is the issued file's; only a certificate not rendered yet needs it made.
+        let issued_sha = match &row.sha256 {
+            Some(sha) => sha.clone(),
+            None => mm_credential::sha256_hex(&self.render_certificate(&row).await?),
+        };
         let sha256 = mm_credential::sha256_hex(bytes);
         let keys = self.certificate_keys().await?;
         let (seal, claims) = match mm_credential::check_pdf(bytes, &keys.public) {
@@ -120,7 +123,7 @@ impl Engine {
             PdfCheck::Malformed(_) => ("malformed", None),
         };
         Ok(Some(UploadCheck {
-            identical: mm_credential::sha256_hex(&issued) == sha256,
+            identical: issued_sha == sha256,
             sha256,
             seal,
             claims,
@@ -178,7 +181,7 @@ impl Engine {
             return Ok(false);
         }
         let expected = self.download_signature(code, Timestamp(expires)).await?;
-        Ok(constant_time_eq(expected.as_bytes(), sig.as_bytes()))
+        Ok(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), sig.as_bytes()).into())
     }
 
     /// HMAC-SHA256 of the code and expiry under a key derived from the signing key's secret:
@@ -194,8 +197,4 @@ impl Engine {
         mac.update(expires.0.to_string().as_bytes());
         Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
