@@ -82,11 +82,14 @@ pub async fn run(what: CertificateCommand, load: impl FnOnce() -> anyhow::Result
                 .list_certificates(&CertificateFilter { site, course, learner })
                 .await?;
             if json {
-                let views: Vec<_> = rows.iter().map(row_json).collect();
+                let views: Vec<_> = rows
+                    .iter()
+                    .map(|r| row_json(r, engine.certificate_standing(r)))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&views)?);
             } else {
                 for r in &rows {
-                    println!("{}", row_line(r));
+                    println!("{}", row_line(r, engine.certificate_standing(r)));
                 }
                 println!("{} certificates", rows.len());
             }
@@ -134,9 +137,7 @@ pub async fn run(what: CertificateCommand, load: impl FnOnce() -> anyhow::Result
             println!("{n} certificates written to {}", zip.display());
         }
         CertificateCommand::Verify { file, .. } => {
-            let keys = mm_credential::KeySet::from_jwks(&engine.certificate_jwks().await?.to_string())
-                .map_err(|e| anyhow!("{e}"))?;
-            return verify_file(&file, &keys);
+            return verify_file(&file, &engine.certificate_keys().await?.public);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -181,14 +182,11 @@ fn verify_file(file: &std::path::Path, keys: &KeySet) -> anyhow::Result<ExitCode
     }
 }
 
-fn row_line(r: &CertificateRow) -> String {
+fn row_line(r: &CertificateRow, standing: &str) -> String {
     let c = &r.cert;
-    let standing = if let Some(rev) = &r.revoked {
-        format!("revoked {} ({})", rev.at.date(), rev.reason)
-    } else if r.superseded_by.is_some() {
-        "superseded".into()
-    } else {
-        "valid".into()
+    let standing = match &r.revoked {
+        Some(rev) => format!("{standing} {} ({})", rev.at.date(), rev.reason),
+        None => standing.to_string(),
     };
     format!(
         "{} v{} {} {} — {} [{}] issued {}{}",
@@ -203,10 +201,11 @@ fn row_line(r: &CertificateRow) -> String {
     )
 }
 
-fn row_json(r: &CertificateRow) -> serde_json::Value {
+fn row_json(r: &CertificateRow, standing: &str) -> serde_json::Value {
     let c = &r.cert;
     serde_json::json!({
         "number": c.number,
+        "standing": standing,
         "code": c.code,
         "version": c.version,
         "site": c.key.site,

@@ -50,6 +50,7 @@ const REQUIRED: &[&str] = &[
     "verify-credential",
     "verify-signature-ok",
     "verify-signature-bad",
+    "verify-upload-unreadable",
     "verify-rate-limited",
     "progress-lag-note",
 ];

@@ -18,7 +18,9 @@ pub enum MailError {
     )]
     PlaintextWithCredentials { host: String },
     /// The recipient's address is not one.
-    #[error("the learner's email {address:?} is not a valid address ({reason}); correct it in Moodle")]
+    #[error(
+        "the learner's email {address:?} is not a valid address ({reason}); correct the customer's email in the billing system (or the seat's), then `certificate resend`"
+    )]
     BadRecipient { address: String, reason: String },
     /// The message itself could not be built (a caller's bug: bad Message-ID or content type).
     #[error("cannot build the mail: {0}")]

@@ -25,10 +25,28 @@ pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 /// Requests per address per minute on the public certificate routes.
 const PER_MINUTE: u32 = 60;
 
+const WINDOW: Duration = Duration::from_secs(60);
+
 /// A fixed-window counter per client address.
-#[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    windows: Mutex<Windows>,
+}
+
+struct Windows {
+    by_address: HashMap<IpAddr, (Instant, u32)>,
+    /// Expired windows are dropped at most once per window, not on every request.
+    pruned: Instant,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        RateLimiter {
+            windows: Mutex::new(Windows {
+                by_address: HashMap::new(),
+                pruned: Instant::now(),
+            }),
+        }
+    }
 }
 
 impl RateLimiter {
@@ -37,11 +55,12 @@ impl RateLimiter {
             return true;
         };
         let now = Instant::now();
-        if w.len() > 100_000 {
-            w.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        if now.duration_since(w.pruned) >= WINDOW {
+            w.by_address.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            w.pruned = now;
         }
-        let entry = w.entry(ip).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+        let entry = w.by_address.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= WINDOW {
             *entry = (now, 0);
         }
         entry.1 += 1;
@@ -209,17 +228,29 @@ pub async fn upload(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Result<Response, PageError> {
-    let mut bytes = Bytes::new();
-    while let Some(field) = form.next_field().await? {
-        if field.name() == Some("pdf") {
-            bytes = field.bytes().await?;
+    let bytes = match pdf_field(&mut form).await {
+        Ok(bytes) => bytes,
+        // Too big (413) or not a form (400): the visitor's to fix, said in their language.
+        Err(e) => {
+            let locale = locale_of_request(&headers, q.lang.as_deref());
+            return Ok((e.status(), text(locale, "verify-upload-unreadable", &[])).into_response());
         }
-    }
+    };
     if bytes.is_empty() {
         return page(&engine, &code, &headers, &q, None).await;
     }
     let check = engine.check_uploaded_pdf(&code, &bytes).await?;
     page(&engine, &code, &headers, &q, check).await
+}
+
+/// The `pdf` field of the upload form (empty when there is none).
+async fn pdf_field(form: &mut Multipart) -> Result<Bytes, axum::extract::multipart::MultipartError> {
+    while let Some(field) = form.next_field().await? {
+        if field.name() == Some("pdf") {
+            return field.bytes().await;
+        }
+    }
+    Ok(Bytes::new())
 }
 
 /// `GET /verify/{code}/image.png`: the certificate as rendered, so an altered copy shows.

@@ -67,6 +67,7 @@ verify-linkedin = Add to LinkedIn
 verify-credential = Download the verifiable credential
 verify-signature-ok = The digital signature is valid.
 verify-signature-bad = The digital signature could not be verified.
+verify-upload-unreadable = The file could not be read. Upload the certificate as one PDF of at most 5 MB.
 verify-rate-limited = Too many checks from your connection. Please wait a minute and try again.
 
 ## Progress

@@ -66,6 +66,7 @@ verify-linkedin = Añadir a LinkedIn
 verify-credential = Descargar la credencial verificable
 verify-signature-ok = La firma digital es válida.
 verify-signature-bad = No se ha podido verificar la firma digital.
+verify-upload-unreadable = No se ha podido leer el archivo. Suba el certificado como un único PDF de 5 MB como máximo.
 verify-rate-limited = Demasiadas comprobaciones desde su conexión. Espere un minuto y vuelva a intentarlo.
 
 ## Progreso
