@@ -95,6 +95,9 @@ impl Engine {
         let mut report = ProgressReport::default();
         for (site_name, keys) in enrolled_keys(&self.store).await? {
             let Some(site) = self.sites.get(&site_name) else {
+                report.errors.push(format!(
+                    "site `{site_name}` has active enrolments but no [[moodle]] block: their progress is not read"
+                ));
                 continue;
             };
             sync_site(&self.store, site, keys, &self.config.progress, now, &mut report).await?;
@@ -171,19 +174,21 @@ async fn sync_site(
     report.learners_checked += to_read.len();
     let reads = futures::stream::iter(to_read.into_iter().map(|(user_id, items)| {
         let before = &before;
-        async move { read_learner(site, user_id, &items, before, now).await }
+        async move { (user_id, read_learner(site, user_id, &items, before, now).await) }
     }))
     .buffer_unordered(LEARNER_READS_IN_FLIGHT)
     .collect::<Vec<_>>()
     .await;
     let mut completed = Vec::new();
-    for read in reads {
+    for (user_id, read) in reads {
         match read {
             Ok(LearnerRead { rows: r, completed_now }) => {
                 rows.extend(r);
                 completed.extend(completed_now);
             }
-            Err(e) => report.errors.push(format!("{}: {e}", site.name)),
+            Err(e) => report
+                .errors
+                .push(format!("{}: Moodle user {user_id}'s courses: {e}", site.name)),
         }
     }
     let grades = read_final_grades(site, &completed, report).await;
@@ -321,12 +326,10 @@ async fn read_learner(
                 // sync saw shows only as a later completion time.
                 let status = site.client.course_completion_status(e.course_id, user_id).await?;
                 let completed_at = status.completionstatus.completed_at().unwrap_or(now.0);
-                if row.completed_at == Some(completed_at) {
-                    out.rows.push(row);
-                    continue;
+                if row.completed_at != Some(completed_at) {
+                    row.completed_at = Some(completed_at);
+                    out.completed_now.push(e.clone());
                 }
-                row.completed_at = Some(completed_at);
-                out.completed_now.push(e.clone());
             }
         }
         out.rows.push(row);

@@ -497,45 +497,6 @@ async fn a_reset_completion_is_gone_until_completed_again() {
     );
 }
 
-#[tokio::test]
-async fn course_grades_list_every_student_course_of_the_user_formatted_and_raw() {
-    let s = site().await;
-    let token = s.sim.token();
-    s.sim
-        .add_service_functions(&token, &["gradereport_overview_get_course_grades"]);
-    s.sim.enrol_by_hand(s.jdoe, s.math, 5, EnrolStatus::Active, 0, 0);
-    s.sim.enrol_by_hand(s.jdoe, s.dis, 5, EnrolStatus::Suspended, 0, 0);
-    s.sim.set_grade(s.jdoe, s.math, 87.5);
-    let r = s
-        .call("gradereport_overview_get_course_grades", &[p("userid", s.jdoe)])
-        .await;
-    let grades = r["grades"].as_array().expect("grades");
-    let math = grades.iter().find(|g| g["courseid"] == s.math).expect("math");
-    assert_eq!(math["grade"], "87.50", "{r}");
-    assert_eq!(math["rawgrade"], "87.50000", "{r}");
-    // Another user's report lists suspended enrolments too (onlyactive = false); ungraded ⇒ "-".
-    let dis = grades
-        .iter()
-        .find(|g| g["courseid"] == s.dis)
-        .expect("suspended course listed");
-    assert_eq!(dis["grade"], "-", "{r}");
-    assert_eq!(dis["rawgrade"], Value::Null, "{r}");
-    // Not a student anywhere ⇒ nothing; unknown user ⇒ invaliduser; no viewall ⇒ nopermissions.
-    let r = s
-        .call("gradereport_overview_get_course_grades", &[p("userid", s.asmith)])
-        .await;
-    assert_eq!(r["grades"], json!([]), "{r}");
-    let r = s
-        .call("gradereport_overview_get_course_grades", &[p("userid", 9999)])
-        .await;
-    assert_eq!(errorcode(&r), "invaliduser", "{r}");
-    s.sim.remove_capability("moodle/grade:viewall");
-    let r = s
-        .call("gradereport_overview_get_course_grades", &[p("userid", s.jdoe)])
-        .await;
-    assert_eq!(errorcode(&r), "nopermissions", "{r}");
-}
-
 const GRADE_ITEMS: &str = "gradereport_user_get_grade_items";
 
 /// The course total of each user of an answer: (userid, gradeformatted, graderaw).

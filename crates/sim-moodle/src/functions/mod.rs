@@ -4,7 +4,6 @@ pub mod completion;
 pub mod courses;
 pub mod enrol;
 pub mod grade_items;
-pub mod grades;
 pub mod groups;
 pub mod misc;
 pub mod site;
@@ -129,12 +128,6 @@ pub static FUNCTIONS: &[Function] = &[
         handler: completion::course_status,
     },
     Function {
-        name: "gradereport_overview_get_course_grades",
-        version: "2024100700",
-        params: grades::params,
-        handler: grades::course_grades,
-    },
-    Function {
         name: "gradereport_user_get_grade_items",
         version: "2024100700",
         params: grade_items::params,
@@ -218,21 +211,13 @@ pub static GROUP_FUNCTIONS: &[&str] = &[
 /// like the group functions they are added with [`crate::MoodleSim::enable_progress_functions`].
 pub static PROGRESS_FUNCTIONS: &[&str] = &["gradereport_user_get_grade_items"];
 
-/// Implemented functions that no service of ours holds unless a test adds them
-/// ([`crate::MoodleSim::add_service_functions`]): progress sync no longer uses them.
-pub static UNUSED_FUNCTIONS: &[&str] = &["gradereport_overview_get_course_grades"];
-
 /// The service of the simulator's admin token: the MoodleManagement external service as
 /// recorded on Moodle 4.5.6, i.e. every implemented function but [`GROUP_FUNCTIONS`],
-/// [`PROGRESS_FUNCTIONS`] and [`UNUSED_FUNCTIONS`].
+/// [`PROGRESS_FUNCTIONS`].
 pub fn recorded_service() -> std::collections::BTreeSet<String> {
     FUNCTIONS
         .iter()
-        .filter(|f| {
-            !GROUP_FUNCTIONS.contains(&f.name)
-                && !PROGRESS_FUNCTIONS.contains(&f.name)
-                && !UNUSED_FUNCTIONS.contains(&f.name)
-        })
+        .filter(|f| !GROUP_FUNCTIONS.contains(&f.name) && !PROGRESS_FUNCTIONS.contains(&f.name))
         .map(|f| f.name.to_owned())
         .collect()
 }
