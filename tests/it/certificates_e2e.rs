@@ -36,6 +36,11 @@ impl World {
     /// The demo world with mail to a fresh SMTP server; `None` when aiosmtpd is missing and
     /// not required.
     async fn start() -> Option<World> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// As [`World::start`], with the service's configuration changed by `tune` first.
+    async fn start_with(tune: impl FnOnce(&mut mm_engine::config::Config)) -> Option<World> {
         let smtp = SmtpServer::start()?;
         let dir = tempfile::tempdir().unwrap();
         let db = format!("sqlite://{}", dir.path().join("mm.sqlite").display());
@@ -49,8 +54,18 @@ impl World {
         });
         config.certificates.dir = dir.path().join("certificates");
         config.certificates.issuer = "Demo Academy".into();
+        config.certificates.courses.push(mm_engine::config::CourseCertificate {
+            site: None,
+            course: "PY101".into(),
+            name: None,
+            hours: Some("20".into()),
+            valid_for: None,
+            on_revoke: None,
+            template: Default::default(),
+        });
         config.worker.retry_base = Duration::from_secs(1);
         config.worker.retry_max = Duration::from_secs(1);
+        tune(&mut config);
         let app = Engine::build(config).await.unwrap();
         Some(World { world, app, smtp, dir })
     }
@@ -138,12 +153,13 @@ fn pdftotext(pdf: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The QR code of the PDF's first page, rasterised at 150 dpi and decoded.
+/// The QR code of the PDF's first page, rasterised at 300 dpi (a scan) and decoded: the real
+/// URL (about 490 characters, a version-15 code) is too dense for rqrr at 150 dpi.
 fn qr_of(pdf: &Path) -> Option<String> {
     let tool = poppler("pdftoppm")?;
     let prefix = pdf.with_extension("page");
     let out = Command::new(tool)
-        .args(["-r", "150", "-png", "-singlefile"])
+        .args(["-r", "300", "-png", "-singlefile"])
         .arg(pdf)
         .arg(&prefix)
         .output()
@@ -196,6 +212,15 @@ async fn a_completion_issues_one_certificate_mailed_once_that_verifies_until_a_c
         for expected in ["Luis Pérez", "Python for beginners", cert.cert.number.as_str()] {
             assert!(text.contains(expected), "{expected:?} not in the PDF's text:\n{text}");
         }
+        assert_eq!(
+            text.matches("20 hours of training").count(),
+            1,
+            "the course's hours, worded once:\n{text}"
+        );
+        assert!(
+            !text.contains("training 20"),
+            "the hours are not printed twice:\n{text}"
+        );
     }
     let view = w.app.certificate_view(&cert.cert.code).await.unwrap().unwrap();
     if let Some(qr) = qr_of(&pdf) {
@@ -409,4 +434,87 @@ async fn the_signing_key_is_sealed_at_rest_when_a_secrets_key_is_configured() {
     let blind = Engine::build(config).await.unwrap();
     let err = blind.certificate_jwks().await.unwrap_err();
     assert!(format!("{err:#}").contains("MM_SECRET_KEY"), "{err:#}");
+}
+
+#[tokio::test]
+async fn the_download_link_image_and_upload_limits_answer_as_a_visitor_expects() {
+    let Some(w) = World::start_with(|c| c.certificates.download_link_ttl = Duration::from_secs(1)).await else {
+        return;
+    };
+    let email = "katherine@example.org";
+    w.enrolled(email, "PY-101").await;
+    w.complete(email, "PY101", now() - 300);
+    w.app.reconcile_once().await.unwrap();
+    let cert = w.certificates_of(email).await.remove(0);
+    let code = cert.cert.code.clone();
+
+    // The mailed link gives the issued PDF, byte for byte; an edited link gives nothing.
+    let (url, _) = w.app.certificate_download_url(&code).await.unwrap();
+    let path = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap();
+    let get_bytes = |path: String| {
+        let app = w.app.clone();
+        async move {
+            let res = tower::ServiceExt::oneshot(mm_web::router(app), Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = res.status();
+            let ctype = res
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string());
+            (
+                status,
+                ctype,
+                axum::body::to_bytes(res.into_body(), 8 << 20).await.unwrap(),
+            )
+        }
+    };
+    let (status, ctype, pdf) = get_bytes(path.clone()).await;
+    assert_eq!((status, ctype.as_deref()), (StatusCode::OK, Some("application/pdf")));
+    assert_eq!(Some(mm_credential::sha256_hex(&pdf)), cert.sha256);
+    let tampered = path.replace("sig=", "sig=x");
+    assert_eq!(get_bytes(tampered).await.0, StatusCode::FORBIDDEN);
+    let later = path.replace("expires=", "expires=9");
+    assert_eq!(
+        get_bytes(later).await.0,
+        StatusCode::FORBIDDEN,
+        "the expiry is signed too"
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(
+        get_bytes(path).await.0,
+        StatusCode::FORBIDDEN,
+        "expired after download_link_ttl"
+    );
+
+    // The rendered image, twice the same (the second from the kept copy).
+    let (status, ctype, png) = get_bytes(format!("/verify/{code}/image.png")).await;
+    assert_eq!((status, ctype.as_deref()), (StatusCode::OK, Some("image/png")));
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    assert_eq!(get_bytes(format!("/verify/{code}/image.png")).await.2, png);
+
+    // An upload over the limit is refused in the visitor's language, not as a server error.
+    let boundary = "mmboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"c.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(std::iter::repeat_n(b'%', mm_web::verify::MAX_UPLOAD_BYTES + 1));
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post(format!("/verify/{code}"))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("accept-language", "es-ES,es;q=0.9")
+        .body(Body::from(body))
+        .unwrap();
+    let answer = http::call(&w.app, req).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", answer.body);
+    assert!(answer.body.contains("5 MB"), "{}", answer.body);
+    assert!(
+        answer.body.contains("No se ha podido leer"),
+        "in Spanish: {}",
+        answer.body
+    );
 }
