@@ -1,8 +1,16 @@
-//! Localized texts for certificates, their mails and the public verification page.
+//! Localized texts and formats for certificates, their mails, the public verification page
+//! and the web admin.
 //!
-//! An adapter: it renders texts and dates, it decides nothing. The texts are Fluent files
-//! embedded at compile time (`locales/<tag>/main.ftl`); a language is added by dropping a folder
-//! there, and `en-GB` is the fallback for every missing key.
+//! An adapter: it renders texts, dates and numbers, it decides nothing. Every `.ftl` file
+//! under `locales/<tag>/` is embedded at compile time; a language is added by
+//! dropping a folder there, and `en-GB` is the fallback for every missing key.
+//!
+//! What it offers:
+//! - [`Locale`]: the 24 locales we have files for; [`Locale::negotiate`] picks one for a
+//!   Moodle `lang` ("es_mx", "ca_valencia"), [`Locale::from_accept_language`] for an HTTP
+//!   `Accept-Language` header, and `FromStr` parses an exact tag ([`UnknownLocale`] if none).
+//! - [`text`]: a message with its `$arguments`, plural variants by CLDR rules.
+//! - [`format_date`]: a long date in words for certificates and mails ("7 December 2026").
 
 mod date;
 mod locale;

@@ -1,5 +1,5 @@
 # MoodleManagement texts in British English. This is the fallback locale: every key lives here.
-# To add a language, copy this file to locales/<tag>/main.ftl (e.g. fr-FR) and translate it.
+# To add a language, copy this folder to locales/<tag>/ (e.g. nl-NL) and translate its files.
 
 ## Dates (format_date): "7 December 2026"
 date-long = { $day } { $month } { $year }
