@@ -7,6 +7,21 @@ use std::path::Path;
 use fluent_templates::fluent_bundle::FluentResource;
 use mm_i18n::{Locale, format_date, text};
 
+/// The keys `format.rs` reads (numbers, money, numeric dates, short month names).
+const FORMAT_KEYS: &[&str] = &[
+    "number-decimal",
+    "number-group",
+    "number-min-grouping",
+    "money-pattern",
+    "currency-local",
+    "currency-local-symbol",
+    "date-short",
+    "datetime-short",
+    "month-year",
+    "month-short-1",
+    "month-short-12",
+];
+
 /// The keys other crates use (certificate PDF, mails, verification page, progress).
 const REQUIRED: &[&str] = &[
     "cert-title",
@@ -130,7 +145,7 @@ fn every_locale_has_every_key_with_the_same_arguments_in_every_file() {
             }
         }
     }
-    for key in REQUIRED {
+    for key in REQUIRED.iter().chain(FORMAT_KEYS) {
         if !seen.contains_key(&(*key).to_owned()) {
             problems.push(format!("en-GB lacks {key}"));
         }
