@@ -12,8 +12,8 @@ use crate::{Locale, text};
 const NO_BREAK_SPACE: char = '\u{a0}';
 
 /// `value` rounded to `decimals` places with the locale's separators: 1,234.5 (en-GB),
-/// 1.234,5 (de-DE), 1 234,5 (fr-FR, narrow no-break space). NaN and infinities come back as
-/// "NaN", "∞" and "-∞", as CLDR writes them.
+/// 1.234,5 (de-DE), 1 234,5 (fr-FR, narrow no-break space). Ties round half to even, CLDR's
+/// default (2.5 → "2"); NaN and infinities come back as "NaN", "∞" and "-∞", as CLDR writes them.
 pub fn format_number(locale: Locale, value: f64, decimals: usize) -> String {
     if value.is_nan() {
         return "NaN".to_owned();
