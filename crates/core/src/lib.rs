@@ -13,6 +13,7 @@ pub mod invoice;
 pub mod learner;
 pub mod mapping;
 pub mod plan;
+pub mod role;
 pub mod seat;
 pub mod time;
 
@@ -22,5 +23,6 @@ pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, L
 pub use learner::{Email, EmailError, LearnerProfile};
 pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom};
 pub use plan::{Action, AppliedEnrolment, EnrolmentStatus, plan, plan_key};
+pub use role::{Permission, Role, UnknownRole};
 pub use seat::SeatAssignment;
 pub use time::Timestamp;

@@ -15,7 +15,7 @@ use crate::signals::Signals;
 use crate::site::{Site, Sites};
 use crate::worker::{RoundOutcome, Worker};
 use anyhow::Context;
-use mm_core::{EntitlementKey, Timestamp};
+use mm_core::Timestamp;
 use mm_store::{AuditRecord, EntitlementRow, HoldRow, Store, StoreError};
 use std::sync::Arc;
 
@@ -33,6 +33,8 @@ pub struct Engine {
     pub(crate) clock: Arc<dyn Clock>,
     /// The renderer, mailer and signing keys of certificates.
     pub(crate) certs: crate::certificates::Services,
+    /// Failed sign-ins per account and address.
+    pub(crate) throttle: crate::admin::LoginThrottle,
 }
 
 /// What an engine is built from; [`Engine::build`] makes the sites and sources from the
@@ -116,6 +118,7 @@ impl Engine {
             db_health: DbHealth::default(),
             clock,
             certs,
+            throttle: Default::default(),
         });
         Ok(engine)
     }
@@ -350,15 +353,6 @@ impl Engine {
         crate::jobs::overview(&self.store).await
     }
 
-    /// Queues dead jobs again, due now: all of them, or one key's.
-    pub async fn retry_dead_jobs(&self, key: Option<&EntitlementKey>) -> Result<u64, StoreError> {
-        let n = crate::jobs::retry_dead(&self.store, key, self.now()).await?;
-        if n > 0 {
-            self.signals.jobs_queued();
-        }
-        Ok(n)
-    }
-
     /// Every entitlement with its causes, what Moodle holds and its job.
     pub async fn enrolments(&self) -> Result<Vec<EntitlementRow>, StoreError> {
         self.store.entitlement_rows().await
@@ -371,6 +365,11 @@ impl Engine {
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
         self.store.audit_log(limit).await
+    }
+
+    /// Moodle changes whose learner, course, site or action contains `search`, newest first.
+    pub async fn audit_search(&self, search: Option<&str>, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        self.store.search_audit_log(search, limit).await
     }
 
     pub async fn readiness(&self) -> Readiness {

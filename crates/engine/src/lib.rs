@@ -15,6 +15,7 @@
 
 // Tests may panic on what they did not expect; the crate itself may not.
 
+pub mod admin;
 pub mod certificates;
 pub mod clock;
 pub mod config;

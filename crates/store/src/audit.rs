@@ -45,14 +45,32 @@ impl Store {
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
-        let rows = self
-            .query(
-                "SELECT id, at, site, course, learner, action, before, after, reason, job, ok, error
-         FROM audit_log ORDER BY id DESC LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        self.search_audit_log(None, limit).await
+    }
+
+    /// The newest changes whose learner, course, site or action contains `search` (any case).
+    pub async fn search_audit_log(&self, search: Option<&str>, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        let pattern = search
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("%{}%", s.to_lowercase()));
+        let filter = if pattern.is_some() {
+            "WHERE LOWER(learner) LIKE $1 OR LOWER(course) LIKE $2 OR LOWER(site) LIKE $3 OR LOWER(action) LIKE $4
+             ORDER BY id DESC LIMIT $5"
+        } else {
+            "ORDER BY id DESC LIMIT $1"
+        };
+        let sql = format!(
+            "SELECT id, at, site, course, learner, action, before, after, reason, job, ok, error FROM audit_log {filter}"
+        );
+        let sql = dialect::sql(self.backend, &sql);
+        let mut q = sqlx::query(&sql);
+        if let Some(p) = &pattern {
+            for _ in 0..4 {
+                q = q.bind(p.clone());
+            }
+        }
+        let rows = q.bind(limit).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(AuditRecord {

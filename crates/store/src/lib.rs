@@ -32,6 +32,7 @@ mod rows;
 mod seats;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+mod users;
 
 pub use accounts::{KnownAccount, MoodleIdnumber, MoodleUserId};
 pub use applied::{AppliedChange, EntitlementRow, MoodleEnrolment};
@@ -51,6 +52,9 @@ pub use progress::{MonthCompletions, ProgressBucket, ProgressChange, ProgressRow
 pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
 pub use refusals::SourceRefusal;
 pub use seats::SeatOutcome;
+pub use users::{
+    AdminCredentials, AdminUser, AdminUserChange, NewSession, OperatorAction, OperatorActionRecord, SessionRow,
+};
 
 pub(crate) use rows::{key_strings, placeholders, row_key};
 use sqlx::any::{AnyArguments, AnyPoolOptions};

@@ -555,6 +555,21 @@ impl<K: QueueKey> Queue<'_, K> {
         }
         Ok(q.execute(&self.store.pool).await?.rows_affected())
     }
+
+    /// An admin's "discard": dead jobs (all, or one key) are dropped. The key is planned again
+    /// when its desired state next changes, or by a drift sweep.
+    pub async fn discard_dead(&self, key: Option<&K>) -> Result<u64, StoreError> {
+        let mut sql = format!("DELETE FROM {} WHERE status = 'dead'", K::TABLE);
+        if key.is_some() {
+            sql = format!("{sql} AND {}", key_eq::<K>(1));
+        }
+        let sql = dialect::sql(self.store.backend, &sql);
+        let mut q = sqlx::query(&sql);
+        for v in key.map(QueueKey::values).unwrap_or_default() {
+            q = q.bind(v);
+        }
+        Ok(q.execute(&self.store.pool).await?.rows_affected())
+    }
 }
 
 #[cfg(test)]

@@ -783,3 +783,117 @@ async fn uncertified_completions_are_those_of_active_entitlements_no_certificate
     })
     .await;
 }
+
+#[tokio::test]
+async fn admin_users_sessions_and_operator_actions_on_every_backend() {
+    use mm_core::Role;
+    use mm_store::{AdminUserChange, NewSession, OperatorAction};
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        let store = db.store().await;
+        let t = Timestamp(1_800_000_000);
+        let ana = store
+            .insert_admin_user(" Ana@Example.com ", Role::Admin, "$argon2id$hash", t)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{b}: ana added"));
+        assert_eq!(ana.email, "ana@example.com", "{b}: emails are kept lower-case");
+        assert!(
+            store
+                .insert_admin_user("ANA@example.com", Role::Viewer, "x", t)
+                .await
+                .unwrap()
+                .is_none(),
+            "{b}: one user per email, whatever its case"
+        );
+        let creds = store.admin_credentials("ana@EXAMPLE.com").await.unwrap().unwrap();
+        assert_eq!(
+            (creds.user.id, creds.password_hash.as_str()),
+            (ana.id, "$argon2id$hash"),
+            "{b}"
+        );
+        assert_eq!(store.count_enabled_admin_users().await.unwrap(), 1, "{b}");
+
+        let session = NewSession {
+            token_hash: "a".repeat(64),
+            user_id: ana.id,
+            csrf: "csrf-token".into(),
+            address: Some("203.0.113.9".into()),
+            created_at: t,
+            expires_at: Timestamp(t.0 + 100),
+            absolute_expiry: Timestamp(t.0 + 1000),
+        };
+        store.insert_session(&session).await.unwrap();
+        let live = store.session(&session.token_hash, Timestamp(t.0 + 99)).await.unwrap();
+        assert_eq!(
+            live.map(|s| (s.user.email, s.csrf)),
+            Some(("ana@example.com".into(), "csrf-token".into())),
+            "{b}"
+        );
+        assert!(
+            store
+                .session(&session.token_hash, Timestamp(t.0 + 100))
+                .await
+                .unwrap()
+                .is_none(),
+            "{b}: expired"
+        );
+        store
+            .touch_session(&session.token_hash, Timestamp(t.0 + 500), Timestamp(t.0 + 50))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .session(&session.token_hash, Timestamp(t.0 + 400))
+                .await
+                .unwrap()
+                .is_some(),
+            "{b}: touched"
+        );
+
+        let disable = AdminUserChange {
+            disabled: Some(true),
+            locale: Some(Some("de-DE".into())),
+            ..Default::default()
+        };
+        assert!(store.update_admin_user(ana.id, &disable, t).await.unwrap(), "{b}");
+        assert!(
+            store
+                .session(&session.token_hash, Timestamp(t.0 + 60))
+                .await
+                .unwrap()
+                .is_none(),
+            "{b}: a disabled user has no session"
+        );
+        let ana_now = store.admin_credentials("ana@example.com").await.unwrap().unwrap().user;
+        assert_eq!(
+            (ana_now.disabled, ana_now.locale.as_deref(), ana_now.role),
+            (true, Some("de-DE"), Role::Admin),
+            "{b}"
+        );
+        assert_eq!(store.count_enabled_admin_users().await.unwrap(), 0, "{b}");
+        assert_eq!(store.delete_sessions_of(ana.id).await.unwrap(), 1, "{b}");
+
+        for (i, action) in ["job.retry", "certificate.revoke"].iter().enumerate() {
+            let entry = OperatorAction {
+                actor: "ana@example.com".into(),
+                action: (*action).into(),
+                object: format!("object-{i}"),
+                detail: None,
+                ok: true,
+            };
+            store
+                .record_operator_action(&entry, Timestamp(t.0 + i as i64))
+                .await
+                .unwrap();
+        }
+        let all = store.operator_actions(None, 10).await.unwrap();
+        assert_eq!(
+            all.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(),
+            ["certificate.revoke", "job.retry"],
+            "{b}: newest first"
+        );
+        let found = store.operator_actions(Some("REVOKE"), 10).await.unwrap();
+        assert_eq!(found.len(), 1, "{b}: search ignores case");
+    }
+}

@@ -1,0 +1,13 @@
+//! The web admin's people: users and their roles (`users`), signing in and sessions
+//! (`sessions`, with `throttle` against password guessing), and the operator's audit log of
+//! what each of them did (`actions`).
+
+mod actions;
+mod sessions;
+mod throttle;
+mod users;
+
+pub use actions::Actor;
+pub use sessions::{NewSessionToken, Session, SignIn, SignInError};
+pub use throttle::LoginThrottle;
+pub use users::{AdminError, AdminUserUpdate, MIN_PASSWORD_CHARS, generate_password};
