@@ -105,6 +105,13 @@ enum Command {
         #[command(subcommand)]
         what: CertificateCommand,
     },
+    /// The web admin's users: add (the first admin), list, password, role, disable, enable, sign-out.
+    User {
+        #[arg(long, short, global = true)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        what: commands::user::UserCommand,
+    },
     /// Secrets encrypted at rest: make a key, seal a secret, re-seal a configuration under a new key.
     Secret {
         #[command(subcommand)]
@@ -175,6 +182,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Certificate { config, what } => {
             commands::certificate::run(what, || load_config(config.as_ref(), json)).await
         }
+        Command::User { config, what } => commands::user::run(what, || load_config(config.as_ref(), json)).await,
         Command::Simulate { which } => {
             telemetry::init(log_format(json), "info");
             which.run().await.map(|()| ExitCode::SUCCESS)

@@ -4,4 +4,5 @@ pub mod certificate;
 pub mod secret;
 pub mod service;
 pub mod simulate;
+pub mod user;
 pub mod webhook;

@@ -1,9 +1,10 @@
 //! The binary as users run it, and the web server as a browser sees it.
 
 use crate::kit::binary::{BIN, run};
-use crate::kit::http::{free_port, get};
+use crate::kit::http::{free_port, get, get_as, get_with_cookie, session_cookie};
 use crate::kit::world;
 use axum::http::StatusCode;
+use mm_core::Role;
 use std::process::Command;
 
 #[test]
@@ -144,6 +145,46 @@ fn migrate_creates_the_database() {
     assert!(db.exists());
 }
 
+#[test]
+fn the_first_admin_is_added_from_the_command_line_and_a_weak_password_is_refused() {
+    use crate::kit::binary::run_with;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    let db = dir.path().join("u.sqlite");
+    std::fs::write(&cfg, format!("[database]\nurl = \"sqlite://{}\"\n", db.display())).unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let (code, stdout, stderr) = run(&["user", "add", "--role", "admin", "Boss@Example.com", "--config", cfg]);
+    assert_eq!(code, 0, "{stderr}");
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .unwrap_or_else(|| panic!("a generated password is printed once: {stdout}"));
+    assert!(password.len() >= 20, "{password}");
+    let weak = run_with(
+        &[
+            "user",
+            "add",
+            "--role",
+            "viewer",
+            "v@example.com",
+            "--password-stdin",
+            "--config",
+            cfg,
+        ],
+        &[],
+        "short\n",
+    );
+    assert_ne!(weak.code, 0);
+    assert!(weak.stderr.contains("at least 12 characters"), "{}", weak.stderr);
+    let (code, stdout, _) = run(&["user", "list", "--config", cfg]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("boss@example.com\tadmin"), "{stdout}");
+    assert!(!stdout.contains("v@example.com"), "{stdout}");
+    let (code, _, stderr) = run(&["user", "disable", "boss@example.com", "--config", cfg]);
+    assert_ne!(code, 0, "the last admin cannot be disabled");
+    assert!(stderr.contains("last enabled admin"), "{stderr}");
+}
+
 #[tokio::test]
 async fn the_web_pages_show_enrolments_with_their_cause() {
     let (_dir, db) = world::sqlite("w.sqlite");
@@ -154,14 +195,14 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
 
     assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
     assert_eq!(get(&app, "/readyz").await.0, StatusCode::OK);
-    let (status, headers, page) = get(&app, "/enrolments").await;
+    let (status, headers, page) = get_as(&app, "/enrolments", Role::Viewer).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers.get("content-security-policy").is_some());
     assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
     assert!(page.contains("ada@example.org"), "learners listed");
     assert!(page.contains("line"), "causes listed");
     assert!(page.contains("no learner email"), "holds listed");
-    let (_, _, json) = get(&app, "/api/enrolments").await;
+    let (_, _, json) = get_as(&app, "/api/enrolments", Role::Viewer).await;
     let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
     let ada = rows
         .as_array()
@@ -171,16 +212,17 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
         .unwrap();
     assert_eq!(ada["applied_status"], "active");
     assert!(ada["entitlement"]["causes"][0]["invoice_number"].is_string());
-    let (_, _, jobs) = get(&app, "/api/jobs").await;
+    let (_, _, jobs) = get_as(&app, "/api/jobs", Role::Viewer).await;
     assert!(jobs.contains("\"dead\":[]"), "{jobs}");
     assert_eq!(get(&app, "/nope").await.0, StatusCode::NOT_FOUND);
 
     // The database goes away: not ready, and the answer leaks nothing.
+    let cookie = session_cookie(&app, Role::Viewer).await;
     app.store().close().await;
     let (status, _, body) = get(&app, "/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body, "database unreachable");
-    let (status, _, body) = get(&app, "/api/enrolments").await;
+    let (status, _, body) = get_with_cookie(&app, "/api/enrolments", &cookie).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!body.contains("sqlite"), "{body}");
 }

@@ -36,7 +36,12 @@ async fn no_account_is_created_for_a_course_without_manual_enrolments() {
 
     // The admin enables Manual enrolments and retries: now the account is made and enrolled.
     assert!(world.moodle.set_manual_instance(course, ManualInstance::Enabled));
-    assert_eq!(app.retry_dead_jobs(None).await.expect("retry"), 1);
+    assert_eq!(
+        app.retry_dead_jobs(&mm_engine::jobs::DeadJobs::All, &mm_engine::admin::Actor::Cli)
+            .await
+            .expect("retry"),
+        1
+    );
     let report = app.reconcile_once().await.expect("pass");
     assert!(report.converged(), "{}", report.describe());
     assert!(has_account());

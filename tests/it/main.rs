@@ -8,6 +8,7 @@
 
 mod kit;
 
+mod admin_web;
 mod bench_smoke;
 mod certificates_crash;
 mod certificates_e2e;

@@ -158,7 +158,7 @@ async fn seats_bought_by_a_company_go_to_the_learners_it_names() {
             .call(
                 Method::GET,
                 &format!("/api/seats?source=erp&invoice={invoice}"),
-                None,
+                Some(TOKEN),
                 Value::Null,
             )
             .await;

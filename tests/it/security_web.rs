@@ -10,7 +10,7 @@
 //! - `POST /webhooks/{source}` is the only route meant to be exposed: it needs a Standard
 //!   Webhooks signature made with one of the source's `whsec_` secrets.
 
-use crate::kit::http::{Answer, ERP_SECRET, SHOP_SECRET, call, signature};
+use crate::kit::http::{Answer, ERP_SECRET, SHOP_SECRET, call, session_cookie, signature};
 use crate::kit::world;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -152,13 +152,37 @@ fn assert_clean(env: &Env, what: &str, a: &Answer) {
 }
 
 fn admin_request(method: Method, path: &str, cred: Cred) -> Request<Body> {
+    signed_request(method, path, cred, None)
+}
+
+/// As [`admin_request`]; `Cred::Right` carries `session` (a signed-in user's cookie).
+fn signed_request(method: Method, path: &str, cred: Cred, session: Option<&str>) -> Request<Body> {
     let mut b = Request::builder().method(method).uri(path);
-    if cred == Cred::Wrong {
-        b = b
-            .header(header::AUTHORIZATION, "Bearer not-a-token")
-            .header(header::COOKIE, "session=forged");
+    match cred {
+        Cred::Wrong => {
+            b = b
+                .header(header::AUTHORIZATION, "Bearer not-a-token")
+                .header(header::COOKIE, "mm_session=forged");
+        }
+        Cred::Right => {
+            if let Some(cookie) = session {
+                b = b.header(header::COOKIE, cookie);
+            }
+        }
+        Cred::Anonymous => {}
     }
     b.body(Body::empty()).expect("request")
+}
+
+/// Who may read a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone (health checks).
+    Public,
+    /// A signed-in user; others are sent to the sign-in page.
+    Page,
+    /// A session or the admin token; others get 401.
+    Api,
 }
 
 #[tokio::test]
@@ -174,42 +198,49 @@ async fn every_route_by_credential() {
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     assert!(env.app.reconcile_once().await.expect("pass").converged());
 
-    // (path, expected status, expected content type, a text the body contains).
-    let admin: &[(&str, StatusCode, &str, &str)] = &[
-        ("/", StatusCode::SEE_OTHER, "", ""),
-        ("/healthz", StatusCode::OK, "text/plain", "ok"),
-        ("/readyz", StatusCode::OK, "text/plain", "ready"),
-        ("/enrolments", StatusCode::OK, "text/html", "grace@example.org"),
-        (
-            "/api/enrolments",
-            StatusCode::OK,
-            "application/json",
-            "grace@example.org",
-        ),
-        ("/api/holds", StatusCode::OK, "application/json", "["),
-        ("/api/jobs", StatusCode::OK, "application/json", "\"counts\""),
-        ("/api/audit", StatusCode::OK, "application/json", "grace@example.org"),
+    // (path, who may read it, expected content type, a text the body contains).
+    let admin: &[(&str, Access, &str, &str)] = &[
+        ("/", Access::Page, "text/html", "grace@example.org"),
+        ("/healthz", Access::Public, "text/plain", "ok"),
+        ("/readyz", Access::Public, "text/plain", "ready"),
+        ("/enrolments", Access::Page, "text/html", "grace@example.org"),
+        ("/api/enrolments", Access::Api, "application/json", "grace@example.org"),
+        ("/api/holds", Access::Api, "application/json", "["),
+        ("/api/jobs", Access::Api, "application/json", "\"counts\""),
+        ("/api/audit", Access::Api, "application/json", "grace@example.org"),
     ];
-    for (path, status, ctype, contains) in admin {
-        // No login yet: a wrong credential is ignored, and there is no right one.
+    let cookie = session_cookie(&env.app, mm_core::Role::Viewer).await;
+    for (path, access, ctype, contains) in admin {
         for cred in [Cred::Anonymous, Cred::Wrong, Cred::Right] {
             let what = format!("GET {path} {cred:?}");
-            let a = call(&env.app, admin_request(Method::GET, path, cred)).await;
-            assert_eq!(a.status, *status, "{what}: {}", a.body);
+            let a = call(&env.app, signed_request(Method::GET, path, cred, Some(&cookie))).await;
+            assert_security_headers(&what, &a);
+            assert_clean(&env, &what, &a);
+            let allowed = *access == Access::Public || cred == Cred::Right;
+            if !allowed && *access == Access::Page {
+                assert_eq!(a.status, StatusCode::SEE_OTHER, "{what}: {}", a.body);
+                let to = a
+                    .headers
+                    .get(header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                assert!(to.starts_with("/login?next="), "{what}: sent to {to}");
+                continue;
+            }
+            if !allowed {
+                assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{what}: {}", a.body);
+                assert!(!a.body.contains("grace@example.org"), "{what}: {}", a.body);
+                continue;
+            }
+            assert_eq!(a.status, StatusCode::OK, "{what}: {}", a.body);
             let ct = a
                 .headers
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             assert!(ct.starts_with(ctype), "{what}: content type {ct}");
-            assert!(a.body.contains(contains), "{what}: {}", a.body);
-            assert_security_headers(&what, &a);
-            assert_clean(&env, &what, &a);
-            if *path == "/" {
-                assert_eq!(
-                    a.headers.get(header::LOCATION).map(|v| v.as_bytes()),
-                    Some(&b"/enrolments"[..])
-                );
+            if *path != "/" {
+                assert!(a.body.contains(contains), "{what}: {}", a.body);
             }
         }
         // Only GET (and the HEAD axum derives from it) is routed.
@@ -226,8 +257,13 @@ async fn every_route_by_credential() {
     // (tests/policies_e2e.rs covers them with a token: missing or wrong → 401, right → 201).
     for cred in [Cred::Anonymous, Cred::Wrong, Cred::Right] {
         let what = format!("GET /api/seats {cred:?}");
-        let a = call(&env.app, admin_request(Method::GET, "/api/seats", cred)).await;
-        assert_eq!(a.status, StatusCode::OK, "{what}: {}", a.body);
+        let a = call(&env.app, signed_request(Method::GET, "/api/seats", cred, Some(&cookie))).await;
+        let expected = if cred == Cred::Right {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(a.status, expected, "{what}: {}", a.body);
         assert_security_headers(&what, &a);
         assert_clean(&env, &what, &a);
         for method in [Method::POST, Method::DELETE] {
@@ -361,7 +397,12 @@ async fn the_admin_pages_escape_what_invoices_say() {
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     env.app.reconcile_once().await.expect("pass");
-    let page = call(&env.app, admin_request(Method::GET, "/enrolments", Cred::Anonymous)).await;
+    let cookie = session_cookie(&env.app, mm_core::Role::Viewer).await;
+    let page = call(
+        &env.app,
+        signed_request(Method::GET, "/enrolments", Cred::Right, Some(&cookie)),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         !page.body.contains("<script>") && !page.body.contains("<img"),
@@ -374,7 +415,11 @@ async fn the_admin_pages_escape_what_invoices_say() {
         page.body
     );
     // The JSON API answers JSON (with nosniff), never HTML.
-    let api = call(&env.app, admin_request(Method::GET, "/api/holds", Cred::Anonymous)).await;
+    let api = call(
+        &env.app,
+        signed_request(Method::GET, "/api/holds", Cred::Right, Some(&cookie)),
+    )
+    .await;
     assert!(api.body.contains(xss), "{}", api.body);
     assert_eq!(
         api.headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()),
@@ -555,9 +600,10 @@ async fn malformed_webhooks_get_a_short_answer_without_internals() {
 #[tokio::test]
 async fn a_closed_database_answers_opaquely() {
     let env = env().await;
+    let cookie = session_cookie(&env.app, mm_core::Role::Viewer).await;
     env.app.store().close().await;
     let cases: &[(&str, StatusCode)] = &[
-        ("/", StatusCode::SEE_OTHER),
+        ("/", StatusCode::INTERNAL_SERVER_ERROR),
         ("/healthz", StatusCode::OK),
         ("/readyz", StatusCode::SERVICE_UNAVAILABLE),
         ("/enrolments", StatusCode::INTERNAL_SERVER_ERROR),
@@ -567,7 +613,7 @@ async fn a_closed_database_answers_opaquely() {
         ("/api/audit", StatusCode::INTERNAL_SERVER_ERROR),
     ];
     for (path, status) in cases {
-        let a = call(&env.app, admin_request(Method::GET, path, Cred::Anonymous)).await;
+        let a = call(&env.app, signed_request(Method::GET, path, Cred::Right, Some(&cookie))).await;
         assert_eq!(a.status, *status, "{path}: {}", a.body);
         assert_security_headers(path, &a);
         assert_clean(&env, path, &a);

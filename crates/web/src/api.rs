@@ -1,6 +1,7 @@
 //! The read-only JSON routes of `/api/*` and the readiness check.
 
 use crate::error::ApiError;
+use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,19 +32,19 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal("request", e)
 }
 
-pub async fn enrolments(State(engine): EngineState) -> Result<Response, ApiError> {
+pub async fn enrolments(State(engine): EngineState, _caller: ApiCaller) -> Result<Response, ApiError> {
     Ok(Json(engine.enrolments().await.map_err(internal)?).into_response())
 }
 
-pub async fn holds(State(engine): EngineState) -> Result<Response, ApiError> {
+pub async fn holds(State(engine): EngineState, _caller: ApiCaller) -> Result<Response, ApiError> {
     Ok(Json(engine.holds().await.map_err(internal)?).into_response())
 }
 
-pub async fn audit(State(engine): EngineState) -> Result<Response, ApiError> {
+pub async fn audit(State(engine): EngineState, _caller: ApiCaller) -> Result<Response, ApiError> {
     Ok(Json(engine.audit_log(200).await.map_err(internal)?).into_response())
 }
 
-pub async fn jobs(State(engine): EngineState) -> Result<Response, ApiError> {
+pub async fn jobs(State(engine): EngineState, _caller: ApiCaller) -> Result<Response, ApiError> {
     let jobs = engine.jobs().await.map_err(internal)?;
     let dead: Vec<_> = jobs
         .dead

@@ -90,24 +90,93 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A page that failed: logged in full, answered with the HTML error page.
+/// A page that failed or was refused, answered with the HTML error page. An internal failure
+/// is logged in full and shown opaquely; a refusal says what to do.
 #[derive(Debug)]
-pub struct PageError(String);
+pub struct PageError {
+    status: StatusCode,
+    /// The catalogue keys of the page's title and message.
+    title: &'static str,
+    message: &'static str,
+    /// Logged, never shown (internal failures), or shown after the message (bad input).
+    detail: Option<String>,
+}
 
 impl<E: std::fmt::Display> From<E> for PageError {
     fn from(e: E) -> Self {
-        PageError(e.to_string())
+        PageError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            title: "error-internal-title",
+            message: "error-internal-message",
+            detail: Some(e.to_string()),
+        }
+    }
+}
+
+impl PageError {
+    fn refusal(status: StatusCode, title: &'static str, message: &'static str) -> PageError {
+        PageError {
+            status,
+            title,
+            message,
+            detail: None,
+        }
+    }
+
+    /// The signed-in user's role may not do this.
+    pub fn forbidden() -> PageError {
+        PageError::refusal(
+            StatusCode::FORBIDDEN,
+            "error-forbidden-title",
+            "error-forbidden-message",
+        )
+    }
+
+    /// A form without this session's CSRF token (an old tab, or a forged request).
+    pub fn csrf() -> PageError {
+        PageError::refusal(StatusCode::FORBIDDEN, "error-csrf-title", "error-csrf-message")
+    }
+
+    pub fn not_found() -> PageError {
+        PageError::refusal(
+            StatusCode::NOT_FOUND,
+            "error-not-found-title",
+            "error-not-found-message",
+        )
+    }
+
+    /// A malformed request; `detail` (e.g. which field) is shown.
+    pub fn bad_request(detail: &str) -> PageError {
+        PageError {
+            detail: Some(detail.to_owned()),
+            ..PageError::refusal(
+                StatusCode::BAD_REQUEST,
+                "error-bad-request-title",
+                "error-bad-request-message",
+            )
+        }
     }
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        tracing::error!(error = %self.0, "page failed");
+        let locale = mm_i18n::Locale::FALLBACK;
+        let shown_detail = if self.status.is_server_error() {
+            if let Some(d) = &self.detail {
+                tracing::error!(error = %d, "page failed");
+            }
+            None
+        } else {
+            self.detail.clone()
+        };
         let page = crate::pages::ErrorPage {
-            title: "Something went wrong",
-            message: "The page could not be built; the service log says why.",
+            lang: locale.tag(),
+            title: &mm_i18n::text(locale, self.title, &[]),
+            message: &mm_i18n::text(locale, self.message, &[]),
+            detail: shown_detail.as_deref(),
+            home: &mm_i18n::text(locale, "nav-dashboard", &[]),
         };
         let html = askama::Template::render(&page).unwrap_or_else(|_| "internal error; see the service log".into());
-        (StatusCode::INTERNAL_SERVER_ERROR, Html(html)).into_response()
+        (self.status, Html(html)).into_response()
     }
 }

@@ -1,18 +1,19 @@
 //! The HTTP edge: routes, extractors, error answers and pages over the engine's services.
 //! No business rule lives here: each handler parses, calls one [`Engine`] service, answers.
 
+mod admin;
 mod api;
 pub mod auth;
 pub mod error;
 mod pages;
 pub mod seats;
+pub mod session;
 pub mod verify;
 pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::response::Redirect;
 use axum::routing::{get, post};
 use mm_engine::Engine;
 use std::sync::Arc;
@@ -45,10 +46,11 @@ fn certificate_routes() -> Router<Arc<Engine>> {
 pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .merge(certificate_routes())
-        .route("/", get(|| async { Redirect::to("/enrolments") }))
+        .merge(admin::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
         .route("/assets/app.css", get(pages::stylesheet))
+        .route("/assets/charts.css", get(pages::chart_stylesheet))
         .route("/enrolments", get(pages::enrolments))
         .route("/api/enrolments", get(api::enrolments))
         .route("/api/holds", get(api::holds))

@@ -2,12 +2,14 @@
 //! does not compile fails the build, not a request), with their stylesheet embedded.
 
 use crate::error::PageError;
+use crate::session::{Read, User};
 use askama::Template;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use mm_engine::Engine;
-use mm_store::{CertificateFilter, EntitlementRow};
+use mm_store::EntitlementRow;
 use std::sync::Arc;
 
 /// The escaper of every `.html` template (see `askama.toml`): named entities for the five
@@ -34,46 +36,45 @@ impl askama::filters::Escaper for HtmlEntities {
 }
 
 const STYLESHEET: &str = include_str!("../assets/app.css");
+const CHART_STYLESHEET: &str = include_str!("../assets/charts.css");
 
-pub async fn stylesheet() -> Response {
+fn css(body: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        STYLESHEET,
+        body,
     )
         .into_response()
+}
+
+pub async fn stylesheet() -> Response {
+    css(STYLESHEET)
+}
+
+pub async fn chart_stylesheet() -> Response {
+    css(CHART_STYLESHEET)
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage<'a> {
+    pub lang: &'a str,
     pub title: &'a str,
     pub message: &'a str,
+    pub detail: Option<&'a str>,
+    pub home: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "enrolments.html")]
 struct EnrolmentsPage {
+    c: crate::admin::Chrome,
     entitlements: usize,
     jobs: mm_store::JobCounts,
     rows: Vec<EnrolmentRow>,
     holds: Vec<mm_store::HoldRow>,
-    certificates: Vec<CertificateLine>,
-}
-
-/// Certificates the page lists, newest first.
-const RECENT_CERTIFICATES: usize = 20;
-
-/// One row of the certificates table.
-struct CertificateLine {
-    number: String,
-    learner_name: String,
-    learner: String,
-    course: String,
-    standing: &'static str,
-    code: String,
 }
 
 /// One table row, as the page shows it.
@@ -130,27 +131,18 @@ fn causes(entitlement: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub async fn enrolments(State(engine): State<Arc<Engine>>) -> Result<Html<String>, PageError> {
+pub async fn enrolments(
+    State(engine): State<Arc<Engine>>,
+    user: User<Read>,
+    headers: HeaderMap,
+) -> Result<Html<String>, PageError> {
     let rows = engine.enrolments().await?;
     let page = EnrolmentsPage {
+        c: crate::admin::Chrome::new(&user, &headers, "/enrolments"),
         entitlements: rows.len(),
         jobs: engine.jobs().await?.counts,
         holds: engine.holds().await?,
         rows: rows.into_iter().map(EnrolmentRow::from_row).collect(),
-        certificates: engine
-            .list_certificates(&CertificateFilter::default())
-            .await?
-            .into_iter()
-            .take(RECENT_CERTIFICATES)
-            .map(|r| CertificateLine {
-                standing: engine.certificate_standing(&r),
-                number: r.cert.number,
-                learner_name: r.cert.learner_name,
-                learner: r.cert.key.learner.as_str().to_string(),
-                course: r.cert.course_name,
-                code: r.cert.code,
-            })
-            .collect(),
     };
     Ok(Html(page.render()?))
 }

@@ -60,7 +60,11 @@ fn parse(body: &[u8]) -> Result<SeatRequest, ApiError> {
     })
 }
 
-pub async fn list(State(engine): State<Arc<Engine>>, Query(filter): Query<SeatFilter>) -> Result<Response, ApiError> {
+pub async fn list(
+    State(engine): State<Arc<Engine>>,
+    _caller: crate::session::ApiCaller,
+    Query(filter): Query<SeatFilter>,
+) -> Result<Response, ApiError> {
     let key = match (filter.source, filter.invoice) {
         (Some(s), Some(i)) => Some(InvoiceKey::new(s, i)),
         (None, None) => None,

@@ -127,17 +127,7 @@ fn locale_of_request(headers: &HeaderMap, lang: Option<&str>) -> Locale {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    for part in accept.split(',') {
-        let tag = part.split(';').next().unwrap_or("").trim().replace('-', "_");
-        if tag.is_empty() || tag == "*" {
-            continue;
-        }
-        let l = Locale::negotiate(Some(&tag), Locale::FALLBACK);
-        if l != Locale::FALLBACK || tag.starts_with("en") {
-            return l;
-        }
-    }
-    Locale::FALLBACK
+    Locale::from_accept_language(accept, Locale::FALLBACK)
 }
 
 fn status_of(locale: Locale, view: Option<&CertificateView>) -> (&'static str, String) {

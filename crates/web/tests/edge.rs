@@ -101,7 +101,7 @@ async fn refusals_are_problem_documents_with_a_stable_type_and_the_old_error_mem
 async fn pages_use_the_embedded_stylesheet_under_a_policy_without_unsafe_inline() {
     let dir = tempfile::tempdir().expect("a folder");
     let engine = engine(dir.path(), None).await;
-    let page = call(&engine, "GET", "/enrolments", &[], "").await;
+    let page = call(&engine, "GET", "/login", &[], "").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains(r#"<link rel="stylesheet" href="/assets/app.css">"#),

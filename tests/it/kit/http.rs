@@ -49,12 +49,58 @@ pub async fn get(app: &Arc<Engine>, path: &str) -> (StatusCode, HeaderMap, Strin
     (a.status, a.headers, a.body)
 }
 
+/// The password of the users [`session_cookie`] makes.
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+/// A `Cookie` header value of a new session of a user of `role` (`<role>@test.example`,
+/// added when missing).
+pub async fn session_cookie(app: &Arc<Engine>, role: mm_core::Role) -> String {
+    use mm_engine::admin::{Actor, SignIn};
+    use secrecy::{ExposeSecret, SecretString};
+    let email = format!("{role}@test.example");
+    let password = SecretString::from(TEST_PASSWORD);
+    if app.admin_user(&email).await.is_err() {
+        app.add_admin_user(&email, role, &password, &Actor::Cli)
+            .await
+            .expect("add user");
+    }
+    let signed_in = app
+        .sign_in(SignIn {
+            email,
+            password,
+            address: None,
+        })
+        .await
+        .expect("sign in");
+    format!(
+        "{}={}",
+        mm_web::session::SESSION_COOKIE,
+        signed_in.token.expose_secret()
+    )
+}
+
+/// `GET path` as a signed-in user of `role`.
+pub async fn get_as(app: &Arc<Engine>, path: &str, role: mm_core::Role) -> (StatusCode, HeaderMap, String) {
+    get_with_cookie(app, path, &session_cookie(app, role).await).await
+}
+
+/// `GET path` with a session's `Cookie` header (see [`session_cookie`]).
+pub async fn get_with_cookie(app: &Arc<Engine>, path: &str, cookie: &str) -> (StatusCode, HeaderMap, String) {
+    let req = Request::get(path)
+        .header(axum::http::header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let a = call(app, req).await;
+    (a.status, a.headers, a.body)
+}
+
 /// The service's router on a loopback port of its own: its base URL (`http://127.0.0.1:…`) and
 /// the server's task.
 pub async fn serve(app: &Arc<Engine>) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(axum::serve(listener, mm_web::router(app.clone())).into_future());
+    let service = mm_web::router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let task = tokio::spawn(axum::serve(listener, service).into_future());
     (base, task)
 }
 

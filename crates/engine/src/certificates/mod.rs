@@ -568,3 +568,58 @@ fn write_zip(path: &std::path::Path, files: Vec<(String, Vec<u8>)>) -> anyhow::R
     zip.finish()?;
     Ok(())
 }
+
+/// What an operator does to a certificate from the admin or the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateOperation {
+    /// Revoke it, with the operator's note.
+    Revoke { note: String },
+    /// Queue its mail again.
+    Resend,
+    /// Issue the next version (it supersedes this one).
+    Reissue,
+}
+
+impl CertificateOperation {
+    fn name(&self) -> &'static str {
+        match self {
+            CertificateOperation::Revoke { .. } => "certificate.revoke",
+            CertificateOperation::Resend => "certificate.resend",
+            CertificateOperation::Reissue => "certificate.reissue",
+        }
+    }
+}
+
+impl Engine {
+    /// Revokes, resends or re-issues a certificate for an operator and notes it in the
+    /// operator's audit log, done or refused. Returns the code of the certificate acted on (the
+    /// new version's, for a re-issue).
+    pub async fn operate_certificate(
+        &self,
+        code_or_number: &str,
+        operation: &CertificateOperation,
+        actor: &crate::admin::Actor,
+    ) -> anyhow::Result<String> {
+        let by = actor.to_string();
+        let outcome = match operation {
+            CertificateOperation::Revoke { note } => self
+                .revoke_certificate_by_admin(code_or_number, note, &by)
+                .await
+                .map(|_| code_or_number.to_owned()),
+            CertificateOperation::Resend => self
+                .resend_certificate(code_or_number)
+                .await
+                .map(|()| code_or_number.to_owned()),
+            CertificateOperation::Reissue => self.reissue_certificate(code_or_number, &by).await,
+        };
+        let detail = match (&outcome, operation) {
+            (Err(e), _) => Some(e.to_string()),
+            (Ok(_), CertificateOperation::Revoke { note }) => Some(note.clone()),
+            (Ok(code), CertificateOperation::Reissue) => Some(format!("new version {code}")),
+            (Ok(_), CertificateOperation::Resend) => None,
+        };
+        self.record_action(actor, operation.name(), code_or_number, detail, outcome.is_ok())
+            .await;
+        outcome
+    }
+}

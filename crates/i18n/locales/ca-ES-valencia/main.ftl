@@ -72,3 +72,4 @@ verify-rate-limited = Massa comprovacions des de la seua connexió. Espere un mi
 
 ## Progrés
 progress-lag-note = La finalització la calculen les tasques programades de Moodle, de manera que pot anar amb el retard d’un cicle de cron.
+verify-field-seal = Segell

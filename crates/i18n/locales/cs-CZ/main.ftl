@@ -73,3 +73,4 @@ verify-rate-limited = Z Vašeho připojení přišlo příliš mnoho ověření.
 
 ## Průběh
 progress-lag-note = Dokončení počítají naplánované úlohy Moodlu, proto se může zpozdit o jeden cyklus cronu.
+verify-field-seal = Pečeť

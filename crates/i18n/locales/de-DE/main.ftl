@@ -71,3 +71,4 @@ verify-rate-limited = Zu viele Prüfungen über Ihre Verbindung. Bitte warten Si
 
 ## Fortschritt
 progress-lag-note = Der Abschluss wird von den geplanten Aufgaben in Moodle berechnet und kann sich daher um einen Cron-Durchlauf verzögern.
+verify-field-seal = Siegel

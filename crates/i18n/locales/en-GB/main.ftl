@@ -72,3 +72,4 @@ verify-rate-limited = Too many checks from your connection. Please wait a minute
 
 ## Progress
 progress-lag-note = Completion is computed by Moodle's scheduled tasks, so it can lag by one cron cycle.
+verify-field-seal = Seal

@@ -71,3 +71,4 @@ verify-rate-limited = Demasiadas comprobaciones desde su conexión. Espere un mi
 
 ## Progreso
 progress-lag-note = La finalización la calculan las tareas programadas de Moodle, así que puede tardar hasta un ciclo de cron en reflejarse.
+verify-field-seal = Sello

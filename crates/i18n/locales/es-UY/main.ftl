@@ -73,3 +73,4 @@ verify-rate-limited = Demasiadas verificaciones desde su conexión. Espere un mi
 
 ## Progreso
 progress-lag-note = La finalización la calculan las tareas programadas de Moodle, por lo que puede demorar hasta un ciclo de cron en reflejarse.
+verify-field-seal = Sello

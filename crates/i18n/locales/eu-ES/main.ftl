@@ -93,3 +93,4 @@ verify-rate-limited = Egiaztapen gehiegi zure konexiotik. Itxaron minutu bat eta
 
 ## Aurrerapena
 progress-lag-note = Moodleren programatutako atazek kalkulatzen dute amaiera; beraz, cron-ziklo bateko atzerapena izan dezake.
+verify-field-seal = Zigilua

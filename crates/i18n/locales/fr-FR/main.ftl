@@ -74,3 +74,4 @@ verify-rate-limited = Trop de vérifications depuis votre connexion. Veuillez pa
 
 ## Progression
 progress-lag-note = L’achèvement est calculé par les tâches planifiées de Moodle ; il peut donc avoir un cycle de cron de retard.
+verify-field-seal = Sceau

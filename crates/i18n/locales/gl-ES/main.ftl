@@ -71,3 +71,4 @@ verify-rate-limited = Demasiadas comprobacións desde a súa conexión. Agarde u
 
 ## Progreso
 progress-lag-note = A finalización calcúlana as tarefas programadas de Moodle, polo que pode ter un atraso dun ciclo de cron.
+verify-field-seal = Selo

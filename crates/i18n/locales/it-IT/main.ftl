@@ -74,3 +74,4 @@ verify-rate-limited = Troppe verifiche dalla Sua connessione. Attenda un minuto 
 
 ## Avanzamento
 progress-lag-note = Il completamento viene calcolato dalle attività pianificate di Moodle, quindi può essere in ritardo di un ciclo di cron.
+verify-field-seal = Sigillo

@@ -73,3 +73,4 @@ verify-rate-limited = Zbyt wiele weryfikacji z tego połączenia. Prosimy odczek
 
 ## Postęp
 progress-lag-note = Ukończenie jest obliczane przez zaplanowane zadania Moodle, dlatego może być opóźnione o jeden cykl crona.
+verify-field-seal = Pieczęć

@@ -74,3 +74,4 @@ verify-rate-limited = Muitas verificações a partir da sua conexão. Aguarde um
 
 ## Progresso
 progress-lag-note = A conclusão é calculada pelas tarefas agendadas do Moodle, por isso pode haver um atraso de um ciclo do cron.
+verify-field-seal = Selo

@@ -71,3 +71,4 @@ verify-rate-limited = Demasiadas verificações a partir da sua ligação. Aguar
 
 ## Progresso
 progress-lag-note = A conclusão é calculada pelas tarefas agendadas do Moodle, pelo que pode ter um atraso de um ciclo do cron.
+verify-field-seal = Selo

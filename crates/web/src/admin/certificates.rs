@@ -1,0 +1,149 @@
+//! The certificates page: every certificate with its standing; download, revoke, resend or
+//! re-issue one.
+
+use super::chrome::Chrome;
+use crate::error::PageError;
+use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use mm_engine::Engine;
+use mm_engine::certificates::CertificateOperation;
+use mm_store::CertificateFilter;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Rows the page lists at most (the CLI's `certificate export` has them all).
+const PAGE_ROWS: usize = 200;
+
+struct CertificateLine {
+    code: String,
+    number: String,
+    learner_name: String,
+    learner: String,
+    course: String,
+    issued_at: i64,
+    standing: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "certificates.html")]
+struct CertificatesPage {
+    c: Chrome,
+    rows: Vec<CertificateLine>,
+    learner: String,
+    may_operate: bool,
+    done: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CertificatesQuery {
+    learner: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(engine): State<Arc<Engine>>,
+    user: User<Read>,
+    headers: HeaderMap,
+    Query(q): Query<CertificatesQuery>,
+) -> Result<Html<String>, PageError> {
+    let c = Chrome::new(&user, &headers, "/certificates");
+    let learner = q.learner.unwrap_or_default();
+    let filter = CertificateFilter {
+        learner: Some(learner.trim().to_lowercase()).filter(|l| !l.is_empty()),
+        ..CertificateFilter::default()
+    };
+    let rows = engine
+        .list_certificates(&filter)
+        .await?
+        .into_iter()
+        .take(PAGE_ROWS)
+        .map(|r| CertificateLine {
+            standing: engine.certificate_standing(&r),
+            code: r.cert.code,
+            number: r.cert.number,
+            learner_name: r.cert.learner_name,
+            learner: r.cert.key.learner.as_str().to_owned(),
+            course: r.cert.course_name,
+            issued_at: r.cert.issued_at.0,
+        })
+        .collect();
+    let done = q.done.map(|what| c.t(&format!("certificates-done-{what}")));
+    let page = CertificatesPage {
+        may_operate: user.session.user.role.may(mm_core::Permission::Operate),
+        c,
+        rows,
+        learner,
+        done,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The PDF, for a signed-in user (learners use their mail's signed link).
+pub async fn download(
+    State(engine): State<Arc<Engine>>,
+    _user: User<Read>,
+    Path(file): Path<String>,
+) -> Result<Response, PageError> {
+    let Some(code) = file.strip_suffix(".pdf") else {
+        return Err(PageError::not_found());
+    };
+    let Some(row) = engine.certificate_by_code(code).await? else {
+        return Err(PageError::not_found());
+    };
+    let pdf = engine.certificate_pdf(&row).await?;
+    let disposition = format!("attachment; filename=\"{}.pdf\"", row.cert.number);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CertificateAction {
+    csrf: String,
+    /// `revoke`, `resend` or `reissue`.
+    action: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl CsrfForm for CertificateAction {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+pub async fn act(
+    State(engine): State<Arc<Engine>>,
+    Path(code): Path<String>,
+    posted: Posted<Operate, CertificateAction>,
+) -> Result<Response, PageError> {
+    let form = &posted.form;
+    let operation = match form.action.as_str() {
+        "revoke" if form.note.trim().is_empty() => {
+            return Err(PageError::bad_request("note: say why the certificate is revoked"));
+        }
+        "revoke" => CertificateOperation::Revoke {
+            note: form.note.trim().to_owned(),
+        },
+        "resend" => CertificateOperation::Resend,
+        "reissue" => CertificateOperation::Reissue,
+        other => {
+            return Err(PageError::bad_request(&format!(
+                "action {other:?}: use revoke, resend or reissue"
+            )));
+        }
+    };
+    engine
+        .operate_certificate(&code, &operation, &posted.user.actor())
+        .await
+        .map_err(|e| PageError::bad_request(&e.to_string()))?;
+    Ok(Redirect::to(&format!("/certificates?done={}", form.action)).into_response())
+}

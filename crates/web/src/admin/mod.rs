@@ -1,0 +1,34 @@
+//! The web admin: signed-in pages over the engine's services, in the reader's language.
+
+mod audit;
+mod certificates;
+mod chrome;
+mod dashboard;
+mod jobs;
+mod login;
+mod users;
+
+pub use chrome::Chrome;
+
+use axum::Router;
+use axum::routing::{get, post};
+use mm_engine::Engine;
+use std::sync::Arc;
+
+/// The admin's pages and forms.
+pub fn routes() -> Router<Arc<Engine>> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::sign_out))
+        .route("/me/locale", post(users::set_locale))
+        .route("/jobs", get(jobs::show).post(jobs::act))
+        .route("/certificates", get(certificates::show))
+        .route(
+            "/certificates/{code}",
+            get(certificates::download).post(certificates::act),
+        )
+        .route("/audit", get(audit::show))
+        .route("/users", get(users::show).post(users::add))
+        .route("/users/change", post(users::change))
+}
