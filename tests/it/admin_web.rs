@@ -104,6 +104,24 @@ impl Admin {
         r
     }
 
+    /// The story page a search leads to: straight there for one match, else the first listed.
+    async fn first_hit(&self, v: &mut Visitor, q: &str) -> String {
+        let r = self
+            .http
+            .get(format!("{}/search?q={q}", self.base))
+            .header(COOKIE, v.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::SEE_OTHER {
+            return r.headers()[LOCATION].to_str().unwrap().to_owned();
+        }
+        let page = r.text().await.unwrap();
+        let at = page.find(r#"href="/invoices/"#).unwrap_or_else(|| panic!("no hit for {q}: {page}"));
+        let rest = &page[at + r#"href=""#.len()..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+
     /// Signs in through the form; the visitor then holds the session cookie.
     async fn sign_in(&self, v: &mut Visitor, email: &str, password: &str) -> reqwest::Response {
         let (status, page) = self.get(v, "/login?next=/jobs").await;
@@ -314,4 +332,30 @@ async fn pages_follow_the_browsers_language_then_the_users_choice() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = a.get(&mut v, "/jobs").await;
     assert!(page.contains(r#"lang="de-DE""#) && page.contains("Abmelden"), "{page}");
+}
+
+#[tokio::test]
+async fn one_search_box_finds_an_invoice_by_email_number_or_course_and_its_story_reaches_enrolled() {
+    let a = Admin::start().await;
+    let mut v = Visitor::default();
+    a.sign_in(&mut v, "viewer@test.example", TEST_PASSWORD).await;
+    let story_path = a.first_hit(&mut v, "ADA@example.org").await;
+    let (status, story) = a.get(&mut v, &story_path).await;
+    assert_eq!(status, StatusCode::OK);
+    for step in ["seen", "paid", "enrolled"] {
+        assert!(story.contains(&format!(r#"data-step="{step}""#)), "{step} in {story}");
+    }
+    let number = story
+        .split(r#"data-invoice=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(a.first_hit(&mut v, &number).await, story_path, "the number finds it");
+    // A course's name finds the invoices behind its enrolments.
+    a.first_hit(&mut v, "py101").await;
+    let (_, nothing) = a.get(&mut v, "/search?q=no-such-thing-anywhere").await;
+    assert!(nothing.contains(r#"data-empty="search""#), "{nothing}");
+    let (status, _) = a.get(&mut v, "/invoices/erp/does-not-exist").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -298,6 +298,9 @@ pub async fn check() -> anyhow::Result<ExitCode> {
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// The demo's administrator; its password is made at each start and printed.
+pub const DEMO_ADMIN: &str = "admin@demo.example";
+
 /// `demo`: the service on `listen` against the simulators; a new paid invoice every few seconds.
 pub async fn run(listen: SocketAddr) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
@@ -311,7 +314,16 @@ pub async fn run(listen: SocketAddr) -> anyhow::Result<()> {
     world.complete_certified();
     app.reconcile_once().await?;
     let certificates = app.list_certificates(&Default::default()).await?;
+    let password = mm_engine::admin::generate_password();
+    app.add_admin_user(
+        DEMO_ADMIN,
+        mm_core::Role::Admin,
+        &secrecy::SecretString::from(password.clone()),
+        &mm_engine::admin::Actor::Cli,
+    )
+    .await?;
     println!("MoodleManagement demo");
+    println!("  admin:                 http://{listen}/  (sign in as {DEMO_ADMIN}, password {password})");
     println!("  enrolments:            http://{listen}/enrolments");
     for c in &certificates {
         println!(

@@ -34,6 +34,7 @@ pub mod recompute;
 pub mod runtime;
 pub mod seats;
 mod signals;
+pub mod story;
 pub mod site;
 pub mod site_check;
 pub mod worker;

@@ -155,23 +155,23 @@ impl Store {
             )
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(EntitlementRow {
-                    site: r.try_get("site")?,
-                    course: r.try_get("course")?,
-                    learner: r.try_get("learner")?,
-                    desired: r.try_get("status")?,
-                    entitlement: serde_json::from_str(&text(r, "body")?)?,
-                    applied_status: r.try_get("applied_status")?,
-                    applied_timestart: r.try_get("applied_timestart")?,
-                    applied_timeend: r.try_get("applied_timeend")?,
-                    job_status: r.try_get("job_status")?,
-                    job_error: opt_text(r, "job_error")?,
-                })
-            })
-            .collect()
+        rows.iter().map(entitlement_row).collect()
     }
+}
+
+pub(crate) fn entitlement_row(r: &AnyRow) -> Result<EntitlementRow, StoreError> {
+    Ok(EntitlementRow {
+        site: r.try_get("site")?,
+        course: r.try_get("course")?,
+        learner: r.try_get("learner")?,
+        desired: r.try_get("status")?,
+        entitlement: serde_json::from_str(&text(r, "body")?)?,
+        applied_status: r.try_get("applied_status")?,
+        applied_timestart: r.try_get("applied_timestart")?,
+        applied_timeend: r.try_get("applied_timeend")?,
+        job_status: r.try_get("job_status")?,
+        job_error: opt_text(r, "job_error")?,
+    })
 }
 
 /// An enrolment as Moodle holds it, with the Moodle user and course ids.

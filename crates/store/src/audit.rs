@@ -4,6 +4,7 @@ use crate::dialect::{self, opt_text, text};
 use crate::{Store, StoreError, key_strings, placeholders};
 use mm_core::{EntitlementKey, Timestamp};
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 /// One change made (or attempted) in Moodle, with its cause.
@@ -71,25 +72,25 @@ impl Store {
             }
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get("id")?,
-                    at: r.try_get("at")?,
-                    site: r.try_get("site")?,
-                    course: r.try_get("course")?,
-                    learner: r.try_get("learner")?,
-                    action: r.try_get("action")?,
-                    before: opt_text(r, "before")?,
-                    after: opt_text(r, "after")?,
-                    reason: text(r, "reason")?,
-                    job: r.try_get("job")?,
-                    ok: r.try_get::<i64, _>("ok")? != 0,
-                    error: opt_text(r, "error")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_record).collect()
     }
+}
+
+pub(crate) fn audit_record(r: &AnyRow) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        id: r.try_get("id")?,
+        at: r.try_get("at")?,
+        site: r.try_get("site")?,
+        course: r.try_get("course")?,
+        learner: r.try_get("learner")?,
+        action: r.try_get("action")?,
+        before: opt_text(r, "before")?,
+        after: opt_text(r, "after")?,
+        reason: text(r, "reason")?,
+        job: r.try_get("job")?,
+        ok: r.try_get::<i64, _>("ok")? != 0,
+        error: opt_text(r, "error")?,
+    })
 }
 
 pub(crate) async fn insert_audit(

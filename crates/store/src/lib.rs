@@ -30,6 +30,7 @@ mod queue;
 mod refusals;
 mod rows;
 mod seats;
+mod story;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod users;
@@ -52,6 +53,7 @@ pub use progress::{MonthCompletions, ProgressBucket, ProgressChange, ProgressRow
 pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
 pub use refusals::SourceRefusal;
 pub use seats::SeatOutcome;
+pub use story::{InvoiceHit, InvoiceRecord};
 pub use users::{
     AdminCredentials, AdminUser, AdminUserChange, NewSession, OperatorAction, OperatorActionRecord, SessionRow,
 };

@@ -4,6 +4,7 @@ mod audit;
 mod certificates;
 mod chrome;
 mod dashboard;
+mod invoices;
 mod jobs;
 mod login;
 mod users;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<Arc<Engine>> {
             get(certificates::download).post(certificates::act),
         )
         .route("/audit", get(audit::show))
+        .route("/search", get(invoices::search))
+        .route("/invoices/{source}/{id}", get(invoices::story))
         .route("/users", get(users::show).post(users::add))
         .route("/users/change", post(users::change))
 }
