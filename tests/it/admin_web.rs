@@ -117,7 +117,9 @@ impl Admin {
             return r.headers()[LOCATION].to_str().unwrap().to_owned();
         }
         let page = r.text().await.unwrap();
-        let at = page.find(r#"href="/invoices/"#).unwrap_or_else(|| panic!("no hit for {q}: {page}"));
+        let at = page
+            .find(r#"href="/invoices/"#)
+            .unwrap_or_else(|| panic!("no hit for {q}: {page}"));
         let rest = &page[at + r#"href=""#.len()..];
         rest[..rest.find('"').unwrap()].to_owned()
     }
@@ -358,4 +360,34 @@ async fn one_search_box_finds_an_invoice_by_email_number_or_course_and_its_story
     assert!(nothing.contains(r#"data-empty="search""#), "{nothing}");
     let (status, _) = a.get(&mut v, "/invoices/erp/does-not-exist").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_operator_tests_the_sites_connection_reads_drift_and_sees_the_plan() {
+    let a = Admin::start().await;
+    let mut v = Visitor::default();
+    a.sign_in(&mut v, "operator@test.example", TEST_PASSWORD).await;
+    let (status, plan) = a.get(&mut v, "/plan").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        plan.contains(r#"data-empty="plan""#),
+        "converged: the plan is empty: {plan}"
+    );
+
+    let (_, sites) = a.get(&mut v, "/sites").await;
+    assert!(sites.contains(r#"data-site="main""#), "{sites}");
+    let tested = a.post(&mut v, "/sites", &[("csrf", &csrf_of(&sites))]).await;
+    assert_eq!(tested.status(), StatusCode::OK);
+    let tested = tested.text().await.unwrap();
+    assert!(
+        tested.contains(r#"data-result="ok""#),
+        "the simulator answers: {tested}"
+    );
+
+    let (_, drift) = a.get(&mut v, "/drift").await;
+    let swept = a.post(&mut v, "/drift", &[("csrf", &csrf_of(&drift))]).await;
+    assert_eq!(swept.status(), StatusCode::OK);
+    assert!(swept.text().await.unwrap().contains(r#"data-report="drift""#));
+    let logged = a.app.operator_actions(Some("drift.sweep"), 5).await.unwrap();
+    assert_eq!(logged.first().map(|l| l.actor.as_str()), Some("operator@test.example"));
 }

@@ -349,6 +349,29 @@ impl Engine {
         Ok(report)
     }
 
+    /// A drift sweep an operator asked for, noted in the operator's audit log.
+    pub async fn sweep_drift_as(&self, actor: &crate::admin::Actor) -> anyhow::Result<DriftReport> {
+        let report = self.sweep_drift().await;
+        let detail = match &report {
+            Ok(r) => format!(
+                "{} repaired, {} unexpected, {} errors",
+                r.repaired.len(),
+                r.unexpected.len(),
+                r.errors.len()
+            ),
+            Err(e) => e.to_string(),
+        };
+        self.record_action(
+            actor,
+            "drift.sweep",
+            "every mapped course",
+            Some(detail),
+            report.is_ok(),
+        )
+        .await;
+        report
+    }
+
     pub async fn jobs(&self) -> Result<JobsOverview, StoreError> {
         crate::jobs::overview(&self.store).await
     }

@@ -34,9 +34,9 @@ pub mod recompute;
 pub mod runtime;
 pub mod seats;
 mod signals;
-pub mod story;
 pub mod site;
 pub mod site_check;
+pub mod story;
 pub mod worker;
 
 pub use engine::{Engine, EngineParts, open_store};

@@ -126,7 +126,14 @@ impl Engine {
                 fix: None,
             })
             .collect();
-        let learner = record.invoice.customer.email.clone().unwrap_or_default().trim().to_lowercase();
+        let learner = record
+            .invoice
+            .customer
+            .email
+            .clone()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
         let rows: Vec<EntitlementRow> = self
             .store
             .entitlement_rows_of(&learner)
@@ -151,7 +158,9 @@ impl Engine {
     ) -> anyhow::Result<CourseStory> {
         let mut steps = Vec::new();
         let mine = audit.iter().filter(|a| a.site == row.site && a.course == row.course);
-        let created = audit.iter().any(|a| a.site == row.site && a.action == "create_user" && a.ok);
+        let created = audit
+            .iter()
+            .any(|a| a.site == row.site && a.action == "create_user" && a.ok);
         if !created && let Some(first) = audit.iter().find(|a| a.site == row.site && a.ok) {
             steps.push(step(Some(first.at), "learner-matched", row.learner.clone()));
         }
@@ -206,7 +215,11 @@ impl Engine {
         };
         let failing_mail = self.store.queue::<MailKey>().failing().await?;
         for c in self.list_certificates(&filter).await? {
-            steps.push(step(Some(c.cert.issued_at.0), "certificate-issued", c.cert.number.clone()));
+            steps.push(step(
+                Some(c.cert.issued_at.0),
+                "certificate-issued",
+                c.cert.number.clone(),
+            ));
             if let Some(at) = c.emailed_at {
                 steps.push(step(Some(at.0), "emailed", key.learner.as_str()));
             }
@@ -284,7 +297,10 @@ mod tests {
     fn a_job_errors_fix_is_split_off() {
         assert_eq!(
             split_fix("course PY101 does not exist — fix: create it or correct the mapping"),
-            ("course PY101 does not exist".into(), Some("create it or correct the mapping".into()))
+            (
+                "course PY101 does not exist".into(),
+                Some("create it or correct the mapping".into())
+            )
         );
         assert_eq!(split_fix("no method; fix: enable it").1.as_deref(), Some("enable it"));
         assert_eq!(split_fix("timeout"), ("timeout".into(), None));

@@ -183,3 +183,28 @@ story-completed = Course completed
 story-certificate-issued = Certificate issued
 story-certificate-revoked = Certificate revoked
 story-emailed = Certificate emailed
+
+## Plan, drift and sites
+nav-plan = Plan
+nav-drift = Drift
+nav-sites = Moodle sites
+plan-intro = What the next pass would change in Moodle, and why. Nothing here is done yet.
+plan-nothing = Moodle matches the invoices: the next pass changes nothing.
+plan-change-enrol = Enrol
+plan-change-update = Update dates
+plan-change-suspend = Suspend
+plan-change-reactivate = Reactivate
+plan-change-unenrol = Unenrol
+drift-intro = Read every mapped course in Moodle now: enrolments changed by hand are queued to be put right, and enrolments no invoice pays for are listed.
+drift-run = Check Moodle now
+drift-read = { $courses ->
+    [one] One course read
+   *[other] { $courses } courses read
+}
+drift-repaired = Changed in Moodle, being put right
+drift-unexpected = In Moodle, but no invoice pays for it
+drift-errors = Courses that could not be read
+sites-url = Address
+sites-origin = Where it is set
+sites-declared-in-config = Declared in config.toml (read-only here)
+sites-test = Test connection

@@ -18,6 +18,9 @@ const NAV: &[(&str, &str)] = &[
     ("/enrolments", "nav-enrolments"),
     ("/jobs", "nav-jobs"),
     ("/certificates", "nav-certificates"),
+    ("/plan", "nav-plan"),
+    ("/drift", "nav-drift"),
+    ("/sites", "nav-sites"),
     ("/audit", "nav-audit"),
     ("/users", "nav-users"),
 ];

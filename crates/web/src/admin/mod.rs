@@ -7,6 +7,7 @@ mod dashboard;
 mod invoices;
 mod jobs;
 mod login;
+mod operations;
 mod users;
 
 pub use chrome::Chrome;
@@ -30,6 +31,9 @@ pub fn routes() -> Router<Arc<Engine>> {
             get(certificates::download).post(certificates::act),
         )
         .route("/audit", get(audit::show))
+        .route("/plan", get(operations::plan))
+        .route("/drift", get(operations::drift).post(operations::sweep))
+        .route("/sites", get(operations::sites).post(operations::test_sites))
         .route("/search", get(invoices::search))
         .route("/invoices/{source}/{id}", get(invoices::story))
         .route("/users", get(users::show).post(users::add))

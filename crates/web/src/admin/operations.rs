@@ -1,0 +1,134 @@
+//! What a pass would change (the plan), what Moodle holds that the invoices don't justify (drift,
+//! read on request), and the Moodle sites with a "test connection" each.
+
+use super::chrome::Chrome;
+use crate::error::PageError;
+use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Html;
+use mm_engine::Engine;
+use mm_engine::drift::DriftReport;
+use mm_engine::recompute::Preview;
+use mm_engine::site_check::SiteCheck;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    c: Chrome,
+    preview: Preview,
+}
+
+pub async fn plan(
+    State(engine): State<Arc<Engine>>,
+    user: User<Read>,
+    headers: HeaderMap,
+) -> Result<Html<String>, PageError> {
+    let c = Chrome::new(&user, &headers, "/plan");
+    let preview = engine.preview().await?;
+    Ok(Html(PlanPage { c, preview }.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "drift.html")]
+struct DriftPage {
+    c: Chrome,
+    may_operate: bool,
+    report: Option<DriftReport>,
+}
+
+pub async fn drift(
+    State(_engine): State<Arc<Engine>>,
+    user: User<Read>,
+    headers: HeaderMap,
+) -> Result<Html<String>, PageError> {
+    let page = DriftPage {
+        may_operate: user.session.user.role.may(mm_core::Permission::Operate),
+        c: Chrome::new(&user, &headers, "/drift"),
+        report: None,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A form whose only field is its CSRF token.
+#[derive(Deserialize)]
+pub struct Confirmed {
+    csrf: String,
+}
+
+impl CsrfForm for Confirmed {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// Reads Moodle now; what differs from what we applied is queued again (the repair), and
+/// enrolments nobody paid for are listed.
+pub async fn sweep(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    posted: Posted<Operate, Confirmed>,
+) -> Result<Html<String>, PageError> {
+    let report = engine.sweep_drift_as(&posted.user.actor()).await?;
+    let page = DriftPage {
+        may_operate: true,
+        c: Chrome::new(&posted.user, &headers, "/drift"),
+        report: Some(report),
+    };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "sites.html")]
+struct SitesPage {
+    c: Chrome,
+    sites: Vec<SiteLine>,
+    checks: Vec<SiteCheck>,
+}
+
+struct SiteLine {
+    name: String,
+    url: String,
+}
+
+fn site_lines(engine: &Engine) -> Vec<SiteLine> {
+    engine
+        .config()
+        .moodle
+        .iter()
+        .map(|s| SiteLine {
+            name: s.name.clone(),
+            url: s.url.to_string(),
+        })
+        .collect()
+}
+
+pub async fn sites(
+    State(engine): State<Arc<Engine>>,
+    user: User<Read>,
+    headers: HeaderMap,
+) -> Result<Html<String>, PageError> {
+    let page = SitesPage {
+        c: Chrome::new(&user, &headers, "/sites"),
+        sites: site_lines(&engine),
+        checks: Vec::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Runs each site's start check now: its name and release, or what is wrong and the fix.
+pub async fn test_sites(
+    State(engine): State<Arc<Engine>>,
+    headers: HeaderMap,
+    posted: Posted<Operate, Confirmed>,
+) -> Result<Html<String>, PageError> {
+    let page = SitesPage {
+        c: Chrome::new(&posted.user, &headers, "/sites"),
+        sites: site_lines(&engine),
+        checks: engine.check_sites().await,
+    };
+    Ok(Html(page.render()?))
+}
