@@ -630,3 +630,57 @@ async fn a_closed_database_answers_opaquely() {
     assert_clean(&env, "webhook, closed database", &a);
     assert!(a.body.contains("retry later"), "{}", a.body);
 }
+
+#[tokio::test]
+async fn deliveries_are_listed_and_an_operator_applies_one_again() {
+    let env = env().await;
+    let body = serde_json::to_vec(&invoice("INV-7", "2026-7", "PY-101", "ida@example.org")).expect("json");
+    let a = call(
+        &env.app,
+        webhook_request("/webhooks/shop", Some(SHOP_SECRET), "msg_seven", body),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let viewer = session_cookie(&env.app, mm_core::Role::Viewer).await;
+    let page = call(
+        &env.app,
+        signed_request(Method::GET, "/deliveries", Cred::Right, Some(&viewer)),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"data-delivery="msg_seven""#), "{}", page.body);
+    assert!(
+        !page.body.contains(r#"data-action="reapply""#),
+        "a viewer has no button"
+    );
+
+    let operator = session_cookie(&env.app, mm_core::Role::Operator).await;
+    let page = call(
+        &env.app,
+        signed_request(Method::GET, "/deliveries", Cred::Right, Some(&operator)),
+    )
+    .await;
+    let csrf = page
+        .body
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("csrf");
+    let form = format!("csrf={csrf}&source=shop&id=msg_seven");
+    let req = Request::post("/deliveries")
+        .header(header::COOKIE, &operator)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let a = call(&env.app, req).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let logged = env
+        .app
+        .operator_actions(Some("delivery.reapply"), 5)
+        .await
+        .expect("log");
+    assert_eq!(
+        logged.first().map(|l| (l.actor.as_str(), l.ok)),
+        Some(("operator@test.example", true))
+    );
+}

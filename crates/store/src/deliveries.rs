@@ -87,3 +87,49 @@ impl Store {
             .map(|p| p != 0))
     }
 }
+
+/// A received delivery as the admin's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub source: String,
+    pub id: String,
+    pub received_at: Timestamp,
+    pub processed: bool,
+    pub body: String,
+}
+
+impl Store {
+    /// The newest deliveries first.
+    pub async fn recent_deliveries(&self, limit: i64) -> Result<Vec<DeliveryRecord>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT source, id, received_at, processed, body FROM webhook_deliveries
+                 ORDER BY received_at DESC, id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DeliveryRecord {
+                    source: r.try_get("source")?,
+                    id: r.try_get("id")?,
+                    received_at: Timestamp(r.try_get("received_at")?),
+                    processed: r.try_get::<i64, _>("processed")? != 0,
+                    body: text(r, "body")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a delivery to be applied again; `false` when there is no such delivery.
+    pub async fn mark_delivery_pending(&self, source: &str, id: &str) -> Result<bool, StoreError> {
+        let done = self
+            .query("UPDATE webhook_deliveries SET processed = 0 WHERE source = $1 AND id = $2")
+            .bind(source)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}

@@ -42,7 +42,7 @@ pub use certificates::{
     CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredSigningKey,
     UncertifiedCompletion,
 };
-pub use deliveries::StoredDelivery;
+pub use deliveries::{DeliveryRecord, StoredDelivery};
 pub use desired::{ActiveKey, HoldRow, StoredCourse};
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;

@@ -169,3 +169,27 @@ fn unavailable(e: StoreError) -> DeliveryError {
     tracing::error!(error = %e, "storing a webhook delivery failed");
     DeliveryError::Unavailable(e)
 }
+
+impl Engine {
+    /// The newest webhook deliveries received, applied or waiting.
+    pub async fn webhook_deliveries(&self, limit: i64) -> Result<Vec<mm_store::DeliveryRecord>, StoreError> {
+        self.store.recent_deliveries(limit).await
+    }
+
+    /// Applies a stored delivery again (after a mapping was fixed, say): its invoice is read
+    /// again from the stored body and the desired state recomputed. Idempotent.
+    pub async fn reapply_delivery(
+        &self,
+        source: &str,
+        id: &str,
+        actor: &crate::admin::Actor,
+    ) -> Result<bool, StoreError> {
+        let found = self.store.mark_delivery_pending(source, id).await?;
+        if found {
+            self.apply_pending_deliveries().await?;
+        }
+        self.record_action(actor, "delivery.reapply", &format!("{source}/{id}"), None, found)
+            .await;
+        Ok(found)
+    }
+}

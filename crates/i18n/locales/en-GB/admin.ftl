@@ -208,3 +208,14 @@ sites-url = Address
 sites-origin = Where it is set
 sites-declared-in-config = Declared in config.toml (read-only here)
 sites-test = Test connection
+
+## Webhook deliveries
+nav-deliveries = Webhooks
+deliveries-none = No webhook delivery received yet.
+deliveries-source = Source
+deliveries-id = Delivery
+deliveries-body = Content
+deliveries-show-body = Show
+deliveries-applied = Applied
+deliveries-waiting = Waiting
+deliveries-reapply = Apply again

@@ -18,6 +18,7 @@ const NAV: &[(&str, &str)] = &[
     ("/enrolments", "nav-enrolments"),
     ("/jobs", "nav-jobs"),
     ("/certificates", "nav-certificates"),
+    ("/deliveries", "nav-deliveries"),
     ("/plan", "nav-plan"),
     ("/drift", "nav-drift"),
     ("/sites", "nav-sites"),

@@ -4,6 +4,7 @@ mod audit;
 mod certificates;
 mod chrome;
 mod dashboard;
+mod deliveries;
 mod invoices;
 mod jobs;
 mod login;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<Arc<Engine>> {
             get(certificates::download).post(certificates::act),
         )
         .route("/audit", get(audit::show))
+        .route("/deliveries", get(deliveries::show).post(deliveries::reapply))
         .route("/plan", get(operations::plan))
         .route("/drift", get(operations::drift).post(operations::sweep))
         .route("/sites", get(operations::sites).post(operations::test_sites))
