@@ -9,6 +9,7 @@
 mod kit;
 
 mod bench_smoke;
+mod browser_verify;
 mod certificates_crash;
 mod certificates_e2e;
 mod cli_and_web;
