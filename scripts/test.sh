@@ -13,6 +13,8 @@ command -v php >/dev/null 2>&1 || need_pkgs+=(php-cli)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || need_pkgs+=(mariadb-server)
 [ -f /usr/lib/python3/dist-packages/aiosmtpd/__init__.py ] || need_pkgs+=(python3-aiosmtpd)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+[ -x /usr/bin/chromedriver ] || need_pkgs+=(chromium-driver)
 command -v cargo-nextest >/dev/null 2>&1 || NEXTEST_MISSING=1
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "==> installing ${need_pkgs[*]}"
@@ -82,6 +84,8 @@ export MM_REQUIRE_PHP=1
 # /usr/bin/python3), and certificate PDFs are read back with poppler's pdftotext.
 export MM_REQUIRE_SMTP=1
 export MM_REQUIRE_POPPLER=1
+# The browser tests drive Debian's headless Chromium through chromedriver (tests/it/kit/browser.rs).
+export MM_REQUIRE_BROWSER=1
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

@@ -3,6 +3,8 @@
 //! tests' in-process service on a scaled clock.
 
 pub mod binary;
+pub mod browser;
+pub mod certificates;
 pub mod faults;
 pub mod http;
 pub mod logs;
