@@ -391,3 +391,47 @@ async fn an_operator_tests_the_sites_connection_reads_drift_and_sees_the_plan() 
     let logged = a.app.operator_actions(Some("drift.sweep"), 5).await.unwrap();
     assert_eq!(logged.first().map(|l| l.actor.as_str()), Some("operator@test.example"));
 }
+
+#[tokio::test]
+async fn products_are_listed_and_a_seat_on_an_unknown_line_is_refused_with_the_reason() {
+    let a = Admin::start().await;
+    let mut v = Visitor::default();
+    a.sign_in(&mut v, "operator@test.example", TEST_PASSWORD).await;
+    let (_, products) = a.get(&mut v, "/mappings").await;
+    let mapped = a.app.mappings().await.unwrap();
+    assert!(!mapped.is_empty());
+    for m in &mapped {
+        assert!(
+            products.contains(&format!(r#"data-product="{}""#, m.product)),
+            "{}",
+            m.product
+        );
+    }
+    let (_, seats) = a.get(&mut v, "/seats").await;
+    let r = a
+        .post(
+            &mut v,
+            "/seats",
+            &[
+                ("csrf", &csrf_of(&seats)),
+                ("action", "assign"),
+                ("source", "erp"),
+                ("invoice", "no-such-invoice"),
+                ("line", "1"),
+                ("learner", "eve@example.org"),
+            ],
+        )
+        .await;
+    let back = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let (_, page) = a.get(&mut v, &back).await;
+    assert!(
+        page.contains(r#"data-outcome="seat""#) && page.contains("no line"),
+        "{page}"
+    );
+    let logged = a.app.operator_actions(Some("seat.assign"), 5).await.unwrap();
+    assert_eq!(
+        logged.first().map(|l| l.ok),
+        Some(false),
+        "the refusal is in the audit log"
+    );
+}

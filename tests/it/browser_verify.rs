@@ -1,6 +1,6 @@
 //! The public certificate verification page in a real headless Chromium (issue #16): a learner's
 //! certificate opened from its QR URL shows its standing and fields, passes axe-core without a
-//! serious or critical violation, is screenshotted at 1280×800 into docs/screenshots/, and
+//! serious or critical violation, is screenshotted at 1280×800 (into docs/screenshots/ with MM_UPDATE_SCREENSHOTS=1), and
 //! speaks the visitor's browser language.
 
 use crate::kit::browser::{Browser, HEIGHT, WIDTH};

@@ -62,3 +62,35 @@ pub fn describe_outcome(seat: &SeatAssignment, outcome: &SeatOutcome) -> String 
         ),
     }
 }
+
+impl Engine {
+    /// The mappings in force (product → course), from the configuration and the database.
+    pub async fn mappings(&self) -> Result<Vec<mm_core::Mapping>, StoreError> {
+        self.store.mappings().await
+    }
+
+    /// An operator assigns a seat: the outcome as a sentence, noted in the operator's log.
+    pub async fn assign_seat_as(&self, req: SeatRequest, actor: &crate::admin::Actor) -> Result<String, StoreError> {
+        let object = format!("{} line {} → {}", req.invoice, req.line, req.learner.as_str());
+        let (seat, outcome) = self.assign_seat(req).await?;
+        let said = describe_outcome(&seat, &outcome);
+        let ok = matches!(outcome, SeatOutcome::Assigned { .. });
+        self.record_action(actor, "seat.assign", &object, Some(said.clone()), ok)
+            .await;
+        Ok(said)
+    }
+
+    /// An operator releases a seat: what happened, noted in the operator's log.
+    pub async fn release_seat_as(&self, req: &SeatRequest, actor: &crate::admin::Actor) -> Result<String, StoreError> {
+        let object = format!("{} line {} → {}", req.invoice, req.line, req.learner.as_str());
+        let released = self.release_seat(req).await?;
+        let said = if released {
+            "seat released; the learner's access ends at the next pass".to_owned()
+        } else {
+            "this learner held no seat on this line".to_owned()
+        };
+        self.record_action(actor, "seat.release", &object, Some(said.clone()), released)
+            .await;
+        Ok(said)
+    }
+}

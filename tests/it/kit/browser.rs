@@ -285,11 +285,17 @@ impl Browser {
             .collect()
     }
 
-    /// The viewport as a PNG in `docs/screenshots/<name>.png`; returns its path.
+    /// The viewport as a PNG `<name>.png`; returns its path. With `MM_UPDATE_SCREENSHOTS=1` it
+    /// goes to `docs/screenshots/` (the README shows those), else to the target folder, so an
+    /// ordinary test run leaves the work tree clean.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("a screenshot");
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-        std::fs::create_dir_all(&dir).expect("docs/screenshots");
+        let dir = if std::env::var("MM_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+        } else {
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+        };
+        std::fs::create_dir_all(&dir).expect("the screenshots folder");
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
         path

@@ -219,3 +219,23 @@ deliveries-show-body = Show
 deliveries-applied = Applied
 deliveries-waiting = Waiting
 deliveries-reapply = Apply again
+
+## Mappings and seats
+nav-mappings = Products
+nav-seats = Seats
+mappings-intro = Which course each product sold grants. Declared in config.toml: change them there and restart the service.
+mappings-none = No product is mapped to a course: paid invoices grant nothing until one is.
+mappings-product = Product
+mappings-duration = Access
+mappings-group = Group
+mappings-days = { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+mappings-no-end = No end
+seats-assign = Assign a seat
+seats-line = Line
+seats-name = Learner's name
+seats-assign-submit = Assign
+seats-release = Release
+seats-none = No seat is assigned.

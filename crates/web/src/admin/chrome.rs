@@ -18,6 +18,8 @@ const NAV: &[(&str, &str)] = &[
     ("/enrolments", "nav-enrolments"),
     ("/jobs", "nav-jobs"),
     ("/certificates", "nav-certificates"),
+    ("/mappings", "nav-mappings"),
+    ("/seats", "nav-seats"),
     ("/deliveries", "nav-deliveries"),
     ("/plan", "nav-plan"),
     ("/drift", "nav-drift"),

@@ -1,6 +1,7 @@
 //! The web admin: signed-in pages over the engine's services, in the reader's language.
 
 mod audit;
+mod catalogue;
 mod certificates;
 mod chrome;
 mod dashboard;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<Arc<Engine>> {
         )
         .route("/audit", get(audit::show))
         .route("/deliveries", get(deliveries::show).post(deliveries::reapply))
+        .route("/mappings", get(catalogue::mappings))
+        .route("/seats", get(catalogue::seats).post(catalogue::change_seat))
         .route("/plan", get(operations::plan))
         .route("/drift", get(operations::drift).post(operations::sweep))
         .route("/sites", get(operations::sites).post(operations::test_sites))
