@@ -12,6 +12,7 @@ pub mod entitlement;
 pub mod invoice;
 pub mod learner;
 pub mod mapping;
+pub mod money;
 pub mod plan;
 pub mod seat;
 pub mod time;
@@ -21,6 +22,7 @@ pub use entitlement::{DesiredState, Entitlement, EntitlementKey, Hold, HoldReaso
 pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, Lapse, PersonName};
 pub use learner::{Email, EmailError, LearnerProfile};
 pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom};
+pub use money::{Amount, AmountError, currency_code};
 pub use plan::{Action, AppliedEnrolment, EnrolmentStatus, plan, plan_key};
 pub use seat::SeatAssignment;
 pub use time::Timestamp;

@@ -295,6 +295,7 @@ mod tests {
 
     fn snapshot(source: &str, id: usize, email: &str, product: &str) -> InvoiceSnapshot {
         InvoiceSnapshot {
+            currency: None,
             issued_on: None,
             paid_on: None,
             key: InvoiceKey::new(source, id.to_string()),
@@ -306,6 +307,7 @@ mod tests {
                 email: Some(email.into()),
             },
             lines: vec![InvoiceLine {
+                amount: None,
                 id: "1".into(),
                 product: Some(product.into()),
                 quantity: 1.0,
