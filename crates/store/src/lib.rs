@@ -17,6 +17,7 @@ mod applied;
 mod audit;
 mod certificates;
 mod cursors;
+mod dashboard;
 mod deliveries;
 mod desired;
 mod dialect;
@@ -39,6 +40,10 @@ pub use audit::{AuditEntry, AuditRecord};
 pub use certificates::{
     CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredSigningKey,
     UncertifiedCompletion,
+};
+pub use dashboard::{
+    CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, MonthCount, QueueStanding, SiteActivity,
+    SourceActivity, StatusCount,
 };
 pub use deliveries::StoredDelivery;
 pub use desired::{ActiveKey, HoldRow, StoredCourse};
