@@ -18,8 +18,10 @@
 pub mod certificates;
 pub mod clock;
 pub mod config;
+pub mod dashboard;
 pub mod drift;
 mod engine;
+pub mod enrolment_list;
 pub mod health;
 pub mod ingest;
 pub mod job_error;
@@ -37,6 +39,8 @@ pub mod site;
 pub mod site_check;
 pub mod worker;
 
+pub use dashboard::{Dashboard, DashboardFilter};
 pub use engine::{Engine, EngineParts, open_store};
+pub use enrolment_list::{EnrolmentPage, EnrolmentQuery};
 pub use jobs::JobsOverview;
 pub use site_check::{SiteCheck, SiteProblem, SiteProblemCode};

@@ -21,6 +21,7 @@ mod dashboard;
 mod deliveries;
 mod desired;
 mod dialect;
+mod enrolment_list;
 mod error;
 mod invoices;
 mod jobs;
@@ -47,6 +48,10 @@ pub use dashboard::{
 };
 pub use deliveries::StoredDelivery;
 pub use desired::{ActiveKey, HoldRow, StoredCourse};
+pub use enrolment_list::{
+    AppliedState, DesiredStatus, EnrolmentFilter, EnrolmentListRow, EnrolmentSort, EnrolmentWindow, JobRow, JobState,
+    ListKey, SortDirection,
+};
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
