@@ -3,6 +3,7 @@
 
 mod api;
 pub mod auth;
+mod charts;
 pub mod error;
 mod pages;
 pub mod seats;
