@@ -11,13 +11,17 @@
 //! - `progress`: one progress sync when 5 % of the learners were active since the last one;
 //! - `certificates`: one renderer rendering and sealing a certificate (p50/p99, size), then N
 //!   learners completing at once → time until their N certificates are mailed to a real SMTP
-//!   server on loopback.
+//!   server on loopback;
+//! - `dashboard`: the web admin's dashboard and enrolment list (first, filtered, deep page) over
+//!   N enrolments seeded straight into the store → p50/p95 per call, on SQLite and, with
+//!   `--postgres <url>`, PostgreSQL.
 //!
 //! `--naive` runs the same scenario again with batching off (Moodle batch size 1, worker batch
 //! size 1, concurrency 1: one call per user and per enrolment, as the usual plugins do) and
 //! prints the ratio naive/ours.
 
 mod certificates;
+mod dashboard;
 mod progress;
 
 pub use certificates::CertificateFigures;
@@ -68,6 +72,9 @@ pub enum Scenario {
     /// completing at once → seconds until the N-th certificate mail is received (SMTP on
     /// loopback: needs python3-aiosmtpd).
     Certificates,
+    /// The web admin's dashboard and enrolment list over N enrolments (default 100,000) →
+    /// p50/p95 ms per call.
+    Dashboard,
 }
 
 impl Scenario {
@@ -79,6 +86,7 @@ impl Scenario {
             Scenario::Idle => "idle",
             Scenario::Progress => "progress",
             Scenario::Certificates => "certificates",
+            Scenario::Dashboard => "dashboard",
         }
     }
 }
@@ -120,6 +128,13 @@ pub struct BenchArgs {
     /// certificates: renders timed by one renderer on one thread.
     #[arg(long, default_value_t = 200)]
     pub renders: usize,
+    /// dashboard: timed calls of each query.
+    #[arg(long, default_value_t = 50)]
+    pub runs: usize,
+    /// dashboard: also measure on this PostgreSQL server (a fresh database is created there and
+    /// dropped after), e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
+    #[arg(long, env = "MM_BENCH_POSTGRES_URL")]
+    pub postgres: Option<String>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -291,6 +306,7 @@ impl Report {
             Scenario::Idle => "seconds idle",
             Scenario::Progress => "seconds, one progress sync",
             Scenario::Certificates => "seconds, progress sync → last mail received",
+            Scenario::Dashboard => "seconds",
         };
         row(
             secs_label,
@@ -454,6 +470,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         println!("{}", engine_only(path, args.phases).await?);
         return Ok(ExitCode::SUCCESS);
     }
+    if args.scenario == Scenario::Dashboard {
+        let n = args.invoices.unwrap_or(100_000);
+        dashboard::dashboard(n, args.runs, args.postgres.as_deref()).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = measure(&args).await?;
     if args.json {
         println!("{}", report.to_json());
@@ -531,6 +552,7 @@ pub async fn measure(args: &BenchArgs) -> anyhow::Result<Report> {
             let n = args.invoices.unwrap_or(1000);
             (certificates::certificates(n, args.renders, latency).await?, None)
         }
+        Scenario::Dashboard => bail!("dashboard prints its own timings: run it as `bench dashboard`"),
         Scenario::Idle => {
             if args.naive {
                 notes.push("--naive does not apply to idle".into());

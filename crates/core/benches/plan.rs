@@ -42,6 +42,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
             let n = l * 2 + half;
             let lines = (0..2)
                 .map(|j| InvoiceLine {
+                    amount: None,
                     id: j.to_string(),
                     product: Some(format!("P-{:03}", (l * 4 + half * 2 + j) % COURSES)),
                     quantity: 1.0,
@@ -49,6 +50,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
                 })
                 .collect();
             invoices.push(Invoice {
+                currency: None,
                 issued_on: None,
                 paid_on: None,
                 key: InvoiceKey::new("erp", n.to_string()),
@@ -69,6 +71,7 @@ fn world() -> (Vec<Invoice>, Vec<Mapping>) {
     }
     for n in (0..LEARNERS * 2).step_by(100) {
         invoices.push(Invoice {
+            currency: None,
             issued_on: None,
             paid_on: None,
             key: InvoiceKey::new("erp", format!("R{n}")),

@@ -1,6 +1,7 @@
 //! Invoices as the billing system states them, normalised across sources.
 
 use crate::mapping::StartsFrom;
+use crate::money::Amount;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +58,11 @@ pub struct InvoiceLine {
     pub quantity: f64,
     /// On a credit-note line: the id of the original invoice's line it credits.
     pub credits_line: Option<String>,
+    /// The line's total before tax, after discounts, in minor units of the invoice's
+    /// currency; negative on credit-note lines. `None` where the source gave none (snapshots
+    /// stored before amounts were kept, a webhook without them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
 }
 
 /// An invoice as a source reports it right now (FacturaScripts poll, webhook).
@@ -77,6 +83,10 @@ pub struct InvoiceSnapshot {
     /// The invoice's own date (FacturaScripts `fecha`, a webhook's `issued_at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_on: Option<Timestamp>,
+    /// The ISO 4217 code of the lines' amounts (FacturaScripts `coddivisa`, a webhook's
+    /// `currency`), upper-case; `None` when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 /// An invoice as we know it: the latest snapshot plus what only we can remember.
@@ -95,6 +105,9 @@ pub struct Invoice {
     #[serde(default)]
     pub issued_on: Option<Timestamp>,
     pub credit_note_for: Option<String>,
+    /// See [`InvoiceSnapshot::currency`].
+    #[serde(default)]
+    pub currency: Option<String>,
     /// The source no longer has this invoice.
     pub deleted: bool,
     /// Paid once, unpaid again since: what a grace period counts from.
@@ -126,6 +139,7 @@ impl Invoice {
             customer: s.customer,
             lines: s.lines,
             credit_note_for: s.credit_note_for,
+            currency: s.currency,
             deleted: false,
             lapsed: None,
         }

@@ -12,6 +12,7 @@ pub mod entitlement;
 pub mod invoice;
 pub mod learner;
 pub mod mapping;
+pub mod money;
 pub mod plan;
 pub mod role;
 pub mod seat;
@@ -22,6 +23,7 @@ pub use entitlement::{DesiredState, Entitlement, EntitlementKey, Hold, HoldReaso
 pub use invoice::{Customer, Invoice, InvoiceKey, InvoiceLine, InvoiceSnapshot, Lapse, PersonName};
 pub use learner::{Email, EmailError, LearnerProfile};
 pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom};
+pub use money::{Amount, AmountError, currency_code};
 pub use plan::{Action, AppliedEnrolment, EnrolmentStatus, plan, plan_key};
 pub use role::{Permission, Role, UnknownRole};
 pub use seat::SeatAssignment;

@@ -29,6 +29,7 @@ fn mapping(product: &str, course: &str, duration_days: Option<i64>, on_revoke: R
 /// A compact invoice: id, email, products, paid at (days after T0).
 fn inv(id: &str, email: Option<&str>, products: &[&str], paid_day: Option<i64>) -> Invoice {
     Invoice {
+        currency: None,
         issued_on: None,
         paid_on: None,
         key: InvoiceKey::new("erp", id),
@@ -43,6 +44,7 @@ fn inv(id: &str, email: Option<&str>, products: &[&str], paid_day: Option<i64>) 
             .iter()
             .enumerate()
             .map(|(i, p)| InvoiceLine {
+                amount: None,
                 id: format!("{id}-{i}"),
                 product: (!p.is_empty()).then(|| p.to_string()),
                 quantity: 1.0,
@@ -62,6 +64,7 @@ fn credit(id: &str, of: &str, lines: &[&str]) -> Invoice {
     c.lines = lines
         .iter()
         .map(|l| InvoiceLine {
+            amount: None,
             id: format!("{id}-{l}"),
             product: None,
             quantity: -1.0,
@@ -70,6 +73,7 @@ fn credit(id: &str, of: &str, lines: &[&str]) -> Invoice {
         .collect();
     if lines.is_empty() {
         c.lines = vec![InvoiceLine {
+            amount: None,
             id: format!("{id}-0"),
             product: None,
             quantity: -1.0,

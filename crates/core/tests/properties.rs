@@ -53,6 +53,7 @@ fn invoice_strategy() -> impl Strategy<Value = Vec<Invoice>> {
         raw.into_iter()
             .enumerate()
             .map(|(i, (email, products, paid, deleted, credits))| Invoice {
+                currency: None,
                 issued_on: None,
                 paid_on: None,
                 key: InvoiceKey::new("erp", i.to_string()),
@@ -67,6 +68,7 @@ fn invoice_strategy() -> impl Strategy<Value = Vec<Invoice>> {
                     .iter()
                     .enumerate()
                     .map(|(n, p)| InvoiceLine {
+                        amount: None,
                         id: n.to_string(),
                         product: Some(PRODUCTS[*p].to_string()),
                         quantity: if credits.is_some() { -1.0 } else { 1.0 },
@@ -174,12 +176,14 @@ fn history_with_seats() -> impl Strategy<Value = (Vec<Invoice>, Vec<SeatAssignme
             let key = InvoiceKey::new("erp", i.to_string());
             let lines = match credits {
                 Some((_, 0)) => vec![InvoiceLine {
+                    amount: None,
                     id: "0".into(),
                     product: None,
                     quantity: -1.0,
                     credits_line: None,
                 }],
                 Some((_, qty)) => vec![InvoiceLine {
+                    amount: None,
                     id: "0".into(),
                     product: None,
                     quantity: -f64::from(qty),
@@ -189,6 +193,7 @@ fn history_with_seats() -> impl Strategy<Value = (Vec<Invoice>, Vec<SeatAssignme
                     .iter()
                     .enumerate()
                     .map(|(n, (p, qty))| InvoiceLine {
+                        amount: None,
                         id: n.to_string(),
                         product: Some(PRODUCTS[*p].to_string()),
                         quantity: f64::from(*qty),
@@ -209,6 +214,7 @@ fn history_with_seats() -> impl Strategy<Value = (Vec<Invoice>, Vec<SeatAssignme
                 }
             }
             invoices.push(Invoice {
+                currency: None,
                 issued_on: None,
                 paid_on: None,
                 key,

@@ -2,7 +2,7 @@
 
 use crate::records::{Cliente, Contacto, FacturaCliente, LineaFacturaCliente, ReciboCliente, parse_date};
 use chrono::{Datelike, NaiveDate};
-use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp};
+use mm_core::{Amount, Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp};
 
 /// Build the snapshot of one invoice.
 ///
@@ -12,7 +12,10 @@ use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp};
 /// - product: the line's `referencia` (the variant reference), `None` on free-text lines;
 /// - credit note: `idfacturarect`, its lines' `idlinearect` → `credits_line` (quantities are
 ///   negative as FacturaScripts stores them; a positive one is negated);
-/// - paid: `pagada`.
+/// - paid: `pagada`;
+/// - amounts: each line's `pvptotal` (total before tax, after discounts) rounded half away
+///   from zero to cents, negated on a credit note like its quantity; the currency is the
+///   invoice's `coddivisa`.
 ///
 /// `lines` may hold other invoices' lines; only this invoice's are kept, in `idlinea` order.
 /// No receipts: see [`to_snapshot_with_receipts`] for the payment date.
@@ -71,6 +74,7 @@ pub fn to_snapshot_with_receipts(
             } else {
                 None
             },
+            amount: line_amount(l.pvptotal, credit),
         })
         .collect();
     let customer_id = invoice
@@ -95,7 +99,15 @@ pub fn to_snapshot_with_receipts(
             None
         },
         issued_on: invoice.fecha_date().and_then(day_start),
+        currency: invoice.coddivisa.as_deref().and_then(mm_core::currency_code),
     }
+}
+
+/// A line's `pvptotal` in cents. FacturaScripts stores a credit note's totals negative, as its
+/// quantities; a positive one is negated, as the quantity is, so that credits subtract.
+fn line_amount(pvptotal: f64, credit: bool) -> Option<Amount> {
+    let amount = Amount::from_major_f64(pvptotal)?;
+    Some(if credit && amount.cents() > 0 { -amount } else { amount })
 }
 
 /// The latest `fechapago` among the invoice's paid receipts.
@@ -126,6 +138,7 @@ mod tests {
             idcontactofact: Some(9),
             idfacturarect: Some(5),
             pagada: true,
+            coddivisa: Some("eur".into()),
             ..Default::default()
         };
         let lines = vec![
@@ -134,6 +147,7 @@ mod tests {
                 idfactura: 6,
                 referencia: Some("WIDGET-1".into()),
                 cantidad: -1.0,
+                pvptotal: -60.505,
                 idlinearect: Some(4),
                 ..Default::default()
             },
@@ -172,10 +186,25 @@ mod tests {
         assert_eq!(s.lines.len(), 1);
         assert_eq!(s.lines[0].credits_line.as_deref(), Some("4"));
         assert_eq!(s.lines[0].quantity, -1.0);
+        assert_eq!(s.lines[0].amount, Some(Amount(-6051)), "a credit stays negative");
+        assert_eq!(s.currency.as_deref(), Some("EUR"));
         let s2 = to_snapshot("fs", &inv, &lines, &cli, None);
         assert_eq!(s2.customer.email.as_deref(), Some("ap@gamma.example"));
         assert_eq!(s2.customer.name, "Gamma <Ltd>");
         assert_eq!(s2.customer.given_names, None);
+    }
+
+    #[test]
+    fn line_totals_become_cents() {
+        assert_eq!(line_amount(121.5, false), Some(Amount(12150)));
+        assert_eq!(line_amount(0.125, false), Some(Amount(13)), "half away from zero");
+        assert_eq!(
+            line_amount(60.5, true),
+            Some(Amount(-6050)),
+            "a positive credit is negated"
+        );
+        assert_eq!(line_amount(-60.5, true), Some(Amount(-6050)));
+        assert_eq!(line_amount(f64::NAN, false), None);
     }
 
     /// Paid in two instalments: paid when the last one was; dates are midnight UTC.

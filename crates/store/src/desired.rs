@@ -117,7 +117,7 @@ impl Store {
             }
         }
         let mut changed: HashSet<&EntitlementKey> = HashSet::new();
-        let mut rows: Vec<((String, String, String), String, &'static str)> = Vec::new();
+        let mut rows: Vec<EntitlementRecord> = Vec::new();
         for e in desired.entitlements.values() {
             let k = key_strings(&e.key);
             let Some(&course) = index.get(&(k.0.as_str(), k.1.as_str())) else {
@@ -135,7 +135,12 @@ impl Store {
                 Access::Active { .. } => "active",
                 Access::Revoked { .. } => "revoked",
             };
-            rows.push((k, body, status));
+            rows.push(EntitlementRecord {
+                key: k,
+                body,
+                status,
+                learner_name: learner_name(&e.profile),
+            });
             if rows.len() == 300 {
                 upsert_entitlements(&mut tx, &rows, now).await?;
                 rows.clear();
@@ -189,27 +194,50 @@ impl Store {
     }
 }
 
+/// An entitlement's row as written: its key as text, its JSON body, its status and the
+/// learner's name the enrolment list searches.
+struct EntitlementRecord {
+    key: (String, String, String),
+    body: String,
+    status: &'static str,
+    learner_name: String,
+}
+
 async fn upsert_entitlements(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    rows: &[((String, String, String), String, &'static str)],
+    rows: &[EntitlementRecord],
     now: Timestamp,
 ) -> Result<(), StoreError> {
     if rows.is_empty() {
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO entitlements (site, course, learner, body, status, updated_at) VALUES {}
+        "INSERT INTO entitlements (site, course, learner, body, status, updated_at, learner_name) VALUES {}
          ON CONFLICT (site, course, learner) DO UPDATE SET body = excluded.body, status = excluded.status,
-           updated_at = excluded.updated_at",
-        placeholders(rows.len(), 6)
+           updated_at = excluded.updated_at, learner_name = excluded.learner_name",
+        placeholders(rows.len(), 7)
     );
     let sql = dialect::sql(dialect::backend_of(tx), &sql);
     let mut q = sqlx::query(&sql);
-    for (k, body, status) in rows {
-        q = q.bind(&k.0).bind(&k.1).bind(&k.2).bind(body).bind(*status).bind(now.0);
+    for r in rows {
+        q = q
+            .bind(&r.key.0)
+            .bind(&r.key.1)
+            .bind(&r.key.2)
+            .bind(&r.body)
+            .bind(r.status)
+            .bind(now.0)
+            .bind(&r.learner_name);
     }
     q.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The learner's name as the enrolment list searches it (`learner_name`): at most 255
+/// characters, MySQL's column.
+fn learner_name(p: &mm_core::LearnerProfile) -> String {
+    let full = format!("{} {}", p.firstname, p.lastname);
+    full.trim().chars().take(255).collect()
 }
 
 /// The courses grouped by site, at most 200 to a group (one query each).
@@ -295,6 +323,7 @@ mod tests {
 
     fn snapshot(source: &str, id: usize, email: &str, product: &str) -> InvoiceSnapshot {
         InvoiceSnapshot {
+            currency: None,
             issued_on: None,
             paid_on: None,
             key: InvoiceKey::new(source, id.to_string()),
@@ -306,6 +335,7 @@ mod tests {
                 email: Some(email.into()),
             },
             lines: vec![InvoiceLine {
+                amount: None,
                 id: "1".into(),
                 product: Some(product.into()),
                 quantity: 1.0,

@@ -1,7 +1,7 @@
 //! Invoices as last seen in each source.
 
 use crate::dialect::{self, text};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, placeholders};
 use mm_core::{Invoice, InvoiceSnapshot, Lapse, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -86,6 +86,7 @@ impl Store {
             .bind(lapse.and_then(|l| l.paid_on))
             .execute(&mut *tx)
             .await?;
+            replace_lines(&mut tx, &[LinesOf::new(s, paid_at)]).await?;
         }
         tx.commit().await?;
         Ok(UpsertOutcome {
@@ -118,6 +119,8 @@ impl Store {
                 }
             }
             changed_count += rows.len();
+            let lines: Vec<LinesOf<'_>> = rows.iter().map(|(s, _, next)| LinesOf::new(s, next.paid_at)).collect();
+            replace_lines(&mut tx, &lines).await?;
             insert_invoice_rows(&mut tx, rows, now).await?;
         }
         tx.commit().await?;
@@ -137,6 +140,7 @@ impl Store {
         now: Timestamp,
         version: Option<i64>,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.write_tx().await?;
         let r = match version {
             None => {
                 self.query(
@@ -145,7 +149,7 @@ impl Store {
                 .bind(now.0)
                 .bind(source)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?
             }
             Some(v) => {
@@ -158,11 +162,21 @@ impl Store {
                 .bind(source)
                 .bind(id)
                 .bind(v)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?
             }
         };
-        Ok(r.rows_affected() > 0)
+        let deleted = r.rows_affected() > 0;
+        if deleted {
+            // A deleted invoice earned nothing: its lines leave the revenue.
+            self.query("DELETE FROM invoice_lines WHERE source = $1 AND invoice_id = $2")
+                .bind(source)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     /// After a full sweep: every live invoice of `source` not in `present` is deleted there.
@@ -270,6 +284,67 @@ async fn stored_invoices(
         existing.insert((r.try_get("source")?, r.try_get("id")?), StoredInvoice::from_row(&r)?);
     }
     Ok(existing)
+}
+
+/// An invoice's lines as `invoice_lines` keeps them, with when it was paid.
+struct LinesOf<'a> {
+    snapshot: &'a InvoiceSnapshot,
+    /// The source's payment date, else when we first saw it paid; `None` while unpaid.
+    paid_on: Option<i64>,
+}
+
+impl<'a> LinesOf<'a> {
+    fn new(snapshot: &'a InvoiceSnapshot, paid_at: Option<i64>) -> LinesOf<'a> {
+        LinesOf {
+            snapshot,
+            paid_on: paid_at.map(|seen| snapshot.paid_on.map_or(seen, |t| t.0)),
+        }
+    }
+}
+
+/// Replaces the stored lines of these invoices (`invoice_lines`), in the invoices' own
+/// transaction so that revenue never disagrees with the invoices.
+async fn replace_lines(tx: &mut Transaction<'static, Any>, invoices: &[LinesOf<'_>]) -> Result<(), StoreError> {
+    if invoices.is_empty() {
+        return Ok(());
+    }
+    let backend = dialect::backend_of(tx);
+    let sql = format!(
+        "DELETE FROM invoice_lines WHERE (source, invoice_id) IN ({})",
+        placeholders(invoices.len(), 2)
+    );
+    let sql = dialect::sql(backend, &sql);
+    let mut q = sqlx::query(&sql);
+    for i in invoices {
+        q = q.bind(i.snapshot.key.source.as_str()).bind(i.snapshot.key.id.as_str());
+    }
+    q.execute(&mut **tx).await?;
+    let lines: Vec<(&LinesOf<'_>, &mm_core::InvoiceLine)> = invoices
+        .iter()
+        .flat_map(|i| i.snapshot.lines.iter().map(move |l| (i, l)))
+        .collect();
+    for chunk in lines.chunks(200) {
+        let sql = format!(
+            "INSERT INTO invoice_lines (source, invoice_id, line, product, amount_cents, currency, paid_on) VALUES {}
+             ON CONFLICT (source, invoice_id, line) DO NOTHING",
+            placeholders(chunk.len(), 7)
+        );
+        let sql = dialect::sql(backend, &sql);
+        let mut q = sqlx::query(&sql);
+        for (i, l) in chunk {
+            let s = i.snapshot;
+            q = q
+                .bind(s.key.source.as_str())
+                .bind(s.key.id.as_str())
+                .bind(l.id.as_str())
+                .bind(l.product.as_deref())
+                .bind(l.amount.map(mm_core::Amount::cents))
+                .bind(s.currency.as_deref())
+                .bind(i.paid_on);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Upserts the changed invoices of a chunk in one multi-row statement.

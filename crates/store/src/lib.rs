@@ -17,9 +17,11 @@ mod applied;
 mod audit;
 mod certificates;
 mod cursors;
+mod dashboard;
 mod deliveries;
 mod desired;
 mod dialect;
+mod enrolment_list;
 mod error;
 mod invoices;
 mod jobs;
@@ -42,8 +44,16 @@ pub use certificates::{
     CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredSigningKey,
     UncertifiedCompletion,
 };
+pub use dashboard::{
+    CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, MonthCount, QueueStanding, SiteActivity,
+    SourceActivity, StatusCount,
+};
 pub use deliveries::{DeliveryRecord, StoredDelivery};
 pub use desired::{ActiveKey, HoldRow, StoredCourse};
+pub use enrolment_list::{
+    AppliedState, DesiredStatus, EnrolmentFilter, EnrolmentListRow, EnrolmentSort, EnrolmentWindow, JobRow, JobState,
+    ListKey, SortDirection,
+};
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;

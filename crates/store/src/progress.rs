@@ -212,52 +212,54 @@ impl Store {
 
     /// Completions (current ones: a retaken course counts once) with Moodle's time in
     /// `from..to`, per UTC month, of one site or all; months without any are left out.
+    /// Counted by the database (see [`Store::count_per_month`]).
     pub async fn completions_per_month(
         &self,
         site: Option<&str>,
         from: Timestamp,
         to: Timestamp,
     ) -> Result<Vec<MonthCompletions>, StoreError> {
-        let rows = self
-            .query(
-                "SELECT site, completed_at FROM progress
-                 WHERE completed_at IS NOT NULL AND completed_at >= $1 AND completed_at < $2",
-            )
-            .bind(from.0)
-            .bind(to.0)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut months = std::collections::BTreeMap::<String, u64>::new();
-        for r in &rows {
-            let row_site: String = r.try_get("site")?;
-            if site.is_some_and(|s| s != row_site) {
-                continue;
-            }
-            let at: i64 = r.try_get("completed_at")?;
-            *months.entry(month_of(at)).or_default() += 1;
-        }
-        Ok(months
+        let range = crate::dashboard::DashboardRange {
+            site: site.map(str::to_owned),
+            from,
+            to,
+        };
+        let column = crate::dashboard::DatedColumn {
+            table: "progress",
+            column: "completed_at",
+        };
+        Ok(self
+            .count_per_month(column, &range)
+            .await?
             .into_iter()
-            .map(|(month, completions)| MonthCompletions { month, completions })
+            .filter(|m| m.count > 0)
+            .map(|m| MonthCompletions {
+                month: m.month,
+                completions: u64::try_from(m.count).unwrap_or(0),
+            })
             .collect())
     }
 
     /// How many learners of one site (or all) are at each percentage: buckets 0–9 … 90–99 and
     /// 100, all eleven listed. Keys without a percentage (courses tracking no activity) are
-    /// left out.
+    /// left out. Counted by the database: the dashboard asks for it at 100,000 keys.
     pub async fn progress_distribution(&self, site: Option<&str>) -> Result<Vec<ProgressBucket>, StoreError> {
-        let rows = self
-            .query("SELECT site, percent FROM progress WHERE percent IS NOT NULL")
-            .fetch_all(&self.pool)
-            .await?;
+        // The bucket of `bucket_of`, in SQL: below 10 (negatives too) is 0, 100 and above 10.
+        let mut case = String::from("CASE WHEN percent >= 100 THEN 10");
+        for tens in (1..10).rev() {
+            case.push_str(&format!(" WHEN percent >= {} THEN {tens}", tens * 10));
+        }
+        case.push_str(" ELSE 0 END");
+        let mut sql = crate::dashboard::Sql::new(&format!(
+            "SELECT bucket, COUNT(*) AS n FROM (SELECT {case} AS bucket FROM progress WHERE percent IS NOT NULL"
+        ));
+        sql.site("site", site).push(") b GROUP BY bucket");
         let mut counts = [0u64; 11];
-        for r in &rows {
-            let row_site: String = r.try_get("site")?;
-            if site.is_some_and(|s| s != row_site) {
-                continue;
+        for r in sql.fetch_all(self).await? {
+            let bucket = usize::try_from(r.try_get::<i64, _>("bucket")?).unwrap_or(usize::MAX);
+            if let Some(c) = counts.get_mut(bucket) {
+                *c = u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0);
             }
-            let percent: f64 = r.try_get("percent")?;
-            counts[bucket_of(percent)] += 1;
         }
         Ok(counts
             .iter()
@@ -268,36 +270,5 @@ impl Store {
                 learners: *n,
             })
             .collect())
-    }
-}
-
-/// 0–9 → 0 … 90–99 → 9, 100 → 10 (a fraction below the next ten stays in its bucket).
-fn bucket_of(percent: f64) -> usize {
-    let clamped = percent.clamp(0.0, 100.0);
-    if clamped >= 100.0 {
-        return 10;
-    }
-    // Truncation is the bucketing: 19.9 is in 10–19.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let tens = (clamped / 10.0) as usize;
-    tens.min(9)
-}
-
-fn month_of(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0).map_or_else(|| "invalid".to_owned(), |d| d.format("%Y-%m").to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buckets_are_tens_and_a_hundred() {
-        assert_eq!(bucket_of(0.0), 0);
-        assert_eq!(bucket_of(9.99), 0);
-        assert_eq!(bucket_of(10.0), 1);
-        assert_eq!(bucket_of(99.9), 9);
-        assert_eq!(bucket_of(100.0), 10);
-        assert_eq!(bucket_of(-3.0), 0);
     }
 }

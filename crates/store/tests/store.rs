@@ -8,6 +8,7 @@ use mm_store::{JobFailure, ProgressRow, Store};
 
 fn snapshot(id: &str, paid: bool) -> InvoiceSnapshot {
     InvoiceSnapshot {
+        currency: None,
         issued_on: None,
         paid_on: None,
         key: InvoiceKey::new("erp", id),
@@ -19,6 +20,7 @@ fn snapshot(id: &str, paid: bool) -> InvoiceSnapshot {
             email: Some("ada@example.org".into()),
         },
         lines: vec![InvoiceLine {
+            amount: None,
             id: "1".into(),
             product: Some("PY-101".into()),
             quantity: 1.0,

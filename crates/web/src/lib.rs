@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 pub mod auth;
+mod charts;
 pub mod error;
 mod pages;
 pub mod seats;

@@ -29,8 +29,11 @@
 //! - Dates are optional and may be `null`: `issued_at` (the invoice date) and `paid_at` (when
 //!   it was paid: a date or an RFC 3339 date-time) date the access a mapping's `duration`
 //!   counts (`starts_from`); without them it counts from when we first saw the invoice paid.
-//! - Informational fields (`currency`, `lines[].amount`, `timestamp`) are optional and may be
-//!   `null`; they are checked but not carried into the snapshot, which has no room for them.
+//! - Revenue fields (`currency`, `lines[].amount`) are optional and may be `null`; they feed
+//!   the dashboard's revenue, never a decision. `amount` is the line's total before tax, after
+//!   discounts, in major units: a JSON number (`100.5`) or a decimal string (`"100.50"`, exact,
+//!   for senders that keep money out of floats), rounded half away from zero to cents;
+//!   negative on a credit note's lines. `timestamp` is informational.
 //! - `lines[].credits_line` is optional and only allowed on a credit note.
 //! - Quantities keep their sign: credit-note lines are usually negative; the core credits
 //!   by absolute value, so the sign is not enforced here.
@@ -39,7 +42,7 @@
 //! Every problem found is reported with its JSON path (`data.lines[0].quantity: expected a
 //! number`), all at once, so a sender's developer fixes a payload in one round trip.
 
-use mm_core::{Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp};
+use mm_core::{Amount, Customer, InvoiceKey, InvoiceLine, InvoiceSnapshot, Timestamp, currency_code};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -332,6 +335,7 @@ impl Checker {
             None => None,
         };
         self.optional_text("data", data, "currency", is_currency, "an ISO 4217 code like `EUR`");
+        let currency = data.get("currency").and_then(Value::as_str).and_then(currency_code);
         self.optional_text("data", data, "issued_at", is_date, "a date like `2026-11-25`");
         let issued_on = data
             .get("issued_at")
@@ -370,6 +374,7 @@ impl Checker {
             lines: lines?,
             paid,
             credit_note_for: credit_note_for?,
+            currency,
         })
     }
 
@@ -406,10 +411,7 @@ impl Checker {
             }
             None => None,
         };
-        match m.get("amount") {
-            None | Some(Value::Null) | Some(Value::Number(_)) => {}
-            Some(other) => self.expected(&join_path(path, "amount"), "a number", other),
-        }
+        let amount = self.amount(&join_path(path, "amount"), m.get("amount"));
         let credits_line = self.optional_id(path, m, "credits_line");
         if !is_credit_note && matches!(credits_line, Some(Some(_))) {
             self.problem(
@@ -422,7 +424,30 @@ impl Checker {
             product: product?,
             quantity: quantity?,
             credits_line: credits_line?,
+            amount: amount?,
         })
+    }
+
+    /// `lines[].amount`: absent or null is `Some(None)`; a number or a decimal string is an
+    /// amount in cents; anything else is a problem (`None`).
+    fn amount(&mut self, path: &str, v: Option<&Value>) -> Option<Option<Amount>> {
+        // A number's own text (`100.0`, `5`), so no float arithmetic touches the value.
+        let text = match v {
+            None | Some(Value::Null) => return Some(None),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                self.expected(path, "a number or a decimal string", other);
+                return None;
+            }
+        };
+        match Amount::parse_decimal(&text) {
+            Ok(a) => Some(Some(a)),
+            Err(e) => {
+                self.problem(path, e.to_string());
+                None
+            }
+        }
     }
 }
 

@@ -224,9 +224,19 @@ fn cases() -> Vec<(&'static str, bool, Value)> {
             edited(|v| v["data"]["lines"][0]["product"] = json!("")),
         ),
         (
-            "amount a string",
+            "amount a decimal string",
+            true,
+            edited(|v| v["data"]["lines"][0]["amount"] = json!("100.50")),
+        ),
+        (
+            "amount a string that is no decimal",
             false,
-            edited(|v| v["data"]["lines"][0]["amount"] = json!("100")),
+            edited(|v| v["data"]["lines"][0]["amount"] = json!("100,50")),
+        ),
+        (
+            "amount a boolean",
+            false,
+            edited(|v| v["data"]["lines"][0]["amount"] = json!(true)),
         ),
         (
             "missing credit_note_for (typo)",
@@ -287,6 +297,30 @@ fn parser_accepts_exactly_what_the_schema_accepts() {
     assert!(cases.len() >= 45, "keep the example set broad");
 }
 
+/// A decimal string is exact; a number is read from its own text; both round half away from
+/// zero to cents.
+#[test]
+fn amounts_become_cents() {
+    let body = |amount: Value| {
+        let mut v: Value = serde_json::from_slice(include_bytes!("../schema/examples/upserted.json")).expect("json");
+        v["data"]["lines"][0]["amount"] = amount;
+        serde_json::to_vec(&v).expect("json")
+    };
+    for (amount, cents) in [
+        (json!("121.505"), 12151),
+        (json!(121.5), 12150),
+        (json!(-0.125), -13),
+        (json!(7), 700),
+        (Value::Null, 0),
+    ] {
+        let Event::Upserted(s) = parse_event("shop", &body(amount.clone())).expect("ok") else {
+            panic!("expected an upsert");
+        };
+        let expected = (!amount.is_null()).then_some(mm_core::Amount(cents));
+        assert_eq!(s.lines[0].amount, expected, "{amount}");
+    }
+}
+
 #[test]
 fn examples_parse_to_the_expected_events() {
     let Event::Upserted(s) = parse_event("shop", include_bytes!("../schema/examples/upserted.json")).expect("ok")
@@ -305,6 +339,9 @@ fn examples_parse_to_the_expected_events() {
     assert_eq!(s.credit_note_for, None);
     assert_eq!(s.paid_on, mm_core::Timestamp::parse_iso("2026-11-25T09:58:00Z"));
     assert_eq!(s.issued_on, mm_core::Timestamp::parse_iso("2026-11-25"));
+    assert_eq!(s.currency.as_deref(), Some("EUR"));
+    assert_eq!(s.lines[0].amount, Some(mm_core::Amount(10000)));
+    assert_eq!(s.lines[1].amount, Some(mm_core::Amount(500)));
 
     let Event::Upserted(c) = parse_event("shop", include_bytes!("../schema/examples/credit-note.json")).expect("ok")
     else {
@@ -313,6 +350,11 @@ fn examples_parse_to_the_expected_events() {
     assert_eq!(c.credit_note_for.as_deref(), Some("INV-1"));
     assert_eq!(c.lines[0].quantity, -1.0);
     assert_eq!(c.lines[0].credits_line.as_deref(), Some("1"));
+    assert_eq!(
+        c.lines[0].amount,
+        Some(mm_core::Amount(-10000)),
+        "a credit stays negative"
+    );
 
     assert_eq!(
         parse_event("shop", include_bytes!("../schema/examples/deleted.json")),

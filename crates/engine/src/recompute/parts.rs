@@ -304,6 +304,7 @@ mod tests {
             });
             let lines: Vec<InvoiceLine> = (0..rng.gen_range(0..4))
                 .map(|l| InvoiceLine {
+                    amount: None,
                     id: l.to_string(),
                     product: products.choose(&mut rng).copied().flatten().map(str::to_string),
                     quantity: if credit_note_for.is_some() {
@@ -336,6 +337,7 @@ mod tests {
                 }
             }
             invoices.push(Invoice {
+                currency: None,
                 issued_on: None,
                 paid_on: None,
                 key,
