@@ -435,3 +435,56 @@ async fn products_are_listed_and_a_seat_on_an_unknown_line_is_refused_with_the_r
         "the refusal is in the audit log"
     );
 }
+
+#[tokio::test]
+async fn the_enrolment_list_filters_pages_and_exports_the_whole_result_and_the_dashboard_counts_learners() {
+    let a = Admin::start().await;
+    let mut v = Visitor::default();
+    a.sign_in(&mut v, "viewer@test.example", TEST_PASSWORD).await;
+    let all = a.app.enrolments().await.unwrap();
+    let total_of = |page: &str| -> i64 {
+        page.split(r#"data-total=""#)
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (_, page) = a.get(&mut v, "/enrolments").await;
+    assert_eq!(total_of(&page), all.len() as i64);
+    let ada = all.iter().filter(|r| r.learner.contains("ada@")).count();
+    let (_, page) = a.get(&mut v, "/enrolments?learner=ADA%40").await;
+    assert_eq!(total_of(&page), ada as i64, "filtered by learner, any case");
+    assert!(!page.contains("grace@example.org"), "others are filtered out");
+
+    let r = a
+        .http
+        .get(format!("{}/enrolments.csv", a.base))
+        .header(COOKIE, v.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    assert_eq!(csv.lines().count(), all.len() + 1, "every row and a header: {csv}");
+    assert!(csv.starts_with("learner,name,site,course,status"), "{csv}");
+
+    let active_learners: std::collections::BTreeSet<_> = all
+        .iter()
+        .filter(|r| r.desired == "active")
+        .map(|r| r.learner.clone())
+        .collect();
+    let (status, dashboard) = a.get(&mut v, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let learners = dashboard
+        .split(r#"data-card="learners">"#)
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap();
+    assert_eq!(
+        learners,
+        active_learners.len().to_string(),
+        "active learners on the card"
+    );
+    assert!(dashboard.matches("<svg").count() >= 7, "the charts are drawn");
+}

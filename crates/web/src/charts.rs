@@ -5,8 +5,6 @@
 //! presentation attributes, colours in classes whose rules are in `assets/charts.css`. Every
 //! word shown comes from the caller, already localized; every label is escaped here.
 
-#![allow(dead_code)] // The dashboard page that uses these is being written beside them.
-
 use std::fmt::Write as _;
 
 /// One bar or segment: its label, its value, and the value as the page prints it (a number or

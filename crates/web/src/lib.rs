@@ -52,7 +52,6 @@ pub fn router(engine: Arc<Engine>) -> Router {
         .route("/readyz", get(api::readyz))
         .route("/assets/app.css", get(pages::stylesheet))
         .route("/assets/charts.css", get(pages::chart_stylesheet))
-        .route("/enrolments", get(pages::enrolments))
         .route("/api/enrolments", get(api::enrolments))
         .route("/api/holds", get(api::holds))
         .route("/api/jobs", get(api::jobs))

@@ -67,7 +67,6 @@ col-job = Tasca
 filter-apply = Filtra
 
 ## Tauler
-dashboard-paused-sites = Llocs en pausa
 
 ## Inscripcions
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = La contrasenya és massa curta: utilitze 12 caràcte
 users-error-no-such-user = Este usuari no existix.
 users-error-last-admin = Este és l’últim administrador actiu: primer faça administrador un altre usuari.
 users-error-internal = Alguna cosa ha fallat; el registre del servei n’indica el motiu.
+
+## Busca i història d’una factura
+search-title = Busca
+search-empty-query = Escriga un número de factura, l’adreça electrònica o el nom d’un alumne, o un curs.
+search-none = No hi ha cap coincidència amb «{ $query }».
+col-invoice = Factura
+invoice-title = Factura { $number }
+invoice-paid = Pagada
+invoice-unpaid = No pagada
+invoice-deleted = Suprimida en el sistema de facturació
+invoice-problems = Què falla ara
+invoice-timeline = Què ha passat
+invoice-no-courses = Esta factura no dona accés a cap curs.
+invoice-job = tasca { $job }
+story-seen = Factura detectada
+story-paid = Pagada
+story-learner-matched = Alumne vinculat al seu compte de Moodle
+story-learner-created = Compte de Moodle de l’alumne creat
+story-enrolled = Inscrit
+story-suspended = Accés suspés
+story-reactivated = Accés reactivat
+story-updated = Dates de la inscripció actualitzades
+story-unenrolled = Donat de baixa
+story-changed = Modificada en Moodle
+story-change-failed = Moodle ha rebutjat un canvi
+story-progress = Progrés
+story-completed = Curs completat
+story-certificate-issued = Certificat expedit
+story-certificate-revoked = Certificat revocat
+story-emailed = Certificat enviat per correu electrònic
+
+## Pla, desviacions i llocs
+nav-plan = Pla
+nav-drift = Desviacions
+nav-sites = Llocs Moodle
+plan-intro = Què canviaria en Moodle la pròxima passada, i per què. Encara no s’ha fet res d’això.
+plan-nothing = Moodle coincidix amb les factures: la pròxima passada no canvia res.
+plan-change-enrol = Inscriu
+plan-change-update = Actualitza les dates
+plan-change-suspend = Suspén
+plan-change-reactivate = Reactiva
+plan-change-unenrol = Dona de baixa
+drift-intro = Llig ara en Moodle tots els cursos associats: les inscripcions canviades a mà es posen en la cua per a corregir-les i es llisten les inscripcions que cap factura no paga.
+drift-run = Comprova Moodle ara
+drift-read = { $courses ->
+    [one] Un curs llegit
+   *[other] { $courses } cursos llegits
+}
+drift-repaired = Canviades en Moodle, en correcció
+drift-unexpected = En Moodle, però cap factura no la paga
+drift-errors = Cursos que no s’han pogut llegir
+sites-url = Adreça
+sites-origin = On es definix
+sites-declared-in-config = Declarat en config.toml (ací només de lectura)
+sites-test = Prova la connexió
+
+## Lliuraments de webhooks
+nav-deliveries = Webhooks
+deliveries-none = Encara no s’ha rebut cap lliurament de webhook.
+deliveries-source = Origen
+deliveries-id = Lliurament
+deliveries-body = Contingut
+deliveries-show-body = Mostra
+deliveries-applied = Aplicat
+deliveries-waiting = En espera
+deliveries-reapply = Torna a aplicar
+
+## Productes i places
+nav-mappings = Productes
+nav-seats = Places
+mappings-intro = Quin curs dona cada producte venut. Es declaren en config.toml: canvie’ls allí i reinicie el servei.
+mappings-none = Cap producte no està associat a un curs: les factures pagades no donen accés a res fins que n’hi haja un.
+mappings-product = Producte
+mappings-duration = Accés
+mappings-group = Grup
+mappings-days = { $days ->
+    [one] un dia
+   *[other] { $days } dies
+}
+mappings-no-end = Sense data de fi
+seats-assign = Assigna una plaça
+seats-line = Línia
+seats-name = Nom de l’alumne
+seats-assign-submit = Assigna
+seats-release = Allibera
+seats-none = No hi ha cap plaça assignada.
+
+## Tauler
+dashboard-all-sites = Tots els llocs
+dashboard-from = Des de
+dashboard-to = Fins a
+dashboard-card-revenue = Ingressos per cursos
+dashboard-card-learners = Alumnes actius
+dashboard-card-pending = Inscripcions pendents
+dashboard-card-completions = Finalitzacions
+dashboard-card-certificates = Certificats expedits
+dashboard-card-jobs-failing = Tasques amb errors
+dashboard-card-mails-failing = Correus amb errors
+dashboard-sources = Orígens de les factures
+dashboard-last-progress = Última lectura del progrés
+dashboard-last-poll = Última consulta correcta
+dashboard-backlog = Tasques en espera
+dashboard-paused = En pausa
+dashboard-reachable = Funciona
+dashboard-chart-empty = No hi ha res en este període.
+dashboard-chart-enrolments = Inscripcions per mes
+dashboard-chart-status = Inscripcions per estat
+dashboard-chart-progress = Alumnes per progrés
+dashboard-chart-completions = Finalitzacions per mes
+dashboard-chart-certificates = Certificats per mes
+dashboard-chart-top-revenue = Cursos amb més ingressos
+dashboard-chart-top-learners = Cursos amb més alumnes
+dashboard-status-active = Activa
+dashboard-status-suspended = Suspesa
+dashboard-status-revoked = Revocada
+dashboard-status-removed = Eliminada
+dashboard-status-none = Cap
+
+## Llista d’inscripcions
+filter-any = Qualsevol
+enrolments-export = Exporta-ho tot en CSV
+enrolments-job-pending = En espera
+enrolments-job-failing = Amb errors
+enrolments-job-dead = Parada
+enrolments-job-settled = Feta
+pagination-label = Pàgines
+pagination-previous = Anterior
+pagination-next = Següent
+pagination-page = Pàgina { $page }

@@ -69,7 +69,6 @@ col-job = Úloha
 filter-apply = Filtrovat
 
 ## Přehled
-dashboard-paused-sites = Pozastavené weby
 
 ## Zápisy
 enrolments-count = { $count ->
@@ -165,3 +164,136 @@ users-error-weak-password = Heslo je příliš krátké: použijte alespoň 12 z
 users-error-no-such-user = Takový uživatel neexistuje.
 users-error-last-admin = Toto je poslední aktivní správce: nejprve udělejte správcem jiného uživatele.
 users-error-internal = Něco se pokazilo; příčinu uvádí protokol služby.
+
+## Hledání a historie faktury
+search-title = Hledání
+search-empty-query = Zadejte číslo faktury, e-mail nebo jméno účastníka, případně kurz.
+search-none = Hledanému výrazu „{ $query }“ nic neodpovídá.
+col-invoice = Faktura
+invoice-title = Faktura { $number }
+invoice-paid = Zaplaceno
+invoice-unpaid = Nezaplaceno
+invoice-deleted = Smazáno ve fakturačním systému
+invoice-problems = Co je teď špatně
+invoice-timeline = Co se stalo
+invoice-no-courses = Tato faktura neopravňuje k žádnému kurzu.
+invoice-job = úloha { $job }
+story-seen = Faktura zaznamenána
+story-paid = Zaplaceno
+story-learner-matched = Účastník přiřazen ke svému účtu v Moodlu
+story-learner-created = Vytvořen účet účastníka v Moodlu
+story-enrolled = Zapsán
+story-suspended = Přístup pozastaven
+story-reactivated = Přístup obnoven
+story-updated = Termíny zápisu aktualizovány
+story-unenrolled = Zápis zrušen
+story-changed = Změněno v Moodlu
+story-change-failed = Moodle odmítl změnu
+story-progress = Průběh
+story-completed = Kurz dokončen
+story-certificate-issued = Osvědčení vydáno
+story-certificate-revoked = Platnost osvědčení zrušena
+story-emailed = Osvědčení odesláno e-mailem
+
+## Plán, odchylky a weby
+nav-plan = Plán
+nav-drift = Odchylky
+nav-sites = Weby Moodle
+plan-intro = Co by příští průchod změnil v Moodlu a proč. Nic z toho zatím neproběhlo.
+plan-nothing = Moodle odpovídá fakturám: příští průchod nic nezmění.
+plan-change-enrol = Zapsat
+plan-change-update = Aktualizovat termíny
+plan-change-suspend = Pozastavit
+plan-change-reactivate = Obnovit
+plan-change-unenrol = Zrušit zápis
+drift-intro = Načte teď z Moodlu všechny přiřazené kurzy: ručně změněné zápisy se zařadí do fronty k opravě a zápisy, které nehradí žádná faktura, se vypíšou.
+drift-run = Zkontrolovat Moodle teď
+drift-read = { $courses ->
+    [one] Načten jeden kurz
+    [few] Načteny { $courses } kurzy
+    [many] Načteno { $courses } kurzu
+   *[other] Načteno { $courses } kurzů
+}
+drift-repaired = Změněno v Moodlu, probíhá oprava
+drift-unexpected = V Moodlu, ale nehradí ho žádná faktura
+drift-errors = Kurzy, které se nepodařilo načíst
+sites-url = Adresa
+sites-origin = Kde je nastaven
+sites-declared-in-config = Deklarováno v config.toml (zde jen pro čtení)
+sites-test = Otestovat připojení
+
+## Doručení webhooků
+nav-deliveries = Webhooky
+deliveries-none = Zatím nebylo přijato žádné doručení webhooku.
+deliveries-source = Zdroj
+deliveries-id = Doručení
+deliveries-body = Obsah
+deliveries-show-body = Zobrazit
+deliveries-applied = Použito
+deliveries-waiting = Čeká
+deliveries-reapply = Použít znovu
+
+## Produkty a místa
+nav-mappings = Produkty
+nav-seats = Místa
+mappings-intro = Ke kterému kurzu opravňuje každý prodaný produkt. Deklarováno v config.toml: změňte to tam a restartujte službu.
+mappings-none = Žádný produkt není přiřazen ke kurzu: zaplacené faktury k ničemu neopravňují, dokud nějaký přiřazen nebude.
+mappings-product = Produkt
+mappings-duration = Přístup
+mappings-group = Skupina
+mappings-days = { $days ->
+    [one] jeden den
+    [few] { $days } dny
+    [many] { $days } dne
+   *[other] { $days } dní
+}
+mappings-no-end = Bez omezení
+seats-assign = Přidělit místo
+seats-line = Položka
+seats-name = Jméno účastníka
+seats-assign-submit = Přidělit
+seats-release = Uvolnit
+seats-none = Není přiděleno žádné místo.
+
+## Přehled
+dashboard-all-sites = Všechny weby
+dashboard-from = Od
+dashboard-to = Do
+dashboard-card-revenue = Tržby z kurzů
+dashboard-card-learners = Aktivní účastníci
+dashboard-card-pending = Čekající zápisy
+dashboard-card-completions = Dokončení
+dashboard-card-certificates = Vydaná osvědčení
+dashboard-card-jobs-failing = Selhávající úlohy
+dashboard-card-mails-failing = Selhávající e-maily
+dashboard-sources = Zdroje faktur
+dashboard-last-progress = Poslední načtení průběhu
+dashboard-last-poll = Poslední úspěšný dotaz
+dashboard-backlog = Čekající úlohy
+dashboard-paused = Pozastaveno
+dashboard-reachable = Funguje
+dashboard-chart-empty = V tomto období nic.
+dashboard-chart-enrolments = Zápisy po měsících
+dashboard-chart-status = Zápisy podle stavu
+dashboard-chart-progress = Účastníci podle průběhu
+dashboard-chart-completions = Dokončení po měsících
+dashboard-chart-certificates = Osvědčení po měsících
+dashboard-chart-top-revenue = Nejlepší kurzy podle tržeb
+dashboard-chart-top-learners = Nejlepší kurzy podle počtu účastníků
+dashboard-status-active = Aktivní
+dashboard-status-suspended = Pozastavený
+dashboard-status-revoked = Zrušený
+dashboard-status-removed = Odebraný
+dashboard-status-none = Žádný
+
+## Seznam zápisů
+filter-any = Jakýkoli
+enrolments-export = Exportovat vše do CSV
+enrolments-job-pending = Čeká
+enrolments-job-failing = Selhává
+enrolments-job-dead = Odstavená
+enrolments-job-settled = Hotovo
+pagination-label = Stránky
+pagination-previous = Předchozí
+pagination-next = Další
+pagination-page = Stránka { $page }

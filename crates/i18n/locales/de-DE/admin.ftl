@@ -67,7 +67,6 @@ col-job = Auftrag
 filter-apply = Filtern
 
 ## Übersicht
-dashboard-paused-sites = Pausierte Websites
 
 ## Einschreibungen
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = Das Passwort ist zu kurz: Verwenden Sie mindestens 1
 users-error-no-such-user = Diesen Benutzer gibt es nicht.
 users-error-last-admin = Dies ist der letzte aktive Administrator: Machen Sie zuerst einen anderen Benutzer zum Administrator.
 users-error-internal = Etwas ist schiefgelaufen; den Grund nennt das Dienstprotokoll.
+
+## Suche und Verlauf einer Rechnung
+search-title = Suche
+search-empty-query = Geben Sie eine Rechnungsnummer, die E-Mail-Adresse oder den Namen eines Teilnehmers oder einen Kurs ein.
+search-none = Keine Treffer für „{ $query }“.
+col-invoice = Rechnung
+invoice-title = Rechnung { $number }
+invoice-paid = Bezahlt
+invoice-unpaid = Nicht bezahlt
+invoice-deleted = Im Abrechnungssystem gelöscht
+invoice-problems = Was gerade nicht stimmt
+invoice-timeline = Was passiert ist
+invoice-no-courses = Diese Rechnung gewährt keinen Kurs.
+invoice-job = Auftrag { $job }
+story-seen = Rechnung erfasst
+story-paid = Bezahlt
+story-learner-matched = Teilnehmer seinem Moodle-Konto zugeordnet
+story-learner-created = Moodle-Konto des Teilnehmers angelegt
+story-enrolled = Eingeschrieben
+story-suspended = Zugang gesperrt
+story-reactivated = Zugang reaktiviert
+story-updated = Daten der Einschreibung aktualisiert
+story-unenrolled = Ausgeschrieben
+story-changed = In Moodle geändert
+story-change-failed = Moodle hat eine Änderung abgelehnt
+story-progress = Fortschritt
+story-completed = Kurs abgeschlossen
+story-certificate-issued = Zertifikat ausgestellt
+story-certificate-revoked = Zertifikat widerrufen
+story-emailed = Zertifikat per E-Mail versandt
+
+## Plan, Abweichungen und Websites
+nav-plan = Plan
+nav-drift = Abweichungen
+nav-sites = Moodle-Websites
+plan-intro = Was der nächste Durchlauf in Moodle ändern würde, und warum. Nichts davon ist bereits geschehen.
+plan-nothing = Moodle stimmt mit den Rechnungen überein: Der nächste Durchlauf ändert nichts.
+plan-change-enrol = Einschreiben
+plan-change-update = Daten aktualisieren
+plan-change-suspend = Sperren
+plan-change-reactivate = Reaktivieren
+plan-change-unenrol = Ausschreiben
+drift-intro = Liest jetzt jeden zugeordneten Kurs in Moodle: Von Hand geänderte Einschreibungen werden zur Korrektur eingereiht, und Einschreibungen, die keine Rechnung bezahlt, werden aufgelistet.
+drift-run = Moodle jetzt prüfen
+drift-read = { $courses ->
+    [one] Ein Kurs gelesen
+   *[other] { $courses } Kurse gelesen
+}
+drift-repaired = In Moodle geändert, wird korrigiert
+drift-unexpected = In Moodle, aber von keiner Rechnung bezahlt
+drift-errors = Kurse, die nicht gelesen werden konnten
+sites-url = Adresse
+sites-origin = Wo festgelegt
+sites-declared-in-config = In config.toml festgelegt (hier schreibgeschützt)
+sites-test = Verbindung testen
+
+## Webhook-Zustellungen
+nav-deliveries = Webhooks
+deliveries-none = Noch keine Webhook-Zustellung empfangen.
+deliveries-source = Quelle
+deliveries-id = Zustellung
+deliveries-body = Inhalt
+deliveries-show-body = Anzeigen
+deliveries-applied = Angewendet
+deliveries-waiting = Wartend
+deliveries-reapply = Erneut anwenden
+
+## Produkte und Plätze
+nav-mappings = Produkte
+nav-seats = Plätze
+mappings-intro = Welchen Kurs jedes verkaufte Produkt gewährt. In config.toml festgelegt: Ändern Sie sie dort und starten Sie den Dienst neu.
+mappings-none = Kein Produkt ist einem Kurs zugeordnet: Bezahlte Rechnungen gewähren nichts, bis eines zugeordnet ist.
+mappings-product = Produkt
+mappings-duration = Zugang
+mappings-group = Gruppe
+mappings-days = { $days ->
+    [one] ein Tag
+   *[other] { $days } Tage
+}
+mappings-no-end = Unbegrenzt
+seats-assign = Platz zuweisen
+seats-line = Position
+seats-name = Name des Teilnehmers
+seats-assign-submit = Zuweisen
+seats-release = Freigeben
+seats-none = Kein Platz ist zugewiesen.
+
+## Übersicht
+dashboard-all-sites = Alle Websites
+dashboard-from = Von
+dashboard-to = Bis
+dashboard-card-revenue = Kursumsatz
+dashboard-card-learners = Aktive Teilnehmer
+dashboard-card-pending = Ausstehende Einschreibungen
+dashboard-card-completions = Abschlüsse
+dashboard-card-certificates = Ausgestellte Zertifikate
+dashboard-card-jobs-failing = Fehlschlagende Aufträge
+dashboard-card-mails-failing = Fehlschlagende E-Mails
+dashboard-sources = Rechnungsquellen
+dashboard-last-progress = Fortschritt zuletzt gelesen
+dashboard-last-poll = Letzte erfolgreiche Abfrage
+dashboard-backlog = Wartende Aufträge
+dashboard-paused = Pausiert
+dashboard-reachable = Funktioniert
+dashboard-chart-empty = Nichts in diesem Zeitraum.
+dashboard-chart-enrolments = Einschreibungen pro Monat
+dashboard-chart-status = Einschreibungen nach Status
+dashboard-chart-progress = Teilnehmer nach Fortschritt
+dashboard-chart-completions = Abschlüsse pro Monat
+dashboard-chart-certificates = Zertifikate pro Monat
+dashboard-chart-top-revenue = Top-Kurse nach Umsatz
+dashboard-chart-top-learners = Top-Kurse nach Teilnehmern
+dashboard-status-active = Aktiv
+dashboard-status-suspended = Gesperrt
+dashboard-status-revoked = Widerrufen
+dashboard-status-removed = Entfernt
+dashboard-status-none = Keine
+
+## Liste der Einschreibungen
+filter-any = Alle
+enrolments-export = Alles als CSV exportieren
+enrolments-job-pending = Wartend
+enrolments-job-failing = Fehlschlagend
+enrolments-job-dead = Zurückgestellt
+enrolments-job-settled = Erledigt
+pagination-label = Seiten
+pagination-previous = Zurück
+pagination-next = Weiter
+pagination-page = Seite { $page }

@@ -67,7 +67,6 @@ col-job = Job
 filter-apply = Filter
 
 ## Dashboard
-dashboard-paused-sites = Paused sites
 
 ## Enrolments
 enrolments-count = { $count ->
@@ -239,3 +238,46 @@ seats-name = Learner's name
 seats-assign-submit = Assign
 seats-release = Release
 seats-none = No seat is assigned.
+
+## Dashboard
+dashboard-all-sites = All sites
+dashboard-from = From
+dashboard-to = To
+dashboard-card-revenue = Course revenue
+dashboard-card-learners = Active learners
+dashboard-card-pending = Enrolments pending
+dashboard-card-completions = Completions
+dashboard-card-certificates = Certificates issued
+dashboard-card-jobs-failing = Jobs failing
+dashboard-card-mails-failing = Mails failing
+dashboard-sources = Invoice sources
+dashboard-last-progress = Last progress read
+dashboard-last-poll = Last successful poll
+dashboard-backlog = Jobs waiting
+dashboard-paused = Paused
+dashboard-reachable = Working
+dashboard-chart-empty = Nothing in this period.
+dashboard-chart-enrolments = Enrolments per month
+dashboard-chart-status = Enrolments by status
+dashboard-chart-progress = Learners by progress
+dashboard-chart-completions = Completions per month
+dashboard-chart-certificates = Certificates per month
+dashboard-chart-top-revenue = Top courses by revenue
+dashboard-chart-top-learners = Top courses by learners
+dashboard-status-active = Active
+dashboard-status-suspended = Suspended
+dashboard-status-revoked = Revoked
+dashboard-status-removed = Removed
+dashboard-status-none = None
+
+## Enrolment list
+filter-any = Any
+enrolments-export = Export all as CSV
+enrolments-job-pending = Waiting
+enrolments-job-failing = Failing
+enrolments-job-dead = Parked
+enrolments-job-settled = Done
+pagination-label = Pages
+pagination-previous = Previous
+pagination-next = Next
+pagination-page = Page { $page }

@@ -67,7 +67,6 @@ col-job = Trabajo
 filter-apply = Filtrar
 
 ## Panel
-dashboard-paused-sites = Sitios en pausa
 
 ## Inscripciones
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = La contraseña es demasiado corta: use al menos 12 c
 users-error-no-such-user = Ese usuario no existe.
 users-error-last-admin = Este es el último administrador activo: primero haga administrador a otro usuario.
 users-error-internal = Algo salió mal; el motivo figura en el registro del servicio.
+
+## Búsqueda e historial de una factura
+search-title = Búsqueda
+search-empty-query = Escriba un número de factura, el correo electrónico o el nombre de un estudiante, o un curso.
+search-none = Nada coincide con “{ $query }”.
+col-invoice = Factura
+invoice-title = Factura { $number }
+invoice-paid = Pagada
+invoice-unpaid = No pagada
+invoice-deleted = Eliminada en el sistema de facturación
+invoice-problems = Qué falla ahora
+invoice-timeline = Qué pasó
+invoice-no-courses = Esta factura no da acceso a ningún curso.
+invoice-job = trabajo { $job }
+story-seen = Factura detectada
+story-paid = Pagada
+story-learner-matched = Estudiante vinculado a su cuenta de Moodle
+story-learner-created = Cuenta de Moodle del estudiante creada
+story-enrolled = Inscrito
+story-suspended = Acceso suspendido
+story-reactivated = Acceso reactivado
+story-updated = Fechas de inscripción actualizadas
+story-unenrolled = Dado de baja
+story-changed = Modificada en Moodle
+story-change-failed = Moodle rechazó un cambio
+story-progress = Progreso
+story-completed = Curso completado
+story-certificate-issued = Certificado emitido
+story-certificate-revoked = Certificado revocado
+story-emailed = Certificado enviado por correo electrónico
+
+## Plan, desviaciones y sitios
+nav-plan = Plan
+nav-drift = Desviaciones
+nav-sites = Sitios de Moodle
+plan-intro = Lo que la próxima pasada cambiaría en Moodle, y por qué. Todavía no se hizo nada de esto.
+plan-nothing = Moodle coincide con las facturas: la próxima pasada no cambia nada.
+plan-change-enrol = Inscribir
+plan-change-update = Actualizar fechas
+plan-change-suspend = Suspender
+plan-change-reactivate = Reactivar
+plan-change-unenrol = Dar de baja
+drift-intro = Lee ahora en Moodle todos los cursos asociados: las inscripciones cambiadas a mano quedan en cola para corregirlas y se listan las inscripciones que no paga ninguna factura.
+drift-run = Revisar Moodle ahora
+drift-read = { $courses ->
+    [one] Un curso leído
+   *[other] { $courses } cursos leídos
+}
+drift-repaired = Cambiadas en Moodle, en corrección
+drift-unexpected = En Moodle, pero ninguna factura la paga
+drift-errors = Cursos que no se pudieron leer
+sites-url = Dirección
+sites-origin = Dónde se configura
+sites-declared-in-config = Declarado en config.toml (aquí es de solo lectura)
+sites-test = Probar la conexión
+
+## Entregas de webhooks
+nav-deliveries = Webhooks
+deliveries-none = Todavía no se recibió ninguna entrega de webhook.
+deliveries-source = Origen
+deliveries-id = Entrega
+deliveries-body = Contenido
+deliveries-show-body = Mostrar
+deliveries-applied = Aplicada
+deliveries-waiting = En espera
+deliveries-reapply = Volver a aplicar
+
+## Productos y cupos
+nav-mappings = Productos
+nav-seats = Cupos
+mappings-intro = Qué curso da cada producto vendido. Se declaran en config.toml: cámbielos allí y reinicie el servicio.
+mappings-none = No hay ningún producto asociado a un curso: las facturas pagadas no dan acceso a nada hasta que lo haya.
+mappings-product = Producto
+mappings-duration = Acceso
+mappings-group = Grupo
+mappings-days = { $days ->
+    [one] un día
+   *[other] { $days } días
+}
+mappings-no-end = Sin fecha de fin
+seats-assign = Asignar un cupo
+seats-line = Línea
+seats-name = Nombre del estudiante
+seats-assign-submit = Asignar
+seats-release = Liberar
+seats-none = No hay ningún cupo asignado.
+
+## Panel
+dashboard-all-sites = Todos los sitios
+dashboard-from = Desde
+dashboard-to = Hasta
+dashboard-card-revenue = Ingresos por cursos
+dashboard-card-learners = Estudiantes activos
+dashboard-card-pending = Inscripciones pendientes
+dashboard-card-completions = Finalizaciones
+dashboard-card-certificates = Certificados emitidos
+dashboard-card-jobs-failing = Trabajos con errores
+dashboard-card-mails-failing = Correos con errores
+dashboard-sources = Orígenes de las facturas
+dashboard-last-progress = Última lectura del progreso
+dashboard-last-poll = Última consulta exitosa
+dashboard-backlog = Trabajos en espera
+dashboard-paused = En pausa
+dashboard-reachable = Funciona
+dashboard-chart-empty = Nada en este período.
+dashboard-chart-enrolments = Inscripciones por mes
+dashboard-chart-status = Inscripciones por estado
+dashboard-chart-progress = Estudiantes por progreso
+dashboard-chart-completions = Finalizaciones por mes
+dashboard-chart-certificates = Certificados por mes
+dashboard-chart-top-revenue = Cursos con más ingresos
+dashboard-chart-top-learners = Cursos con más estudiantes
+dashboard-status-active = Activa
+dashboard-status-suspended = Suspendida
+dashboard-status-revoked = Revocada
+dashboard-status-removed = Eliminada
+dashboard-status-none = Ninguna
+
+## Lista de inscripciones
+filter-any = Cualquiera
+enrolments-export = Exportar todo en CSV
+enrolments-job-pending = En espera
+enrolments-job-failing = Con errores
+enrolments-job-dead = Detenido
+enrolments-job-settled = Listo
+pagination-label = Páginas
+pagination-previous = Anterior
+pagination-next = Siguiente
+pagination-page = Página { $page }

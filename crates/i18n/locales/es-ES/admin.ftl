@@ -67,7 +67,6 @@ col-job = Trabajo
 filter-apply = Filtrar
 
 ## Panel
-dashboard-paused-sites = Sitios en pausa
 
 ## Matriculaciones
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = La contraseña es demasiado corta: use al menos 12 c
 users-error-no-such-user = Ese usuario no existe.
 users-error-last-admin = Este es el último administrador activo: primero convierta a otro usuario en administrador.
 users-error-internal = Algo ha fallado; el motivo figura en el registro del servicio.
+
+## Búsqueda e historia de una factura
+search-title = Búsqueda
+search-empty-query = Escriba un número de factura, el correo electrónico o el nombre de un alumno, o un curso.
+search-none = Nada coincide con «{ $query }».
+col-invoice = Factura
+invoice-title = Factura { $number }
+invoice-paid = Pagada
+invoice-unpaid = No pagada
+invoice-deleted = Eliminada en el sistema de facturación
+invoice-problems = Qué falla ahora
+invoice-timeline = Qué ha pasado
+invoice-no-courses = Esta factura no da acceso a ningún curso.
+invoice-job = trabajo { $job }
+story-seen = Factura detectada
+story-paid = Pagada
+story-learner-matched = Alumno vinculado a su cuenta de Moodle
+story-learner-created = Cuenta de Moodle del alumno creada
+story-enrolled = Matriculado
+story-suspended = Acceso suspendido
+story-reactivated = Acceso reactivado
+story-updated = Fechas de matriculación actualizadas
+story-unenrolled = Desmatriculado
+story-changed = Modificada en Moodle
+story-change-failed = Moodle ha rechazado un cambio
+story-progress = Progreso
+story-completed = Curso completado
+story-certificate-issued = Certificado expedido
+story-certificate-revoked = Certificado revocado
+story-emailed = Certificado enviado por correo electrónico
+
+## Plan, desviaciones y sitios
+nav-plan = Plan
+nav-drift = Desviaciones
+nav-sites = Sitios de Moodle
+plan-intro = Lo que la próxima pasada cambiaría en Moodle, y por qué. Todavía no se ha hecho nada de esto.
+plan-nothing = Moodle coincide con las facturas: la próxima pasada no cambia nada.
+plan-change-enrol = Matricular
+plan-change-update = Actualizar fechas
+plan-change-suspend = Suspender
+plan-change-reactivate = Reactivar
+plan-change-unenrol = Desmatricular
+drift-intro = Lee ahora en Moodle todos los cursos asociados: las matriculaciones cambiadas a mano se ponen en cola para corregirlas y se listan las matriculaciones que no paga ninguna factura.
+drift-run = Comprobar Moodle ahora
+drift-read = { $courses ->
+    [one] Un curso leído
+   *[other] { $courses } cursos leídos
+}
+drift-repaired = Cambiadas en Moodle, en corrección
+drift-unexpected = En Moodle, pero ninguna factura la paga
+drift-errors = Cursos que no se han podido leer
+sites-url = Dirección
+sites-origin = Dónde se configura
+sites-declared-in-config = Declarado en config.toml (aquí es de solo lectura)
+sites-test = Probar la conexión
+
+## Entregas de webhooks
+nav-deliveries = Webhooks
+deliveries-none = Todavía no se ha recibido ninguna entrega de webhook.
+deliveries-source = Origen
+deliveries-id = Entrega
+deliveries-body = Contenido
+deliveries-show-body = Mostrar
+deliveries-applied = Aplicada
+deliveries-waiting = En espera
+deliveries-reapply = Volver a aplicar
+
+## Productos y plazas
+nav-mappings = Productos
+nav-seats = Plazas
+mappings-intro = Qué curso da cada producto vendido. Se declaran en config.toml: cámbielos allí y reinicie el servicio.
+mappings-none = No hay ningún producto asociado a un curso: las facturas pagadas no dan acceso a nada hasta que lo haya.
+mappings-product = Producto
+mappings-duration = Acceso
+mappings-group = Grupo
+mappings-days = { $days ->
+    [one] un día
+   *[other] { $days } días
+}
+mappings-no-end = Sin fecha de fin
+seats-assign = Asignar una plaza
+seats-line = Línea
+seats-name = Nombre del alumno
+seats-assign-submit = Asignar
+seats-release = Liberar
+seats-none = No hay ninguna plaza asignada.
+
+## Panel
+dashboard-all-sites = Todos los sitios
+dashboard-from = Desde
+dashboard-to = Hasta
+dashboard-card-revenue = Ingresos por cursos
+dashboard-card-learners = Alumnos activos
+dashboard-card-pending = Matriculaciones pendientes
+dashboard-card-completions = Finalizaciones
+dashboard-card-certificates = Certificados expedidos
+dashboard-card-jobs-failing = Trabajos con errores
+dashboard-card-mails-failing = Correos con errores
+dashboard-sources = Orígenes de las facturas
+dashboard-last-progress = Última lectura del progreso
+dashboard-last-poll = Última consulta correcta
+dashboard-backlog = Trabajos en espera
+dashboard-paused = En pausa
+dashboard-reachable = Funciona
+dashboard-chart-empty = Nada en este periodo.
+dashboard-chart-enrolments = Matriculaciones por mes
+dashboard-chart-status = Matriculaciones por estado
+dashboard-chart-progress = Alumnos por progreso
+dashboard-chart-completions = Finalizaciones por mes
+dashboard-chart-certificates = Certificados por mes
+dashboard-chart-top-revenue = Cursos con más ingresos
+dashboard-chart-top-learners = Cursos con más alumnos
+dashboard-status-active = Activa
+dashboard-status-suspended = Suspendida
+dashboard-status-revoked = Revocada
+dashboard-status-removed = Eliminada
+dashboard-status-none = Ninguna
+
+## Lista de matriculaciones
+filter-any = Cualquiera
+enrolments-export = Exportar todo en CSV
+enrolments-job-pending = En espera
+enrolments-job-failing = Con errores
+enrolments-job-dead = Detenido
+enrolments-job-settled = Hecho
+pagination-label = Páginas
+pagination-previous = Anterior
+pagination-next = Siguiente
+pagination-page = Página { $page }

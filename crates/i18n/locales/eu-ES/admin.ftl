@@ -67,7 +67,6 @@ col-job = Lana
 filter-apply = Iragazi
 
 ## Panela
-dashboard-paused-sites = Pausan dauden guneak
 
 ## Matrikulazioak
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = Pasahitza laburregia da: erabili gutxienez 12 karakt
 users-error-no-such-user = Ez dago halako erabiltzailerik.
 users-error-last-admin = Hau da azken administratzaile aktiboa: lehenik, egin beste erabiltzaile bat administratzaile.
 users-error-internal = Zerbait gaizki joan da; zerbitzuaren erregistroan ageri da zergatia.
+
+## Bilaketa eta faktura baten historia
+search-title = Bilaketa
+search-empty-query = Idatzi faktura-zenbaki bat, ikasle baten helbide elektronikoa edo izena, edo ikastaro bat.
+search-none = Ez dago ezer “{ $query }” bilaketarekin bat datorrenik.
+col-invoice = Faktura
+invoice-title = { $number } faktura
+invoice-paid = Ordainduta
+invoice-unpaid = Ordaindu gabe
+invoice-deleted = Fakturazio-sisteman ezabatuta
+invoice-problems = Zer dagoen gaizki orain
+invoice-timeline = Zer gertatu den
+invoice-no-courses = Faktura honek ez du ikastarorik ematen.
+invoice-job = { $job } lana
+story-seen = Faktura detektatuta
+story-paid = Ordainduta
+story-learner-matched = Ikaslea bere Moodle-kontuarekin lotuta
+story-learner-created = Ikaslearen Moodle-kontua sortuta
+story-enrolled = Matrikulatuta
+story-suspended = Sarbidea etenda
+story-reactivated = Sarbidea berriro aktibatuta
+story-updated = Matrikulazioaren datak eguneratuta
+story-unenrolled = Matrikulazioa kenduta
+story-changed = Moodlen aldatuta
+story-change-failed = Moodlek aldaketa bat baztertu du
+story-progress = Aurrerapena
+story-completed = Ikastaroa amaituta
+story-certificate-issued = Ziurtagiria emanda
+story-certificate-revoked = Ziurtagiria baliogabetuta
+story-emailed = Ziurtagiria posta elektronikoz bidalita
+
+## Plana, desbideratzeak eta guneak
+nav-plan = Plana
+nav-drift = Desbideratzeak
+nav-sites = Moodle guneak
+plan-intro = Hurrengo pasaldiak Moodlen zer aldatuko lukeen, eta zergatik. Hemengo ezer ez da egin oraindik.
+plan-nothing = Moodle fakturekin bat dator: hurrengo pasaldiak ez du ezer aldatuko.
+plan-change-enrol = Matrikulatu
+plan-change-update = Eguneratu datak
+plan-change-suspend = Eten
+plan-change-reactivate = Aktibatu berriro
+plan-change-unenrol = Kendu matrikulazioa
+drift-intro = Moodlen lotutako ikastaro guztiak irakurtzen ditu orain: eskuz aldatutako matrikulazioak ilaran jartzen dira zuzentzeko, eta fakturarik ordaintzen ez dituen matrikulazioak zerrendatzen dira.
+drift-run = Egiaztatu Moodle orain
+drift-read = { $courses ->
+    [one] Ikastaro bat irakurrita
+   *[other] { $courses } ikastaro irakurrita
+}
+drift-repaired = Moodlen aldatuta, zuzentzen
+drift-unexpected = Moodlen dago, baina ez du fakturarik ordaintzen
+drift-errors = Irakurri ezin izan diren ikastaroak
+sites-url = Helbidea
+sites-origin = Non ezartzen den
+sites-declared-in-config = config.toml fitxategian adierazita (hemen irakurtzeko soilik)
+sites-test = Probatu konexioa
+
+## Webhook-entregak
+nav-deliveries = Webhookak
+deliveries-none = Oraindik ez da webhook-entregarik jaso.
+deliveries-source = Iturria
+deliveries-id = Entrega
+deliveries-body = Edukia
+deliveries-show-body = Erakutsi
+deliveries-applied = Aplikatuta
+deliveries-waiting = Zain
+deliveries-reapply = Aplikatu berriro
+
+## Produktuak eta plazak
+nav-mappings = Produktuak
+nav-seats = Plazak
+mappings-intro = Saldutako produktu bakoitzak zer ikastaro ematen duen. config.toml fitxategian adierazten dira: aldatu han eta berrabiarazi zerbitzua.
+mappings-none = Ez dago ikastaro bati lotutako produkturik: ordaindutako fakturek ez dute ezer ematen bat lotu arte.
+mappings-product = Produktua
+mappings-duration = Sarbidea
+mappings-group = Taldea
+mappings-days = { $days ->
+    [one] egun bat
+   *[other] { $days } egun
+}
+mappings-no-end = Amaierarik gabe
+seats-assign = Esleitu plaza bat
+seats-line = Lerroa
+seats-name = Ikaslearen izena
+seats-assign-submit = Esleitu
+seats-release = Askatu
+seats-none = Ez dago plazarik esleituta.
+
+## Panela
+dashboard-all-sites = Gune guztiak
+dashboard-from = Noiztik
+dashboard-to = Noiz arte
+dashboard-card-revenue = Ikastaroen diru-sarrerak
+dashboard-card-learners = Ikasle aktiboak
+dashboard-card-pending = Zain dauden matrikulazioak
+dashboard-card-completions = Amaierak
+dashboard-card-certificates = Emandako ziurtagiriak
+dashboard-card-jobs-failing = Huts egiten duten lanak
+dashboard-card-mails-failing = Huts egiten duten mezuak
+dashboard-sources = Fakturen iturriak
+dashboard-last-progress = Aurrerapenaren azken irakurketa
+dashboard-last-poll = Azken kontsulta arrakastatsua
+dashboard-backlog = Zain dauden lanak
+dashboard-paused = Pausan
+dashboard-reachable = Badabil
+dashboard-chart-empty = Ezer ez aldi honetan.
+dashboard-chart-enrolments = Matrikulazioak hilabeteka
+dashboard-chart-status = Matrikulazioak egoeraren arabera
+dashboard-chart-progress = Ikasleak aurrerapenaren arabera
+dashboard-chart-completions = Amaierak hilabeteka
+dashboard-chart-certificates = Ziurtagiriak hilabeteka
+dashboard-chart-top-revenue = Diru-sarrera gehien dituzten ikastaroak
+dashboard-chart-top-learners = Ikasle gehien dituzten ikastaroak
+dashboard-status-active = Aktibo
+dashboard-status-suspended = Etenda
+dashboard-status-revoked = Baliogabetua
+dashboard-status-removed = Kenduta
+dashboard-status-none = Bat ere ez
+
+## Matrikulazioen zerrenda
+filter-any = Edozein
+enrolments-export = Esportatu dena CSV gisa
+enrolments-job-pending = Zain
+enrolments-job-failing = Huts egiten
+enrolments-job-dead = Geldituta
+enrolments-job-settled = Eginda
+pagination-label = Orriak
+pagination-previous = Aurrekoa
+pagination-next = Hurrengoa
+pagination-page = { $page }. orria

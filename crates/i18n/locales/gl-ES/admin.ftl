@@ -67,7 +67,6 @@ col-job = Tarefa
 filter-apply = Filtrar
 
 ## Panel
-dashboard-paused-sites = Sitios en pausa
 
 ## Matrículas
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = O contrasinal é demasiado curto: use polo menos 12 
 users-error-no-such-user = Ese usuario non existe.
 users-error-last-admin = Este é o último administrador activo: primeiro converta outro usuario en administrador.
 users-error-internal = Algo fallou; o rexistro do servizo indica o motivo.
+
+## Busca e historia dunha factura
+search-title = Busca
+search-empty-query = Escriba un número de factura, o enderezo electrónico ou o nome dun alumno, ou un curso.
+search-none = Nada coincide con «{ $query }».
+col-invoice = Factura
+invoice-title = Factura { $number }
+invoice-paid = Pagada
+invoice-unpaid = Non pagada
+invoice-deleted = Eliminada no sistema de facturación
+invoice-problems = Que falla agora
+invoice-timeline = Que pasou
+invoice-no-courses = Esta factura non dá acceso a ningún curso.
+invoice-job = tarefa { $job }
+story-seen = Factura detectada
+story-paid = Pagada
+story-learner-matched = Alumno vinculado á súa conta de Moodle
+story-learner-created = Conta de Moodle do alumno creada
+story-enrolled = Matriculado
+story-suspended = Acceso suspendido
+story-reactivated = Acceso reactivado
+story-updated = Datas da matrícula actualizadas
+story-unenrolled = Matrícula anulada
+story-changed = Modificada en Moodle
+story-change-failed = Moodle rexeitou un cambio
+story-progress = Progreso
+story-completed = Curso completado
+story-certificate-issued = Certificado expedido
+story-certificate-revoked = Certificado revogado
+story-emailed = Certificado enviado por correo electrónico
+
+## Plan, desviacións e sitios
+nav-plan = Plan
+nav-drift = Desviacións
+nav-sites = Sitios de Moodle
+plan-intro = O que cambiaría en Moodle a próxima pasada, e por que. Aínda non se fixo nada disto.
+plan-nothing = Moodle coincide coas facturas: a próxima pasada non cambia nada.
+plan-change-enrol = Matricular
+plan-change-update = Actualizar datas
+plan-change-suspend = Suspender
+plan-change-reactivate = Reactivar
+plan-change-unenrol = Anular a matrícula
+drift-intro = Le agora en Moodle todos os cursos asociados: as matrículas cambiadas a man póñense na cola para corrixilas e lístanse as matrículas que non paga ningunha factura.
+drift-run = Comprobar Moodle agora
+drift-read = { $courses ->
+    [one] Un curso lido
+   *[other] { $courses } cursos lidos
+}
+drift-repaired = Cambiadas en Moodle, en corrección
+drift-unexpected = En Moodle, pero ningunha factura a paga
+drift-errors = Cursos que non se puideron ler
+sites-url = Enderezo
+sites-origin = Onde se define
+sites-declared-in-config = Declarado en config.toml (aquí só de lectura)
+sites-test = Probar a conexión
+
+## Entregas de webhooks
+nav-deliveries = Webhooks
+deliveries-none = Aínda non se recibiu ningunha entrega de webhook.
+deliveries-source = Orixe
+deliveries-id = Entrega
+deliveries-body = Contido
+deliveries-show-body = Mostrar
+deliveries-applied = Aplicada
+deliveries-waiting = En espera
+deliveries-reapply = Aplicar de novo
+
+## Produtos e prazas
+nav-mappings = Produtos
+nav-seats = Prazas
+mappings-intro = Que curso dá cada produto vendido. Decláranse en config.toml: cámbieos alí e reinicie o servizo.
+mappings-none = Ningún produto está asociado a un curso: as facturas pagadas non dan acceso a nada ata que o estea algún.
+mappings-product = Produto
+mappings-duration = Acceso
+mappings-group = Grupo
+mappings-days = { $days ->
+    [one] un día
+   *[other] { $days } días
+}
+mappings-no-end = Sen data de fin
+seats-assign = Asignar unha praza
+seats-line = Liña
+seats-name = Nome do alumno
+seats-assign-submit = Asignar
+seats-release = Liberar
+seats-none = Non hai ningunha praza asignada.
+
+## Panel
+dashboard-all-sites = Todos os sitios
+dashboard-from = Desde
+dashboard-to = Ata
+dashboard-card-revenue = Ingresos por cursos
+dashboard-card-learners = Alumnos activos
+dashboard-card-pending = Matrículas pendentes
+dashboard-card-completions = Finalizacións
+dashboard-card-certificates = Certificados expedidos
+dashboard-card-jobs-failing = Tarefas con erros
+dashboard-card-mails-failing = Correos con erros
+dashboard-sources = Orixes das facturas
+dashboard-last-progress = Última lectura do progreso
+dashboard-last-poll = Última consulta correcta
+dashboard-backlog = Tarefas en espera
+dashboard-paused = En pausa
+dashboard-reachable = Funciona
+dashboard-chart-empty = Nada neste período.
+dashboard-chart-enrolments = Matrículas por mes
+dashboard-chart-status = Matrículas por estado
+dashboard-chart-progress = Alumnos por progreso
+dashboard-chart-completions = Finalizacións por mes
+dashboard-chart-certificates = Certificados por mes
+dashboard-chart-top-revenue = Cursos con máis ingresos
+dashboard-chart-top-learners = Cursos con máis alumnos
+dashboard-status-active = Activa
+dashboard-status-suspended = Suspendida
+dashboard-status-revoked = Revogada
+dashboard-status-removed = Eliminada
+dashboard-status-none = Ningunha
+
+## Lista de matrículas
+filter-any = Calquera
+enrolments-export = Exportar todo en CSV
+enrolments-job-pending = En espera
+enrolments-job-failing = Con erros
+enrolments-job-dead = Detida
+enrolments-job-settled = Feita
+pagination-label = Páxinas
+pagination-previous = Anterior
+pagination-next = Seguinte
+pagination-page = Páxina { $page }

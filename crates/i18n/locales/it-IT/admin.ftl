@@ -67,7 +67,6 @@ col-job = Job
 filter-apply = Filtra
 
 ## Dashboard
-dashboard-paused-sites = Siti in pausa
 
 ## Iscrizioni
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = La password è troppo corta: usi almeno 12 caratteri
 users-error-no-such-user = Questo utente non esiste.
 users-error-last-admin = Questo è l’ultimo amministratore attivo: prima renda amministratore un altro utente.
 users-error-internal = Si è verificato un errore; il motivo è indicato nel log del servizio.
+
+## Ricerca e storia di una fattura
+search-title = Ricerca
+search-empty-query = Digiti un numero di fattura, l’email o il nome di un partecipante, oppure un corso.
+search-none = Nessun risultato per “{ $query }”.
+col-invoice = Fattura
+invoice-title = Fattura { $number }
+invoice-paid = Pagata
+invoice-unpaid = Non pagata
+invoice-deleted = Eliminata nel sistema di fatturazione
+invoice-problems = Cosa non va adesso
+invoice-timeline = Cosa è successo
+invoice-no-courses = Questa fattura non dà accesso ad alcun corso.
+invoice-job = job { $job }
+story-seen = Fattura rilevata
+story-paid = Pagata
+story-learner-matched = Partecipante associato al suo account Moodle
+story-learner-created = Account Moodle del partecipante creato
+story-enrolled = Iscritto
+story-suspended = Accesso sospeso
+story-reactivated = Accesso riattivato
+story-updated = Date dell’iscrizione aggiornate
+story-unenrolled = Disiscritto
+story-changed = Modificata in Moodle
+story-change-failed = Moodle ha rifiutato una modifica
+story-progress = Avanzamento
+story-completed = Corso completato
+story-certificate-issued = Attestato rilasciato
+story-certificate-revoked = Attestato revocato
+story-emailed = Attestato inviato per email
+
+## Piano, scostamenti e siti
+nav-plan = Piano
+nav-drift = Scostamenti
+nav-sites = Siti Moodle
+plan-intro = Cosa cambierebbe in Moodle il prossimo passaggio, e perché. Niente di questo è stato ancora fatto.
+plan-nothing = Moodle corrisponde alle fatture: il prossimo passaggio non cambia nulla.
+plan-change-enrol = Iscrivi
+plan-change-update = Aggiorna le date
+plan-change-suspend = Sospendi
+plan-change-reactivate = Riattiva
+plan-change-unenrol = Disiscrivi
+drift-intro = Legge ora in Moodle ogni corso associato: le iscrizioni modificate a mano vengono messe in coda per essere corrette e le iscrizioni che nessuna fattura paga vengono elencate.
+drift-run = Controlla Moodle ora
+drift-read = { $courses ->
+    [one] Un corso letto
+   *[other] { $courses } corsi letti
+}
+drift-repaired = Modificate in Moodle, in correzione
+drift-unexpected = In Moodle, ma nessuna fattura la paga
+drift-errors = Corsi che non è stato possibile leggere
+sites-url = Indirizzo
+sites-origin = Dove è impostato
+sites-declared-in-config = Dichiarato in config.toml (qui in sola lettura)
+sites-test = Prova la connessione
+
+## Consegne dei webhook
+nav-deliveries = Webhook
+deliveries-none = Nessuna consegna di webhook ricevuta finora.
+deliveries-source = Origine
+deliveries-id = Consegna
+deliveries-body = Contenuto
+deliveries-show-body = Mostra
+deliveries-applied = Applicata
+deliveries-waiting = In attesa
+deliveries-reapply = Applica di nuovo
+
+## Prodotti e posti
+nav-mappings = Prodotti
+nav-seats = Posti
+mappings-intro = Quale corso dà ogni prodotto venduto. Sono dichiarati in config.toml: li modifichi lì e riavvii il servizio.
+mappings-none = Nessun prodotto è associato a un corso: le fatture pagate non danno accesso a nulla finché non lo è almeno uno.
+mappings-product = Prodotto
+mappings-duration = Accesso
+mappings-group = Gruppo
+mappings-days = { $days ->
+    [one] un giorno
+   *[other] { $days } giorni
+}
+mappings-no-end = Senza scadenza
+seats-assign = Assegna un posto
+seats-line = Riga
+seats-name = Nome del partecipante
+seats-assign-submit = Assegna
+seats-release = Libera
+seats-none = Nessun posto assegnato.
+
+## Dashboard
+dashboard-all-sites = Tutti i siti
+dashboard-from = Dal
+dashboard-to = Al
+dashboard-card-revenue = Ricavi dei corsi
+dashboard-card-learners = Partecipanti attivi
+dashboard-card-pending = Iscrizioni in sospeso
+dashboard-card-completions = Completamenti
+dashboard-card-certificates = Attestati rilasciati
+dashboard-card-jobs-failing = Job con errori
+dashboard-card-mails-failing = Email con errori
+dashboard-sources = Origini delle fatture
+dashboard-last-progress = Ultima lettura dell’avanzamento
+dashboard-last-poll = Ultima interrogazione riuscita
+dashboard-backlog = Job in attesa
+dashboard-paused = In pausa
+dashboard-reachable = Funzionante
+dashboard-chart-empty = Nulla in questo periodo.
+dashboard-chart-enrolments = Iscrizioni per mese
+dashboard-chart-status = Iscrizioni per stato
+dashboard-chart-progress = Partecipanti per avanzamento
+dashboard-chart-completions = Completamenti per mese
+dashboard-chart-certificates = Attestati per mese
+dashboard-chart-top-revenue = Corsi principali per ricavi
+dashboard-chart-top-learners = Corsi principali per partecipanti
+dashboard-status-active = Attiva
+dashboard-status-suspended = Sospesa
+dashboard-status-revoked = Revocata
+dashboard-status-removed = Rimossa
+dashboard-status-none = Nessuna
+
+## Elenco delle iscrizioni
+filter-any = Qualsiasi
+enrolments-export = Esporta tutto in CSV
+enrolments-job-pending = In attesa
+enrolments-job-failing = Con errori
+enrolments-job-dead = Bloccato
+enrolments-job-settled = Completato
+pagination-label = Pagine
+pagination-previous = Precedente
+pagination-next = Successiva
+pagination-page = Pagina { $page }

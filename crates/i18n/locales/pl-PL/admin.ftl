@@ -69,7 +69,6 @@ col-job = Zadanie
 filter-apply = Filtruj
 
 ## Pulpit
-dashboard-paused-sites = Wstrzymane witryny
 
 ## Zapisy
 enrolments-count = { $count ->
@@ -165,3 +164,136 @@ users-error-weak-password = Hasło jest za krótkie: użyj co najmniej 12 znakó
 users-error-no-such-user = Taki użytkownik nie istnieje.
 users-error-last-admin = To jest ostatni aktywny administrator: najpierw nadaj uprawnienia administratora innemu użytkownikowi.
 users-error-internal = Coś poszło nie tak; przyczynę podaje dziennik usługi.
+
+## Wyszukiwanie i historia faktury
+search-title = Wyszukiwanie
+search-empty-query = Wpisz numer faktury, adres e-mail lub imię i nazwisko uczestnika albo kurs.
+search-none = Nic nie pasuje do „{ $query }”.
+col-invoice = Faktura
+invoice-title = Faktura { $number }
+invoice-paid = Opłacona
+invoice-unpaid = Nieopłacona
+invoice-deleted = Usunięta w systemie fakturowym
+invoice-problems = Co jest teraz nie tak
+invoice-timeline = Co się wydarzyło
+invoice-no-courses = Ta faktura nie daje dostępu do żadnego kursu.
+invoice-job = zadanie { $job }
+story-seen = Odnotowano fakturę
+story-paid = Opłacona
+story-learner-matched = Powiązano uczestnika z jego kontem Moodle
+story-learner-created = Utworzono konto Moodle uczestnika
+story-enrolled = Zapisano
+story-suspended = Zawieszono dostęp
+story-reactivated = Przywrócono dostęp
+story-updated = Zaktualizowano daty zapisu
+story-unenrolled = Wypisano
+story-changed = Zmieniono w Moodle
+story-change-failed = Moodle odrzucił zmianę
+story-progress = Postęp
+story-completed = Ukończono kurs
+story-certificate-issued = Wystawiono certyfikat
+story-certificate-revoked = Unieważniono certyfikat
+story-emailed = Wysłano certyfikat e-mailem
+
+## Plan, rozbieżności i witryny
+nav-plan = Plan
+nav-drift = Rozbieżności
+nav-sites = Witryny Moodle
+plan-intro = Co następny przebieg zmieniłby w Moodle i dlaczego. Nic z tego nie zostało jeszcze wykonane.
+plan-nothing = Moodle jest zgodny z fakturami: następny przebieg niczego nie zmieni.
+plan-change-enrol = Zapisz
+plan-change-update = Zaktualizuj daty
+plan-change-suspend = Zawieś
+plan-change-reactivate = Przywróć
+plan-change-unenrol = Wypisz
+drift-intro = Odczytuje teraz z Moodle każdy powiązany kurs: zapisy zmienione ręcznie trafiają do kolejki do naprawy, a zapisy, za które nie płaci żadna faktura, są wyświetlane na liście.
+drift-run = Sprawdź Moodle teraz
+drift-read = { $courses ->
+    [one] Odczytano jeden kurs
+    [few] Odczytano { $courses } kursy
+    [many] Odczytano { $courses } kursów
+   *[other] Odczytano { $courses } kursu
+}
+drift-repaired = Zmienione w Moodle, w trakcie naprawy
+drift-unexpected = W Moodle, ale nie płaci za to żadna faktura
+drift-errors = Kursy, których nie udało się odczytać
+sites-url = Adres
+sites-origin = Gdzie ustawiono
+sites-declared-in-config = Zadeklarowano w config.toml (tutaj tylko do odczytu)
+sites-test = Testuj połączenie
+
+## Dostarczenia webhooków
+nav-deliveries = Webhooki
+deliveries-none = Nie odebrano jeszcze żadnego dostarczenia webhooka.
+deliveries-source = Źródło
+deliveries-id = Dostarczenie
+deliveries-body = Treść
+deliveries-show-body = Pokaż
+deliveries-applied = Zastosowano
+deliveries-waiting = Oczekuje
+deliveries-reapply = Zastosuj ponownie
+
+## Produkty i miejsca
+nav-mappings = Produkty
+nav-seats = Miejsca
+mappings-intro = Do jakiego kursu daje dostęp każdy sprzedany produkt. Zadeklarowane w config.toml: zmień je tam i uruchom ponownie usługę.
+mappings-none = Żaden produkt nie jest powiązany z kursem: opłacone faktury nie dają dostępu do niczego, dopóki jakiś nie zostanie powiązany.
+mappings-product = Produkt
+mappings-duration = Dostęp
+mappings-group = Grupa
+mappings-days = { $days ->
+    [one] jeden dzień
+    [few] { $days } dni
+    [many] { $days } dni
+   *[other] { $days } dnia
+}
+mappings-no-end = Bez końca
+seats-assign = Przydziel miejsce
+seats-line = Pozycja
+seats-name = Imię i nazwisko uczestnika
+seats-assign-submit = Przydziel
+seats-release = Zwolnij
+seats-none = Nie przydzielono żadnego miejsca.
+
+## Pulpit
+dashboard-all-sites = Wszystkie witryny
+dashboard-from = Od
+dashboard-to = Do
+dashboard-card-revenue = Przychody z kursów
+dashboard-card-learners = Aktywni uczestnicy
+dashboard-card-pending = Oczekujące zapisy
+dashboard-card-completions = Ukończenia
+dashboard-card-certificates = Wystawione certyfikaty
+dashboard-card-jobs-failing = Zadania kończące się błędem
+dashboard-card-mails-failing = E-maile kończące się błędem
+dashboard-sources = Źródła faktur
+dashboard-last-progress = Ostatni odczyt postępów
+dashboard-last-poll = Ostatnie udane odpytanie
+dashboard-backlog = Oczekujące zadania
+dashboard-paused = Wstrzymano
+dashboard-reachable = Działa
+dashboard-chart-empty = Brak danych w tym okresie.
+dashboard-chart-enrolments = Zapisy w kolejnych miesiącach
+dashboard-chart-status = Zapisy według statusu
+dashboard-chart-progress = Uczestnicy według postępów
+dashboard-chart-completions = Ukończenia w kolejnych miesiącach
+dashboard-chart-certificates = Certyfikaty w kolejnych miesiącach
+dashboard-chart-top-revenue = Najlepsze kursy według przychodów
+dashboard-chart-top-learners = Najlepsze kursy według liczby uczestników
+dashboard-status-active = Aktywny
+dashboard-status-suspended = Zawieszony
+dashboard-status-revoked = Unieważniony
+dashboard-status-removed = Usunięty
+dashboard-status-none = Brak
+
+## Lista zapisów
+filter-any = Dowolny
+enrolments-export = Eksportuj wszystko do CSV
+enrolments-job-pending = Oczekuje
+enrolments-job-failing = Kończy się błędem
+enrolments-job-dead = Odłożone
+enrolments-job-settled = Gotowe
+pagination-label = Strony
+pagination-previous = Poprzednia
+pagination-next = Następna
+pagination-page = Strona { $page }

@@ -67,7 +67,6 @@ col-job = Tarefa
 filter-apply = Filtrar
 
 ## Painel
-dashboard-paused-sites = Sites pausados
 
 ## Inscrições
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = A senha é curta demais: use pelo menos 12 caractere
 users-error-no-such-user = Esse usuário não existe.
 users-error-last-admin = Este é o último administrador ativo: primeiro torne outro usuário administrador.
 users-error-internal = Algo deu errado; o motivo está no log do serviço.
+
+## Pesquisa e histórico de uma fatura
+search-title = Pesquisa
+search-empty-query = Digite um número de fatura, o e-mail ou o nome de um aluno, ou um curso.
+search-none = Nada corresponde a “{ $query }”.
+col-invoice = Fatura
+invoice-title = Fatura { $number }
+invoice-paid = Paga
+invoice-unpaid = Não paga
+invoice-deleted = Excluída no sistema de faturamento
+invoice-problems = O que está errado agora
+invoice-timeline = O que aconteceu
+invoice-no-courses = Esta fatura não dá acesso a nenhum curso.
+invoice-job = tarefa { $job }
+story-seen = Fatura detectada
+story-paid = Paga
+story-learner-matched = Aluno associado à sua conta do Moodle
+story-learner-created = Conta do Moodle do aluno criada
+story-enrolled = Inscrito
+story-suspended = Acesso suspenso
+story-reactivated = Acesso reativado
+story-updated = Datas da inscrição atualizadas
+story-unenrolled = Inscrição cancelada
+story-changed = Alterada no Moodle
+story-change-failed = O Moodle recusou uma alteração
+story-progress = Progresso
+story-completed = Curso concluído
+story-certificate-issued = Certificado emitido
+story-certificate-revoked = Certificado revogado
+story-emailed = Certificado enviado por e-mail
+
+## Plano, divergências e sites
+nav-plan = Plano
+nav-drift = Divergências
+nav-sites = Sites do Moodle
+plan-intro = O que a próxima execução mudaria no Moodle, e por quê. Nada disso foi feito ainda.
+plan-nothing = O Moodle está de acordo com as faturas: a próxima execução não muda nada.
+plan-change-enrol = Inscrever
+plan-change-update = Atualizar datas
+plan-change-suspend = Suspender
+plan-change-reactivate = Reativar
+plan-change-unenrol = Cancelar inscrição
+drift-intro = Lê agora no Moodle cada curso associado: as inscrições alteradas manualmente entram na fila para serem corrigidas e as inscrições que nenhuma fatura paga são listadas.
+drift-run = Verificar o Moodle agora
+drift-read = { $courses ->
+    [one] { $courses } curso lido
+   *[other] { $courses } cursos lidos
+}
+drift-repaired = Alteradas no Moodle, sendo corrigidas
+drift-unexpected = No Moodle, mas nenhuma fatura paga por ela
+drift-errors = Cursos que não puderam ser lidos
+sites-url = Endereço
+sites-origin = Onde está definido
+sites-declared-in-config = Declarado em config.toml (somente leitura aqui)
+sites-test = Testar conexão
+
+## Entregas de webhooks
+nav-deliveries = Webhooks
+deliveries-none = Nenhuma entrega de webhook recebida ainda.
+deliveries-source = Origem
+deliveries-id = Entrega
+deliveries-body = Conteúdo
+deliveries-show-body = Mostrar
+deliveries-applied = Aplicada
+deliveries-waiting = Aguardando
+deliveries-reapply = Aplicar novamente
+
+## Produtos e vagas
+nav-mappings = Produtos
+nav-seats = Vagas
+mappings-intro = Qual curso cada produto vendido concede. Declarados em config.toml: altere-os lá e reinicie o serviço.
+mappings-none = Nenhum produto está associado a um curso: as faturas pagas não dão acesso a nada até que algum esteja.
+mappings-product = Produto
+mappings-duration = Acesso
+mappings-group = Grupo
+mappings-days = { $days ->
+    [one] { $days } dia
+   *[other] { $days } dias
+}
+mappings-no-end = Sem fim
+seats-assign = Atribuir uma vaga
+seats-line = Item
+seats-name = Nome do aluno
+seats-assign-submit = Atribuir
+seats-release = Liberar
+seats-none = Nenhuma vaga atribuída.
+
+## Painel
+dashboard-all-sites = Todos os sites
+dashboard-from = De
+dashboard-to = Até
+dashboard-card-revenue = Receita dos cursos
+dashboard-card-learners = Alunos ativos
+dashboard-card-pending = Inscrições pendentes
+dashboard-card-completions = Conclusões
+dashboard-card-certificates = Certificados emitidos
+dashboard-card-jobs-failing = Tarefas com falha
+dashboard-card-mails-failing = E-mails com falha
+dashboard-sources = Origens das faturas
+dashboard-last-progress = Última leitura do progresso
+dashboard-last-poll = Última consulta bem-sucedida
+dashboard-backlog = Tarefas aguardando
+dashboard-paused = Pausado
+dashboard-reachable = Funcionando
+dashboard-chart-empty = Nada neste período.
+dashboard-chart-enrolments = Inscrições por mês
+dashboard-chart-status = Inscrições por status
+dashboard-chart-progress = Alunos por progresso
+dashboard-chart-completions = Conclusões por mês
+dashboard-chart-certificates = Certificados por mês
+dashboard-chart-top-revenue = Cursos com maior receita
+dashboard-chart-top-learners = Cursos com mais alunos
+dashboard-status-active = Ativa
+dashboard-status-suspended = Suspensa
+dashboard-status-revoked = Revogada
+dashboard-status-removed = Removida
+dashboard-status-none = Nenhuma
+
+## Lista de inscrições
+filter-any = Qualquer
+enrolments-export = Exportar tudo em CSV
+enrolments-job-pending = Aguardando
+enrolments-job-failing = Com falha
+enrolments-job-dead = Parada
+enrolments-job-settled = Concluída
+pagination-label = Páginas
+pagination-previous = Anterior
+pagination-next = Próxima
+pagination-page = Página { $page }

@@ -67,7 +67,6 @@ col-job = Tarefa
 filter-apply = Filtrar
 
 ## Painel
-dashboard-paused-sites = Sites em pausa
 
 ## Inscrições
 enrolments-count = { $count ->
@@ -153,3 +152,132 @@ users-error-weak-password = A palavra-passe é demasiado curta: utilize pelo men
 users-error-no-such-user = Esse utilizador não existe.
 users-error-last-admin = Este é o último administrador ativo: torne primeiro outro utilizador administrador.
 users-error-internal = Ocorreu um erro; o motivo consta do registo do serviço.
+
+## Pesquisa e histórico de uma fatura
+search-title = Pesquisa
+search-empty-query = Escreva um número de fatura, o e-mail ou o nome de um formando, ou um curso.
+search-none = Nada corresponde a «{ $query }».
+col-invoice = Fatura
+invoice-title = Fatura { $number }
+invoice-paid = Paga
+invoice-unpaid = Não paga
+invoice-deleted = Eliminada no sistema de faturação
+invoice-problems = O que está errado agora
+invoice-timeline = O que aconteceu
+invoice-no-courses = Esta fatura não dá acesso a nenhum curso.
+invoice-job = tarefa { $job }
+story-seen = Fatura detetada
+story-paid = Paga
+story-learner-matched = Formando associado à sua conta Moodle
+story-learner-created = Conta Moodle do formando criada
+story-enrolled = Inscrito
+story-suspended = Acesso suspenso
+story-reactivated = Acesso reativado
+story-updated = Datas da inscrição atualizadas
+story-unenrolled = Inscrição anulada
+story-changed = Alterada no Moodle
+story-change-failed = O Moodle recusou uma alteração
+story-progress = Progresso
+story-completed = Curso concluído
+story-certificate-issued = Certificado emitido
+story-certificate-revoked = Certificado revogado
+story-emailed = Certificado enviado por e-mail
+
+## Plano, desvios e sites
+nav-plan = Plano
+nav-drift = Desvios
+nav-sites = Sites Moodle
+plan-intro = O que a próxima passagem alteraria no Moodle, e porquê. Nada disto foi feito ainda.
+plan-nothing = O Moodle corresponde às faturas: a próxima passagem não altera nada.
+plan-change-enrol = Inscrever
+plan-change-update = Atualizar datas
+plan-change-suspend = Suspender
+plan-change-reactivate = Reativar
+plan-change-unenrol = Anular inscrição
+drift-intro = Lê agora no Moodle cada curso associado: as inscrições alteradas manualmente são colocadas em fila para serem corrigidas e as inscrições que nenhuma fatura paga são listadas.
+drift-run = Verificar o Moodle agora
+drift-read = { $courses ->
+    [one] { $courses } curso lido
+   *[other] { $courses } cursos lidos
+}
+drift-repaired = Alteradas no Moodle, a ser corrigidas
+drift-unexpected = No Moodle, mas nenhuma fatura a paga
+drift-errors = Cursos que não foi possível ler
+sites-url = Endereço
+sites-origin = Onde está definido
+sites-declared-in-config = Declarado em config.toml (só de leitura aqui)
+sites-test = Testar a ligação
+
+## Entregas de webhooks
+nav-deliveries = Webhooks
+deliveries-none = Ainda não foi recebida nenhuma entrega de webhook.
+deliveries-source = Origem
+deliveries-id = Entrega
+deliveries-body = Conteúdo
+deliveries-show-body = Mostrar
+deliveries-applied = Aplicada
+deliveries-waiting = Em espera
+deliveries-reapply = Aplicar novamente
+
+## Produtos e lugares
+nav-mappings = Produtos
+nav-seats = Lugares
+mappings-intro = Que curso dá cada produto vendido. Declarados em config.toml: altere-os aí e reinicie o serviço.
+mappings-none = Nenhum produto está associado a um curso: as faturas pagas não dão acesso a nada até que algum esteja.
+mappings-product = Produto
+mappings-duration = Acesso
+mappings-group = Grupo
+mappings-days = { $days ->
+    [one] { $days } dia
+   *[other] { $days } dias
+}
+mappings-no-end = Sem fim
+seats-assign = Atribuir um lugar
+seats-line = Linha
+seats-name = Nome do formando
+seats-assign-submit = Atribuir
+seats-release = Libertar
+seats-none = Nenhum lugar está atribuído.
+
+## Painel
+dashboard-all-sites = Todos os sites
+dashboard-from = De
+dashboard-to = Até
+dashboard-card-revenue = Receita dos cursos
+dashboard-card-learners = Formandos ativos
+dashboard-card-pending = Inscrições pendentes
+dashboard-card-completions = Conclusões
+dashboard-card-certificates = Certificados emitidos
+dashboard-card-jobs-failing = Tarefas com falhas
+dashboard-card-mails-failing = E-mails com falhas
+dashboard-sources = Origens das faturas
+dashboard-last-progress = Última leitura do progresso
+dashboard-last-poll = Última consulta bem-sucedida
+dashboard-backlog = Tarefas em espera
+dashboard-paused = Em pausa
+dashboard-reachable = A funcionar
+dashboard-chart-empty = Nada neste período.
+dashboard-chart-enrolments = Inscrições por mês
+dashboard-chart-status = Inscrições por estado
+dashboard-chart-progress = Formandos por progresso
+dashboard-chart-completions = Conclusões por mês
+dashboard-chart-certificates = Certificados por mês
+dashboard-chart-top-revenue = Cursos com mais receita
+dashboard-chart-top-learners = Cursos com mais formandos
+dashboard-status-active = Ativa
+dashboard-status-suspended = Suspensa
+dashboard-status-revoked = Revogada
+dashboard-status-removed = Removida
+dashboard-status-none = Nenhuma
+
+## Lista de inscrições
+filter-any = Qualquer
+enrolments-export = Exportar tudo em CSV
+enrolments-job-pending = Em espera
+enrolments-job-failing = Com falhas
+enrolments-job-dead = Parada
+enrolments-job-settled = Concluída
+pagination-label = Páginas
+pagination-previous = Anterior
+pagination-next = Seguinte
+pagination-page = Página { $page }

@@ -6,13 +6,12 @@ mod certificates;
 mod chrome;
 mod dashboard;
 mod deliveries;
+mod enrolments;
 mod invoices;
 mod jobs;
 mod login;
 mod operations;
 mod users;
-
-pub use chrome::Chrome;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -26,6 +25,8 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::sign_out))
         .route("/me/locale", post(users::set_locale))
+        .route("/enrolments", get(enrolments::show))
+        .route("/enrolments.csv", get(enrolments::export))
         .route("/jobs", get(jobs::show).post(jobs::act))
         .route("/certificates", get(certificates::show))
         .route(

@@ -1,0 +1,242 @@
+//! The enrolment list: filtered, sorted and paginated by the database, each row with its
+//! causes and job; the whole filtered list as CSV.
+
+use super::chrome::Chrome;
+use super::invoices::story_path;
+use crate::error::PageError;
+use crate::session::{Read, User};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+use mm_engine::Engine;
+use mm_engine::enrolment_list::{EnrolmentPage, EnrolmentQuery};
+use mm_store::{DesiredStatus, EnrolmentFilter, EnrolmentListRow, EnrolmentSort, JobState, SortDirection};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Rows a page shows unless asked otherwise.
+const PER_PAGE: u32 = 50;
+
+/// The list's query string: filters, sort and page, as the form and the links send them.
+#[derive(Deserialize, Serialize, Default, Clone)]
+pub struct ListParams {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    site: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default)]
+    learner: String,
+    #[serde(default)]
+    job: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+    page: Option<u32>,
+}
+
+fn some(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl ListParams {
+    fn filter(&self) -> EnrolmentFilter {
+        EnrolmentFilter {
+            status: match self.status.as_str() {
+                "active" => Some(DesiredStatus::Active),
+                "revoked" => Some(DesiredStatus::Revoked),
+                _ => None,
+            },
+            site: some(&self.site),
+            course: some(&self.course),
+            learner: some(&self.learner),
+            job: match self.job.as_str() {
+                "pending" => Some(JobState::Pending),
+                "failing" => Some(JobState::Failing),
+                "dead" => Some(JobState::Dead),
+                "settled" => Some(JobState::Settled),
+                _ => None,
+            },
+            updated_from: None,
+            updated_to: None,
+        }
+    }
+
+    fn query(&self) -> EnrolmentQuery {
+        EnrolmentQuery {
+            filter: self.filter(),
+            sort: match self.sort.as_str() {
+                "course" => EnrolmentSort::Course,
+                "status" => EnrolmentSort::Status,
+                "updated" => EnrolmentSort::Updated,
+                _ => EnrolmentSort::Learner,
+            },
+            direction: if self.dir == "desc" {
+                SortDirection::Desc
+            } else {
+                SortDirection::Asc
+            },
+            page: self.page.unwrap_or(1),
+            per_page: PER_PAGE,
+        }
+    }
+
+    /// The query string of the same list on another page.
+    fn on_page(&self, page: i64) -> String {
+        let mut p = self.clone();
+        p.page = u32::try_from(page).ok();
+        serde_urlencoded::to_string(&p).unwrap_or_default()
+    }
+
+    /// The query string of the same filter sorted by `column` (ascending, or reversed when it
+    /// already is).
+    fn sorted_by(&self, column: &str) -> String {
+        let mut p = self.clone();
+        p.dir = if self.sort == column && self.dir != "desc" {
+            "desc".into()
+        } else {
+            "asc".into()
+        };
+        p.sort = column.to_owned();
+        p.page = None;
+        serde_urlencoded::to_string(&p).unwrap_or_default()
+    }
+
+    fn export(&self) -> String {
+        let mut p = self.clone();
+        p.page = None;
+        serde_urlencoded::to_string(&p).unwrap_or_default()
+    }
+}
+
+/// A row as the page shows it.
+struct Line {
+    learner: String,
+    learner_name: String,
+    site: String,
+    course: String,
+    desired: String,
+    in_moodle: Option<String>,
+    causes: Vec<(String, String)>,
+    job: Option<String>,
+    job_error: Option<String>,
+}
+
+fn line(r: EnrolmentListRow) -> Line {
+    Line {
+        causes: r
+            .causes
+            .iter()
+            .map(|c| (c.to_string(), story_path(&c.invoice)))
+            .collect(),
+        in_moodle: r.applied.map(|a| a.status),
+        job: r.job.as_ref().map(|j| j.status.clone()),
+        job_error: r.job.and_then(|j| j.error),
+        learner: r.learner,
+        learner_name: r.learner_name,
+        site: r.site,
+        course: r.course,
+        desired: r.desired,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "enrolments.html")]
+struct EnrolmentsPage {
+    c: Chrome,
+    p: ListParams,
+    rows: Vec<Line>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    holds: Vec<mm_store::HoldRow>,
+}
+
+pub async fn show(
+    State(engine): State<Arc<Engine>>,
+    user: User<Read>,
+    headers: HeaderMap,
+    Query(p): Query<ListParams>,
+) -> Result<Html<String>, PageError> {
+    let result = engine.enrolment_page(&p.query()).await?;
+    let pages = result.pages();
+    let EnrolmentPage { rows, total, page, .. } = result;
+    let page = EnrolmentsPage {
+        c: Chrome::new(&user, &headers, "/enrolments"),
+        rows: rows.into_iter().map(line).collect(),
+        total,
+        page: i64::from(page),
+        pages,
+        holds: engine.holds().await?,
+        p,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A CSV cell that a spreadsheet will not run: names come from invoices, and a cell starting
+/// with `=`, `+`, `-`, `@` or a tab would be read as a formula (OWASP "CSV injection").
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// The whole filtered list as CSV (UTF-8 with a header row), whatever its length.
+pub async fn export(
+    State(engine): State<Arc<Engine>>,
+    _user: User<Read>,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "learner",
+        "name",
+        "site",
+        "course",
+        "status",
+        "in_moodle",
+        "job",
+        "job_error",
+        "causes",
+    ])?;
+    let mut failed = None;
+    engine
+        .enrolments_export(&p.filter(), |chunk| {
+            for r in chunk {
+                let causes = r.causes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                let record = [
+                    r.learner.as_str(),
+                    r.learner_name.as_str(),
+                    r.site.as_str(),
+                    r.course.as_str(),
+                    r.desired.as_str(),
+                    r.applied.as_ref().map_or("", |a| a.status.as_str()),
+                    r.job.as_ref().map_or("", |j| j.status.as_str()),
+                    r.job.as_ref().and_then(|j| j.error.as_deref()).unwrap_or(""),
+                    causes.as_str(),
+                ]
+                .map(cell);
+                if let Err(e) = out.write_record(record.iter().map(|c| c.as_bytes())) {
+                    failed.get_or_insert(e);
+                }
+            }
+        })
+        .await?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    let body = out.into_inner().map_err(|e| PageError::from(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"enrolments.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
