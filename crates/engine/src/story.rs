@@ -19,7 +19,19 @@ pub struct StoryStep {
     pub detail: String,
     /// The job that made the change, when one did.
     pub job: Option<String>,
+    /// The access a change gave: from, and until (0 = no end), as Moodle holds them.
+    pub access: Option<AccessDates>,
     pub ok: bool,
+}
+
+/// An enrolment's dates as a change left them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct AccessDates {
+    #[serde(rename = "timestart")]
+    pub from: i64,
+    /// 0: no end.
+    #[serde(rename = "timeend")]
+    pub until: i64,
 }
 
 /// What is wrong now, and how to fix it.
@@ -61,6 +73,7 @@ fn step(at: Option<i64>, step: &'static str, detail: impl Into<String>) -> Story
         step,
         detail: detail.into(),
         job: None,
+        access: None,
         ok: true,
     }
 }
@@ -238,8 +251,14 @@ impl Engine {
 }
 
 fn audit_step(a: &AuditRecord) -> StoryStep {
+    // `after` is the enrolment as the change left it (JSON with its dates), or an account id.
+    let access = a
+        .after
+        .as_deref()
+        .and_then(|after| serde_json::from_str::<AccessDates>(after).ok());
     let detail = match (&a.error, &a.after) {
         (Some(e), _) => e.clone(),
+        (None, Some(_)) if access.is_some() => String::new(),
         (None, Some(after)) => after.clone(),
         (None, None) => a.reason.clone(),
     };
@@ -248,6 +267,7 @@ fn audit_step(a: &AuditRecord) -> StoryStep {
         step: if a.ok { change_step(&a.action) } else { "change-failed" },
         detail,
         job: Some(a.job.clone()),
+        access,
         ok: a.ok,
     }
 }
@@ -275,6 +295,7 @@ fn invoice_story(
         let on = invoice.paid_on.unwrap_or(paid);
         steps.push(step(Some(on.0), "paid", String::new()));
     }
+    steps.sort_by_key(|s| s.at);
     InvoiceStory {
         source: key.source.clone(),
         id: key.id.clone(),

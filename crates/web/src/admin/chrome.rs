@@ -87,6 +87,11 @@ impl Chrome {
         text(self.locale, key, &[(name, &value.to_string())])
     }
 
+    /// A date as the reader writes it (UTC).
+    pub fn day(&self, unix_seconds: &i64) -> String {
+        mm_i18n::format_date_short(self.locale, *unix_seconds)
+    }
+
     /// A date and time as the reader writes them (UTC).
     pub fn when(&self, unix_seconds: &i64) -> String {
         mm_i18n::format_datetime(self.locale, *unix_seconds)
