@@ -8,6 +8,23 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
 
+/// The query of [`EntitlementRow`]s: each entitlement with what Moodle holds and its job, then
+/// `$tail` (a `WHERE` and an `ORDER BY`).
+macro_rules! entitlement_rows_sql {
+    ($tail:literal) => {
+        concat!(
+            "SELECT e.site, e.course, e.learner, e.status, e.body, a.status AS applied_status,
+                a.timestart AS applied_timestart, a.timeend AS applied_timeend,
+                j.status AS job_status, j.last_error AS job_error
+             FROM entitlements e
+             LEFT JOIN applied_enrolments a ON a.site = e.site AND a.course = e.course AND a.learner = e.learner
+             LEFT JOIN jobs j ON j.site = e.site AND j.course = e.course AND j.learner = e.learner ",
+            $tail
+        )
+    };
+}
+pub(crate) use entitlement_rows_sql;
+
 impl Store {
     pub async fn applied(&self) -> Result<BTreeMap<EntitlementKey, AppliedEnrolment>, StoreError> {
         let rows = self
@@ -144,15 +161,7 @@ impl Store {
     /// Desired entitlements joined with what Moodle holds, for the enrolments page.
     pub async fn entitlement_rows(&self) -> Result<Vec<EntitlementRow>, StoreError> {
         let rows = self
-            .query(
-                "SELECT e.site, e.course, e.learner, e.status, e.body, a.status AS applied_status,
-                a.timestart AS applied_timestart, a.timeend AS applied_timeend,
-                j.status AS job_status, j.last_error AS job_error
-         FROM entitlements e
-         LEFT JOIN applied_enrolments a ON a.site = e.site AND a.course = e.course AND a.learner = e.learner
-         LEFT JOIN jobs j ON j.site = e.site AND j.course = e.course AND j.learner = e.learner
-         ORDER BY e.site, e.course, e.learner",
-            )
+            .query(entitlement_rows_sql!("ORDER BY e.site, e.course, e.learner"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(entitlement_row).collect()

@@ -121,15 +121,9 @@ impl Store {
     /// One learner's enrolment rows (every site and course), as [`Store::entitlement_rows`].
     pub async fn entitlement_rows_of(&self, learner: &str) -> Result<Vec<EntitlementRow>, StoreError> {
         let rows = self
-            .query(
-                "SELECT e.site, e.course, e.learner, e.status, e.body, a.status AS applied_status,
-                    a.timestart AS applied_timestart, a.timeend AS applied_timeend,
-                    j.status AS job_status, j.last_error AS job_error
-                 FROM entitlements e
-                 LEFT JOIN applied_enrolments a ON a.site = e.site AND a.course = e.course AND a.learner = e.learner
-                 LEFT JOIN jobs j ON j.site = e.site AND j.course = e.course AND j.learner = e.learner
-                 WHERE e.learner = $1 ORDER BY e.site, e.course",
-            )
+            .query(crate::applied::entitlement_rows_sql!(
+                "WHERE e.learner = $1 ORDER BY e.site, e.course"
+            ))
             .bind(learner.to_lowercase())
             .fetch_all(&self.pool)
             .await?;

@@ -187,19 +187,12 @@ fn scaled(value: i64, max: i64, room: f64) -> f64 {
     value.clamp(0, max) as f64 / max as f64 * room
 }
 
-/// Text for XML content and attribute values.
+/// Text for XML content and attribute values, escaped as the pages escape theirs.
 fn escape(s: &str) -> String {
+    use askama::filters::Escaper as _;
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = crate::pages::HtmlEntities.write_escaped_str(&mut out, s);
     out
 }
 

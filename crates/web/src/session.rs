@@ -111,6 +111,18 @@ pub trait CsrfForm {
     fn csrf(&self) -> &str;
 }
 
+/// Implements [`CsrfForm`] for forms whose token is their `csrf` field.
+macro_rules! csrf_form {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::session::CsrfForm for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
+}
+pub(crate) use csrf_form;
+
 /// A form posted by a signed-in user whose role allows `P`, its CSRF token checked.
 pub struct Posted<P: Need, T> {
     pub user: User<P>,

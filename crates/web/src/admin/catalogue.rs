@@ -3,7 +3,7 @@
 
 use super::chrome::Chrome;
 use crate::error::PageError;
-use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -75,12 +75,6 @@ pub struct SeatForm {
     name: String,
 }
 
-impl CsrfForm for SeatForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn change_seat(
     State(engine): State<Arc<Engine>>,
     posted: Posted<Operate, SeatForm>,
@@ -106,3 +100,5 @@ pub async fn change_seat(
     let query = serde_urlencoded::to_string([("outcome", outcome)]).unwrap_or_default();
     Ok(Redirect::to(&format!("/seats?{query}")).into_response())
 }
+
+crate::session::csrf_form!(SeatForm);

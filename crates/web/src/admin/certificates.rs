@@ -3,7 +3,7 @@
 
 use super::chrome::Chrome;
 use crate::error::PageError;
-use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
@@ -114,12 +114,6 @@ pub struct CertificateAction {
     note: String,
 }
 
-impl CsrfForm for CertificateAction {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn act(
     State(engine): State<Arc<Engine>>,
     Path(code): Path<String>,
@@ -147,3 +141,5 @@ pub async fn act(
         .map_err(|e| PageError::bad_request(&e.to_string()))?;
     Ok(Redirect::to(&format!("/certificates?done={}", form.action)).into_response())
 }
+
+crate::session::csrf_form!(CertificateAction);

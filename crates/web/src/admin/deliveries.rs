@@ -3,7 +3,7 @@
 
 use super::chrome::Chrome;
 use crate::error::PageError;
-use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -44,12 +44,6 @@ pub struct Reapply {
     id: String,
 }
 
-impl CsrfForm for Reapply {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn reapply(
     State(engine): State<Arc<Engine>>,
     posted: Posted<Operate, Reapply>,
@@ -60,3 +54,5 @@ pub async fn reapply(
     }
     Ok(Redirect::to("/deliveries").into_response())
 }
+
+crate::session::csrf_form!(Reapply);

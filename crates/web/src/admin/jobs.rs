@@ -3,7 +3,7 @@
 
 use super::chrome::Chrome;
 use crate::error::PageError;
-use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -105,12 +105,6 @@ pub struct JobAction {
     learner: Option<String>,
 }
 
-impl CsrfForm for JobAction {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 impl JobAction {
     fn which(&self) -> Result<DeadJobs, PageError> {
         match (&self.site, &self.course, &self.learner) {
@@ -141,3 +135,5 @@ pub async fn act(State(engine): State<Arc<Engine>>, posted: Posted<Operate, JobA
     };
     Ok(Redirect::to(&format!("/jobs?done={n}")).into_response())
 }
+
+crate::session::csrf_form!(JobAction);

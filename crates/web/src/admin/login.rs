@@ -3,7 +3,7 @@
 
 use super::chrome::locale_of;
 use crate::error::PageError;
-use crate::session::{self, CsrfForm, PeerAddress, Posted, Read};
+use crate::session::{self, PeerAddress, Posted, Read};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -177,12 +177,6 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-impl CsrfForm for CsrfOnly {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn sign_out(
     State(engine): State<Arc<Engine>>,
     jar: CookieJar,
@@ -193,3 +187,5 @@ pub async fn sign_out(
     }
     Ok((jar.add(session::cleared_cookie()), Redirect::to("/login")).into_response())
 }
+
+crate::session::csrf_form!(CsrfOnly);

@@ -3,7 +3,7 @@
 
 use super::chrome::Chrome;
 use crate::error::PageError;
-use crate::session::{CsrfForm, Operate, Posted, Read, User};
+use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -57,12 +57,6 @@ pub async fn drift(
 #[derive(Deserialize)]
 pub struct Confirmed {
     csrf: String,
-}
-
-impl CsrfForm for Confirmed {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 /// Reads Moodle now; what differs from what we applied is queued again (the repair), and
@@ -132,3 +126,5 @@ pub async fn test_sites(
     };
     Ok(Html(page.render()?))
 }
+
+crate::session::csrf_form!(Confirmed);

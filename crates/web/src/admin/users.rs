@@ -3,7 +3,7 @@
 
 use super::chrome::Chrome;
 use crate::error::PageError;
-use crate::session::{Administer, CsrfForm, Posted, Read, User};
+use crate::session::{Administer, Posted, Read, User};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -72,12 +72,6 @@ pub struct NewUserForm {
     password: String,
 }
 
-impl CsrfForm for NewUserForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn add(
     State(engine): State<Arc<Engine>>,
     posted: Posted<Administer, NewUserForm>,
@@ -99,12 +93,6 @@ pub struct ChangeUserForm {
     disabled: Option<bool>,
 }
 
-impl CsrfForm for ChangeUserForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
 pub async fn change(
     State(engine): State<Arc<Engine>>,
     posted: Posted<Administer, ChangeUserForm>,
@@ -122,12 +110,6 @@ pub async fn change(
 pub struct LocaleForm {
     csrf: String,
     locale: String,
-}
-
-impl CsrfForm for LocaleForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 /// The signed-in user's own language.
@@ -161,3 +143,5 @@ fn url_path(referer: &str) -> Option<String> {
     }
     Some(path)
 }
+
+crate::session::csrf_form!(NewUserForm, ChangeUserForm, LocaleForm);
