@@ -10,7 +10,7 @@ use mm_store::{
 };
 
 /// How many courses each top list shows.
-const TOP_COURSES: i64 = 10;
+const TOP_COURSES: usize = 10;
 
 /// What the dashboard shows: one site or all, dates in `from..to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,84 +108,71 @@ pub struct DashboardCharts {
     pub top_courses_by_learners: Vec<CourseLearners>,
 }
 
-/// What one round of queries brings, before it is arranged.
-struct Figures {
-    revenue: Vec<CurrencyRevenue>,
-    learners: i64,
-    jobs: QueueStanding,
-    mails: QueueStanding,
-    certificates: i64,
-    completions: Vec<mm_store::MonthCompletions>,
-    charts: DashboardCharts,
-}
-
 impl Engine {
-    /// The dashboard for `filter`.
+    /// The dashboard for `filter`. Its queries run at once on the pool: the dashboard takes as
+    /// long as the slowest, not their sum.
     pub async fn dashboard(&self, filter: &DashboardFilter) -> Result<Dashboard, StoreError> {
-        let figures = self.dashboard_figures(filter).await?;
-        let (paused, activity, sources) = tokio::try_join!(
-            self.store.paused_sites(),
-            self.store.site_activity(),
-            self.store.source_activity(self.now()),
-        )?;
-        let mut charts = figures.charts;
-        charts.completions_per_month = every_month(&charts.certificates_per_month, &figures.completions);
-        Ok(Dashboard {
-            cards: DashboardCards {
-                revenue: figures.revenue,
-                active_learners: figures.learners,
-                enrolments_pending: figures.jobs.pending,
-                completions: charts.completions_per_month.iter().map(|m| m.count).sum(),
-                certificates_issued: figures.certificates,
-                jobs_failing: Failing::from(&figures.jobs),
-                mails_failing: Failing::from(&figures.mails),
-            },
-            sites: self.site_statuses(filter.site.as_deref(), &paused, activity),
-            sources: self.source_statuses(sources),
-            charts,
-        })
-    }
-
-    async fn dashboard_figures(&self, filter: &DashboardFilter) -> Result<Figures, StoreError> {
         let range = DashboardRange {
             site: filter.site.clone(),
             from: filter.from,
             to: filter.to,
         };
-        let site = filter.site.as_deref();
+        let site = range.site.as_deref();
         let s = &self.store;
-        let (revenue, learners, jobs, mails, certificates, completions) = tokio::try_join!(
-            s.revenue_by_currency(&range),
-            s.active_learners(site),
-            s.job_standing(site),
-            s.mail_standing(),
-            s.certificates_issued(&range),
-            s.completions_per_month(site, filter.from, filter.to),
+        let (counts, charts, (paused, activity, sources)) = tokio::try_join!(
+            async {
+                tokio::try_join!(
+                    s.revenue(&range, TOP_COURSES),
+                    s.active_learners(site),
+                    s.job_standing(site),
+                    s.mail_standing(),
+                    s.certificates_issued(&range),
+                    s.completions_per_month(site, range.from, range.to),
+                )
+            },
+            self.dashboard_charts(&range),
+            async { tokio::try_join!(s.paused_sites(), s.site_activity(), s.source_activity(self.now())) },
         )?;
-        let (enrolments_per_month, status_breakdown, progress, certificates_per_month, by_revenue, by_learners) = tokio::try_join!(
-            s.enrolments_per_month(&range),
+        let (revenue, active_learners, jobs, mails, certificates_issued, completions) = counts;
+        let mut charts = charts;
+        charts.completions_per_month = every_month(&charts.certificates_per_month, &completions);
+        charts.top_courses_by_revenue = revenue.top_courses;
+        Ok(Dashboard {
+            cards: DashboardCards {
+                revenue: revenue.by_currency,
+                active_learners,
+                enrolments_pending: jobs.pending,
+                completions: charts.completions_per_month.iter().map(|m| m.count).sum(),
+                certificates_issued,
+                jobs_failing: Failing::from(&jobs),
+                mails_failing: Failing::from(&mails),
+            },
+            sites: self.site_statuses(site, &paused, activity),
+            sources: self.source_statuses(sources),
+            charts,
+        })
+    }
+
+    /// The charts but the two that come with the cards' queries (completions per month, top
+    /// courses by revenue), left empty here.
+    async fn dashboard_charts(&self, range: &DashboardRange) -> Result<DashboardCharts, StoreError> {
+        let s = &self.store;
+        let site = range.site.as_deref();
+        let (enrolments_per_month, status_breakdown, progress, certificates_per_month, by_learners) = tokio::try_join!(
+            s.enrolments_per_month(range),
             s.entitlement_status_counts(site),
             s.progress_distribution(site),
-            s.certificates_per_month(&range),
-            s.top_courses_by_revenue(&range, TOP_COURSES),
-            s.top_courses_by_learners(site, TOP_COURSES),
+            s.certificates_per_month(range),
+            s.top_courses_by_learners(site, TOP_COURSES as i64),
         )?;
-        Ok(Figures {
-            revenue,
-            learners,
-            jobs,
-            mails,
-            certificates,
-            completions,
-            charts: DashboardCharts {
-                enrolments_per_month,
-                status_breakdown,
-                progress,
-                completions_per_month: Vec::new(),
-                certificates_per_month,
-                top_courses_by_revenue: by_revenue,
-                top_courses_by_learners: by_learners,
-            },
+        Ok(DashboardCharts {
+            enrolments_per_month,
+            status_breakdown,
+            progress,
+            completions_per_month: Vec::new(),
+            certificates_per_month,
+            top_courses_by_revenue: Vec::new(),
+            top_courses_by_learners: by_learners,
         })
     }
 

@@ -45,7 +45,7 @@ pub use certificates::{
     UncertifiedCompletion,
 };
 pub use dashboard::{
-    CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, MonthCount, QueueStanding, SiteActivity,
+    CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, MonthCount, QueueStanding, Revenue, SiteActivity,
     SourceActivity, StatusCount,
 };
 pub use deliveries::{DeliveryRecord, StoredDelivery};
