@@ -4,7 +4,7 @@
 
 use crate::Engine;
 use mm_core::{Entitlement, EntitlementKey, InvoiceKey};
-use mm_store::{AuditRecord, CertificateFilter, EntitlementRow, InvoiceHit, InvoiceRecord, MailKey};
+use mm_store::{AuditRecord, CertificateFilter, EntitlementRow, FailingJob, InvoiceHit, InvoiceRecord, MailKey};
 use serde::Serialize;
 
 /// One step of a story. `step` is a stable code (`seen`, `paid`, `learner-created`,
@@ -65,6 +65,13 @@ pub struct InvoiceStory {
     pub steps: Vec<StoryStep>,
     pub courses: Vec<CourseStory>,
     pub problems: Vec<StoryProblem>,
+}
+
+/// What the story reads once per invoice, for all of its courses: the learner's Moodle changes
+/// and the certificate mails that are failing.
+struct LearnerHistory {
+    audit: Vec<AuditRecord>,
+    failing_mail: Vec<FailingJob<MailKey>>,
 }
 
 fn step(at: Option<i64>, step: &'static str, detail: impl Into<String>) -> StoryStep {
@@ -154,10 +161,13 @@ impl Engine {
             .into_iter()
             .filter(|r| caused_by(r, key))
             .collect();
-        let audit = self.store.audit_of_learner(&learner).await?;
+        let history = LearnerHistory {
+            audit: self.store.audit_of_learner(&learner).await?,
+            failing_mail: self.store.queue::<MailKey>().failing().await?,
+        };
         let mut courses = Vec::with_capacity(rows.len());
         for row in rows {
-            let course = self.course_story(&row, &audit, &mut problems).await?;
+            let course = self.course_story(&row, &history, &mut problems).await?;
             courses.push(course);
         }
         Ok(Some(invoice_story(key, record, courses, problems)))
@@ -166,9 +176,10 @@ impl Engine {
     async fn course_story(
         &self,
         row: &EntitlementRow,
-        audit: &[AuditRecord],
+        history: &LearnerHistory,
         problems: &mut Vec<StoryProblem>,
     ) -> anyhow::Result<CourseStory> {
+        let audit = &history.audit;
         let mut steps = Vec::new();
         let mine = audit.iter().filter(|a| a.site == row.site && a.course == row.course);
         let created = audit
@@ -191,7 +202,8 @@ impl Engine {
             learner: mm_core::Email::parse(&row.learner)?,
         };
         self.progress_steps(&key, &mut steps).await?;
-        self.certificate_steps(&key, &mut steps, problems).await?;
+        self.certificate_steps(&key, &history.failing_mail, &mut steps, problems)
+            .await?;
         steps.sort_by_key(|s| s.at.unwrap_or(i64::MAX));
         Ok(CourseStory {
             site: row.site.clone(),
@@ -218,6 +230,7 @@ impl Engine {
     async fn certificate_steps(
         &self,
         key: &EntitlementKey,
+        failing_mail: &[FailingJob<MailKey>],
         steps: &mut Vec<StoryStep>,
         problems: &mut Vec<StoryProblem>,
     ) -> anyhow::Result<()> {
@@ -226,7 +239,6 @@ impl Engine {
             course: Some(key.course.to_string()),
             learner: Some(key.learner.as_str().to_owned()),
         };
-        let failing_mail = self.store.queue::<MailKey>().failing().await?;
         for c in self.list_certificates(&filter).await? {
             steps.push(step(
                 Some(c.cert.issued_at.0),

@@ -302,7 +302,12 @@ pub async fn download(
     let Some(row) = engine.certificate_by_code(&code).await? else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let pdf = engine.certificate_pdf(&row).await?;
+    pdf_attachment(&engine, &row).await
+}
+
+/// A certificate's sealed PDF as a download named after its number.
+pub(crate) async fn pdf_attachment(engine: &Engine, row: &mm_store::CertificateRow) -> Result<Response, PageError> {
+    let pdf = engine.certificate_pdf(row).await?;
     let disposition = format!("attachment; filename=\"{}.pdf\"", row.cert.number);
     Ok((
         [

@@ -8,6 +8,6 @@ mod throttle;
 mod users;
 
 pub use actions::Actor;
-pub use sessions::{NewSessionToken, Session, SignIn, SignInError};
+pub use sessions::{NewSessionToken, Session, SignIn, SignInError, random_token};
 pub use throttle::LoginThrottle;
 pub use users::{AdminError, AdminUserUpdate, MIN_PASSWORD_CHARS, generate_password};

@@ -66,7 +66,8 @@ pub struct NewSessionToken {
     pub session: Session,
 }
 
-fn random_token() -> String {
+/// 256 random bits, URL-safe: session tokens, CSRF tokens.
+pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

@@ -6,7 +6,7 @@ use crate::error::PageError;
 use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use mm_engine::Engine;
 use mm_engine::certificates::CertificateOperation;
@@ -93,16 +93,7 @@ pub async fn download(
     let Some(row) = engine.certificate_by_code(code).await? else {
         return Err(PageError::not_found());
     };
-    let pdf = engine.certificate_pdf(&row).await?;
-    let disposition = format!("attachment; filename=\"{}.pdf\"", row.cert.number);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        pdf,
-    )
-        .into_response())
+    crate::verify::pdf_attachment(&engine, &row).await
 }
 
 #[derive(Deserialize)]

@@ -62,13 +62,6 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-fn random_csrf() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn secure(engine: &Engine) -> bool {
     engine.config().public_url.scheme() == "https"
 }
@@ -80,7 +73,7 @@ async fn render(
     status: StatusCode,
     page: LoginPageParts,
 ) -> Result<Response, PageError> {
-    let csrf = random_csrf();
+    let csrf = mm_engine::admin::random_token();
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
         .http_only(true)
         .secure(secure(engine))
