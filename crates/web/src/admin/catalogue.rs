@@ -64,6 +64,8 @@ pub async fn seats(
 
 #[derive(Deserialize)]
 pub struct SeatForm {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     /// `assign` or `release`.
     action: String,

@@ -98,6 +98,8 @@ pub async fn download(
 
 #[derive(Deserialize)]
 pub struct CertificateAction {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     /// `revoke`, `resend` or `reissue`.
     action: String,

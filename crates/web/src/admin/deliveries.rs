@@ -39,6 +39,8 @@ pub async fn show(
 
 #[derive(Deserialize)]
 pub struct Reapply {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     source: String,
     id: String,

@@ -96,6 +96,8 @@ pub async fn show(
 
 #[derive(Deserialize)]
 pub struct JobAction {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     /// `retry` or `discard`.
     action: String,

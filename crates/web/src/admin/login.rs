@@ -167,6 +167,8 @@ pub async fn submit(
 /// The sign-out form: only its CSRF token.
 #[derive(Deserialize)]
 pub struct CsrfOnly {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
 }
 

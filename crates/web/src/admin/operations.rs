@@ -56,6 +56,8 @@ pub async fn drift(
 /// A form whose only field is its CSRF token.
 #[derive(Deserialize)]
 pub struct Confirmed {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
 }
 

@@ -66,6 +66,8 @@ fn role_of(raw: &str) -> Result<Role, PageError> {
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     email: String,
     role: String,
@@ -87,6 +89,8 @@ pub async fn add(
 
 #[derive(Deserialize)]
 pub struct ChangeUserForm {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     email: String,
     role: Option<String>,
@@ -108,6 +112,8 @@ pub async fn change(
 
 #[derive(Deserialize)]
 pub struct LocaleForm {
+    /// Absent counts as wrong: the CSRF page, not a parse error.
+    #[serde(default)]
     csrf: String,
     locale: String,
 }
