@@ -10,12 +10,13 @@
 //! `desired` (entitlements and holds), `applied` (what Moodle holds), `accounts` (Moodle
 //! user ids, idnumbers, counters, email changes), `seats`, `queue` (the generic leased queue)
 //! and `jobs` (the enrolment jobs on it), `pauses` (sites whose jobs wait), `audit`, `deliveries` (webhook deliveries),
-//! `cursors`, `refusals` (sources that refused us). This file keeps the [`Store`] handle, connecting and migrating.
+//! `cursors`, `refusals` (sources that refused us), `connections` (sites and sources added in the admin, secrets sealed). This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
 mod applied;
 mod audit;
 mod certificates;
+mod connections;
 mod cursors;
 mod dashboard;
 mod deliveries;
@@ -44,6 +45,7 @@ pub use certificates::{
     CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredSigningKey,
     UncertifiedCompletion,
 };
+pub use connections::{StoredSecrets, StoredSite, StoredSource, StoredSourceKind};
 pub use dashboard::{
     CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, MonthCount, QueueStanding, Revenue, SiteActivity,
     SourceActivity, StatusCount,

@@ -899,3 +899,64 @@ async fn admin_users_sessions_and_operator_actions_on_every_backend() {
         assert_eq!(found.len(), 1, "{b}: search ignores case");
     }
 }
+
+#[tokio::test]
+async fn sites_and_sources_added_in_the_admin_on_every_backend() {
+    use mm_store::{StoredSecrets, StoredSite, StoredSource, StoredSourceKind};
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        let store = db.store().await;
+        let mut site = StoredSite {
+            name: "campus".into(),
+            url: "https://moodle.example.org".into(),
+            token: "enc:v1:sealed".into(),
+            allow_private_network: false,
+            updated_at: Timestamp(1_800_000_000),
+        };
+        store.save_stored_site(&site).await.unwrap();
+        site.url = "https://campus.example.org".into();
+        site.allow_private_network = true;
+        site.updated_at = Timestamp(1_800_000_100);
+        store.save_stored_site(&site).await.unwrap();
+        assert_eq!(
+            store.stored_sites().await.unwrap(),
+            vec![site.clone()],
+            "{b}: replaced, not added"
+        );
+
+        let polled = StoredSource {
+            name: "erp".into(),
+            kind: StoredSourceKind::FacturaScripts {
+                url: "https://erp.example.org".into(),
+                token: "enc:v1:token".into(),
+                poll_secs: 30,
+                allow_private_network: true,
+            },
+            secrets: StoredSecrets::default(),
+            updated_at: Timestamp(1_800_000_200),
+        };
+        let pushed = StoredSource {
+            name: "shop".into(),
+            kind: StoredSourceKind::Webhook,
+            secrets: StoredSecrets {
+                current: Some("enc:v1:new".into()),
+                previous: Some("enc:v1:old".into()),
+                previous_until: Some(Timestamp(1_800_086_400)),
+            },
+            updated_at: Timestamp(1_800_000_300),
+        };
+        store.save_stored_source(&pushed).await.unwrap();
+        store.save_stored_source(&polled).await.unwrap();
+        assert_eq!(
+            store.stored_sources().await.unwrap(),
+            vec![polled, pushed.clone()],
+            "{b}"
+        );
+
+        assert!(store.remove_stored_site("campus").await.unwrap(), "{b}");
+        assert!(!store.remove_stored_site("campus").await.unwrap(), "{b}: gone already");
+        assert!(store.remove_stored_source("erp").await.unwrap(), "{b}");
+        assert!(store.stored_sites().await.unwrap().is_empty(), "{b}");
+        assert_eq!(store.stored_sources().await.unwrap(), vec![pushed], "{b}");
+    }
+}
