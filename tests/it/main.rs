@@ -8,9 +8,11 @@
 
 mod kit;
 
+mod admin_connections;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;
+mod browser_connections;
 mod browser_verify;
 mod certificates_crash;
 mod certificates_e2e;

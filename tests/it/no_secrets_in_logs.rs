@@ -204,7 +204,7 @@ async fn no_secret_in_logs_errors_or_answers() {
         );
     }
     // The Moodle client's own error, as a caller sees it.
-    let site = app.sites().iter().next().expect("a site");
+    let site = app.sites().all().into_iter().next().expect("a site");
     match site.client.site_info().await {
         Ok(info) => panic!("a revoked token still works: {info:?}"),
         Err(e) => shown.error("site_info with a revoked token", &e),

@@ -713,6 +713,7 @@ impl World {
             config_text: String::new(),
             customers: Vec::new(),
             fs_faults: Default::default(),
+            secrets_dir: Arc::new(tempfile::tempdir()?),
         };
         let diffs = demo.differences(app).await?;
         if let Some(first) = diffs.first() {

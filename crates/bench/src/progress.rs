@@ -64,7 +64,7 @@ pub(crate) async fn progress(courses: usize, learners: usize, latency: Duration)
     }
 
     // Naive: one completion call per active enrolment, with the same client and concurrency.
-    let Some(site) = app.sites().iter().next() else {
+    let Some(site) = app.sites().all().into_iter().next() else {
         bail!("no Moodle site configured");
     };
     let before = world.moodle.total_requests();

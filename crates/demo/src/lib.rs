@@ -8,6 +8,7 @@ use mm_engine::config::Config;
 use mm_sim_facturascripts::{FsSim, FsSimOptions};
 use mm_sim_fault::Faults;
 use mm_sim_moodle::{EnrolStatus, MoodleSim, NewSimUser, SimOptions};
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -60,6 +61,9 @@ pub struct DemoWorld {
     pub config_text: String,
     /// (codcliente, email) of the sample customers.
     pub customers: Vec<(String, String)>,
+    /// The folder of the service's secret key file (`[secrets] key_file`), which seals the
+    /// tokens and secrets entered in the admin; removed with the world.
+    pub secrets_dir: Arc<tempfile::TempDir>,
 }
 
 impl DemoWorld {
@@ -103,8 +107,17 @@ impl DemoWorld {
             .collect();
         let fs_url = fs.spawn().await.context("starting the FacturaScripts simulator")?;
 
+        let secrets_dir = tempfile::tempdir().context("a folder for the demo's secret key")?;
+        let key_file = secrets_dir.path().join("secret.key");
+        std::fs::write(
+            &key_file,
+            mm_net::sealed::SecretKey::generate().to_base64().expose_secret(),
+        )
+        .context("writing the demo's secret key")?;
         let mut toml = format!(
             r#"
+[secrets]
+key_file = "{key_file}"
 [server]
 listen = "{listen}"
 public_url = "http://{listen}"
@@ -130,6 +143,7 @@ allow_private_network = true
 "#,
             moodle_token = moodle.token(),
             fs_token = fs.token(),
+            key_file = key_file.display(),
         );
         for (course, _, product, duration) in COURSES {
             toml.push_str(&format!(
@@ -146,6 +160,7 @@ allow_private_network = true
             fs_faults,
             config,
             customers,
+            secrets_dir: Arc::new(secrets_dir),
         })
     }
 

@@ -318,6 +318,32 @@ pub struct MoodleSite {
     pub certificates: SiteCertificates,
 }
 
+impl MoodleSite {
+    pub const DEFAULT_BATCH_SIZE: usize = 100;
+    pub const DEFAULT_CONCURRENCY: usize = 4;
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// A site with every setting but its address at the default a `[[moodle]]` block without
+    /// them gets (a site added in the web admin).
+    pub fn with_defaults(name: String, url: Url, token: SecretString, allow_private_network: bool) -> MoodleSite {
+        MoodleSite {
+            name,
+            url,
+            token,
+            allow_private_network,
+            batch_size: Self::DEFAULT_BATCH_SIZE,
+            concurrency: Self::DEFAULT_CONCURRENCY,
+            timeout: Self::DEFAULT_TIMEOUT,
+            usernames: UsernamePolicy::Email,
+            on_revoke: RevokePolicy::Suspend,
+            grace: Duration::ZERO,
+            on_mapping_removed: RemovalPolicy::Keep,
+            starts_from: StartsFrom::Payment,
+            certificates: SiteCertificates::default(),
+        }
+    }
+}
+
 /// How the usernames of the Moodle accounts we create are chosen. Either way a taken name
 /// is never reused: the next free one is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -621,9 +647,9 @@ fn moodle_site(
         url: parse_http_url(&format!("{key}.url"), &m.url)?,
         token,
         allow_private_network: m.allow_private_network,
-        batch_size: m.batch_size.unwrap_or(100).clamp(1, 1000),
-        concurrency: m.concurrency.unwrap_or(4).clamp(1, 64),
-        timeout: opt_duration(&format!("{key}.timeout"), m.timeout.as_deref())?.unwrap_or(Duration::from_secs(60)),
+        batch_size: m.batch_size.unwrap_or(MoodleSite::DEFAULT_BATCH_SIZE).clamp(1, 1000),
+        concurrency: m.concurrency.unwrap_or(MoodleSite::DEFAULT_CONCURRENCY).clamp(1, 64),
+        timeout: opt_duration(&format!("{key}.timeout"), m.timeout.as_deref())?.unwrap_or(MoodleSite::DEFAULT_TIMEOUT),
         certificates: certificates::site_certificates(
             &key,
             certificates::RawCertificateKeys {
@@ -838,7 +864,7 @@ fn group_name(key: &str, group: Option<&str>) -> Result<Option<String>, ConfigEr
     }
 }
 
-fn parse_http_url(key: &str, s: &str) -> Result<Url, ConfigError> {
+pub(crate) fn parse_http_url(key: &str, s: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(s).map_err(|e| invalid(key, format!("`{s}` is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid(key, format!("`{s}`: only http:// and https:// are allowed")));
@@ -879,9 +905,14 @@ fn positive(key: &str, n: i64) -> Result<i64, ConfigError> {
     }
 }
 
+/// Whether `name` may name a site or a source: letters, digits, `-` and `_` (it appears in
+/// URLs such as `/webhooks/{name}` and in environment variable names).
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 fn check_name(key: &str, name: &str) -> Result<(), ConfigError> {
-    let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
+    if is_valid_name(name) {
         Ok(())
     } else {
         Err(invalid(key, format!("`{name}`: use letters, digits, - and _ only")))

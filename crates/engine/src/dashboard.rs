@@ -176,13 +176,13 @@ impl Engine {
         })
     }
 
-    /// The configured sites and any other the store knows, with their pause and activity.
+    /// The sites in use and any other the store knows, with their pause and activity.
     fn site_statuses(&self, only: Option<&str>, paused: &[PausedSite], activity: Vec<SiteActivity>) -> Vec<SiteStatus> {
         let mut sites: std::collections::BTreeMap<String, SiteStatus> = self
-            .config
-            .moodle
-            .iter()
-            .map(|m| (m.name.clone(), blank_site(&m.name)))
+            .sites
+            .names()
+            .into_iter()
+            .map(|name| (name.clone(), blank_site(&name)))
             .collect();
         for a in activity {
             let s = sites.entry(a.site.clone()).or_insert_with(|| blank_site(&a.site));
@@ -205,13 +205,12 @@ impl Engine {
             .collect()
     }
 
-    /// The configured sources and any other the store knows.
+    /// The sources in use and any other the store knows.
     fn source_statuses(&self, stored: Vec<SourceActivity>) -> Vec<SourceStatus> {
         let mut sources: std::collections::BTreeMap<String, SourceStatus> = self
-            .config
-            .sources
-            .iter()
-            .map(|c| (c.name().to_owned(), blank_source(c.name())))
+            .source_names()
+            .into_iter()
+            .map(|name| (name.clone(), blank_source(&name)))
             .collect();
         for a in stored {
             sources.insert(

@@ -23,8 +23,10 @@ pub struct Engine {
     pub(crate) config: Config,
     pub(crate) store: Store,
     pub(crate) sites: Sites,
-    /// The pollers (sources that are only pushed to have none).
-    pub(crate) sources: Vec<Source>,
+    /// The pollers of the configured sources (sources that are only pushed to have none).
+    pub(crate) sources: Vec<Arc<Source>>,
+    /// The sites, pollers and webhook endpoints added in the admin, as last loaded.
+    pub(crate) connections: crate::connections::Connections,
     /// `/webhooks/{source}` endpoints by source name.
     pub(crate) webhooks: Endpoints,
     pub(crate) worker_id: String,
@@ -78,6 +80,7 @@ impl Engine {
     pub async fn build_from(parts: EngineParts) -> anyhow::Result<Arc<Engine>> {
         let engine = Self::assemble(parts).await?;
         engine.store.replace_config_mappings(&engine.config.mappings).await?;
+        engine.refresh_connections().await?;
         engine.apply_pending_deliveries().await?;
         Ok(engine)
     }
@@ -111,10 +114,11 @@ impl Engine {
             config,
             store,
             sites,
-            sources,
+            sources: sources.into_iter().map(Arc::new).collect(),
             webhooks,
             worker_id: worker_id(),
             signals,
+            connections: Default::default(),
             db_health: DbHealth::default(),
             clock,
             certs,
@@ -135,8 +139,16 @@ impl Engine {
         &self.sites
     }
 
-    pub fn sources(&self) -> &[Source] {
+    /// The pollers of the configured sources.
+    pub fn sources(&self) -> &[Arc<Source>] {
         &self.sources
+    }
+
+    /// Every poller: the configured sources' and those added in the admin.
+    pub fn pollers(&self) -> Vec<Arc<Source>> {
+        let mut all = self.sources.clone();
+        all.extend(self.stored_pollers().into_values());
+        all
     }
 
     pub fn worker_id(&self) -> &str {
@@ -162,7 +174,7 @@ impl Engine {
     pub async fn check_sites(&self) -> Vec<SiteCheck> {
         let mappings = self.mappings_in_force().await;
         let mut out = Vec::new();
-        for site in self.sites.iter() {
+        for site in &self.sites.all() {
             out.push(crate::site_check::check(site, &mappings, self.config.progress.enabled()).await);
         }
         out
@@ -187,7 +199,7 @@ impl Engine {
     /// Polls every source once.
     pub async fn poll_all(&self) -> Vec<SourcePoll> {
         let mut out = Vec::new();
-        for s in &self.sources {
+        for s in &self.pollers() {
             let result = self.poll(s).await.map_err(|e| e.to_string());
             if let Err(e) = &result {
                 tracing::warn!(source = s.name(), error = %e, "poll failed");
@@ -315,7 +327,7 @@ impl Engine {
         let now = self.now();
         let mut polled = Vec::new();
         let mut reads = Vec::new();
-        for s in self.sources.iter().filter(|_| poll) {
+        for s in self.pollers().iter().filter(|_| poll) {
             let result = match s.read(&self.store, now).await {
                 Ok(read) => {
                     let summary = PollSummary {

@@ -19,6 +19,7 @@ pub mod admin;
 pub mod certificates;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod dashboard;
 pub mod drift;
 mod engine;

@@ -127,7 +127,7 @@ impl Engine {
             let Some(site) = self.sites.get(&paused.pause.site) else {
                 continue;
             };
-            let check = self.check_site(site).await;
+            let check = self.check_site(&site).await;
             let still_lacking = still_lacking_capabilities(&paused.pause, &check);
             let result = match (check.result, paused.pause.functions.is_empty()) {
                 (Err(e), _) => Err(e),

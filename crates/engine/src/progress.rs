@@ -100,7 +100,7 @@ impl Engine {
                 ));
                 continue;
             };
-            sync_site(&self.store, site, keys, &self.config.progress, now, &mut report).await?;
+            sync_site(&self.store, &site, keys, &self.config.progress, now, &mut report).await?;
         }
         report.moodle_calls = self.sites.request_count() - calls_before;
         Ok(report)

@@ -3,6 +3,7 @@
 
 use crate::engine::Engine;
 use crate::ingest::poll::{Source, SourceError};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
@@ -10,9 +11,10 @@ use tokio_util::sync::CancellationToken;
 
 /// Spawns every loop of the service into `tasks`; each ends when `shutdown` is cancelled.
 pub fn spawn_loops(engine: &Arc<Engine>, tasks: &mut JoinSet<()>, shutdown: &CancellationToken) {
-    for i in 0..engine.sources.len() {
-        tasks.spawn(poll_loop(engine.clone(), i, shutdown.clone()));
+    for source in &engine.sources {
+        tasks.spawn(poll_loop(engine.clone(), source.clone(), shutdown.clone()));
     }
+    tasks.spawn(connections_loop(engine.clone(), shutdown.clone()));
     tasks.spawn(worker_loop(engine.clone(), shutdown.clone()));
     tasks.spawn(recompute_loop(engine.clone(), shutdown.clone()));
     tasks.spawn(paused_sites_loop(engine.clone(), shutdown.clone()));
@@ -107,8 +109,43 @@ async fn paused_sites_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
     }
 }
 
-async fn poll_loop(engine: Arc<Engine>, index: usize, shutdown: CancellationToken) {
-    let source = &engine.sources[index];
+/// Loads the sites and sources added in the admin (at once when this replica changed them,
+/// every [`crate::connections::REFRESH_EVERY`] for the others' changes) and runs a poller per
+/// stored polled source: started when added, stopped when removed, restarted when edited.
+async fn connections_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
+    let mut running: HashMap<String, (Arc<Source>, CancellationToken)> = HashMap::new();
+    let mut pollers = JoinSet::new();
+    loop {
+        if let Err(e) = engine.refresh_connections().await {
+            tracing::warn!(error = %e, "loading the sites and sources added in the admin failed");
+        }
+        let wanted = engine.stored_pollers();
+        running.retain(|name, (source, stop)| {
+            let keep = wanted.get(name).is_some_and(|w| Arc::ptr_eq(w, source));
+            if !keep {
+                stop.cancel();
+            }
+            keep
+        });
+        for (name, source) in wanted {
+            running.entry(name).or_insert_with(|| {
+                let stop = shutdown.child_token();
+                pollers.spawn(poll_loop(engine.clone(), source.clone(), stop.clone()));
+                (source, stop)
+            });
+        }
+        while pollers.try_join_next().is_some() {}
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = engine.signals.connections.notified() => {}
+            _ = tokio::time::sleep(crate::connections::REFRESH_EVERY) => {}
+        }
+    }
+    while pollers.join_next().await.is_some() {}
+}
+
+async fn poll_loop(engine: Arc<Engine>, source: Arc<Source>, shutdown: CancellationToken) {
+    let source = &*source;
     let mut first = true;
     loop {
         match engine.poll(source).await {
@@ -146,11 +183,11 @@ async fn poll_loop(engine: Arc<Engine>, index: usize, shutdown: CancellationToke
 
 /// Sleeps for the source's interval, or until a hint asks to poll now, or until shutdown.
 async fn wait_for_next_poll(engine: &Engine, source: &Source, shutdown: &CancellationToken) {
-    let hint = engine.signals.poll_now.get(source.name());
+    let hint = engine.signals.poll_now_of(source.name());
     tokio::select! {
         _ = shutdown.cancelled() => {}
         _ = tokio::time::sleep(source.interval()) => {}
-        _ = async { match hint { Some(n) => n.notified().await, None => std::future::pending().await } } => {}
+        _ = hint.notified() => {}
     }
 }
 

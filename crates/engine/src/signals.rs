@@ -2,6 +2,7 @@
 //! Each coalesces: many notifications before the loop looks make one pass.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Notify;
 
 #[derive(Debug, Default)]
@@ -15,15 +16,34 @@ pub struct Signals {
     /// Asks for a pass over certificates (a progress sync stored completions).
     pub(crate) certificates: Notify,
     /// Per polled source, by name: poll now instead of waiting for the interval (a hint).
-    pub(crate) poll_now: HashMap<String, Notify>,
+    /// Sources added in the admin join while the service runs, so the map grows on demand.
+    poll_now: Mutex<HashMap<String, Arc<Notify>>>,
+    /// Wakes the loop that loads the sites and sources added in the admin.
+    pub(crate) connections: Notify,
 }
 
 impl Signals {
     pub fn new(polled_sources: impl IntoIterator<Item = String>) -> Signals {
         Signals {
-            poll_now: polled_sources.into_iter().map(|name| (name, Notify::new())).collect(),
+            poll_now: Mutex::new(
+                polled_sources
+                    .into_iter()
+                    .map(|name| (name, Arc::new(Notify::new())))
+                    .collect(),
+            ),
             ..Signals::default()
         }
+    }
+
+    /// What `source`'s poller waits on between polls.
+    pub(crate) fn poll_now_of(&self, source: &str) -> Arc<Notify> {
+        let mut map = self.poll_now.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(source.to_owned()).or_default().clone()
+    }
+
+    /// Tells the loop that runs the pollers of the sources added in the admin to look again.
+    pub fn connections_changed(&self) {
+        self.connections.notify_one();
     }
 
     pub fn jobs_queued(&self) {
@@ -44,7 +64,8 @@ impl Signals {
 
     /// Tells `source`'s poller to poll now; nothing for a source that is not polled.
     pub fn poll_now(&self, source: &str) {
-        if let Some(n) = self.poll_now.get(source) {
+        let map = self.poll_now.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = map.get(source) {
             n.notify_one();
         }
     }

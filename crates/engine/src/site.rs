@@ -5,7 +5,7 @@ use crate::config::MoodleSite;
 use mm_core::CourseRef;
 use mm_moodle::{ClientOptions, CourseLookup, MoodleClient, MoodleError, SiteConfig};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The web-service functions the product calls; checked at start so a missing one is reported
 /// before the first sale, not at it (DESIGN.md trap 6).
@@ -96,26 +96,56 @@ pub struct CourseInfo {
     pub manual_enabled: bool,
 }
 
-/// Sites by name.
+/// Sites by name: those of the configuration, and those added in the admin, which come and go
+/// while the service runs (`crate::connections`). A [`Site`] is cheap to clone (its client and
+/// caches are shared), so lookups hand out clones and never hold the lock across a call.
 #[derive(Clone, Default)]
-pub struct Sites(Arc<HashMap<String, Site>>);
+pub struct Sites(Arc<RwLock<HashMap<String, Site>>>);
 
 impl Sites {
     pub fn new(sites: impl IntoIterator<Item = Site>) -> Sites {
-        Sites(Arc::new(sites.into_iter().map(|s| (s.name.clone(), s)).collect()))
+        Sites(Arc::new(RwLock::new(
+            sites.into_iter().map(|s| (s.name.clone(), s)).collect(),
+        )))
     }
 
-    pub fn get(&self, name: &str) -> Option<&Site> {
-        self.0.get(name)
+    pub fn get(&self, name: &str) -> Option<Site> {
+        self.read().get(name).cloned()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Site> {
-        self.0.values()
+    /// Every site, by name.
+    pub fn all(&self) -> Vec<Site> {
+        let mut sites: Vec<Site> = self.read().values().cloned().collect();
+        sites.sort_by(|a, b| a.name.cmp(&b.name));
+        sites
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.all().into_iter().map(|s| s.name).collect()
+    }
+
+    /// Adds `site`, or replaces the one of the same name.
+    pub(crate) fn insert(&self, site: Site) {
+        self.write().insert(site.name.clone(), site);
+    }
+
+    pub(crate) fn remove(&self, name: &str) {
+        self.write().remove(name);
     }
 
     /// Total HTTP requests made to every site (for summaries and benchmarks).
     pub fn request_count(&self) -> u64 {
-        self.0.values().map(|s| s.client.request_count()).sum()
+        self.read().values().map(|s| s.client.request_count()).sum()
+    }
+
+    // A panic while holding the lock cannot leave the map half-changed (each change is one
+    // insert or remove), so a poisoned lock is used as it is.
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Site>> {
+        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Site>> {
+        self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

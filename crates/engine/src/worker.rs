@@ -112,7 +112,7 @@ impl Worker<'_> {
         };
         let down_before = !breaker_closed();
         let results = match self.sites.get(site_name) {
-            Some(site) => self.converge_site(site, pending).await,
+            Some(site) => self.converge_site(&site, pending).await,
             None => pending
                 .iter()
                 .map(|_| {

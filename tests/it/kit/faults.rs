@@ -128,7 +128,7 @@ impl Service {
     }
 
     /// The Moodle site `main`.
-    pub fn site(&self) -> &Site {
+    pub fn site(&self) -> Site {
         self.app.sites().get("main").expect("site main")
     }
 

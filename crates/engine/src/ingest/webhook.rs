@@ -11,6 +11,7 @@ use crate::engine::Engine;
 use mm_store::StoreError;
 use mm_webhook::{Event, Headers, PayloadError, SecretError, Verifier, VerifyError, parse_event};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Largest delivery accepted (HTTP 413 above).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -20,8 +21,17 @@ pub struct Endpoint {
     pub verifier: Verifier,
 }
 
-/// One endpoint per source that has webhook secrets, by source name.
-pub struct Endpoints(HashMap<String, Endpoint>);
+impl Endpoint {
+    /// An endpoint accepting deliveries signed with any of `secrets`.
+    pub fn new(secrets: Vec<mm_webhook::Secret>) -> Result<Endpoint, SecretError> {
+        Ok(Endpoint {
+            verifier: Verifier::new(secrets)?.with_max_body_bytes(MAX_BODY_BYTES),
+        })
+    }
+}
+
+/// One endpoint per configured source that has webhook secrets, by source name.
+pub struct Endpoints(HashMap<String, Arc<Endpoint>>);
 
 impl Endpoints {
     pub fn from_config(config: &Config) -> Result<Endpoints, SecretError> {
@@ -30,14 +40,16 @@ impl Endpoints {
             if s.webhook_secrets().is_empty() {
                 continue;
             }
-            let verifier = Verifier::new(s.webhook_secrets().to_vec())?.with_max_body_bytes(MAX_BODY_BYTES);
-            out.insert(s.name().to_string(), Endpoint { verifier });
+            out.insert(
+                s.name().to_string(),
+                Arc::new(Endpoint::new(s.webhook_secrets().to_vec())?),
+            );
         }
         Ok(Endpoints(out))
     }
 
-    pub fn get(&self, source: &str) -> Option<&Endpoint> {
-        self.0.get(source)
+    pub fn get(&self, source: &str) -> Option<Arc<Endpoint>> {
+        self.0.get(source).cloned()
     }
 }
 
@@ -74,6 +86,7 @@ impl Engine {
         let endpoint = self
             .webhooks
             .get(source)
+            .or_else(|| self.connections.endpoint(source))
             .ok_or_else(|| DeliveryError::UnknownSource(source.to_string()))?;
         let delivery = endpoint.verifier.verify(headers, body, self.now().0).inspect_err(|e| {
             tracing::warn!(source, error = %e, "webhook refused");

@@ -24,6 +24,7 @@ const NAV: &[(&str, &str)] = &[
     ("/plan", "nav-plan"),
     ("/drift", "nav-drift"),
     ("/sites", "nav-sites"),
+    ("/sources", "nav-sources"),
     ("/audit", "nav-audit"),
     ("/users", "nav-users"),
 ];

@@ -91,7 +91,7 @@ pub async fn show(
     let page = DashboardPage {
         cards: cards(&c, &dashboard),
         charts: charts_of(&c, &dashboard),
-        sites: engine.config().moodle.iter().map(|s| s.name.clone()).collect(),
+        sites: engine.sites().names(),
         site: site.unwrap_or_default(),
         from: from.to_string(),
         to: to.to_string(),

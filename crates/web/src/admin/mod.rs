@@ -4,6 +4,7 @@ mod audit;
 mod catalogue;
 mod certificates;
 mod chrome;
+mod connections;
 mod dashboard;
 mod deliveries;
 mod enrolments;
@@ -39,7 +40,15 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/seats", get(catalogue::seats).post(catalogue::change_seat))
         .route("/plan", get(operations::plan))
         .route("/drift", get(operations::drift).post(operations::sweep))
-        .route("/sites", get(operations::sites).post(operations::test_sites))
+        .route("/sites", get(connections::sites).post(connections::test_sites))
+        .route("/sites/edit", get(connections::site_form).post(connections::save_site))
+        .route("/sites/remove", post(connections::remove_site))
+        .route("/sources", get(connections::sources).post(connections::save_source))
+        .route("/sources/new", get(connections::new_source))
+        .route(
+            "/sources/{name}",
+            get(connections::source).post(connections::act_on_source),
+        )
         .route("/search", get(invoices::search))
         .route("/invoices/{source}/{id}", get(invoices::story))
         .route("/users", get(users::show).post(users::add))

@@ -11,7 +11,6 @@ use axum::response::Html;
 use mm_engine::Engine;
 use mm_engine::drift::DriftReport;
 use mm_engine::recompute::Preview;
-use mm_engine::site_check::SiteCheck;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -73,58 +72,6 @@ pub async fn sweep(
         may_operate: true,
         c: Chrome::new(&posted.user, &headers, "/drift"),
         report: Some(report),
-    };
-    Ok(Html(page.render()?))
-}
-
-#[derive(Template)]
-#[template(path = "sites.html")]
-struct SitesPage {
-    c: Chrome,
-    sites: Vec<SiteLine>,
-    checks: Vec<SiteCheck>,
-}
-
-struct SiteLine {
-    name: String,
-    url: String,
-}
-
-fn site_lines(engine: &Engine) -> Vec<SiteLine> {
-    engine
-        .config()
-        .moodle
-        .iter()
-        .map(|s| SiteLine {
-            name: s.name.clone(),
-            url: s.url.to_string(),
-        })
-        .collect()
-}
-
-pub async fn sites(
-    State(engine): State<Arc<Engine>>,
-    user: User<Read>,
-    headers: HeaderMap,
-) -> Result<Html<String>, PageError> {
-    let page = SitesPage {
-        c: Chrome::new(&user, &headers, "/sites"),
-        sites: site_lines(&engine),
-        checks: Vec::new(),
-    };
-    Ok(Html(page.render()?))
-}
-
-/// Runs each site's start check now: its name and release, or what is wrong and the fix.
-pub async fn test_sites(
-    State(engine): State<Arc<Engine>>,
-    headers: HeaderMap,
-    posted: Posted<Operate, Confirmed>,
-) -> Result<Html<String>, PageError> {
-    let page = SitesPage {
-        c: Chrome::new(&posted.user, &headers, "/sites"),
-        sites: site_lines(&engine),
-        checks: engine.check_sites().await,
     };
     Ok(Html(page.render()?))
 }
