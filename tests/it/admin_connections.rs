@@ -10,6 +10,7 @@ use mm_core::Role;
 use mm_engine::Engine;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 struct Admin {
@@ -343,4 +344,29 @@ async fn a_facturascripts_source_added_in_the_admin_is_polled_and_refused_withou
         .unwrap_err();
     assert_eq!(e.code(), "no-secret-key");
     assert!(e.to_string().contains("secret keygen"), "{e}");
+}
+
+#[tokio::test]
+async fn the_settings_page_shows_the_configuration_and_never_a_secret() {
+    let a = Admin::start().await;
+    let admin = session_cookie(&a.app, Role::Admin).await;
+    let (status, page) = a.get(&admin, "/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    let public_url = a.app.config().public_url.to_string();
+    assert!(
+        page.contains(r#"data-setting="server.public_url""#) && page.contains(&public_url),
+        "{page}"
+    );
+    assert!(page.contains(r#"data-setting="secrets.key""#), "{page}");
+    let secret_key = a.app.config().secret_key.as_ref().expect("the demo has a key");
+    for secret in [
+        a.world.moodle.token(),
+        a.world.fs.token().to_owned(),
+        secret_key.to_base64().expose_secret().to_owned(),
+    ] {
+        assert!(!page.contains(&secret), "a secret on the settings page");
+    }
+    let viewer = session_cookie(&a.app, Role::Viewer).await;
+    let (status, _) = a.get(&viewer, "/settings").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

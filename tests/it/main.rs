@@ -9,6 +9,7 @@
 mod kit;
 
 mod admin_connections;
+mod admin_template;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;

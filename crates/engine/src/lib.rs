@@ -36,6 +36,7 @@ pub mod progress;
 pub mod recompute;
 pub mod runtime;
 pub mod seats;
+pub mod settings;
 mod signals;
 pub mod site;
 pub mod site_check;

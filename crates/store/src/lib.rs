@@ -15,6 +15,7 @@
 mod accounts;
 mod applied;
 mod audit;
+mod certificate_template;
 mod certificates;
 mod connections;
 mod cursors;
@@ -41,6 +42,7 @@ mod users;
 pub use accounts::{KnownAccount, MoodleIdnumber, MoodleUserId};
 pub use applied::{AppliedChange, EntitlementRow, MoodleEnrolment};
 pub use audit::{AuditEntry, AuditRecord};
+pub use certificate_template::TemplateOverride;
 pub use certificates::{
     CertificateFilter, CertificateRow, MailKey, MailKind, NewCertificate, Revocation, StoredSigningKey,
     UncertifiedCompletion,

@@ -960,3 +960,32 @@ async fn sites_and_sources_added_in_the_admin_on_every_backend() {
         assert_eq!(store.stored_sources().await.unwrap(), vec![pushed], "{b}");
     }
 }
+
+#[tokio::test]
+async fn the_certificate_template_edited_in_the_admin_on_every_backend() {
+    use mm_store::TemplateOverride;
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        let store = db.store().await;
+        assert_eq!(
+            store.certificate_template().await.unwrap(),
+            TemplateOverride::default(),
+            "{b}"
+        );
+        let mut t = TemplateOverride {
+            primary_colour: Some("#123456".into()),
+            footer: Some("Academia «Ñandú» — 2026".into()),
+            ..TemplateOverride::default()
+        };
+        store.save_certificate_template(&t, Timestamp(1)).await.unwrap();
+        assert_eq!(store.certificate_template().await.unwrap(), t, "{b}");
+        t.primary_colour = None;
+        t.signatory_name = Some("Ana Pérez".into());
+        store.save_certificate_template(&t, Timestamp(2)).await.unwrap();
+        assert_eq!(
+            store.certificate_template().await.unwrap(),
+            t,
+            "{b}: replaced, fields cleared"
+        );
+    }
+}

@@ -52,6 +52,7 @@ pub fn router(engine: Arc<Engine>) -> Router {
         .route("/readyz", get(api::readyz))
         .route("/assets/app.css", get(pages::stylesheet))
         .route("/assets/charts.css", get(pages::chart_stylesheet))
+        .route("/assets/template-editor.js", get(pages::template_editor_script))
         .route("/api/enrolments", get(api::enrolments))
         .route("/api/holds", get(api::holds))
         .route("/api/jobs", get(api::jobs))

@@ -50,6 +50,21 @@ pub async fn chart_stylesheet() -> Response {
     css(CHART_STYLESHEET)
 }
 
+const TEMPLATE_EDITOR_SCRIPT: &str = include_str!("../assets/template-editor.js");
+
+/// The certificate template editor's live preview: the only script of the admin, and the
+/// editor works without it (its Preview button).
+pub async fn template_editor_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        TEMPLATE_EDITOR_SCRIPT,
+    )
+        .into_response()
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage<'a> {

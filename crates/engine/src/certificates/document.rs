@@ -8,7 +8,7 @@ use mm_core::Timestamp;
 use mm_credential::SignedPayload;
 use mm_i18n::{Locale, format_date, text};
 use mm_pdf::{CertificateDocument, CertificateTexts, Image, Template};
-use mm_store::CertificateRow;
+use mm_store::{CertificateRow, TemplateOverride};
 use std::path::{Path, PathBuf};
 
 /// The locale a certificate was issued in (stored as its tag), else the fallback.
@@ -37,12 +37,24 @@ pub fn hours_line(locale: Locale, hours: &str) -> String {
     text(locale, "cert-hours", &[("hours", hours)])
 }
 
-/// The template of a certificate's course over the global one, with its images read.
-fn template(config: &CertificatesConfig, site: &str, course: &str) -> anyhow::Result<Template> {
+/// The template of a certificate's course over the global one (config.toml's `[certificates]`,
+/// then what the admin set in the editor for what it leaves open), with its images read.
+pub(crate) fn template(
+    config: &CertificatesConfig,
+    edited: &TemplateOverride,
+    site: &str,
+    course: &str,
+) -> anyhow::Result<Template> {
+    let global = super::template::as_config(edited).overlaid(&config.template);
     let merged: TemplateConfig = match config.course(site, course) {
-        Some(rule) => config.template.overlaid(&rule.template),
-        None => config.template.clone(),
+        Some(rule) => global.overlaid(&rule.template),
+        None => global,
     };
+    build_template(merged)
+}
+
+/// The template `merged` says, with its images read and its colours parsed.
+pub(crate) fn build_template(merged: TemplateConfig) -> anyhow::Result<Template> {
     let mut t = Template::default();
     if let Some(c) = &merged.primary_colour {
         t.primary = c.parse().map_err(|e| anyhow!("[certificates] primary_colour: {e}"))?;
@@ -74,8 +86,12 @@ impl Engine {
         mm_credential::verification_url(self.config.public_url.as_str(), signed)
     }
 
-    /// The document of a stored certificate.
-    pub(crate) fn certificate_document(&self, row: &CertificateRow) -> anyhow::Result<CertificateDocument> {
+    /// The document of a stored certificate, with the template the admin edited.
+    pub(crate) fn certificate_document(
+        &self,
+        row: &CertificateRow,
+        edited: &TemplateOverride,
+    ) -> anyhow::Result<CertificateDocument> {
         let c = &row.cert;
         let locale = locale_of(&c.lang);
         let signed = SignedPayload::parse_token(&c.token).map_err(|e| anyhow!("certificate {}: {e}", c.number))?;
@@ -93,7 +109,7 @@ impl Engine {
             issuer: config.issuer.clone(),
             verify_url: self.verification_url(&signed),
             texts: certificate_texts(locale),
-            template: template(config, &c.key.site, &c.key.course.to_string())?,
+            template: template(config, edited, &c.key.site, &c.key.course.to_string())?,
         })
     }
 
@@ -109,7 +125,7 @@ impl Engine {
             )
         })?;
         let signed = SignedPayload::parse_token(&row.cert.token).map_err(|e| anyhow!("{e}"))?;
-        let doc = self.certificate_document(row)?;
+        let doc = self.certificate_document(row, &self.store.certificate_template().await?)?;
         let renderer = self.certs.renderer()?;
         let pdf = tokio::task::spawn_blocking(move || renderer.pdf(&doc))
             .await
@@ -155,7 +171,7 @@ impl Engine {
         {
             return Ok(png);
         }
-        let doc = self.certificate_document(row)?;
+        let doc = self.certificate_document(row, &self.store.certificate_template().await?)?;
         let renderer = self.certs.renderer()?;
         let png = tokio::task::spawn_blocking(move || renderer.png(&doc, 1.0))
             .await

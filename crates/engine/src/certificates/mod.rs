@@ -9,6 +9,7 @@
 
 mod document;
 mod keys;
+pub mod template;
 mod verify;
 
 pub use document::{certificate_texts, hours_line, locale_of};

@@ -34,6 +34,7 @@ struct CertificatesPage {
     rows: Vec<CertificateLine>,
     learner: String,
     may_operate: bool,
+    may_administer: bool,
     done: Option<String>,
 }
 
@@ -73,6 +74,7 @@ pub async fn show(
     let done = q.done.map(|what| c.t(&format!("certificates-done-{what}")));
     let page = CertificatesPage {
         may_operate: user.session.user.role.may(mm_core::Permission::Operate),
+        may_administer: user.session.user.role.may(mm_core::Permission::Administer),
         c,
         rows,
         learner,

@@ -27,6 +27,7 @@ const NAV: &[(&str, &str)] = &[
     ("/sources", "nav-sources"),
     ("/audit", "nav-audit"),
     ("/users", "nav-users"),
+    ("/settings", "nav-settings"),
 ];
 
 /// The frame of an admin page.

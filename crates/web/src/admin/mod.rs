@@ -12,6 +12,8 @@ mod invoices;
 mod jobs;
 mod login;
 mod operations;
+mod settings;
+mod template;
 mod users;
 
 use axum::Router;
@@ -34,6 +36,8 @@ pub fn routes() -> Router<Arc<Engine>> {
             "/certificates/{code}",
             get(certificates::download).post(certificates::act),
         )
+        .route("/certificates/template", get(template::show).post(template::save))
+        .route("/certificates/template/preview.png", get(template::preview))
         .route("/audit", get(audit::show))
         .route("/deliveries", get(deliveries::show).post(deliveries::reapply))
         .route("/mappings", get(catalogue::mappings))
@@ -51,6 +55,7 @@ pub fn routes() -> Router<Arc<Engine>> {
         )
         .route("/search", get(invoices::search))
         .route("/invoices/{source}/{id}", get(invoices::story))
+        .route("/settings", get(settings::show))
         .route("/users", get(users::show).post(users::add))
         .route("/users/change", post(users::change))
 }

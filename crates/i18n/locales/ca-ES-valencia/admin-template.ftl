@@ -1,0 +1,20 @@
+# L’editor de la plantilla de certificat (crates/web/src/admin/template.rs).
+template-title = Plantilla de certificat
+template-intro = Colors, signant i peu de pàgina dels certificats que es generen a partir d’ara; els ja expedits conserven el seu PDF signat.
+template-saved = Guardat: els certificats que es generen a partir d’ara utilitzaran esta plantilla.
+template-field-primary_colour = Color principal
+template-field-accent_colour = Color d’èmfasi
+template-field-signatory_name = Nom del signant
+template-field-signatory_title = Càrrec del signant
+template-field-footer = Peu de pàgina
+template-colour-help = En format #rrggbb, per exemple #1f3a5f; deixe-ho buit per a utilitzar el color predeterminat.
+template-preview = Previsualització
+template-preview-alt = Un certificat de mostra amb esta plantilla
+template-preview-caption = Un certificat de mostra; la previsualització s’actualitza a mesura que escriu en el formulari.
+template-sample-course = Curs de mostra
+template-edit = Edita la plantilla
+template-error-invalid-colour = { $field }: escriga el color en format #rrggbb, per exemple #1f3a5f.
+template-error-too-long = { $field }: en un certificat hi caben 200 caràcters com a màxim.
+template-error-declared-in-config = { $field }: el valor està declarat en config.toml ([certificates]); canvie’l allí.
+template-error-render = No es pot generar la previsualització; revise els valors.
+template-error-internal = Alguna cosa ha fallat per part nostra.

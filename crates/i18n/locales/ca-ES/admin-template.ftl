@@ -1,0 +1,20 @@
+# L’editor de la plantilla de certificat (crates/web/src/admin/template.rs).
+template-title = Plantilla de certificat
+template-intro = Colors, signant i peu de pàgina dels certificats que es generin a partir d’ara; els ja expedits conserven el seu PDF signat.
+template-saved = Desat: els certificats que es generin a partir d’ara faran servir aquesta plantilla.
+template-field-primary_colour = Color principal
+template-field-accent_colour = Color d’èmfasi
+template-field-signatory_name = Nom del signant
+template-field-signatory_title = Càrrec del signant
+template-field-footer = Peu de pàgina
+template-colour-help = En format #rrggbb, per exemple #1f3a5f; deixi-ho buit per utilitzar el color predeterminat.
+template-preview = Previsualització
+template-preview-alt = Un certificat de mostra amb aquesta plantilla
+template-preview-caption = Un certificat de mostra; la previsualització s’actualitza a mesura que escriu al formulari.
+template-sample-course = Curs de mostra
+template-edit = Edita la plantilla
+template-error-invalid-colour = { $field }: escrigui el color en format #rrggbb, per exemple #1f3a5f.
+template-error-too-long = { $field }: en un certificat hi caben 200 caràcters com a màxim.
+template-error-declared-in-config = { $field }: el valor està declarat a config.toml ([certificates]); canviï’l allà.
+template-error-render = No es pot generar la previsualització; revisi els valors.
+template-error-internal = Alguna cosa ha fallat per part nostra.

@@ -1,0 +1,20 @@
+# Editor šablony osvědčení (crates/web/src/admin/template.rs).
+template-title = Šablona osvědčení
+template-intro = Barvy, podepisující osoba a zápatí osvědčení vytvářených od této chvíle; již vydaná osvědčení si ponechávají svůj podepsaný soubor PDF.
+template-saved = Uloženo: osvědčení vytvářená od této chvíle použijí tuto šablonu.
+template-field-primary_colour = Hlavní barva
+template-field-accent_colour = Barva zvýraznění
+template-field-signatory_name = Jméno podepisující osoby
+template-field-signatory_title = Funkce podepisující osoby
+template-field-footer = Zápatí
+template-colour-help = Ve formátu #rrggbb, např. #1f3a5f; pro výchozí barvu ponechte prázdné.
+template-preview = Náhled
+template-preview-alt = Ukázkové osvědčení s touto šablonou
+template-preview-caption = Ukázkové osvědčení; náhled se při psaní průběžně aktualizuje podle formuláře.
+template-sample-course = Ukázkový kurz
+template-edit = Upravit šablonu
+template-error-invalid-colour = { $field }: zadejte barvu ve formátu #rrggbb, např. #1f3a5f.
+template-error-too-long = { $field }: na osvědčení se vejde nejvýše 200 znaků.
+template-error-declared-in-config = { $field }: hodnota je deklarována v config.toml ([certificates]); změňte ji tam.
+template-error-render = Náhled nelze vytvořit; zkontrolujte hodnoty.
+template-error-internal = Na naší straně něco selhalo.

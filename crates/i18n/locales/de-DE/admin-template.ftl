@@ -1,0 +1,20 @@
+# Der Editor für die Zertifikatsvorlage (crates/web/src/admin/template.rs).
+template-title = Zertifikatsvorlage
+template-intro = Farben, Unterzeichner und Fußzeile der ab jetzt erstellten Zertifikate; bereits ausgestellte behalten ihr signiertes PDF.
+template-saved = Gespeichert: Ab jetzt erstellte Zertifikate verwenden diese Vorlage.
+template-field-primary_colour = Hauptfarbe
+template-field-accent_colour = Akzentfarbe
+template-field-signatory_name = Name des Unterzeichners
+template-field-signatory_title = Funktion des Unterzeichners
+template-field-footer = Fußzeile
+template-colour-help = Im Format #rrggbb, z. B. #1f3a5f; leer lassen für die Standardfarbe.
+template-preview = Vorschau
+template-preview-alt = Ein Beispielzertifikat mit dieser Vorlage
+template-preview-caption = Ein Beispielzertifikat; die Vorschau folgt dem Formular, während Sie tippen.
+template-sample-course = Beispielkurs
+template-edit = Vorlage bearbeiten
+template-error-invalid-colour = { $field }: Geben Sie die Farbe im Format #rrggbb an, z. B. #1f3a5f.
+template-error-too-long = { $field }: Auf ein Zertifikat passen höchstens 200 Zeichen.
+template-error-declared-in-config = { $field }: Der Wert ist in config.toml ([certificates]) festgelegt; ändern Sie ihn dort.
+template-error-render = Die Vorschau kann nicht erstellt werden; prüfen Sie die Werte.
+template-error-internal = Bei uns ist etwas fehlgeschlagen.

@@ -1,0 +1,20 @@
+# The certificate template editor (crates/web/src/admin/template.rs).
+template-title = Certificate template
+template-intro = Colours, signatory and footer of the certificates rendered from now on; those already issued keep their signed PDF.
+template-saved = Saved: certificates rendered from now on use this template.
+template-field-primary_colour = Main colour
+template-field-accent_colour = Accent colour
+template-field-signatory_name = Signatory's name
+template-field-signatory_title = Signatory's title
+template-field-footer = Footer
+template-colour-help = As #rrggbb, e.g. #1f3a5f; empty for the default.
+template-preview = Preview
+template-preview-alt = A sample certificate with this template
+template-preview-caption = A sample certificate; the preview follows the form as you type.
+template-sample-course = Sample course
+template-edit = Edit the template
+template-error-invalid-colour = { $field }: write the colour as #rrggbb, e.g. #1f3a5f.
+template-error-too-long = { $field }: at most 200 characters fit on a certificate.
+template-error-declared-in-config = { $field } is set in config.toml ([certificates]); change it there.
+template-error-render = The preview cannot be rendered; check the values.
+template-error-internal = Something failed on our side.

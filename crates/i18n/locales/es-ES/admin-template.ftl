@@ -1,0 +1,20 @@
+# El editor de la plantilla de certificado (crates/web/src/admin/template.rs).
+template-title = Plantilla de certificado
+template-intro = Colores, firmante y pie de página de los certificados que se generen a partir de ahora; los ya expedidos conservan su PDF firmado.
+template-saved = Guardado: los certificados que se generen a partir de ahora usarán esta plantilla.
+template-field-primary_colour = Color principal
+template-field-accent_colour = Color de énfasis
+template-field-signatory_name = Nombre del firmante
+template-field-signatory_title = Cargo del firmante
+template-field-footer = Pie de página
+template-colour-help = En formato #rrggbb, por ejemplo #1f3a5f; déjelo vacío para usar el color predeterminado.
+template-preview = Vista previa
+template-preview-alt = Un certificado de ejemplo con esta plantilla
+template-preview-caption = Un certificado de ejemplo; la vista previa se actualiza a medida que escribe en el formulario.
+template-sample-course = Curso de ejemplo
+template-edit = Editar la plantilla
+template-error-invalid-colour = { $field }: escriba el color en formato #rrggbb, por ejemplo #1f3a5f.
+template-error-too-long = { $field }: en un certificado caben 200 caracteres como máximo.
+template-error-declared-in-config = { $field }: el valor está declarado en config.toml ([certificates]); cámbielo allí.
+template-error-render = No se puede generar la vista previa; revise los valores.
+template-error-internal = Algo ha fallado por nuestra parte.

@@ -1,0 +1,20 @@
+# Ziurtagiri-txantiloiaren editorea (crates/web/src/admin/template.rs).
+template-title = Ziurtagiri-txantiloia
+template-intro = Hemendik aurrera sortzen diren ziurtagirien koloreak, sinatzailea eta orri-oina; lehendik emandakoek beren PDF sinatua gordetzen dute.
+template-saved = Gordeta: hemendik aurrera sortzen diren ziurtagiriek txantiloi hau erabiliko dute.
+template-field-primary_colour = Kolore nagusia
+template-field-accent_colour = Nabarmentze-kolorea
+template-field-signatory_name = Sinatzailearen izena
+template-field-signatory_title = Sinatzailearen kargua
+template-field-footer = Orri-oina
+template-colour-help = #rrggbb formatuan, adibidez #1f3a5f; utzi hutsik kolore lehenetsia erabiltzeko.
+template-preview = Aurrebista
+template-preview-alt = Txantiloi honekin egindako ziurtagiri-adibide bat
+template-preview-caption = Ziurtagiri-adibide bat; aurrebista formularioan idatzi ahala eguneratzen da.
+template-sample-course = Adibide-ikastaroa
+template-edit = Editatu txantiloia
+template-error-invalid-colour = { $field }: idatzi kolorea #rrggbb formatuan, adibidez #1f3a5f.
+template-error-too-long = { $field }: gehienez 200 karaktere sartzen dira ziurtagiri batean.
+template-error-declared-in-config = { $field }: balioa config.toml fitxategian adierazita dago ([certificates]); aldatu han.
+template-error-render = Ezin da aurrebista sortu; egiaztatu balioak.
+template-error-internal = Zerbaitek huts egin du gure aldetik.

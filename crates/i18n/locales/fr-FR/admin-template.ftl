@@ -1,0 +1,20 @@
+# L’éditeur du modèle de certificat (crates/web/src/admin/template.rs).
+template-title = Modèle de certificat
+template-intro = Couleurs, signataire et pied de page des certificats générés à partir de maintenant ; ceux déjà délivrés conservent leur PDF signé.
+template-saved = Enregistré : les certificats générés à partir de maintenant utilisent ce modèle.
+template-field-primary_colour = Couleur principale
+template-field-accent_colour = Couleur d’accentuation
+template-field-signatory_name = Nom du signataire
+template-field-signatory_title = Fonction du signataire
+template-field-footer = Pied de page
+template-colour-help = Au format #rrggbb, par exemple #1f3a5f ; laissez vide pour la couleur par défaut.
+template-preview = Aperçu
+template-preview-alt = Un exemple de certificat avec ce modèle
+template-preview-caption = Un exemple de certificat ; l’aperçu suit le formulaire au fil de la saisie.
+template-sample-course = Exemple de formation
+template-edit = Modifier le modèle
+template-error-invalid-colour = { $field } : saisissez la couleur au format #rrggbb, par exemple #1f3a5f.
+template-error-too-long = { $field } : un certificat ne peut pas contenir plus de 200 caractères.
+template-error-declared-in-config = { $field } : la valeur est déclarée dans config.toml ([certificates]) ; modifiez-la là-bas.
+template-error-render = L’aperçu ne peut pas être généré ; vérifiez les valeurs.
+template-error-internal = Une erreur s’est produite de notre côté.

@@ -1,0 +1,20 @@
+# O editor do modelo de certificado (crates/web/src/admin/template.rs).
+template-title = Modelo de certificado
+template-intro = Cores, asinante e pé de páxina dos certificados que se xeren a partir de agora; os xa expedidos conservan o seu PDF asinado.
+template-saved = Gardado: os certificados que se xeren a partir de agora usarán este modelo.
+template-field-primary_colour = Cor principal
+template-field-accent_colour = Cor de realce
+template-field-signatory_name = Nome do asinante
+template-field-signatory_title = Cargo do asinante
+template-field-footer = Pé de páxina
+template-colour-help = No formato #rrggbb, por exemplo #1f3a5f; déixeo baleiro para usar a cor predeterminada.
+template-preview = Vista previa
+template-preview-alt = Un certificado de mostra con este modelo
+template-preview-caption = Un certificado de mostra; a vista previa actualízase a medida que escribe no formulario.
+template-sample-course = Curso de mostra
+template-edit = Editar o modelo
+template-error-invalid-colour = { $field }: escriba a cor no formato #rrggbb, por exemplo #1f3a5f.
+template-error-too-long = { $field }: nun certificado caben 200 caracteres como máximo.
+template-error-declared-in-config = { $field }: o valor está declarado en config.toml ([certificates]); cámbieo alí.
+template-error-render = Non se pode xerar a vista previa; revise os valores.
+template-error-internal = Algo fallou pola nosa parte.

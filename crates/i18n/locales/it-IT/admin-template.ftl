@@ -1,0 +1,20 @@
+# L’editor del modello di attestato (crates/web/src/admin/template.rs).
+template-title = Modello di attestato
+template-intro = Colori, firmatario e piè di pagina degli attestati generati d’ora in poi; quelli già rilasciati mantengono il loro PDF firmato.
+template-saved = Salvato: gli attestati generati d’ora in poi useranno questo modello.
+template-field-primary_colour = Colore principale
+template-field-accent_colour = Colore d’accento
+template-field-signatory_name = Nome del firmatario
+template-field-signatory_title = Qualifica del firmatario
+template-field-footer = Piè di pagina
+template-colour-help = Nel formato #rrggbb, ad esempio #1f3a5f; lasci vuoto per il colore predefinito.
+template-preview = Anteprima
+template-preview-alt = Un attestato di esempio con questo modello
+template-preview-caption = Un attestato di esempio; l’anteprima segue il modulo mentre digita.
+template-sample-course = Corso di esempio
+template-edit = Modifica il modello
+template-error-invalid-colour = { $field }: scriva il colore nel formato #rrggbb, ad esempio #1f3a5f.
+template-error-too-long = { $field }: un attestato può contenere al massimo 200 caratteri.
+template-error-declared-in-config = { $field }: il valore è dichiarato in config.toml ([certificates]); lo modifichi lì.
+template-error-render = Non è possibile generare l’anteprima; controlli i valori.
+template-error-internal = Qualcosa non ha funzionato da parte nostra.

@@ -1,0 +1,20 @@
+# Edytor szablonu certyfikatu (crates/web/src/admin/template.rs).
+template-title = Szablon certyfikatu
+template-intro = Kolory, osoba podpisująca i stopka certyfikatów generowanych od teraz; już wystawione zachowują swój podpisany plik PDF.
+template-saved = Zapisano: certyfikaty generowane od teraz będą korzystać z tego szablonu.
+template-field-primary_colour = Kolor główny
+template-field-accent_colour = Kolor akcentu
+template-field-signatory_name = Imię i nazwisko osoby podpisującej
+template-field-signatory_title = Stanowisko osoby podpisującej
+template-field-footer = Stopka
+template-colour-help = W formacie #rrggbb, np. #1f3a5f; pozostaw puste, aby użyć koloru domyślnego.
+template-preview = Podgląd
+template-preview-alt = Przykładowy certyfikat z tym szablonem
+template-preview-caption = Przykładowy certyfikat; podgląd aktualizuje się na bieżąco podczas wypełniania formularza.
+template-sample-course = Przykładowy kurs
+template-edit = Edytuj szablon
+template-error-invalid-colour = { $field }: wpisz kolor w formacie #rrggbb, np. #1f3a5f.
+template-error-too-long = { $field }: na certyfikacie zmieści się najwyżej 200 znaków.
+template-error-declared-in-config = { $field }: wartość jest zadeklarowana w config.toml ([certificates]); zmień ją tam.
+template-error-render = Nie można wygenerować podglądu; sprawdź wartości.
+template-error-internal = Coś zawiodło po naszej stronie.

@@ -1,0 +1,20 @@
+# O editor do modelo de certificado (crates/web/src/admin/template.rs).
+template-title = Modelo de certificado
+template-intro = Cores, signatário e rodapé dos certificados gerados a partir de agora; os já emitidos mantêm seu PDF assinado.
+template-saved = Salvo: os certificados gerados a partir de agora usarão este modelo.
+template-field-primary_colour = Cor principal
+template-field-accent_colour = Cor de destaque
+template-field-signatory_name = Nome do signatário
+template-field-signatory_title = Cargo do signatário
+template-field-footer = Rodapé
+template-colour-help = No formato #rrggbb, por exemplo #1f3a5f; deixe em branco para usar a cor padrão.
+template-preview = Pré-visualização
+template-preview-alt = Um certificado de exemplo com este modelo
+template-preview-caption = Um certificado de exemplo; a pré-visualização acompanha o formulário enquanto você digita.
+template-sample-course = Curso de exemplo
+template-edit = Editar o modelo
+template-error-invalid-colour = { $field }: informe a cor no formato #rrggbb, por exemplo #1f3a5f.
+template-error-too-long = { $field }: cabem no máximo 200 caracteres em um certificado.
+template-error-declared-in-config = { $field }: o valor está declarado em config.toml ([certificates]); altere-o lá.
+template-error-render = Não é possível gerar a pré-visualização; verifique os valores.
+template-error-internal = Algo falhou do nosso lado.

@@ -1,0 +1,20 @@
+# O editor do modelo de certificado (crates/web/src/admin/template.rs).
+template-title = Modelo de certificado
+template-intro = Cores, signatário e rodapé dos certificados gerados a partir de agora; os já emitidos mantêm o respetivo PDF assinado.
+template-saved = Guardado: os certificados gerados a partir de agora utilizarão este modelo.
+template-field-primary_colour = Cor principal
+template-field-accent_colour = Cor de destaque
+template-field-signatory_name = Nome do signatário
+template-field-signatory_title = Cargo do signatário
+template-field-footer = Rodapé
+template-colour-help = No formato #rrggbb, por exemplo #1f3a5f; deixe em branco para utilizar a cor predefinida.
+template-preview = Pré-visualização
+template-preview-alt = Um certificado de exemplo com este modelo
+template-preview-caption = Um certificado de exemplo; a pré-visualização acompanha o formulário à medida que escreve.
+template-sample-course = Curso de exemplo
+template-edit = Editar o modelo
+template-error-invalid-colour = { $field }: indique a cor no formato #rrggbb, por exemplo #1f3a5f.
+template-error-too-long = { $field }: cabem no máximo 200 caracteres num certificado.
+template-error-declared-in-config = { $field }: o valor está declarado em config.toml ([certificates]); altere-o aí.
+template-error-render = Não é possível gerar a pré-visualização; verifique os valores.
+template-error-internal = Ocorreu uma falha do nosso lado.
