@@ -60,7 +60,7 @@ pub use jobs::PlanInput;
 pub use mappings::MappingsInForce;
 pub use pauses::{PausedSite, SitePause};
 pub use progress::{MonthCompletions, ProgressBucket, ProgressChange, ProgressRow};
-pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
+pub use queue::{ClaimedJob, DeadJob, ErrorNote, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
 pub use refusals::SourceRefusal;
 pub use seats::SeatOutcome;
 pub use story::{InvoiceHit, InvoiceRecord};
