@@ -8,6 +8,7 @@ mod dashboard;
 mod deliveries;
 mod enrolments;
 mod invoices;
+mod job_errors;
 mod jobs;
 mod login;
 mod operations;
