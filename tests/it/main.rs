@@ -11,6 +11,7 @@ mod kit;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;
+mod browser_jobs;
 mod browser_verify;
 mod certificates_crash;
 mod certificates_e2e;
