@@ -20,6 +20,7 @@ mod course_first_e2e;
 mod crash;
 mod disk;
 mod drift_e2e;
+mod error_pages;
 mod flaky;
 mod fuzz_config;
 mod loop_e2e;

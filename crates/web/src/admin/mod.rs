@@ -14,6 +14,8 @@ mod login;
 mod operations;
 mod users;
 
+pub use chrome::reader_locale;
+
 use axum::Router;
 use axum::routing::{get, post};
 use mm_engine::Engine;
