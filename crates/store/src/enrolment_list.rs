@@ -239,7 +239,7 @@ fn filtered(sql: &mut Sql, f: &EnrolmentFilter) {
 
 /// `%needle%`, lower-case, with LIKE's wildcards in the needle escaped (by `!`: a backslash
 /// means something else in each backend's string literals).
-fn like_pattern(needle: &str) -> String {
+pub(crate) fn like_pattern(needle: &str) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');
     for c in needle.to_lowercase().chars() {

@@ -25,6 +25,7 @@ mod enrolment_list;
 mod error;
 mod invoices;
 mod jobs;
+mod learner_list;
 mod mappings;
 mod pauses;
 mod progress;
@@ -57,6 +58,7 @@ pub use enrolment_list::{
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
+pub use learner_list::{LearnerAccount, LearnerFilter, LearnerListRow, LearnerSort, LearnerWindow};
 pub use mappings::MappingsInForce;
 pub use pauses::{PausedSite, SitePause};
 pub use progress::{MonthCompletions, ProgressBucket, ProgressChange, ProgressRow};
