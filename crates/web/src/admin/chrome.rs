@@ -16,6 +16,7 @@ pub struct NavItem {
 const NAV: &[(&str, &str)] = &[
     ("/", "nav-dashboard"),
     ("/enrolments", "nav-enrolments"),
+    ("/learners", "nav-learners"),
     ("/jobs", "nav-jobs"),
     ("/certificates", "nav-certificates"),
     ("/mappings", "nav-mappings"),

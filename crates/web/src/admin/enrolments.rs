@@ -192,7 +192,7 @@ pub async fn show(
 
 /// A CSV cell that a spreadsheet will not run: names come from invoices, and a cell starting
 /// with `=`, `+`, `-`, `@` or a tab would be read as a formula (OWASP "CSV injection").
-fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn cell(value: &str) -> std::borrow::Cow<'_, str> {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{value}"))
     } else {

@@ -10,6 +10,7 @@ mod enrolments;
 mod invoices;
 mod job_errors;
 mod jobs;
+mod learners;
 mod login;
 mod operations;
 mod users;
@@ -31,6 +32,9 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/enrolments", get(enrolments::show))
         .route("/enrolments.csv", get(enrolments::export))
         .route("/jobs", get(jobs::show).post(jobs::act))
+        .route("/learners", get(learners::show))
+        .route("/learners.csv", get(learners::export))
+        .route("/learners/{email}", get(learners::detail))
         .route("/certificates", get(certificates::show))
         .route(
             "/certificates/{code}",
