@@ -1,6 +1,7 @@
 //! A parked job in a real headless Chromium (issue #16): an admin whose chosen language is
 //! German reads why the job failed and its fix in German (translated from the error's code, not
-//! the English stored for the CLI), fixes the course in Moodle and retries the job from the page.
+//! the English stored for the CLI), fixes the course in Moodle and retries the job from the page;
+//! then opens the learner's page (accessible, with her Moodle account).
 
 use crate::kit::browser::Browser;
 use crate::kit::certificates::World;
@@ -69,4 +70,16 @@ async fn a_german_admin_reads_a_parked_jobs_fix_in_german_and_retries_it_after_f
         .any(|e| e.email.eq_ignore_ascii_case("grace@example.org") && e.courseid == sql);
     assert!(enrolled, "the retried job enrolled Grace");
     assert!(w.app.failing_jobs().await.unwrap().is_empty(), "no job fails any more");
+
+    // The learners list and Grace's page, in German, pass axe-core.
+    b.goto(&format!("{base}/learners?q=grace")).await;
+    b.click("[data-learner='grace@example.org'] a").await;
+    b.wait_for("[data-enrolment='SQL101']").await;
+    let id = b.text_of("[data-account] [data-moodle-id]").await;
+    assert_eq!(id, w.moodle_user("grace@example.org").to_string(), "her Moodle account");
+    b.assert_accessible().await;
+    b.screenshot("learner").await;
+    b.goto(&format!("{base}/learners")).await;
+    b.wait_for("[data-learner='grace@example.org']").await;
+    b.assert_accessible().await;
 }
