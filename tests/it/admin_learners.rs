@@ -42,9 +42,15 @@ async fn a_viewer_finds_a_learner_reads_their_courses_and_moodle_account_and_exp
     let (status, _, page) = get_as(&app, "/learners/ada%40example.org", viewer).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     for course in ["PY101", "JS101"] {
-        assert!(page.contains(&format!(r#"data-enrolment="{course}""#)), "{course}: {page}");
+        assert!(
+            page.contains(&format!(r#"data-enrolment="{course}""#)),
+            "{course}: {page}"
+        );
     }
-    assert!(!page.contains(r#"data-enrolment="SQL101""#), "Grace's course is not hers");
+    assert!(
+        !page.contains(r#"data-enrolment="SQL101""#),
+        "Grace's course is not hers"
+    );
     let moodle_id = w
         .moodle
         .users()

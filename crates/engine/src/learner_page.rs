@@ -157,7 +157,11 @@ impl Engine {
         let name = entitlements
             .iter()
             .flatten()
-            .map(|e| format!("{} {}", e.profile.firstname, e.profile.lastname).trim().to_owned())
+            .map(|e| {
+                format!("{} {}", e.profile.firstname, e.profile.lastname)
+                    .trim()
+                    .to_owned()
+            })
             .find(|n| !n.is_empty())
             .unwrap_or_default();
         let invoices = self.invoices_of(&entitlements).await?;
@@ -176,10 +180,7 @@ impl Engine {
                 row,
             })
             .collect();
-        let accounts = accounts
-            .into_iter()
-            .map(|a| account_view(a, &history))
-            .collect();
+        let accounts = accounts.into_iter().map(|a| account_view(a, &history)).collect();
         Ok(Some(LearnerDetail {
             email,
             name,
@@ -250,7 +251,11 @@ mod tests {
 
     #[test]
     fn an_account_is_created_when_we_made_it_and_matched_otherwise() {
-        let history = vec![audit(5, "main", "enrol"), audit(7, "main", "create_user"), audit(3, "other", "enrol")];
+        let history = vec![
+            audit(5, "main", "enrol"),
+            audit(7, "main", "create_user"),
+            audit(3, "other", "enrol"),
+        ];
         let account = |site: &str| mm_store::LearnerAccount {
             site: site.into(),
             user_id: 9,

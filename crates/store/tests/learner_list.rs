@@ -102,11 +102,12 @@ async fn learners_are_searched_sorted_paged_and_exported() {
             }
             paged.extend(rows);
         }
-        assert!(paged.windows(2).all(|w| w[0].courses >= w[1].courses), "{b}: by courses");
-        let got: BTreeMap<String, (i64, i64)> = paged
-            .iter()
-            .map(|r| (r.email.clone(), (r.courses, r.active)))
-            .collect();
+        assert!(
+            paged.windows(2).all(|w| w[0].courses >= w[1].courses),
+            "{b}: by courses"
+        );
+        let got: BTreeMap<String, (i64, i64)> =
+            paged.iter().map(|r| (r.email.clone(), (r.courses, r.active))).collect();
         assert_eq!(got, want, "{b}: every learner once, with their counts");
         assert_eq!(paged.len(), want.len(), "{b}: no page overlaps another");
         assert!(paged.iter().all(|r| r.name.starts_with("Name")), "{b}: names");
@@ -114,8 +115,16 @@ async fn learners_are_searched_sorted_paged_and_exported() {
         // A part of the email, or of the name in another case; `%` is a character.
         let search = |q: &str| LearnerFilter { search: Some(q.into()) };
         let ones: Vec<&String> = want.keys().filter(|e| e.starts_with("learner1")).collect();
-        assert_eq!(s.learner_count(&search("RNER1")).await.unwrap(), ones.len() as i64, "{b}");
-        assert_eq!(s.learner_count(&search("name1")).await.unwrap(), ones.len() as i64, "{b}");
+        assert_eq!(
+            s.learner_count(&search("RNER1")).await.unwrap(),
+            ones.len() as i64,
+            "{b}"
+        );
+        assert_eq!(
+            s.learner_count(&search("name1")).await.unwrap(),
+            ones.len() as i64,
+            "{b}"
+        );
         assert_eq!(s.learner_count(&search("%")).await.unwrap(), 0, "{b}");
 
         let mut after: Option<String> = None;
@@ -126,14 +135,21 @@ async fn learners_are_searched_sorted_paged_and_exported() {
             after = Some(last.email.clone());
             exported.extend(chunk.into_iter().map(|r| r.email));
         }
-        assert_eq!(exported, want.keys().cloned().collect::<Vec<_>>(), "{b}: export in email order");
+        assert_eq!(
+            exported,
+            want.keys().cloned().collect::<Vec<_>>(),
+            "{b}: export in email order"
+        );
 
         // The worker's accounts and progress of one learner.
         let ada = Email::parse("learner1@x.org").unwrap();
         s.set_moodle_user("main", &ada, 42).await.unwrap();
         let accounts = s.learner_accounts("LEARNER1@x.org").await.unwrap();
         assert_eq!(
-            accounts.iter().map(|a| (a.site.as_str(), a.user_id)).collect::<Vec<_>>(),
+            accounts
+                .iter()
+                .map(|a| (a.site.as_str(), a.user_id))
+                .collect::<Vec<_>>(),
             vec![("main", 42)],
             "{b}"
         );

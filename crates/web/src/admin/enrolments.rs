@@ -2,8 +2,8 @@
 //! causes and job; the whole filtered list as CSV.
 
 use super::chrome::Chrome;
-use super::job_errors::{StoredError, explain};
 use super::invoices::story_path;
+use super::job_errors::{StoredError, explain};
 use crate::error::PageError;
 use crate::session::{Read, User};
 use askama::Template;

@@ -92,8 +92,19 @@ mod tests {
         let en = Locale::FALLBACK;
         // Every parameter any error has (a message lacking one of its own does not render).
         let args: Vec<(&str, &str)> = [
-            "site", "course", "course_id", "role", "count", "email", "user_ids", "user_id", "reason", "detail",
-            "step", "group", "hint",
+            "site",
+            "course",
+            "course_id",
+            "role",
+            "count",
+            "email",
+            "user_ids",
+            "user_id",
+            "reason",
+            "detail",
+            "step",
+            "group",
+            "hint",
         ]
         .into_iter()
         .map(|name| (name, "x"))
@@ -149,7 +160,11 @@ mod tests {
             params: params.as_deref(),
         };
         let fr = explain("fr-FR".parse().expect("fr-FR"), &s);
-        assert!(fr.summary.starts_with("Recherche ou création du groupe `G1`"), "{}", fr.summary);
+        assert!(
+            fr.summary.starts_with("Recherche ou création du groupe `G1`"),
+            "{}",
+            fr.summary
+        );
         assert_eq!(fr.detail, e.fix());
     }
 

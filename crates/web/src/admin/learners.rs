@@ -136,7 +136,8 @@ pub async fn export(
     engine
         .learners_export(&p.filter(), |chunk| {
             for r in chunk {
-                let (courses, active, updated) = (r.courses.to_string(), r.active.to_string(), r.updated_at.0.to_string());
+                let (courses, active, updated) =
+                    (r.courses.to_string(), r.active.to_string(), r.updated_at.0.to_string());
                 let record = [r.email.as_str(), r.name.as_str(), &courses, &active, &updated].map(cell);
                 if let Err(e) = out.write_record(record.iter().map(|c| c.as_bytes())) {
                     failed.get_or_insert(e);
