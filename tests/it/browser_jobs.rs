@@ -55,6 +55,12 @@ async fn a_german_admin_reads_a_parked_jobs_fix_in_german_and_retries_it_after_f
     );
     b.assert_accessible().await;
 
+    // Her invoice's story says what is wrong now in German too.
+    b.goto(&format!("{base}/search?q=grace@example.org")).await;
+    let problems = b.text_of("[data-problems]").await;
+    assert!(problems.contains(&german), "the story's problem in German: {problems}");
+    b.goto(&format!("{base}/jobs")).await;
+
     // The admin follows the fix in Moodle, then retries the job from the page.
     w.world
         .moodle
