@@ -57,9 +57,12 @@ pub fn translate(locale: Locale, code: Option<&str>, params: Option<&str>) -> Op
         None => BTreeMap::new(),
     };
     if let Some(step) = params.get("step") {
-        let args = pairs(&params);
-        let step = text(locale, &step_key(step), &args);
-        params.insert("step".to_owned(), step);
+        let (args, key) = (pairs(&params), step_key(step));
+        // A step this version does not know reads as its code.
+        let said = Some(text(locale, &key, &args)).filter(|t| *t != key);
+        if let Some(said) = said {
+            params.insert("step".to_owned(), said);
+        }
     }
     let args = pairs(&params);
     let (summary_key, fix_key) = (summary_key(code), fix_key(code));
