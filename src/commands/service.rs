@@ -99,7 +99,7 @@ pub async fn jobs(config: Config, action: Option<JobsAction>) -> anyhow::Result<
                     mm_engine::pause::describe_paused(p, config.worker.paused_site_check)
                 );
             }
-            for mm_store::DeadJob { key, error } in jobs.dead {
+            for mm_store::DeadJob { key, error, .. } in jobs.dead {
                 println!("dead {key}: {error}");
             }
             let m = jobs.mail;

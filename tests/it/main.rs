@@ -9,11 +9,13 @@
 mod kit;
 
 mod admin_connections;
+mod admin_learners;
 mod admin_template;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;
 mod browser_connections;
+mod browser_jobs;
 mod browser_verify;
 mod certificates_crash;
 mod certificates_e2e;
@@ -22,6 +24,7 @@ mod course_first_e2e;
 mod crash;
 mod disk;
 mod drift_e2e;
+mod error_pages;
 mod flaky;
 mod fuzz_config;
 mod loop_e2e;

@@ -5,7 +5,8 @@
 //! API can return the code.
 
 use mm_moodle::MoodleError;
-use mm_store::StoreError;
+use mm_store::{ErrorNote, StoreError};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -180,6 +181,33 @@ pub enum JobErrorCode {
 }
 
 impl JobErrorCode {
+    /// Every code, so a catalogue of texts can be checked to say each one.
+    pub const ALL: &'static [JobErrorCode] = &[
+        JobErrorCode::SiteNotConfigured,
+        JobErrorCode::CourseMissing,
+        JobErrorCode::NoEnrolMethod,
+        JobErrorCode::UnknownRole,
+        JobErrorCode::AccountConflict,
+        JobErrorCode::EmailRefused,
+        JobErrorCode::EmailHidden,
+        JobErrorCode::NewUserNotReturned,
+        JobErrorCode::AccountNotCreated,
+        JobErrorCode::EmailNotUpdated,
+        JobErrorCode::LearnerNotLookedUp,
+        JobErrorCode::NotSent,
+        JobErrorCode::StoreFailed,
+        JobErrorCode::MoodleUnreachable,
+        JobErrorCode::MoodleRefused,
+        JobErrorCode::GroupFunctionsMissing,
+        JobErrorCode::MoodleMisconfigured,
+        JobErrorCode::MoodleBadAnswer,
+    ];
+
+    /// The code of a stored string, if it is one of ours.
+    pub fn parse(code: &str) -> Option<JobErrorCode> {
+        JobErrorCode::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+
     /// The code as a stable snake-case string.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -225,6 +253,42 @@ pub enum MoodleStep {
     CreateAccounts,
     CreateAccount,
     UpdateEmail,
+}
+
+impl MoodleStep {
+    /// Every step (a group step with an empty name), so a catalogue can be checked to say each.
+    pub fn all() -> Vec<MoodleStep> {
+        vec![
+            MoodleStep::LookUpCourse,
+            MoodleStep::ReadEnrolments,
+            MoodleStep::Enrol,
+            MoodleStep::Unenrol,
+            MoodleStep::FindOrCreateGroup { group: String::new() },
+            MoodleStep::JoinGroup,
+            MoodleStep::LookUpLearners,
+            MoodleStep::LookUpLearner,
+            MoodleStep::CreateAccounts,
+            MoodleStep::CreateAccount,
+            MoodleStep::UpdateEmail,
+        ]
+    }
+
+    /// The step as a stable snake-case string, stored with a job's error.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MoodleStep::LookUpCourse => "look_up_course",
+            MoodleStep::ReadEnrolments => "read_enrolments",
+            MoodleStep::Enrol => "enrol",
+            MoodleStep::Unenrol => "unenrol",
+            MoodleStep::FindOrCreateGroup { .. } => "find_or_create_group",
+            MoodleStep::JoinGroup => "join_group",
+            MoodleStep::LookUpLearners => "look_up_learners",
+            MoodleStep::LookUpLearner => "look_up_learner",
+            MoodleStep::CreateAccounts => "create_accounts",
+            MoodleStep::CreateAccount => "create_account",
+            MoodleStep::UpdateEmail => "update_email",
+        }
+    }
 }
 
 impl fmt::Display for MoodleStep {
@@ -487,6 +551,81 @@ impl JobError {
         self.to_string()
     }
 
+    /// The parameters a translation of [`JobError::summary`] and [`JobError::fix`] needs, by
+    /// name. Moodle's own error and hint stay in English (`detail`, `hint`): they are Moodle's
+    /// words or name its screens.
+    pub fn params(&self) -> BTreeMap<&'static str, String> {
+        let mut p = BTreeMap::new();
+        match self {
+            JobError::SiteNotConfigured { site } => {
+                p.insert("site", site.clone());
+            }
+            JobError::CourseMissing { site, course } => {
+                p.insert("site", site.clone());
+                p.insert("course", course.clone());
+            }
+            JobError::NoEnrolMethod {
+                site,
+                course,
+                course_id,
+            } => {
+                p.insert("site", site.clone());
+                p.insert("course", course.clone());
+                p.insert("course_id", course_id.to_string());
+            }
+            JobError::UnknownRole { role } => {
+                p.insert("role", role.clone());
+            }
+            JobError::AccountConflict { site, email, user_ids } => {
+                let ids: Vec<String> = user_ids.iter().map(i64::to_string).collect();
+                p.insert("site", site.clone());
+                p.insert("email", email.clone());
+                p.insert("count", ids.len().to_string());
+                p.insert("user_ids", ids.join(", "));
+            }
+            JobError::EmailRefused { site, user_id, reason } => {
+                p.insert("site", site.clone());
+                p.insert("user_id", user_id.to_string());
+                p.insert("reason", reason.clone());
+            }
+            JobError::EmailHidden { site, email, reason } => {
+                p.insert("site", site.clone());
+                p.insert("email", email.clone());
+                p.insert("reason", reason.clone());
+            }
+            JobError::Store(e) => {
+                p.insert("detail", e.to_string());
+            }
+            JobError::Moodle(m) => {
+                p.insert("site", m.site.clone());
+                p.insert("step", m.step.as_str().to_owned());
+                if let MoodleStep::FindOrCreateGroup { group } = &m.step {
+                    p.insert("group", group.clone());
+                }
+                p.insert("detail", m.error.to_string());
+                if let Some(hint) = m.fix() {
+                    p.insert("hint", hint);
+                }
+            }
+            JobError::NewUserNotReturned
+            | JobError::AccountNotCreated
+            | JobError::EmailNotUpdated
+            | JobError::LearnerNotLookedUp
+            | JobError::NotSent => {}
+        }
+        p
+    }
+
+    /// What the queue stores: the English [`JobError::message`], the code and the
+    /// [`JobError::params`] as a JSON object.
+    pub fn note(&self) -> ErrorNote {
+        ErrorNote {
+            message: self.message(),
+            code: Some(self.code().as_str().to_owned()),
+            params: serde_json::to_string(&self.params()).ok(),
+        }
+    }
+
     /// Between the summary and the fix, as the texts were always written.
     fn fix_separator(&self) -> &'static str {
         match self {
@@ -586,6 +725,43 @@ mod tests {
         for (e, want) in cases {
             assert_eq!(e.message(), want, "{:?}", e.code());
         }
+    }
+
+    #[test]
+    fn every_code_is_listed_once_and_parses_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in JobErrorCode::ALL {
+            assert!(seen.insert(c.as_str()), "{c} listed twice");
+            assert_eq!(JobErrorCode::parse(c.as_str()), Some(*c));
+        }
+        assert_eq!(JobErrorCode::parse("no_such_code"), None);
+    }
+
+    #[test]
+    fn a_note_carries_the_code_and_the_parameters_of_the_text() {
+        let e = JobError::AccountConflict {
+            site: "main".into(),
+            email: "ada@example.org".into(),
+            user_ids: vec![3, 4],
+        };
+        let note = e.note();
+        assert_eq!(note.message, e.message());
+        assert_eq!(note.code.as_deref(), Some("account_conflict"));
+        let params: BTreeMap<String, String> =
+            serde_json::from_str(note.params.as_deref().unwrap_or("")).expect("params are a JSON object");
+        assert_eq!(params["count"], "2");
+        assert_eq!(params["user_ids"], "3, 4");
+        let m = JobError::from_moodle(
+            "main",
+            MoodleStep::FindOrCreateGroup { group: "G".into() },
+            &MoodleError::WebServicesDisabled,
+        );
+        let p = m.params();
+        assert_eq!(
+            (p["step"].as_str(), p["group"].as_str(), p["site"].as_str()),
+            ("find_or_create_group", "G", "main")
+        );
+        assert_eq!(p.get("hint"), m.fix().as_ref());
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod health;
 pub mod ingest;
 pub mod job_error;
 pub mod jobs;
+pub mod learner_page;
 pub mod learners;
 pub mod outbox;
 pub mod pass;

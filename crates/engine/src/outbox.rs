@@ -94,7 +94,16 @@ impl Engine {
         tracing::warn!(certificate = job.key.code, kind = job.key.kind.as_str(), error = %message, parked, "certificate mail not sent");
         self.store
             .queue::<MailKey>()
-            .fail(job, &message, next, self.now())
+            .fail(
+                job,
+                mm_store::ErrorNote {
+                    message: message.clone(),
+                    code: Some(code.to_owned()),
+                    params: None,
+                },
+                next,
+                self.now(),
+            )
             .await?;
         if let Some(row) = self.store.certificate(&job.key.code).await? {
             self.audit_mail(&row.cert.key, &job.key, Some(message)).await;

@@ -39,6 +39,10 @@ pub struct AccessDates {
 pub struct StoryProblem {
     pub what: String,
     pub fix: Option<String>,
+    /// The error's stable code and parameters (JSON), when it was stored with them: a page
+    /// says it in its reader's language from these.
+    pub code: Option<String>,
+    pub params: Option<String>,
 }
 
 /// The story of one course the invoice grants.
@@ -144,6 +148,8 @@ impl Engine {
             .map(|h| StoryProblem {
                 what: h.message,
                 fix: None,
+                code: None,
+                params: None,
             })
             .collect();
         let learner = record
@@ -194,7 +200,12 @@ impl Engine {
         steps.extend(mine.filter(|a| a.action != "create_user").map(audit_step));
         if let Some(error) = row.job_error.as_ref().filter(|_| row.job_status.is_some()) {
             let (what, fix) = split_fix(error);
-            problems.push(StoryProblem { what, fix });
+            problems.push(StoryProblem {
+                what,
+                fix,
+                code: row.job_error_code.clone(),
+                params: row.job_error_params.clone(),
+            });
         }
         let key = EntitlementKey {
             site: row.site.clone(),
@@ -255,7 +266,12 @@ impl Engine {
             }
             for f in failing_mail.iter().filter(|f| f.key.code == c.cert.code) {
                 let (what, fix) = split_fix(&f.error);
-                problems.push(StoryProblem { what, fix });
+                problems.push(StoryProblem {
+                    what,
+                    fix,
+                    code: f.code.clone(),
+                    params: f.params.clone(),
+                });
             }
         }
         Ok(())

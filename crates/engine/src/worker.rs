@@ -179,7 +179,7 @@ impl Worker<'_> {
                     } else {
                         tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
                     }
-                    self.store.fail_job(&p.job, &message, next, now).await?;
+                    self.store.fail_job(&p.job, e.note(), next, now).await?;
                 }
             }
         }

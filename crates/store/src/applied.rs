@@ -15,7 +15,8 @@ macro_rules! entitlement_rows_sql {
         concat!(
             "SELECT e.site, e.course, e.learner, e.status, e.body, a.status AS applied_status,
                 a.timestart AS applied_timestart, a.timeend AS applied_timeend,
-                j.status AS job_status, j.last_error AS job_error
+                j.status AS job_status, j.last_error AS job_error, j.error_code AS job_error_code,
+                j.error_params AS job_error_params
              FROM entitlements e
              LEFT JOIN applied_enrolments a ON a.site = e.site AND a.course = e.course AND a.learner = e.learner
              LEFT JOIN jobs j ON j.site = e.site AND j.course = e.course AND j.learner = e.learner ",
@@ -180,6 +181,8 @@ pub(crate) fn entitlement_row(r: &AnyRow) -> Result<EntitlementRow, StoreError> 
         applied_timeend: r.try_get("applied_timeend")?,
         job_status: r.try_get("job_status")?,
         job_error: opt_text(r, "job_error")?,
+        job_error_code: opt_text(r, "job_error_code")?,
+        job_error_params: opt_text(r, "job_error_params")?,
     })
 }
 
@@ -233,4 +236,7 @@ pub struct EntitlementRow {
     pub applied_timeend: Option<i64>,
     pub job_status: Option<String>,
     pub job_error: Option<String>,
+    /// The job error's code and parameters (JSON), when it was stored with them.
+    pub job_error_code: Option<String>,
+    pub job_error_params: Option<String>,
 }

@@ -125,6 +125,9 @@ pub struct AppliedState {
 pub struct JobRow {
     pub status: String,
     pub error: Option<String>,
+    /// The error's code and parameters (JSON), when it was stored with them.
+    pub code: Option<String>,
+    pub params: Option<String>,
 }
 
 /// Where an export's chunk ends: the next one starts after this key.
@@ -137,7 +140,8 @@ pub struct ListKey {
 
 const ROW_COLUMNS: &str = "e.site, e.course, e.learner, e.learner_name, e.status, e.body, e.updated_at,
     a.status AS applied_status, a.timestart AS applied_timestart, a.timeend AS applied_timeend,
-    j.status AS job_status, j.last_error AS job_error";
+    j.status AS job_status, j.last_error AS job_error, j.error_code AS job_error_code,
+    j.error_params AS job_error_params";
 
 const ROW_JOINS: &str = "JOIN entitlements e ON e.site = k.site AND e.course = k.course AND e.learner = k.learner
     LEFT JOIN applied_enrolments a ON a.site = e.site AND a.course = e.course AND a.learner = e.learner
@@ -235,7 +239,7 @@ fn filtered(sql: &mut Sql, f: &EnrolmentFilter) {
 
 /// `%needle%`, lower-case, with LIKE's wildcards in the needle escaped (by `!`: a backslash
 /// means something else in each backend's string literals).
-fn like_pattern(needle: &str) -> String {
+pub(crate) fn like_pattern(needle: &str) -> String {
     let mut p = String::with_capacity(needle.len() + 2);
     p.push('%');
     for c in needle.to_lowercase().chars() {
@@ -281,6 +285,8 @@ fn list_row(r: &AnyRow) -> Result<EnrolmentListRow, StoreError> {
         Some(status) => Some(JobRow {
             status,
             error: opt_text(r, "job_error")?,
+            code: opt_text(r, "job_error_code")?,
+            params: opt_text(r, "job_error_params")?,
         }),
         None => None,
     };

@@ -80,7 +80,7 @@ impl Store {
     pub async fn fail_job(
         &self,
         job: &ClaimedJob,
-        error: &str,
+        error: impl Into<crate::ErrorNote>,
         next: JobFailure,
         now: Timestamp,
     ) -> Result<(), StoreError> {

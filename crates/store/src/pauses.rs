@@ -137,7 +137,8 @@ impl Store {
     pub async fn dead_jobs_of_site(&self, site: &str) -> Result<Vec<DeadJob>, StoreError> {
         let rows = self
             .query(
-                "SELECT site, course, learner, last_error FROM jobs WHERE status = 'dead' AND site = $1
+                "SELECT site, course, learner, last_error, error_code, error_params FROM jobs
+                 WHERE status = 'dead' AND site = $1
                  ORDER BY updated_at",
             )
             .bind(site)
@@ -148,6 +149,8 @@ impl Store {
                 Ok(DeadJob {
                     key: row_key(r)?,
                     error: opt_text(r, "last_error")?.unwrap_or_default(),
+                    code: opt_text(r, "error_code")?,
+                    params: opt_text(r, "error_params")?,
                 })
             })
             .collect()

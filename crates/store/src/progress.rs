@@ -63,7 +63,7 @@ pub struct ProgressBucket {
     pub learners: u64,
 }
 
-fn row_progress(r: &AnyRow) -> Result<ProgressRow, StoreError> {
+pub(crate) fn row_progress(r: &AnyRow) -> Result<ProgressRow, StoreError> {
     Ok(ProgressRow {
         key: row_key(r)?,
         last_access: r.try_get("last_access")?,

@@ -81,6 +81,9 @@ pub struct ClaimedJob<K = EntitlementKey> {
 pub struct DeadJob<K = EntitlementKey> {
     pub key: K,
     pub error: String,
+    /// The error's code and parameters, when it was stored with them (see [`ErrorNote`]).
+    pub code: Option<String>,
+    pub params: Option<String>,
 }
 
 /// A job that failed and waits: backing off (`status` = `queued`) or parked (`dead`).
@@ -89,6 +92,38 @@ pub struct FailingJob<K = EntitlementKey> {
     pub key: K,
     pub status: String,
     pub error: String,
+    /// The error's code and parameters, when it was stored with them (see [`ErrorNote`]).
+    pub code: Option<String>,
+    pub params: Option<String>,
+}
+
+/// A failed job's error as stored: the English text every reader gets (the CLI, the API, the
+/// logs) and, when the failure is typed, its stable code and parameters (a JSON object) so a
+/// page can say it in its reader's language. The store keeps them; it does not read them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorNote {
+    pub message: String,
+    pub code: Option<String>,
+    pub params: Option<String>,
+}
+
+impl From<&str> for ErrorNote {
+    /// An error known only by its text.
+    fn from(message: &str) -> ErrorNote {
+        ErrorNote {
+            message: message.to_owned(),
+            ..ErrorNote::default()
+        }
+    }
+}
+
+impl From<String> for ErrorNote {
+    fn from(message: String) -> ErrorNote {
+        ErrorNote {
+            message,
+            ..ErrorNote::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -160,7 +195,8 @@ fn on_conflict<K: QueueKey>(force: bool, backend: Backend) -> String {
     match (force, backend) {
         (true, _) => format!(
             "ON CONFLICT ({c}) DO UPDATE SET status = 'queued', generation = {t}.generation + 1,
-           run_at = excluded.run_at, attempts = 0, last_error = NULL, updated_at = excluded.updated_at"
+           run_at = excluded.run_at, attempts = 0, last_error = NULL, error_code = NULL, error_params = NULL,
+           updated_at = excluded.updated_at"
         ),
         (false, Backend::Sqlite | Backend::Postgres) => format!(
             "ON CONFLICT ({c}) DO UPDATE SET status = 'queued', generation = {t}.generation + 1,
@@ -242,7 +278,7 @@ pub(crate) async fn complete_in<K: QueueKey>(
         for (worker, group) in by_worker {
             let sql = format!(
                 "UPDATE {t} SET status = 'done', locked_by = NULL, locked_until = NULL, last_error = NULL,
-                   updated_at = $1
+                   error_code = NULL, error_params = NULL, updated_at = $1
                  WHERE locked_by = $2 AND ({c}, generation) IN ({})",
                 tuples(group.len(), n + 1, 3)
             );
@@ -258,7 +294,7 @@ pub(crate) async fn complete_in<K: QueueKey>(
             // Re-queued while we worked (newer generation): keep it queued, release the lock.
             let sql = format!(
                 "UPDATE {t} SET status = 'queued', locked_by = NULL, locked_until = NULL, last_error = NULL,
-                   updated_at = $1
+                   error_code = NULL, error_params = NULL, updated_at = $1
                  WHERE locked_by = $2 AND ({c}) IN ({})",
                 tuples(group.len(), n, 3)
             );
@@ -412,10 +448,11 @@ impl<K: QueueKey> Queue<'_, K> {
     pub async fn fail(
         &self,
         job: &ClaimedJob<K>,
-        error: &str,
+        error: impl Into<ErrorNote>,
         next: JobFailure,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let error = error.into();
         // (status, due, attempts given back)
         let (status, run_at, uncounted) = match next {
             JobFailure::RetryAt(t) => ("queued", t.0, 0i64),
@@ -426,11 +463,12 @@ impl<K: QueueKey> Queue<'_, K> {
         // A newer generation queued meanwhile deserves a fresh try, not the dead letter.
         let sql = format!(
             "UPDATE {} SET status = CASE WHEN generation = $1 THEN $2 ELSE 'queued' END, run_at = $3,
-               attempts = attempts - $4, last_error = $5, locked_by = NULL, locked_until = NULL, updated_at = $6
+               attempts = attempts - $4, last_error = $5, error_code = $6, error_params = $7, locked_by = NULL,
+               locked_until = NULL, updated_at = $8
              WHERE {} AND locked_by = ${}",
             K::TABLE,
-            key_eq::<K>(7),
-            7 + n
+            key_eq::<K>(9),
+            9 + n
         );
         let sql = dialect::sql(self.store.backend, &sql);
         let mut q = sqlx::query(&sql)
@@ -438,7 +476,9 @@ impl<K: QueueKey> Queue<'_, K> {
             .bind(status)
             .bind(run_at)
             .bind(uncounted)
-            .bind(error)
+            .bind(error.message)
+            .bind(error.code)
+            .bind(error.params)
             .bind(now.0);
         for v in job.key.values() {
             q = q.bind(v);
@@ -498,7 +538,7 @@ impl<K: QueueKey> Queue<'_, K> {
     /// Dead jobs with their errors, for the admin, oldest first.
     pub async fn dead(&self) -> Result<Vec<DeadJob<K>>, StoreError> {
         let sql = format!(
-            "SELECT {}, last_error FROM {} WHERE status = 'dead' ORDER BY updated_at",
+            "SELECT {}, last_error, error_code, error_params FROM {} WHERE status = 'dead' ORDER BY updated_at",
             cols::<K>(),
             K::TABLE
         );
@@ -510,6 +550,8 @@ impl<K: QueueKey> Queue<'_, K> {
                 Ok(DeadJob {
                     key: K::from_row(r)?,
                     error: opt_text(r, "last_error")?.unwrap_or_default(),
+                    code: opt_text(r, "error_code")?,
+                    params: opt_text(r, "error_params")?,
                 })
             })
             .collect()
@@ -520,7 +562,7 @@ impl<K: QueueKey> Queue<'_, K> {
     pub async fn failing(&self) -> Result<Vec<FailingJob<K>>, StoreError> {
         let c = cols::<K>();
         let sql = format!(
-            "SELECT {c}, status, last_error FROM {}
+            "SELECT {c}, status, last_error, error_code, error_params FROM {}
              WHERE status IN ('dead', 'queued') AND last_error IS NOT NULL ORDER BY {c}",
             K::TABLE
         );
@@ -533,6 +575,8 @@ impl<K: QueueKey> Queue<'_, K> {
                     key: K::from_row(r)?,
                     status: r.try_get("status")?,
                     error: opt_text(r, "last_error")?.unwrap_or_default(),
+                    code: opt_text(r, "error_code")?,
+                    params: opt_text(r, "error_params")?,
                 })
             })
             .collect()
@@ -600,7 +644,8 @@ mod tests {
             for ddl in [
                 "CREATE TABLE test_outbox (id VARCHAR(191) NOT NULL PRIMARY KEY, status VARCHAR(16) NOT NULL,
                    generation BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0, run_at BIGINT NOT NULL,
-                   locked_by VARCHAR(191), locked_until BIGINT, last_error TEXT, created_at BIGINT NOT NULL,
+                   locked_by VARCHAR(191), locked_until BIGINT, last_error TEXT, error_code VARCHAR(64),
+                   error_params TEXT, created_at BIGINT NOT NULL,
                    updated_at BIGINT NOT NULL)",
                 "CREATE INDEX test_outbox_due ON test_outbox (status, run_at)",
             ] {
@@ -624,7 +669,12 @@ mod tests {
                 (&got[1], &got[0])
             };
             q.complete(&[ja], Timestamp(21)).await.expect("complete");
-            q.fail(jm, "smtp 550", JobFailure::Dead, Timestamp(22))
+            let note = ErrorNote {
+                message: "smtp 550".into(),
+                code: Some("mail_rejected".into()),
+                params: Some(r#"{"status":"550"}"#.into()),
+            };
+            q.fail(jm, note.clone(), JobFailure::Dead, Timestamp(22))
                 .await
                 .expect("fail");
             let dead = q.dead().await.expect("dead");
@@ -632,7 +682,9 @@ mod tests {
                 dead,
                 vec![DeadJob {
                     key: m.clone(),
-                    error: "smtp 550".into()
+                    error: note.message,
+                    code: note.code,
+                    params: note.params,
                 }],
                 "{b}"
             );

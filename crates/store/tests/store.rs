@@ -161,7 +161,13 @@ async fn failures_back_off_then_park_and_only_a_change_revives() {
         s.enqueue(std::slice::from_ref(&k), false, Timestamp(60)).await.unwrap();
         assert!(s.claim_jobs("w", 10, 30, Timestamp(61)).await.unwrap().is_empty());
         let j = s.claim_jobs("w", 10, 30, Timestamp(100)).await.unwrap().remove(0);
-        s.fail_job(&j, "wsnoinstance", JobFailure::Dead, Timestamp(101))
+        // A typed error keeps its code and parameters beside the English text.
+        let note = mm_store::ErrorNote {
+            message: "wsnoinstance".into(),
+            code: Some("no_enrol_method".into()),
+            params: Some(r#"{"course":"C1"}"#.into()),
+        };
+        s.fail_job(&j, note.clone(), JobFailure::Dead, Timestamp(101))
             .await
             .unwrap();
         s.enqueue(std::slice::from_ref(&k), false, Timestamp(200))
@@ -175,7 +181,9 @@ async fn failures_back_off_then_park_and_only_a_change_revives() {
             s.dead_jobs().await.unwrap(),
             vec![mm_store::DeadJob {
                 key: k.clone(),
-                error: "wsnoinstance".to_string()
+                error: note.message.clone(),
+                code: note.code.clone(),
+                params: note.params.clone(),
             }]
         );
         s.enqueue(std::slice::from_ref(&k), true, Timestamp(300)).await.unwrap();

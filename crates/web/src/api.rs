@@ -49,7 +49,7 @@ pub async fn jobs(State(engine): EngineState, _caller: ApiCaller) -> Result<Resp
     let dead: Vec<_> = jobs
         .dead
         .into_iter()
-        .map(|DeadJob { key: k, error }| json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": error}))
+        .map(|DeadJob { key: k, error, code, .. }| json!({"site": k.site, "course": k.course.to_string(), "learner": k.learner, "error": error, "code": code}))
         .collect();
     let every = engine.config().worker.paused_site_check;
     let paused: Vec<_> = jobs

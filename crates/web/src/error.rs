@@ -4,9 +4,15 @@
 //! clients read the same text. Pages answer an HTML error page.
 
 use axum::Json;
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use mm_engine::Engine;
+use mm_i18n::Locale;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// A refused or failed JSON request: its status, a stable code and a message that says how to
 /// fix it.
@@ -158,9 +164,31 @@ impl PageError {
     }
 }
 
+/// What an error page says, kept on its response so [`localize`] can say it again in the
+/// reader's language (the error is made where the locale is unknown).
+#[derive(Debug, Clone)]
+struct ErrorPageText {
+    title: &'static str,
+    message: &'static str,
+    /// Shown after the message (never an internal failure's).
+    detail: Option<String>,
+}
+
+impl ErrorPageText {
+    fn render(&self, locale: Locale) -> String {
+        let page = crate::pages::ErrorPage {
+            lang: locale.tag(),
+            title: &mm_i18n::text(locale, self.title, &[]),
+            message: &mm_i18n::text(locale, self.message, &[]),
+            detail: self.detail.as_deref(),
+            home: &mm_i18n::text(locale, "nav-dashboard", &[]),
+        };
+        askama::Template::render(&page).unwrap_or_else(|_| "internal error; see the service log".into())
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let locale = mm_i18n::Locale::FALLBACK;
         let shown_detail = if self.status.is_server_error() {
             if let Some(d) = &self.detail {
                 tracing::error!(error = %d, "page failed");
@@ -169,14 +197,38 @@ impl IntoResponse for PageError {
         } else {
             self.detail.clone()
         };
-        let page = crate::pages::ErrorPage {
-            lang: locale.tag(),
-            title: &mm_i18n::text(locale, self.title, &[]),
-            message: &mm_i18n::text(locale, self.message, &[]),
-            detail: shown_detail.as_deref(),
-            home: &mm_i18n::text(locale, "nav-dashboard", &[]),
+        let text = ErrorPageText {
+            title: self.title,
+            message: self.message,
+            detail: shown_detail,
         };
-        let html = askama::Template::render(&page).unwrap_or_else(|_| "internal error; see the service log".into());
-        (self.status, Html(html)).into_response()
+        // In the fallback language here; `localize` says it again in the reader's.
+        let mut response = (self.status, Html(text.render(Locale::FALLBACK))).into_response();
+        response.extensions_mut().insert(text);
+        response
     }
+}
+
+/// Middleware: an error page speaks its reader's language — the signed-in user's choice, else
+/// the browser's `Accept-Language` — as every other page does (see `admin::Chrome`).
+pub async fn localize(State(engine): State<Arc<Engine>>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers.clone();
+    let token = crate::session::session_token(&parts);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let Some(text) = response.extensions_mut().remove::<ErrorPageText>() else {
+        return response;
+    };
+    let chosen = match token {
+        Some(token) => engine.session(&token).await.ok().flatten().and_then(|s| s.user.locale),
+        None => None,
+    };
+    let locale = crate::admin::reader_locale(chosen.as_deref(), &headers);
+    if locale == Locale::FALLBACK {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    // The new body has its own length.
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(text.render(locale)))
 }

@@ -68,6 +68,8 @@ pub fn router(engine: Arc<Engine>) -> Router {
             "/webhooks/{source}",
             post(webhooks::receive).layer(DefaultBodyLimit::max(webhooks::MAX_BODY_BYTES)),
         )
+        .fallback(|| async { error::PageError::not_found() })
+        .layer(axum::middleware::from_fn_with_state(engine.clone(), error::localize))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -16,6 +16,7 @@ pub struct NavItem {
 const NAV: &[(&str, &str)] = &[
     ("/", "nav-dashboard"),
     ("/enrolments", "nav-enrolments"),
+    ("/learners", "nav-learners"),
     ("/jobs", "nav-jobs"),
     ("/certificates", "nav-certificates"),
     ("/mappings", "nav-mappings"),
@@ -50,11 +51,7 @@ pub struct LocaleOption {
 impl Chrome {
     pub fn new<P: Need>(user: &User<P>, headers: &HeaderMap, current: &str) -> Chrome {
         let u = &user.session.user;
-        let locale = u
-            .locale
-            .as_deref()
-            .and_then(|l| l.parse().ok())
-            .unwrap_or_else(|| locale_of(headers));
+        let locale = reader_locale(u.locale.as_deref(), headers);
         Chrome {
             locale,
             lang: locale.tag(),
@@ -98,6 +95,13 @@ impl Chrome {
     pub fn when(&self, unix_seconds: &i64) -> String {
         mm_i18n::format_datetime(self.locale, *unix_seconds)
     }
+}
+
+/// The reader's language: the user's own choice when signed in and set, else the browser's.
+pub fn reader_locale(chosen: Option<&str>, headers: &HeaderMap) -> Locale {
+    chosen
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_else(|| locale_of(headers))
 }
 
 /// The browser's preferred language among ours, else British English.

@@ -3,6 +3,7 @@
 
 use super::chrome::Chrome;
 use super::invoices::story_path;
+use super::job_errors::{StoredError, explain};
 use crate::error::PageError;
 use crate::session::{Read, User};
 use askama::Template;
@@ -125,7 +126,7 @@ struct Line {
     job_error: Option<String>,
 }
 
-fn line(r: EnrolmentListRow) -> Line {
+fn line(locale: mm_i18n::Locale, r: EnrolmentListRow) -> Line {
     Line {
         causes: r
             .causes
@@ -134,7 +135,19 @@ fn line(r: EnrolmentListRow) -> Line {
             .collect(),
         in_moodle: r.applied.map(|a| a.status),
         job: r.job.as_ref().map(|j| j.status.clone()),
-        job_error: r.job.and_then(|j| j.error),
+        job_error: r.job.and_then(|j| {
+            let message = j.error?;
+            let stored = StoredError {
+                message: &message,
+                code: j.code.as_deref(),
+                params: j.params.as_deref(),
+            };
+            let e = explain(locale, &stored);
+            Some(match e.fix {
+                Some(fix) => format!("{} {} {fix}", e.summary, mm_i18n::text(locale, "jobs-fix", &[])),
+                None => e.summary,
+            })
+        }),
         learner: r.learner,
         learner_name: r.learner_name,
         site: r.site,
@@ -164,9 +177,10 @@ pub async fn show(
     let result = engine.enrolment_page(&p.query()).await?;
     let pages = result.pages();
     let EnrolmentPage { rows, total, page, .. } = result;
+    let c = Chrome::new(&user, &headers, "/enrolments");
     let page = EnrolmentsPage {
-        c: Chrome::new(&user, &headers, "/enrolments"),
-        rows: rows.into_iter().map(line).collect(),
+        rows: rows.into_iter().map(|r| line(c.locale, r)).collect(),
+        c,
         total,
         page: i64::from(page),
         pages,
@@ -178,7 +192,7 @@ pub async fn show(
 
 /// A CSV cell that a spreadsheet will not run: names come from invoices, and a cell starting
 /// with `=`, `+`, `-`, `@` or a tab would be read as a formula (OWASP "CSV injection").
-fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn cell(value: &str) -> std::borrow::Cow<'_, str> {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{value}"))
     } else {

@@ -1,6 +1,7 @@
 //! One search box for invoices, learners and courses, and an invoice's story page.
 
 use super::chrome::Chrome;
+use super::job_errors;
 use crate::error::PageError;
 use crate::session::{Read, User};
 use askama::Template;
@@ -72,9 +73,16 @@ pub async fn story(
     headers: HeaderMap,
     Path((source, id)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
-    let Some(story) = engine.invoice_story(&InvoiceKey::new(source, id)).await? else {
+    let Some(mut story) = engine.invoice_story(&InvoiceKey::new(source, id)).await? else {
         return Err(PageError::not_found());
     };
     let c = Chrome::new(&user, &headers, "/search");
+    // A problem stored with its code is said in the reader's language; an older one as written.
+    for p in &mut story.problems {
+        if let Some(e) = job_errors::translate(c.locale, p.code.as_deref(), p.params.as_deref()) {
+            p.what = e.summary;
+            p.fix = e.fix;
+        }
+    }
     Ok(Html(StoryPage { c, story }.render()?))
 }

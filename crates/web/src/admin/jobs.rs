@@ -2,6 +2,7 @@
 //! discard one dead job, or all of them after a page that shows how many.
 
 use super::chrome::Chrome;
+use super::job_errors::{ExplainedError, StoredError, explain};
 use crate::error::PageError;
 use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
@@ -20,7 +21,7 @@ struct JobLine {
     course: String,
     learner: String,
     dead: bool,
-    error: String,
+    error: ExplainedError,
 }
 
 #[derive(Template)]
@@ -67,7 +68,14 @@ pub async fn show(
             course: j.key.course.to_string(),
             learner: j.key.learner.as_str().to_owned(),
             dead: j.status == "dead",
-            error: j.error,
+            error: explain(
+                c.locale,
+                &StoredError {
+                    message: &j.error,
+                    code: j.code.as_deref(),
+                    params: j.params.as_deref(),
+                },
+            ),
         })
         .collect();
     let confirm = q

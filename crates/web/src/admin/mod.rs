@@ -9,12 +9,16 @@ mod dashboard;
 mod deliveries;
 mod enrolments;
 mod invoices;
+mod job_errors;
 mod jobs;
+mod learners;
 mod login;
 mod operations;
 mod settings;
 mod template;
 mod users;
+
+pub use chrome::reader_locale;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -31,6 +35,9 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/enrolments", get(enrolments::show))
         .route("/enrolments.csv", get(enrolments::export))
         .route("/jobs", get(jobs::show).post(jobs::act))
+        .route("/learners", get(learners::show))
+        .route("/learners.csv", get(learners::export))
+        .route("/learners/{email}", get(learners::detail))
         .route("/certificates", get(certificates::show))
         .route(
             "/certificates/{code}",
