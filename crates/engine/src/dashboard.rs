@@ -158,13 +158,13 @@ impl Engine {
     async fn dashboard_charts(&self, range: &DashboardRange) -> Result<DashboardCharts, StoreError> {
         let s = &self.store;
         let site = range.site.as_deref();
-        let (enrolments_per_month, status_breakdown, progress, certificates_per_month, by_learners) = tokio::try_join!(
+        let (enrolments_per_month, rollup, progress, certificates_per_month) = tokio::try_join!(
             s.enrolments_per_month(range),
-            s.entitlement_status_counts(site),
+            s.entitlement_rollup(site, TOP_COURSES),
             s.progress_distribution(site),
             s.certificates_per_month(range),
-            s.top_courses_by_learners(site, TOP_COURSES as i64),
         )?;
+        let (status_breakdown, by_learners) = (rollup.status_counts, rollup.top_courses_by_learners);
         Ok(DashboardCharts {
             enrolments_per_month,
             status_breakdown,

@@ -50,8 +50,8 @@ pub use certificates::{
 };
 pub use connections::{StoredSecrets, StoredSite, StoredSource, StoredSourceKind};
 pub use dashboard::{
-    CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, MonthCount, QueueStanding, Revenue, SiteActivity,
-    SourceActivity, StatusCount,
+    CourseLearners, CourseRevenue, CurrencyRevenue, DashboardRange, EntitlementRollup, MonthCount, QueueStanding,
+    Revenue, SiteActivity, SourceActivity, StatusCount,
 };
 pub use deliveries::{DeliveryRecord, StoredDelivery};
 pub use desired::{ActiveKey, HoldRow, StoredCourse};
