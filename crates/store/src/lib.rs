@@ -57,7 +57,7 @@ pub use enrolment_list::{
 pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
-pub use mappings::MappingsInForce;
+pub use mappings::{MappingOrigin, MappingsInForce, SaveMappings, StoredMapping};
 pub use pauses::{PausedSite, SitePause};
 pub use progress::{MonthCompletions, ProgressBucket, ProgressChange, ProgressRow};
 pub use queue::{ClaimedJob, DeadJob, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};
