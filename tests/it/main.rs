@@ -8,6 +8,7 @@
 
 mod kit;
 
+mod admin_mappings;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;

@@ -594,27 +594,30 @@ impl Engine {
         if group.as_ref().is_some_and(|g| g.chars().count() > 254) {
             note("group", FieldProblem::TooLong(254));
         }
+        if let (Some(site), Some(course)) = (site, &course) {
+            let key = MappingKey {
+                product: product.to_owned(),
+                site: site.name.clone(),
+                course: course.clone(),
+            };
+            if declared.contains(&key) {
+                errors.push(field_error("product", FieldProblem::DeclaredInConfig));
+            } else if !lists.knows(self, &site.name, course).await {
+                errors.push(field_error("course", FieldProblem::UnknownCourse(course.to_string())));
+            }
+        }
         let (Some(site), Some(course), true) = (site, course, errors.is_empty()) else {
             return Err(errors);
         };
         let key = MappingKey {
             product: product.to_owned(),
             site: site.name.clone(),
-            course: course.clone(),
+            course,
         };
-        if declared.contains(&key) {
-            return Err(vec![field_error("product", FieldProblem::DeclaredInConfig)]);
-        }
-        if !lists.knows(self, &site.name, &course).await {
-            return Err(vec![field_error(
-                "course",
-                FieldProblem::UnknownCourse(course.to_string()),
-            )]);
-        }
         Ok(Mapping {
             product: key.product,
             site: key.site,
-            course,
+            course: key.course,
             role: role.to_owned(),
             duration_secs: duration,
             starts_from: starts_from.unwrap_or(site.starts_from),
