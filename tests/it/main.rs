@@ -12,6 +12,7 @@ mod admin_mappings;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;
+mod browser_mappings;
 mod browser_verify;
 mod certificates_crash;
 mod certificates_e2e;

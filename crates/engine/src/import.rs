@@ -76,10 +76,11 @@ pub fn read_rows(
     required: &[&'static str],
 ) -> Result<Vec<CsvRow>, FileProblem> {
     let all = columns.join(",");
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(text.as_bytes());
     let header = reader.headers().map_err(unreadable)?.clone();
     if header.iter().all(str::is_empty) {
         return Err(FileProblem::Empty);
@@ -107,7 +108,7 @@ pub fn read_rows(
         if rows.len() == MAX_ROWS {
             return Err(FileProblem::TooManyRows);
         }
-        let line_no = record.position().map_or(0, csv::Position::line);
+        let line_no = record.position().map_or(0, |p| line_at(text, p.byte()));
         let cells = index
             .iter()
             .zip(record.iter())
@@ -119,6 +120,18 @@ pub fn read_rows(
         return Err(FileProblem::Empty);
     }
     Ok(rows)
+}
+
+/// The line (from 1) a record starting at `byte` is on. The reader's own count, and its
+/// offset, are of the blank lines before the record.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while bytes.get(end).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+        end += 1;
+    }
+    let newlines = bytes[..end].iter().filter(|b| **b == b'\n').count();
+    u64::try_from(newlines).unwrap_or(u64::MAX) + 1
 }
 
 fn unreadable(e: csv::Error) -> FileProblem {
