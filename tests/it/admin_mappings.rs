@@ -390,3 +390,31 @@ async fn seats_are_imported_by_an_operator_and_mappings_are_changed_only_by_an_a
         vec!["eve@acme.example".to_owned(), "finn@acme.example".to_owned()]
     );
 }
+
+#[tokio::test]
+async fn with_moodle_unreachable_the_form_takes_a_typed_course_and_says_why() {
+    let a = Admin::start().await;
+    let admin = session_cookie(&a.app, Role::Admin).await;
+    a.world.moodle.revoke_token(&a.world.moodle.token());
+    let (status, form) = a.get(&admin, "/mappings/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains(r#"data-error="courses""#), "{form}");
+    assert!(
+        form.contains(r#"<input id="m-course" name="course" type="text""#),
+        "a text input instead of the list: {form}"
+    );
+    let mut typed = FORM.to_vec();
+    typed[2] = ("course", "idnumber:LATER-1");
+    let (status, location, page) = a.post(&admin, "/mappings/new", "/mappings/save", &typed).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(location, "/mappings?done=saved");
+    let saved = a
+        .app
+        .mappings()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.product == "WEB-1")
+        .unwrap();
+    assert_eq!(saved.course, mm_core::CourseRef::Idnumber("LATER-1".into()));
+}

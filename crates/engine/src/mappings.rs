@@ -461,10 +461,10 @@ impl Engine {
             let mut outcome = self
                 .check_draft(&MappingDraft::from_row(row), &declared, &mut lists)
                 .await;
-            if let Ok(m) = &outcome {
-                if let Some(first) = seen.insert(MappingKey::of(m), row.line_no) {
-                    outcome = Err(vec![field_error("product", FieldProblem::Duplicate(first))]);
-                }
+            if let Ok(m) = &outcome
+                && let Some(first) = seen.insert(MappingKey::of(m), row.line_no)
+            {
+                outcome = Err(vec![field_error("product", FieldProblem::Duplicate(first))]);
             }
             out.push(RowResult {
                 line_no: row.line_no,
