@@ -339,6 +339,20 @@ async fn seats_are_imported_by_an_operator_and_mappings_are_changed_only_by_an_a
     }
     let viewer = session_cookie(&a.app, Role::Viewer).await;
     assert_eq!(a.get(&viewer, "/seats/import").await.0, StatusCode::FORBIDDEN);
+    // An admin's post without the session's form token (a forged cross-site post) is refused.
+    let admin = session_cookie(&a.app, Role::Admin).await;
+    let mut forged = FORM.to_vec();
+    forged.push(("csrf", "guess"));
+    let r = a
+        .http
+        .post(format!("{}/mappings/save", a.base))
+        .header(COOKIE, &admin)
+        .form(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(a.roles_of("WEB-1").await.is_empty());
 
     let operator = session_cookie(&a.app, Role::Operator).await;
     let csv = format!(

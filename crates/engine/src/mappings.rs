@@ -365,6 +365,21 @@ impl Engine {
         self.store.mappings_with_origin().await
     }
 
+    /// A mapping to edit in the admin, if there is one in force; one of config.toml is refused
+    /// (it is changed in the file).
+    pub async fn editable_mapping(&self, key: &MappingKey) -> Result<Option<Mapping>, MappingError> {
+        let found = self
+            .store
+            .mappings_with_origin()
+            .await?
+            .into_iter()
+            .find(|m| MappingKey::of(&m.mapping) == *key);
+        match found {
+            Some(m) if m.origin == MappingOrigin::Config => Err(MappingError::NotEditable(key.to_string())),
+            other => Ok(other.map(|m| m.mapping)),
+        }
+    }
+
     /// The courses of a site, as Moodle lists them now (without the site's front page).
     pub async fn site_courses(&self, site: &str) -> Result<Vec<CourseChoice>, CourseListError> {
         let s = self

@@ -279,20 +279,16 @@ pub async fn edit_form(
     headers: HeaderMap,
     Query(q): Query<KeyQuery>,
 ) -> Result<Response, PageError> {
-    let key = q.key()?;
-    let Some(found) = engine
-        .mapping_list()
-        .await?
-        .into_iter()
-        .find(|m| MappingKey::of(&m.mapping) == key)
-    else {
-        return Err(PageError::not_found());
+    let mapping = match engine.editable_mapping(&q.key()?).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return Err(PageError::not_found()),
+        Err(MappingError::NotEditable(_)) => {
+            let c = Chrome::new(&user, &headers, "/mappings");
+            return Err(PageError::bad_request(&c.t("mapping-declared-in-config")));
+        }
+        Err(e) => return Err(e.into()),
     };
-    if found.origin == MappingOrigin::Config {
-        let c = Chrome::new(&user, &headers, "/mappings");
-        return Err(PageError::bad_request(&c.t("mapping-declared-in-config")));
-    }
-    let page = form_page(&engine, &user, &headers, MappingDraft::of(&found.mapping), true, &[]).await?;
+    let page = form_page(&engine, &user, &headers, MappingDraft::of(&mapping), true, &[]).await?;
     Ok(Html(page.render()?).into_response())
 }
 
