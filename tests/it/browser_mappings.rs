@@ -2,7 +2,7 @@
 //! in, opens the products page, maps a new product to a course picked from Moodle's live list
 //! and sees it listed as made in the admin; a paid invoice for that product then tells its
 //! story up to "enrolled". The form (empty and with its errors), the list and the import page
-//! pass axe-core without a serious or critical violation.
+//! pass axe-core without a serious or critical violation; an import previewed then confirmed.
 
 use crate::kit::browser::Browser;
 use crate::kit::http::{TEST_PASSWORD, serve};
@@ -54,6 +54,7 @@ async fn an_admin_maps_a_product_to_a_live_course_and_its_paid_invoice_reaches_e
     b.fill("#m-duration", "three months").await;
     b.click("[data-action=save-mapping]").await;
     b.wait_for("[data-error=duration]").await;
+    b.screenshot("mapping-form").await;
     assert_eq!(b.attr_of("#m-duration", "aria-invalid").await.as_deref(), Some("true"));
     b.assert_accessible().await;
     b.fill("#m-duration", "90d").await;
@@ -62,11 +63,21 @@ async fn an_admin_maps_a_product_to_a_live_course_and_its_paid_invoice_reaches_e
     let row = "[data-product='WEB-1'][data-origin=ui]";
     b.wait_for(&format!("{row} [data-action=edit]")).await;
     assert!(b.text_of(row).await.contains("WEB101"));
+    b.screenshot("mappings").await;
     b.assert_accessible().await;
 
     // The import page, for the record.
     b.goto(&format!("{base}/mappings/import")).await;
     b.wait_for("form[data-form=import]").await;
+    b.fill("#csv", "product,site,course\nWEB-2,main,WEB101\nWEB-3,nowhere,WEB101\n")
+        .await;
+    b.click("[data-action=preview-import]").await;
+    b.wait_for("[data-line='3'][data-valid=false] [data-error=row]").await;
+    b.assert_accessible().await;
+    b.screenshot("mapping-import").await;
+    b.click("[data-action=confirm-import]").await;
+    b.wait_for("[data-done=mappings]").await;
+    b.wait_for("[data-product='WEB-2'][data-origin=ui]").await;
     b.assert_accessible().await;
 
     // A paid invoice for the product is enrolled, and its story says so.
