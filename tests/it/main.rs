@@ -10,12 +10,14 @@ mod kit;
 
 mod admin_connections;
 mod admin_learners;
+mod admin_mappings;
 mod admin_template;
 mod admin_web;
 mod bench_smoke;
 mod browser_admin;
 mod browser_connections;
 mod browser_jobs;
+mod browser_mappings;
 mod browser_verify;
 mod certificates_crash;
 mod certificates_e2e;

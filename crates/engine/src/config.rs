@@ -318,6 +318,29 @@ pub struct MoodleSite {
     pub certificates: SiteCertificates,
 }
 
+/// What a site's mappings get for the policies they leave unset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteDefaults {
+    pub name: String,
+    pub on_revoke: RevokePolicy,
+    pub grace: Duration,
+    pub on_mapping_removed: RemovalPolicy,
+    pub starts_from: StartsFrom,
+}
+
+impl SiteDefaults {
+    /// Those of a `[[moodle]]` block that sets none (and of a site added in the admin).
+    pub fn built_in(name: &str) -> SiteDefaults {
+        SiteDefaults {
+            name: name.to_owned(),
+            on_revoke: RevokePolicy::Suspend,
+            grace: Duration::ZERO,
+            on_mapping_removed: RemovalPolicy::Keep,
+            starts_from: StartsFrom::Payment,
+        }
+    }
+}
+
 impl MoodleSite {
     pub const DEFAULT_BATCH_SIZE: usize = 100;
     pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -326,6 +349,7 @@ impl MoodleSite {
     /// A site with every setting but its address at the default a `[[moodle]]` block without
     /// them gets (a site added in the web admin).
     pub fn with_defaults(name: String, url: Url, token: SecretString, allow_private_network: bool) -> MoodleSite {
+        let defaults = SiteDefaults::built_in(&name);
         MoodleSite {
             name,
             url,
@@ -335,11 +359,22 @@ impl MoodleSite {
             concurrency: Self::DEFAULT_CONCURRENCY,
             timeout: Self::DEFAULT_TIMEOUT,
             usernames: UsernamePolicy::Email,
-            on_revoke: RevokePolicy::Suspend,
-            grace: Duration::ZERO,
-            on_mapping_removed: RemovalPolicy::Keep,
-            starts_from: StartsFrom::Payment,
+            on_revoke: defaults.on_revoke,
+            grace: defaults.grace,
+            on_mapping_removed: defaults.on_mapping_removed,
+            starts_from: defaults.starts_from,
             certificates: SiteCertificates::default(),
+        }
+    }
+
+    /// The policies this site's mappings get when they leave them unset.
+    pub fn defaults(&self) -> SiteDefaults {
+        SiteDefaults {
+            name: self.name.clone(),
+            on_revoke: self.on_revoke,
+            grace: self.grace,
+            on_mapping_removed: self.on_mapping_removed,
+            starts_from: self.starts_from,
         }
     }
 }

@@ -7,7 +7,7 @@
 //! configuration's or the admin's, never both: the configuration wins.
 
 use crate::admin::Actor;
-use crate::config::{MoodleSite, SourceConfig, is_valid_name, parse_http_url};
+use crate::config::{MoodleSite, SiteDefaults, SourceConfig, is_valid_name, parse_http_url};
 use crate::engine::Engine;
 use crate::ingest::poll::Source;
 use crate::ingest::webhook::Endpoint;
@@ -541,6 +541,15 @@ impl Engine {
         loaded.sources = rows;
         drop((pollers, endpoints));
         self.signals.connections_changed();
+    }
+
+    /// The policies a site's mappings get when they leave them unset: its `[[moodle]]` block's,
+    /// or the built-in ones for a site added in the admin; `None` for a site not in use.
+    pub fn site_defaults(&self, name: &str) -> Option<SiteDefaults> {
+        match self.config.moodle.iter().find(|m| m.name == name) {
+            Some(m) => Some(m.defaults()),
+            None => self.sites.get(name).map(|_| SiteDefaults::built_in(name)),
+        }
     }
 
     /// The names of every source: the configuration's and those added in the admin.

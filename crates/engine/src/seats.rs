@@ -64,20 +64,24 @@ pub fn describe_outcome(seat: &SeatAssignment, outcome: &SeatOutcome) -> String 
 }
 
 impl Engine {
-    /// The mappings in force (product → course), from the configuration and the database.
-    pub async fn mappings(&self) -> Result<Vec<mm_core::Mapping>, StoreError> {
-        self.store.mappings().await
-    }
-
     /// An operator assigns a seat: the outcome as a sentence, noted in the operator's log.
     pub async fn assign_seat_as(&self, req: SeatRequest, actor: &crate::admin::Actor) -> Result<String, StoreError> {
+        Ok(self.assign_seat_noted(req, actor).await?.0)
+    }
+
+    /// Assigns a seat and notes it: the outcome as a sentence, and whether it was assigned.
+    async fn assign_seat_noted(
+        &self,
+        req: SeatRequest,
+        actor: &crate::admin::Actor,
+    ) -> Result<(String, bool), StoreError> {
         let object = format!("{} line {} → {}", req.invoice, req.line, req.learner.as_str());
         let (seat, outcome) = self.assign_seat(req).await?;
         let said = describe_outcome(&seat, &outcome);
         let ok = matches!(outcome, SeatOutcome::Assigned { .. });
         self.record_action(actor, "seat.assign", &object, Some(said.clone()), ok)
             .await;
-        Ok(said)
+        Ok((said, ok))
     }
 
     /// An operator releases a seat: what happened, noted in the operator's log.
@@ -92,5 +96,89 @@ impl Engine {
         self.record_action(actor, "seat.release", &object, Some(said.clone()), released)
             .await;
         Ok(said)
+    }
+}
+
+/// The columns of a seat CSV; `name` may be left out.
+pub const SEAT_COLUMNS: &[&str] = &["source", "invoice", "line", "email", "name"];
+
+/// What one imported seat row did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatRowOutcome {
+    pub line_no: u64,
+    pub assigned: bool,
+    /// The outcome as a sentence (see [`describe_outcome`]).
+    pub said: String,
+}
+
+impl Engine {
+    /// Every row of a seat CSV checked; nothing is assigned. Whether a line has a seat left is
+    /// known when it is assigned.
+    pub fn preview_seat_import(
+        &self,
+        csv: &str,
+    ) -> Result<crate::mappings::ImportPreview<SeatRequest>, crate::import::FileProblem> {
+        use crate::mappings::{FieldError, FieldProblem, RowResult};
+        let rows = crate::import::read_rows(csv, SEAT_COLUMNS, &["source", "invoice", "line", "email"])?;
+        let out = rows
+            .iter()
+            .map(|row| {
+                let mut errors = Vec::new();
+                for field in ["source", "invoice", "line", "email"] {
+                    if row.get(field).is_empty() {
+                        errors.push(FieldError {
+                            field,
+                            problem: FieldProblem::Required,
+                        });
+                    }
+                }
+                let learner = match Email::parse(row.get("email")) {
+                    Ok(e) => Some(e),
+                    Err(_) if row.get("email").is_empty() => None,
+                    Err(_) => {
+                        errors.push(FieldError {
+                            field: "email",
+                            problem: FieldProblem::BadEmail(row.get("email").to_owned()),
+                        });
+                        None
+                    }
+                };
+                let outcome = match learner {
+                    Some(learner) if errors.is_empty() => Ok(SeatRequest {
+                        invoice: InvoiceKey::new(row.get("source"), row.get("invoice")),
+                        line: row.get("line").to_owned(),
+                        learner,
+                        name: row.get("name").to_owned(),
+                    }),
+                    _ => Err(errors),
+                };
+                RowResult {
+                    line_no: row.line_no,
+                    outcome,
+                }
+            })
+            .collect();
+        Ok(crate::mappings::ImportPreview { rows: out })
+    }
+
+    /// Checks the CSV again and assigns the seat of every valid row, each noted in the
+    /// operator's log; the rows' outcomes (a full line is one), the invalid rows skipped.
+    pub async fn apply_seat_import(
+        &self,
+        actor: &crate::admin::Actor,
+        csv: &str,
+    ) -> Result<Vec<SeatRowOutcome>, crate::mappings::ImportError> {
+        let preview = self.preview_seat_import(csv)?;
+        let mut out = Vec::new();
+        for row in preview.rows {
+            let Ok(req) = row.outcome else { continue };
+            let (said, assigned) = self.assign_seat_noted(req, actor).await?;
+            out.push(SeatRowOutcome {
+                line_no: row.line_no,
+                assigned,
+                said,
+            });
+        }
+        Ok(out)
     }
 }

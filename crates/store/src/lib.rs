@@ -63,7 +63,7 @@ pub use error::StoreError;
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
 pub use learner_list::{LearnerAccount, LearnerFilter, LearnerListRow, LearnerSort, LearnerWindow};
-pub use mappings::MappingsInForce;
+pub use mappings::{MappingOrigin, MappingsInForce, SaveMappings, StoredMapping};
 pub use pauses::{PausedSite, SitePause};
 pub use progress::{MonthCompletions, ProgressBucket, ProgressChange, ProgressRow};
 pub use queue::{ClaimedJob, DeadJob, ErrorNote, FailingJob, JobCounts, JobFailure, Pauses, Queue, QueueKey};

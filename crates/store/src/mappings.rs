@@ -5,6 +5,7 @@ use crate::{Store, StoreError};
 use mm_core::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 
 impl Store {
     /// Replaces the mappings declared in the configuration file (configuration as code);
@@ -16,33 +17,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for m in mappings {
-            self.query(
-                "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
-                   grace_secs, on_remove, removed, group_name, starts_from)
-                 VALUES ($1, $2, $3, $4, $5, $6, 'config', $7, $8, $9, $10, 0, $11, $12)
-                 ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
-                   duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = 'config',
-                   starts = excluded.starts, ends = excluded.ends, grace_secs = excluded.grace_secs,
-                   on_remove = excluded.on_remove, removed = 0, group_name = excluded.group_name,
-                   starts_from = excluded.starts_from",
-            )
-            .bind(&m.product)
-            .bind(&m.site)
-            .bind(m.course.to_string())
-            .bind(&m.role)
-            .bind(m.duration_secs)
-            .bind(policy_str(m.on_revoke))
-            .bind(m.window.map(|w| w.0.0))
-            .bind(m.window.map(|w| w.1.0))
-            .bind(m.grace_secs)
-            .bind(match m.on_remove {
-                RemovalPolicy::Keep => "keep",
-                RemovalPolicy::Revoke => "revoke",
-            })
-            .bind(m.group.as_deref())
-            .bind(m.starts_from.as_str())
-            .execute(&mut *tx)
-            .await?;
+            self.upsert_mapping(&mut tx, m, "config").await?;
         }
         tx.commit().await?;
         Ok(())
@@ -102,6 +77,155 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+impl Store {
+    /// Writes one mapping (in force) with its origin.
+    async fn upsert_mapping(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        m: &Mapping,
+        origin: &str,
+    ) -> Result<(), StoreError> {
+        self.query(
+            "INSERT INTO mappings (product, site, course, role, duration_secs, on_revoke, origin, starts, ends,
+               grace_secs, on_remove, removed, group_name, starts_from)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13)
+             ON CONFLICT (product, site, course) DO UPDATE SET role = excluded.role,
+               duration_secs = excluded.duration_secs, on_revoke = excluded.on_revoke, origin = excluded.origin,
+               starts = excluded.starts, ends = excluded.ends, grace_secs = excluded.grace_secs,
+               on_remove = excluded.on_remove, removed = 0, group_name = excluded.group_name,
+               starts_from = excluded.starts_from",
+        )
+        .bind(&m.product)
+        .bind(&m.site)
+        .bind(m.course.to_string())
+        .bind(&m.role)
+        .bind(m.duration_secs)
+        .bind(policy_str(m.on_revoke))
+        .bind(origin)
+        .bind(m.window.map(|w| w.0.0))
+        .bind(m.window.map(|w| w.1.0))
+        .bind(m.grace_secs)
+        .bind(match m.on_remove {
+            RemovalPolicy::Keep => "keep",
+            RemovalPolicy::Revoke => "revoke",
+        })
+        .bind(m.group.as_deref())
+        .bind(m.starts_from.as_str())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Saves mappings made in the admin UI, all or none: a mapping the configuration file
+    /// declares (and still declares) is not overwritten, the file wins and the whole batch is
+    /// refused with the first such one. A UI mapping saved again is updated, a removed one
+    /// (a tombstone) is in force again.
+    pub async fn save_ui_mappings(&self, mappings: &[Mapping]) -> Result<SaveMappings, StoreError> {
+        let mut tx = self.write_tx().await?;
+        for m in mappings {
+            let row = self
+                .query_for_update(
+                    "SELECT origin, removed FROM mappings WHERE product = $1 AND site = $2 AND course = $3",
+                )
+                .bind(&m.product)
+                .bind(&m.site)
+                .bind(m.course.to_string())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(r) = row {
+                let declared =
+                    text(&r, "origin")? == MappingOrigin::Config.as_str() && r.try_get::<i64, _>("removed")? == 0;
+                if declared {
+                    tx.rollback().await?;
+                    return Ok(SaveMappings::DeclaredInConfig(Box::new(m.clone())));
+                }
+            }
+            self.upsert_mapping(&mut tx, m, MappingOrigin::Ui.as_str()).await?;
+        }
+        tx.commit().await?;
+        Ok(SaveMappings::Saved)
+    }
+
+    /// Removes a mapping made in the UI: it stays as a tombstone, so its `on_remove` policy
+    /// decides what becomes of the access it granted. Whether one was in force; a mapping of
+    /// the configuration file is never touched (remove it from the file).
+    pub async fn remove_ui_mapping(&self, product: &str, site: &str, course: &CourseRef) -> Result<bool, StoreError> {
+        let done = self
+            .query(
+                "UPDATE mappings SET removed = 1
+                 WHERE product = $1 AND site = $2 AND course = $3 AND origin = 'ui' AND removed = 0",
+            )
+            .bind(product)
+            .bind(site)
+            .bind(course.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The mappings in force with where each comes from, for the admin's list.
+    pub async fn mappings_with_origin(&self) -> Result<Vec<StoredMapping>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT product, site, course, role, duration_secs, on_revoke, starts, ends, grace_secs, on_remove,
+               group_name, starts_from, origin
+             FROM mappings WHERE removed = 0 ORDER BY product, site, course",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredMapping {
+                    mapping: mapping_from_row(r)?,
+                    origin: MappingOrigin::parse(&text(r, "origin")?),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Where a mapping was declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MappingOrigin {
+    /// A `[[mapping]]` block of config.toml: read-only elsewhere.
+    Config,
+    /// Added in the admin UI (or its CSV import), kept in the database.
+    Ui,
+}
+
+impl MappingOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MappingOrigin::Config => "config",
+            MappingOrigin::Ui => "ui",
+        }
+    }
+
+    /// Anything but `config` was made outside the file, hence editable.
+    fn parse(raw: &str) -> MappingOrigin {
+        if raw == "config" {
+            MappingOrigin::Config
+        } else {
+            MappingOrigin::Ui
+        }
+    }
+}
+
+/// A mapping in force and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMapping {
+    pub mapping: Mapping,
+    pub origin: MappingOrigin,
+}
+
+/// What [`Store::save_ui_mappings`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveMappings {
+    Saved,
+    /// Nothing saved: this mapping's (product, site, course) is declared in config.toml.
+    DeclaredInConfig(Box<Mapping>),
 }
 
 /// The mappings a recompute uses: those in force, and the removed ones (their `on_remove`

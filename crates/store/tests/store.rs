@@ -4,7 +4,7 @@
 
 use mm_core::*;
 use mm_store::testing::{backends, fresh};
-use mm_store::{JobFailure, ProgressRow, Store};
+use mm_store::{JobFailure, MappingOrigin, ProgressRow, SaveMappings, Store};
 
 fn snapshot(id: &str, paid: bool) -> InvoiceSnapshot {
     InvoiceSnapshot {
@@ -239,6 +239,92 @@ async fn config_mappings_round_trip() {
             vec![cohort],
             "declared again: in force again"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ui_mappings_live_beside_the_configuration_which_wins_and_survive_a_restart() {
+    each_backend(|s| async move {
+        let config = Mapping {
+            starts_from: StartsFrom::Payment,
+            product: "PY-101".into(),
+            site: "main".into(),
+            course: CourseRef::parse("PY101").unwrap(),
+            role: "student".into(),
+            duration_secs: Some(86_400),
+            window: None,
+            on_revoke: RevokePolicy::Suspend,
+            grace_secs: 0,
+            on_remove: mm_core::RemovalPolicy::Keep,
+            group: None,
+        };
+        let ui = Mapping {
+            product: "WEB-1".into(),
+            course: CourseRef::parse("id:7").unwrap(),
+            role: "teacher".into(),
+            duration_secs: None,
+            window: Some((Timestamp(1_000), Timestamp(2_000))),
+            group: Some("Spring".into()),
+            on_remove: mm_core::RemovalPolicy::Revoke,
+            ..config.clone()
+        };
+        s.replace_config_mappings(std::slice::from_ref(&config)).await.unwrap();
+        assert_eq!(
+            s.save_ui_mappings(std::slice::from_ref(&ui)).await.unwrap(),
+            SaveMappings::Saved
+        );
+
+        // The configuration's mapping is not overwritten, and a refused batch saves nothing.
+        let other = Mapping {
+            product: "OTHER".into(),
+            ..ui.clone()
+        };
+        let hijack = Mapping {
+            role: "teacher".into(),
+            ..config.clone()
+        };
+        assert_eq!(
+            s.save_ui_mappings(&[other.clone(), hijack.clone()]).await.unwrap(),
+            SaveMappings::DeclaredInConfig(Box::new(hijack))
+        );
+        let listed = s.mappings_with_origin().await.unwrap();
+        let origins: Vec<_> = listed.iter().map(|m| (m.mapping.product.as_str(), m.origin)).collect();
+        assert_eq!(
+            origins,
+            vec![("PY-101", MappingOrigin::Config), ("WEB-1", MappingOrigin::Ui)],
+            "nothing of the refused batch"
+        );
+        assert_eq!(listed[1].mapping, ui, "every field kept");
+
+        // A restart rewrites the configuration's mappings and keeps the UI's.
+        s.replace_config_mappings(std::slice::from_ref(&config)).await.unwrap();
+        assert_eq!(s.mappings().await.unwrap(), vec![config.clone(), ui.clone()]);
+
+        // Edited, then removed: a tombstone whose policy still decides; the file's is untouched.
+        let edited = Mapping {
+            grace_secs: 3_600,
+            ..ui.clone()
+        };
+        s.save_ui_mappings(std::slice::from_ref(&edited)).await.unwrap();
+        assert!(!s.remove_ui_mapping("PY-101", "main", &config.course).await.unwrap());
+        assert!(s.remove_ui_mapping("WEB-1", "main", &ui.course).await.unwrap());
+        assert!(!s.remove_ui_mapping("WEB-1", "main", &ui.course).await.unwrap(), "once");
+        assert_eq!(s.mappings().await.unwrap(), vec![config.clone()]);
+        assert_eq!(s.removed_mappings().await.unwrap(), vec![edited.clone()]);
+        let dry = s.mappings_with_config(std::slice::from_ref(&config)).await.unwrap();
+        assert_eq!(dry.removed, vec![edited.clone()]);
+
+        // Added again: in force again. A mapping the file no longer declares may be taken over.
+        s.save_ui_mappings(std::slice::from_ref(&ui)).await.unwrap();
+        s.replace_config_mappings(&[]).await.unwrap();
+        assert_eq!(
+            s.save_ui_mappings(std::slice::from_ref(&config)).await.unwrap(),
+            SaveMappings::Saved
+        );
+        let listed = s.mappings_with_origin().await.unwrap();
+        assert!(listed.iter().all(|m| m.origin == MappingOrigin::Ui), "{listed:?}");
+        assert_eq!(listed.len(), 2);
     })
     .await;
 }

@@ -1,5 +1,5 @@
-//! What is sold and who holds it: the mappings (product → course) and the seats of company
-//! invoices, assigned and released by an operator.
+//! Who holds what was sold: the seats of company invoices, assigned and released by an
+//! operator (the mappings are in `mappings`).
 
 use super::chrome::Chrome;
 use crate::error::PageError;
@@ -8,30 +8,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use mm_core::{Email, InvoiceKey, Mapping, SeatAssignment};
+use mm_core::{Email, InvoiceKey, SeatAssignment};
 use mm_engine::Engine;
 use mm_engine::seats::SeatRequest;
 use serde::Deserialize;
 use std::sync::Arc;
-
-#[derive(Template)]
-#[template(path = "mappings.html")]
-struct MappingsPage {
-    c: Chrome,
-    mappings: Vec<Mapping>,
-}
-
-pub async fn mappings(
-    State(engine): State<Arc<Engine>>,
-    user: User<Read>,
-    headers: HeaderMap,
-) -> Result<Html<String>, PageError> {
-    let page = MappingsPage {
-        c: Chrome::new(&user, &headers, "/mappings"),
-        mappings: engine.mappings().await?,
-    };
-    Ok(Html(page.render()?))
-}
 
 #[derive(Template)]
 #[template(path = "seats.html")]

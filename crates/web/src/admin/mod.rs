@@ -13,7 +13,9 @@ mod job_errors;
 mod jobs;
 mod learners;
 mod login;
+mod mappings;
 mod operations;
+mod seat_import;
 mod settings;
 mod template;
 mod users;
@@ -47,7 +49,14 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/certificates/template/preview.png", get(template::preview))
         .route("/audit", get(audit::show))
         .route("/deliveries", get(deliveries::show).post(deliveries::reapply))
-        .route("/mappings", get(catalogue::mappings))
+        .route("/mappings", get(mappings::list))
+        .route("/mappings.csv", get(mappings::export))
+        .route("/mappings/new", get(mappings::new_form))
+        .route("/mappings/edit", get(mappings::edit_form))
+        .route("/mappings/save", post(mappings::save))
+        .route("/mappings/remove", post(mappings::remove))
+        .route("/mappings/import", get(mappings::import_form).post(mappings::import))
+        .route("/seats/import", get(seat_import::form).post(seat_import::import))
         .route("/seats", get(catalogue::seats).post(catalogue::change_seat))
         .route("/plan", get(operations::plan))
         .route("/drift", get(operations::drift).post(operations::sweep))
