@@ -370,3 +370,52 @@ async fn the_settings_page_shows_the_configuration_and_never_a_secret() {
     let (status, _) = a.get(&viewer, "/settings").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_running_service_starts_polling_a_source_added_in_the_admin_and_stops_when_removed() {
+    let a = Admin::start().await;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let mut loops = tokio::task::JoinSet::new();
+    mm_engine::runtime::spawn_loops(&a.app, &mut loops, &shutdown);
+    let polled = |app: Arc<Engine>| async move {
+        let now = mm_engine::clock::now();
+        let activity = app.store().source_activity(now).await.unwrap();
+        activity
+            .into_iter()
+            .any(|s| s.source == "erp2" && s.last_poll.is_some())
+    };
+    assert!(!polled(a.app.clone()).await);
+    a.app
+        .save_source(
+            &mm_engine::admin::Actor::Cli,
+            mm_engine::connections::SourceDraft {
+                name: "erp2".into(),
+                kind: mm_engine::connections::SourceDraftKind::FacturaScripts {
+                    url: a.world.fs_url.clone(),
+                    token: Some(a.world.fs.token().to_owned().into()),
+                    poll_secs: 10,
+                    allow_private_network: true,
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !polled(a.app.clone()).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the new source was never polled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    a.app
+        .remove_source(&mm_engine::admin::Actor::Cli, "erp2")
+        .await
+        .unwrap();
+    assert!(
+        a.app.pollers().iter().all(|p| p.name() != "erp2"),
+        "no poller is kept for it"
+    );
+    shutdown.cancel();
+    while loops.join_next().await.is_some() {}
+}

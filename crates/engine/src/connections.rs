@@ -372,7 +372,15 @@ impl Engine {
             updated_at: self.now(),
         };
         self.store.save_stored_source(&source).await?;
+        self.sources_changed().await
+    }
+
+    /// Reloads what the admin stored and wakes the loop that runs the stored pollers, so a
+    /// poller starts, stops or restarts now rather than at the loop's next look. (Only changes
+    /// made here wake it: the loop's own reloads must not, or it would spin.)
+    async fn sources_changed(&self) -> Result<(), ConnectionError> {
         self.refresh_connections().await?;
+        self.signals.connections_changed();
         Ok(())
     }
 
@@ -386,8 +394,7 @@ impl Engine {
             if !self.store.remove_stored_source(name).await? {
                 return Err(ConnectionError::NotFound(name.to_owned()));
             }
-            self.refresh_connections().await?;
-            Ok(())
+            self.sources_changed().await
         }
         .await;
         self.record_outcome(actor, "source.remove", name, &result).await;
@@ -410,8 +417,7 @@ impl Engine {
             };
             source.updated_at = now;
             self.store.save_stored_source(&source).await?;
-            self.refresh_connections().await?;
-            Ok(())
+            self.sources_changed().await
         }
         .await;
         self.record_outcome(actor, "source.rotate_secret", name, &result).await;
@@ -522,25 +528,25 @@ impl Engine {
             if loaded.sources.get(name) == Some(row) {
                 continue;
             }
+            pollers.remove(name);
             match self.build_poller(name, &row.kind) {
-                Ok(Some(poller)) => drop(pollers.insert(name.clone(), poller)),
-                Ok(None) => drop(pollers.remove(name)),
-                Err(e) => {
-                    pollers.remove(name);
-                    tracing::error!(source = name, error = %e, "a source added in the admin cannot be polled");
+                Ok(Some(poller)) => {
+                    pollers.insert(name.clone(), poller);
                 }
+                Ok(None) => {}
+                Err(e) => tracing::error!(source = name, error = %e, "a source added in the admin cannot be polled"),
             }
+            endpoints.remove(name);
             match self.endpoint_of(&row.secrets) {
-                Ok(endpoint) => drop(endpoints.insert(name.clone(), Arc::new(endpoint))),
+                Ok(endpoint) => {
+                    endpoints.insert(name.clone(), Arc::new(endpoint));
+                }
                 Err(e) => {
-                    endpoints.remove(name);
-                    tracing::error!(source = name, error = %e, "a source added in the admin cannot take webhooks");
+                    tracing::error!(source = name, error = %e, "a source added in the admin cannot take webhooks")
                 }
             }
         }
         loaded.sources = rows;
-        drop((pollers, endpoints));
-        self.signals.connections_changed();
     }
 
     /// The policies a site's mappings get when they leave them unset: its `[[moodle]]` block's,
