@@ -4,7 +4,7 @@
 //! secret whose signed example is accepted, and a rotation keeps the old secret for a while; a
 //! stored FacturaScripts source is polled; another replica sees them all.
 
-use crate::kit::http::{serve, session_cookie, signature};
+use crate::kit::http::{csrf_of, serve, session_cookie, signature};
 use crate::kit::world;
 use mm_core::Role;
 use mm_engine::Engine;
@@ -19,13 +19,6 @@ struct Admin {
     http: reqwest::Client,
     world: mm_demo::DemoWorld,
     _dir: tempfile::TempDir,
-}
-
-/// The value of the first `name="csrf"` field of a page.
-fn csrf_of(page: &str) -> String {
-    let at = page.find(r#"name="csrf" value=""#).expect("a CSRF field");
-    let rest = &page[at + r#"name="csrf" value=""#.len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
 }
 
 impl Admin {

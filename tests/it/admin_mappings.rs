@@ -4,7 +4,7 @@
 //! nothing until confirmed, then the valid rows; the export imports back; seats imported by an
 //! operator; a viewer or an operator cannot change mappings.
 
-use crate::kit::http::{serve, session_cookie};
+use crate::kit::http::{csrf_of, serve, session_cookie};
 use crate::kit::world;
 use mm_core::Role;
 use mm_engine::Engine;
@@ -19,15 +19,6 @@ struct Admin {
     http: reqwest::Client,
     world: mm_demo::DemoWorld,
     _dir: tempfile::TempDir,
-}
-
-/// The value of the first `name="csrf"` field of a page.
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find(r#"name="csrf" value=""#)
-        .unwrap_or_else(|| panic!("no CSRF field in {page}"));
-    let rest = &page[at + r#"name="csrf" value=""#.len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
 }
 
 impl Admin {

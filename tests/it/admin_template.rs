@@ -3,18 +3,11 @@
 //! certificate, and what config.toml declares stays read-only.
 
 use crate::kit::certificates::World;
-use crate::kit::http::{get_with_cookie, serve, session_cookie};
+use crate::kit::http::{csrf_of, get_with_cookie, serve, session_cookie};
 use mm_core::Role;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
 use std::process::Command;
-
-/// The value of the first `name="csrf"` field of a page.
-fn csrf_of(page: &str) -> String {
-    let at = page.find(r#"name="csrf" value=""#).expect("a CSRF field");
-    let rest = &page[at + r#"name="csrf" value=""#.len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
 
 /// The text of a PDF (poppler), or `None` when pdftotext is missing and not required.
 fn pdf_text(dir: &std::path::Path, pdf: &[u8]) -> Option<String> {

@@ -2,7 +2,7 @@
 //! roles (a viewer cannot act, an operator can), the operator audit log, signing out, disabling a
 //! user, and the pages in the reader's language.
 
-use crate::kit::http::{TEST_PASSWORD, serve};
+use crate::kit::http::{TEST_PASSWORD, csrf_of, serve};
 use crate::kit::world;
 use mm_core::Role;
 use mm_engine::Engine;
@@ -41,15 +41,6 @@ impl Visitor {
             }
         }
     }
-}
-
-/// The value of the first `name="csrf"` field of a page.
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find(r#"name="csrf" value=""#)
-        .unwrap_or_else(|| panic!("no CSRF field in {page}"));
-    let rest = &page[at + r#"name="csrf" value=""#.len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
 }
 
 impl Admin {

@@ -109,3 +109,11 @@ pub fn signature(secret: &str, id: &str, body: &[u8]) -> (i64, String) {
     let ts = now().0;
     (ts, sign(&Secret::parse(secret).expect("secret"), id, ts, body))
 }
+
+/// The value of the first `name="csrf"` field of a page (a form's CSRF token).
+pub fn csrf_of(page: &str) -> String {
+    let field = r#"name="csrf" value=""#;
+    let at = page.find(field).unwrap_or_else(|| panic!("no CSRF field in {page}"));
+    let rest = &page[at + field.len()..];
+    rest[..rest.find('"').expect("the field's closing quote")].to_owned()
+}

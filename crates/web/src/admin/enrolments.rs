@@ -4,6 +4,7 @@
 use super::chrome::Chrome;
 use super::invoices::story_path;
 use super::job_errors::{StoredError, explain};
+use super::listing::{Listing, Order};
 use crate::error::PageError;
 use crate::session::{Read, User};
 use askama::Template;
@@ -12,7 +13,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use mm_engine::Engine;
 use mm_engine::enrolment_list::{EnrolmentPage, EnrolmentQuery};
-use mm_store::{DesiredStatus, EnrolmentFilter, EnrolmentListRow, EnrolmentSort, JobState, SortDirection};
+use mm_store::{DesiredStatus, EnrolmentFilter, EnrolmentListRow, EnrolmentSort, JobState};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -37,6 +38,16 @@ pub struct ListParams {
     #[serde(default)]
     dir: String,
     page: Option<u32>,
+}
+
+impl Listing for ListParams {
+    fn order(&mut self) -> Order<'_> {
+        Order {
+            sort: &mut self.sort,
+            dir: &mut self.dir,
+            page: &mut self.page,
+        }
+    }
 }
 
 fn some(text: &str) -> Option<String> {
@@ -75,41 +86,10 @@ impl ListParams {
                 "updated" => EnrolmentSort::Updated,
                 _ => EnrolmentSort::Learner,
             },
-            direction: if self.dir == "desc" {
-                SortDirection::Desc
-            } else {
-                SortDirection::Asc
-            },
+            direction: self.direction(),
             page: self.page.unwrap_or(1),
             per_page: PER_PAGE,
         }
-    }
-
-    /// The query string of the same list on another page.
-    fn on_page(&self, page: i64) -> String {
-        let mut p = self.clone();
-        p.page = u32::try_from(page).ok();
-        serde_urlencoded::to_string(&p).unwrap_or_default()
-    }
-
-    /// The query string of the same filter sorted by `column` (ascending, or reversed when it
-    /// already is).
-    fn sorted_by(&self, column: &str) -> String {
-        let mut p = self.clone();
-        p.dir = if self.sort == column && self.dir != "desc" {
-            "desc".into()
-        } else {
-            "asc".into()
-        };
-        p.sort = column.to_owned();
-        p.page = None;
-        serde_urlencoded::to_string(&p).unwrap_or_default()
-    }
-
-    fn export(&self) -> String {
-        let mut p = self.clone();
-        p.page = None;
-        serde_urlencoded::to_string(&p).unwrap_or_default()
     }
 }
 

@@ -12,6 +12,7 @@ mod invoices;
 mod job_errors;
 mod jobs;
 mod learners;
+mod listing;
 mod login;
 mod mappings;
 mod operations;
