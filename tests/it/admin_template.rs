@@ -88,8 +88,31 @@ async fn an_admin_previews_and_saves_a_template_that_the_next_certificate_wears(
         }
     }
 
-    // A viewer may not edit it.
+    // Every certificate of a search and the whole audit log export as CSV, with a header row.
     let viewer = session_cookie(&w.app, Role::Viewer).await;
+    let (status, headers, csv) = get_with_cookie(&w.app, &format!("/certificates.csv?learner={email}"), &viewer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("certificates.csv")
+    );
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("number,code,learner"), "{csv}");
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), w.certificates_of(email).await.len(), "{csv}");
+    assert!(rows[0].contains(&cert.cert.number) && rows[0].contains(email), "{csv}");
+    let (_, _, actions) = get_with_cookie(&w.app, "/audit/actions.csv?q=certificate.template", &viewer).await;
+    let logged = w.app.operator_actions(Some("certificate.template"), 100).await.unwrap();
+    assert_eq!(actions.lines().count(), logged.len() + 1, "{actions}");
+    let (_, _, changes) = get_with_cookie(&w.app, "/audit/changes.csv", &viewer).await;
+    assert!(
+        changes.lines().any(|l| l.contains(email) && l.contains("enrol")),
+        "{changes}"
+    );
+
+    // A viewer may not edit the template.
     let (status, _, _) = get_with_cookie(&w.app, "/certificates/template", &viewer).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

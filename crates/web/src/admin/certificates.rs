@@ -2,6 +2,7 @@
 //! re-issue one.
 
 use super::chrome::Chrome;
+use super::csv_file::CsvFile;
 use crate::error::PageError;
 use crate::session::{Operate, Posted, Read, User};
 use askama::Template;
@@ -81,6 +82,54 @@ pub async fn show(
         done,
     };
     Ok(Html(page.render()?))
+}
+
+/// Every certificate of the filter as CSV (the page shows the newest [`PAGE_ROWS`]).
+pub async fn export(
+    State(engine): State<Arc<Engine>>,
+    _user: User<Read>,
+    Query(q): Query<CertificatesQuery>,
+) -> Result<Response, PageError> {
+    let filter = CertificateFilter {
+        learner: q.learner.map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()),
+        ..CertificateFilter::default()
+    };
+    let mut file = CsvFile::new(&[
+        "number",
+        "code",
+        "learner",
+        "name",
+        "site",
+        "course",
+        "course_name",
+        "version",
+        "issued_at",
+        "valid_until",
+        "standing",
+    ])?;
+    for r in engine.list_certificates(&filter).await? {
+        let c = &r.cert;
+        let (course, version, issued) = (
+            c.key.course.to_string(),
+            c.version.to_string(),
+            c.issued_at.0.to_string(),
+        );
+        let until = c.valid_until.map(|t| t.0.to_string()).unwrap_or_default();
+        file.row([
+            c.number.as_str(),
+            c.code.as_str(),
+            c.key.learner.as_str(),
+            c.learner_name.as_str(),
+            c.key.site.as_str(),
+            course.as_str(),
+            c.course_name.as_str(),
+            version.as_str(),
+            issued.as_str(),
+            until.as_str(),
+            engine.certificate_standing(&r),
+        ]);
+    }
+    file.into_response("certificates.csv")
 }
 
 /// The PDF, for a signed-in user (learners use their mail's signed link).

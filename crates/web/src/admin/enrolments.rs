@@ -2,6 +2,7 @@
 //! causes and job; the whole filtered list as CSV.
 
 use super::chrome::Chrome;
+use super::csv_file::CsvFile;
 use super::invoices::story_path;
 use super::job_errors::{StoredError, explain};
 use super::listing::{Listing, Order};
@@ -9,8 +10,8 @@ use crate::error::PageError;
 use crate::session::{Read, User};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use mm_engine::Engine;
 use mm_engine::enrolment_list::{EnrolmentPage, EnrolmentQuery};
 use mm_store::{DesiredStatus, EnrolmentFilter, EnrolmentListRow, EnrolmentSort, JobState};
@@ -170,24 +171,13 @@ pub async fn show(
     Ok(Html(page.render()?))
 }
 
-/// A CSV cell that a spreadsheet will not run: names come from invoices, and a cell starting
-/// with `=`, `+`, `-`, `@` or a tab would be read as a formula (OWASP "CSV injection").
-pub(super) fn cell(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{value}"))
-    } else {
-        std::borrow::Cow::Borrowed(value)
-    }
-}
-
 /// The whole filtered list as CSV (UTF-8 with a header row), whatever its length.
 pub async fn export(
     State(engine): State<Arc<Engine>>,
     _user: User<Read>,
     Query(p): Query<ListParams>,
 ) -> Result<Response, PageError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut file = CsvFile::new(&[
         "learner",
         "name",
         "site",
@@ -198,12 +188,11 @@ pub async fn export(
         "job_error",
         "causes",
     ])?;
-    let mut failed = None;
     engine
         .enrolments_export(&p.filter(), |chunk| {
             for r in chunk {
                 let causes = r.causes.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-                let record = [
+                file.row([
                     r.learner.as_str(),
                     r.learner_name.as_str(),
                     r.site.as_str(),
@@ -213,24 +202,9 @@ pub async fn export(
                     r.job.as_ref().map_or("", |j| j.status.as_str()),
                     r.job.as_ref().and_then(|j| j.error.as_deref()).unwrap_or(""),
                     causes.as_str(),
-                ]
-                .map(cell);
-                if let Err(e) = out.write_record(record.iter().map(|c| c.as_bytes())) {
-                    failed.get_or_insert(e);
-                }
+                ]);
             }
         })
         .await?;
-    if let Some(e) = failed {
-        return Err(e.into());
-    }
-    let body = out.into_inner().map_err(|e| PageError::from(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"enrolments.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    file.into_response("enrolments.csv")
 }

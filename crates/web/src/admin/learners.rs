@@ -3,7 +3,7 @@
 //! progress, certificates, invoices and history).
 
 use super::chrome::Chrome;
-use super::enrolments::cell;
+use super::csv_file::CsvFile;
 use super::invoices::story_path;
 use super::job_errors::{ExplainedError, StoredError, explain};
 use super::listing::{Listing, Order};
@@ -11,8 +11,8 @@ use crate::error::PageError;
 use crate::session::{Read, User};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::{Html, Response};
 use mm_engine::Engine;
 use mm_engine::learner_page::{LearnerAccountView, LearnerDetail, LearnerPage, LearnerQuery};
 use mm_store::{AuditRecord, LearnerFilter, LearnerListRow, LearnerSort};
@@ -110,33 +110,17 @@ pub async fn export(
     _user: User<Read>,
     Query(p): Query<ListParams>,
 ) -> Result<Response, PageError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["email", "name", "courses", "active", "updated_at"])?;
-    let mut failed = None;
+    let mut file = CsvFile::new(&["email", "name", "courses", "active", "updated_at"])?;
     engine
         .learners_export(&p.filter(), |chunk| {
             for r in chunk {
                 let (courses, active, updated) =
                     (r.courses.to_string(), r.active.to_string(), r.updated_at.0.to_string());
-                let record = [r.email.as_str(), r.name.as_str(), &courses, &active, &updated].map(cell);
-                if let Err(e) = out.write_record(record.iter().map(|c| c.as_bytes())) {
-                    failed.get_or_insert(e);
-                }
+                file.row([r.email.as_str(), r.name.as_str(), &courses, &active, &updated]);
             }
         })
         .await?;
-    if let Some(e) = failed {
-        return Err(e.into());
-    }
-    let body = out.into_inner().map_err(|e| PageError::from(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"learners.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    file.into_response("learners.csv")
 }
 
 /// One enrolment as the learner's page shows it.

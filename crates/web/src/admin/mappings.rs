@@ -3,11 +3,12 @@
 //! applied until confirmed) and anyone exports the list as CSV in the import's columns.
 
 use super::chrome::Chrome;
+use super::csv_file::CsvFile;
 use crate::error::PageError;
 use crate::session::{Administer, Need, Posted, Read, User};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use mm_core::{CourseRef, Permission};
 use mm_engine::Engine;
@@ -504,19 +505,10 @@ pub async fn import(
 
 /// Every mapping in force as CSV, in the import's columns (an export imports back as it is).
 pub async fn export(State(engine): State<Arc<Engine>>, _user: User<Read>) -> Result<Response, PageError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(MAPPING_COLUMNS)?;
+    let mut file = CsvFile::new(&MAPPING_COLUMNS)?;
     for m in engine.mapping_list().await? {
         let d = MappingDraft::of(&m.mapping);
-        out.write_record(d.cells().map(|v| mm_engine::import::guard(v).into_owned()))?;
+        file.row(d.cells());
     }
-    let body = out.into_inner().map_err(|e| PageError::from(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"mappings.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    file.into_response("mappings.csv")
 }

@@ -5,6 +5,7 @@ mod catalogue;
 mod certificates;
 mod chrome;
 mod connections;
+mod csv_file;
 mod dashboard;
 mod deliveries;
 mod enrolments;
@@ -49,6 +50,9 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/certificates/template", get(template::show).post(template::save))
         .route("/certificates/template/preview.png", get(template::preview))
         .route("/audit", get(audit::show))
+        .route("/audit/actions.csv", get(audit::export_actions))
+        .route("/audit/changes.csv", get(audit::export_changes))
+        .route("/certificates.csv", get(certificates::export))
         .route("/deliveries", get(deliveries::show).post(deliveries::reapply))
         .route("/mappings", get(mappings::list))
         .route("/mappings.csv", get(mappings::export))
