@@ -505,7 +505,7 @@ pub async fn import(
 
 /// Every mapping in force as CSV, in the import's columns (an export imports back as it is).
 pub async fn export(State(engine): State<Arc<Engine>>, _user: User<Read>) -> Result<Response, PageError> {
-    let mut file = CsvFile::new(&MAPPING_COLUMNS)?;
+    let mut file = CsvFile::new(MAPPING_COLUMNS)?;
     for m in engine.mapping_list().await? {
         let d = MappingDraft::of(&m.mapping);
         file.row(d.cells());
