@@ -412,3 +412,36 @@ async fn the_running_service_starts_polling_a_source_added_in_the_admin_and_stop
     shutdown.cancel();
     while loops.join_next().await.is_some() {}
 }
+
+#[tokio::test]
+async fn the_audit_log_pages_backwards_and_exports_every_entry() {
+    let a = Admin::start().await;
+    let viewer = session_cookie(&a.app, Role::Viewer).await;
+    for i in 0..130 {
+        a.app
+            .record_action(
+                &mm_engine::admin::Actor::Cli,
+                "job.retry",
+                &format!("job-{i:03}"),
+                None,
+                true,
+            )
+            .await;
+    }
+    let (_, first) = a.get(&viewer, "/audit?q=job.retry").await;
+    assert!(
+        first.contains("job-129") && !first.contains("job-029"),
+        "newest first, one page"
+    );
+    let at = first
+        .find(r#"data-action="older-actions""#)
+        .expect("a link to older entries");
+    let href_at = first[..at].rfind("href=\"").unwrap() + "href=\"".len();
+    let href = first[href_at..].split('"').next().unwrap().replace("&amp;", "&");
+    let (_, second) = a.get(&viewer, &href).await;
+    assert!(second.contains("job-029") && second.contains("job-000"), "{second}");
+    assert!(!second.contains("job-030"), "no entry on two pages");
+    assert!(!second.contains(r#"data-action="older-actions""#), "the last page");
+    let (_, csv) = a.get(&viewer, "/audit/actions.csv?q=job.retry").await;
+    assert_eq!(csv.lines().count(), 131, "a header and every entry");
+}

@@ -407,6 +407,16 @@ impl Engine {
         self.store.search_audit_log(search, limit).await
     }
 
+    /// A page of the Moodle changes older than the entry `before` (the log's next page).
+    pub async fn audit_search_before(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        self.store.search_audit_log_before(search, before, limit).await
+    }
+
     pub async fn readiness(&self) -> Readiness {
         match self.store.ping().await {
             Ok(()) => match self.db_health.refusal() {

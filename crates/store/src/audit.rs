@@ -49,20 +49,44 @@ impl Store {
         self.search_audit_log(None, limit).await
     }
 
-    /// The newest changes whose learner, course, site or action contains `search` (any case).
+    /// The Moodle changes, newest first, optionally filtered by a search (in the learner, the
+    /// course, the site or the action, any case).
     pub async fn search_audit_log(&self, search: Option<&str>, limit: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        self.search_audit_log_before(search, None, limit).await
+    }
+
+    /// As [`Store::search_audit_log`], older than the entry `before` (the next page of the log).
+    pub async fn search_audit_log_before(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         let pattern = search
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase()));
-        let filter = if pattern.is_some() {
-            "WHERE LOWER(learner) LIKE $1 OR LOWER(course) LIKE $2 OR LOWER(site) LIKE $3 OR LOWER(action) LIKE $4
-             ORDER BY id DESC LIMIT $5"
+        let mut conditions = Vec::new();
+        if pattern.is_some() {
+            conditions.push(
+                "(LOWER(learner) LIKE $1 OR LOWER(course) LIKE $2 OR LOWER(site) LIKE $3 OR LOWER(action) LIKE $4)"
+                    .to_owned(),
+            );
+        }
+        let mut n = conditions.len() * 4;
+        if before.is_some() {
+            n += 1;
+            conditions.push(format!("id < ${n}"));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
         } else {
-            "ORDER BY id DESC LIMIT $1"
+            format!("WHERE {}", conditions.join(" AND "))
         };
         let sql = format!(
-            "SELECT id, at, site, course, learner, action, before, after, reason, job, ok, error FROM audit_log {filter}"
+            "SELECT id, at, site, course, learner, action, before, after, reason, job, ok, error FROM audit_log {filter}
+             ORDER BY id DESC LIMIT ${}",
+            n + 1
         );
         let sql = dialect::sql(self.backend, &sql);
         let mut q = sqlx::query(&sql);
@@ -70,6 +94,9 @@ impl Store {
             for _ in 0..4 {
                 q = q.bind(p.clone());
             }
+        }
+        if let Some(id) = before {
+            q = q.bind(id);
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(audit_record).collect()

@@ -311,6 +311,16 @@ impl Store {
 
     /// Certificates matching `filter`, newest first.
     pub async fn certificates(&self, filter: &CertificateFilter) -> Result<Vec<CertificateRow>, StoreError> {
+        self.certificates_page(filter, 0, None).await
+    }
+
+    /// A page of [`Store::certificates`]: `limit` rows (all when `None`) after the first `offset`.
+    pub async fn certificates_page(
+        &self,
+        filter: &CertificateFilter,
+        offset: i64,
+        limit: Option<i64>,
+    ) -> Result<Vec<CertificateRow>, StoreError> {
         let fields = [
             ("site", &filter.site),
             ("course", &filter.course),
@@ -322,10 +332,16 @@ impl Store {
             sql.push_str(&format!(" AND {column} = ${}", i + 1));
         }
         sql.push_str(" ORDER BY issued_at DESC, number DESC");
+        if limit.is_some() {
+            sql.push_str(&format!(" LIMIT ${} OFFSET ${}", present.len() + 1, present.len() + 2));
+        }
         let sql = crate::dialect::sql(self.backend, &sql);
         let mut q = sqlx::query(&sql);
         for (_, value) in &present {
             q = q.bind(value.as_str());
+        }
+        if let Some(limit) = limit {
+            q = q.bind(limit).bind(offset);
         }
         let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(certificate_row).collect()

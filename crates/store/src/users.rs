@@ -287,25 +287,57 @@ impl Store {
         Ok(())
     }
 
-    /// Operator actions, newest first; `search` matches actor, action or object (any case).
+    /// The operator's audit log, newest first, optionally filtered by a search (in the actor,
+    /// the action or the object, any case).
     pub async fn operator_actions(
         &self,
         search: Option<&str>,
         limit: i64,
     ) -> Result<Vec<OperatorActionRecord>, StoreError> {
+        self.operator_actions_before(search, None, limit).await
+    }
+
+    /// As [`Store::operator_actions`], older than the entry `before` (the next page of a log).
+    pub async fn operator_actions_before(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<OperatorActionRecord>, StoreError> {
         let pattern = search
             .filter(|s| !s.trim().is_empty())
             .map(|s| format!("%{}%", s.trim().to_lowercase()));
-        let filter = if pattern.is_some() {
-            "WHERE LOWER(actor) LIKE $1 OR LOWER(action) LIKE $2 OR LOWER(object) LIKE $3 ORDER BY id DESC LIMIT $4"
-        } else {
-            "ORDER BY id DESC LIMIT $1"
+        let mut conditions = Vec::new();
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            n
         };
-        let sql = format!("SELECT id, at, actor, action, object, detail, ok FROM operator_actions {filter}");
+        if pattern.is_some() {
+            let (a, b, c) = (next(), next(), next());
+            conditions.push(format!(
+                "(LOWER(actor) LIKE ${a} OR LOWER(action) LIKE ${b} OR LOWER(object) LIKE ${c})"
+            ));
+        }
+        if before.is_some() {
+            conditions.push(format!("id < ${}", next()));
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT id, at, actor, action, object, detail, ok FROM operator_actions {filter} ORDER BY id DESC LIMIT ${}",
+            next()
+        );
         let sql = crate::dialect::sql(self.backend, &sql);
         let mut q = sqlx::query(&sql);
         if let Some(p) = &pattern {
             q = q.bind(p.clone()).bind(p.clone()).bind(p.clone());
+        }
+        if let Some(id) = before {
+            q = q.bind(id);
         }
         let rows = q.bind(limit).fetch_all(&self.pool).await?;
         rows.iter()

@@ -1083,3 +1083,61 @@ async fn the_certificate_template_edited_in_the_admin_on_every_backend() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_audit_logs_page_backwards_from_an_entry_on_every_backend() {
+    use mm_store::{AuditEntry, OperatorAction};
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        let s = db.store().await;
+        for i in 0..5 {
+            let action = OperatorAction {
+                actor: "ana@example.org".into(),
+                action: if i % 2 == 0 { "job.retry" } else { "seat.assign" }.into(),
+                object: format!("object {i}"),
+                detail: None,
+                ok: true,
+            };
+            s.record_operator_action(&action, Timestamp(i)).await.unwrap();
+            let entry = AuditEntry {
+                key: key(&format!("learner{i}@example.org")),
+                action: "enrol".into(),
+                before: None,
+                after: Some("active".into()),
+                reason: "paid".into(),
+                job: format!("j{i}"),
+                ok: true,
+                error: None,
+            };
+            s.audit(&entry, Timestamp(i)).await.unwrap();
+        }
+        // Pages of two, newest first, each older than the last one's end, until none is left.
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = s.operator_actions_before(None, before, 2).await.unwrap();
+            let Some(last) = page.last() else { break };
+            before = Some(last.id);
+            seen.extend(page.iter().map(|a| a.object.clone()));
+        }
+        let expected: Vec<String> = (0..5).rev().map(|i| format!("object {i}")).collect();
+        assert_eq!(seen, expected, "{b}");
+        // With a search, a page is the search's next entries.
+        let retries = s.operator_actions(Some("retry"), 10).await.unwrap();
+        let after_first = s
+            .operator_actions_before(Some("retry"), Some(retries[0].id), 10)
+            .await
+            .unwrap();
+        assert_eq!(after_first, retries[1..].to_vec(), "{b}");
+
+        let newest = s.search_audit_log(None, 2).await.unwrap();
+        let older = s.search_audit_log_before(None, Some(newest[1].id), 10).await.unwrap();
+        assert_eq!(newest.len() + older.len(), 5, "{b}");
+        assert!(older.iter().all(|r| r.id < newest[1].id), "{b}");
+        let one = s
+            .search_audit_log_before(Some("learner1@"), Some(newest[0].id), 10)
+            .await
+            .unwrap();
+        assert_eq!(one.len(), 1, "{b}: the search and the cursor together");
+    }
+}

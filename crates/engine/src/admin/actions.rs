@@ -50,4 +50,14 @@ impl Engine {
     ) -> Result<Vec<OperatorActionRecord>, StoreError> {
         self.store.operator_actions(search, limit).await
     }
+
+    /// A page of the operator's audit log older than the entry `before` (the log's next page).
+    pub async fn operator_actions_before(
+        &self,
+        search: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<OperatorActionRecord>, StoreError> {
+        self.store.operator_actions_before(search, before, limit).await
+    }
 }

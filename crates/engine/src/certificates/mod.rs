@@ -438,6 +438,16 @@ impl Engine {
     // ---- the admin's certificate services (CLI, API, UI) ----------------------------------
 
     /// Certificates matching a filter, newest first.
+    /// A page of the certificates of `filter`, newest first: `limit` after the first `offset`.
+    pub async fn certificates_page(
+        &self,
+        filter: &CertificateFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<CertificateRow>, mm_store::StoreError> {
+        self.store.certificates_page(filter, offset, Some(limit)).await
+    }
+
     pub async fn list_certificates(&self, filter: &CertificateFilter) -> anyhow::Result<Vec<CertificateRow>> {
         Ok(self.store.certificates(filter).await?)
     }

@@ -2,3 +2,4 @@
 export-operators-csv = Export what operators did (CSV)
 export-changes-csv = Export the Moodle changes (CSV)
 export-certificates-csv = Export every certificate of this search (CSV)
+audit-older = Older entries →

@@ -10,11 +10,11 @@ use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use mm_engine::Engine;
 use mm_store::{AuditRecord, OperatorActionRecord};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// Entries each table shows, newest first.
-const ROWS: i64 = 200;
+/// Entries each table shows a page of, newest first.
+const ROWS: i64 = 100;
 
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -23,11 +23,23 @@ struct AuditPage {
     q: String,
     actions: Vec<OperatorActionRecord>,
     changes: Vec<AuditRecord>,
+    /// The query strings of each table's next (older) page, when there is one.
+    older_actions: Option<String>,
+    older_changes: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct AuditQuery {
     q: Option<String>,
+    /// Each table's page: the entries older than this id.
+    actions_before: Option<i64>,
+    changes_before: Option<i64>,
+}
+
+/// A full page has a next one (at worst an empty page says "nothing older").
+fn older(rows: usize, last: Option<i64>, next: impl FnOnce(i64) -> AuditQuery) -> Option<String> {
+    let last = last.filter(|_| i64::try_from(rows).is_ok_and(|n| n == ROWS))?;
+    serde_urlencoded::to_string(next(last)).ok()
 }
 
 pub async fn show(
@@ -37,11 +49,29 @@ pub async fn show(
     Query(query): Query<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
     let c = Chrome::new(&user, &headers, "/audit");
-    let q = query.q.unwrap_or_default();
+    let q = query.q.clone().unwrap_or_default();
     let search = Some(q.as_str()).filter(|s| !s.trim().is_empty());
-    let actions = engine.operator_actions(search, ROWS).await?;
-    let changes = engine.audit_search(search, ROWS).await?;
-    Ok(Html(AuditPage { c, q, actions, changes }.render()?))
+    let actions = engine
+        .operator_actions_before(search, query.actions_before, ROWS)
+        .await?;
+    let changes = engine.audit_search_before(search, query.changes_before, ROWS).await?;
+    let older_actions = older(actions.len(), actions.last().map(|a| a.id), |id| AuditQuery {
+        actions_before: Some(id),
+        ..query.clone()
+    });
+    let older_changes = older(changes.len(), changes.last().map(|a| a.id), |id| AuditQuery {
+        changes_before: Some(id),
+        ..query.clone()
+    });
+    let page = AuditPage {
+        c,
+        q,
+        actions,
+        changes,
+        older_actions,
+        older_changes,
+    };
+    Ok(Html(page.render()?))
 }
 
 /// Entries an export holds at most: the audit log of a busy year fits; the CLI's database

@@ -12,11 +12,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use mm_engine::Engine;
 use mm_engine::certificates::CertificateOperation;
 use mm_store::CertificateFilter;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// Rows the page lists at most (the CLI's `certificate export` has them all).
-const PAGE_ROWS: usize = 200;
+/// Rows a page lists (the CSV export has them all).
+const PAGE_ROWS: i64 = 50;
 
 struct CertificateLine {
     code: String,
@@ -37,12 +37,28 @@ struct CertificatesPage {
     may_operate: bool,
     may_administer: bool,
     done: Option<String>,
+    /// The query strings of the previous and next pages, when there are.
+    newer: Option<String>,
+    older: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct CertificatesQuery {
     learner: Option<String>,
     done: Option<String>,
+    /// 1-based.
+    page: Option<i64>,
+}
+
+impl CertificatesQuery {
+    fn on_page(&self, page: i64) -> Option<String> {
+        let q = CertificatesQuery {
+            page: Some(page),
+            done: None,
+            ..self.clone()
+        };
+        serde_urlencoded::to_string(q).ok()
+    }
 }
 
 pub async fn show(
@@ -52,16 +68,24 @@ pub async fn show(
     Query(q): Query<CertificatesQuery>,
 ) -> Result<Html<String>, PageError> {
     let c = Chrome::new(&user, &headers, "/certificates");
-    let learner = q.learner.unwrap_or_default();
+    let learner = q.learner.clone().unwrap_or_default();
     let filter = CertificateFilter {
         learner: Some(learner.trim().to_lowercase()).filter(|l| !l.is_empty()),
         ..CertificateFilter::default()
     };
-    let rows = engine
-        .list_certificates(&filter)
-        .await?
+    let page = q.page.unwrap_or(1).max(1);
+    // One row more than a page says whether there is a next one.
+    let mut found = engine
+        .certificates_page(&filter, (page - 1) * PAGE_ROWS, PAGE_ROWS + 1)
+        .await?;
+    let more = found.len() > usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX);
+    found.truncate(usize::try_from(PAGE_ROWS).unwrap_or(usize::MAX));
+    let (newer, older) = (
+        (page > 1).then(|| q.on_page(page - 1)).flatten(),
+        more.then(|| q.on_page(page + 1)).flatten(),
+    );
+    let rows = found
         .into_iter()
-        .take(PAGE_ROWS)
         .map(|r| CertificateLine {
             standing: engine.certificate_standing(&r),
             code: r.cert.code,
@@ -80,6 +104,8 @@ pub async fn show(
         rows,
         learner,
         done,
+        newer,
+        older,
     };
     Ok(Html(page.render()?))
 }
