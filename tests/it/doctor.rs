@@ -49,6 +49,11 @@ async fn an_installation_that_works_is_all_good() {
     assert!(out.contains("✓ site:main [site_ready]"), "{out}");
     assert!(out.contains("✓ source:erp [source_ready]"), "{out}");
     assert!(out.contains("all good"), "{out}");
+    // A dry run: neither the configuration's mappings nor a poll cursor were stored.
+    let store = mm_engine::open_store(&db).await.unwrap();
+    assert!(store.mappings().await.unwrap().is_empty());
+    assert_eq!(store.cursor("erp").await.unwrap(), None);
+    assert!(world.moodle.enrolments().is_empty());
 }
 
 #[tokio::test]

@@ -403,13 +403,14 @@ async fn doctor_site(report: &mut DoctorReport, site: &Site, mappings: &[Mapping
             }
         }
     }
+    // A missing capability fails the jobs that need it; a probe that could not run only
+    // leaves the capabilities unknown.
     for problem in crate::site_check::probe(site, mappings).await {
-        report.push(Finding::error(
-            &area,
-            problem.code.as_str(),
-            problem.message,
-            problem.fix,
-        ));
+        let (code, message, fix) = (problem.code.as_str(), problem.message, problem.fix);
+        report.push(match problem.code {
+            crate::SiteProblemCode::MissingCapability => Finding::error(&area, code, message, fix),
+            crate::SiteProblemCode::ProbeFailed => Finding::warning(&area, code, message, fix),
+        });
     }
     let mine: Vec<&Mapping> = mappings.iter().filter(|m| m.site == site.name).collect();
     let courses: BTreeSet<String> = mine.iter().map(|m| m.course.to_string()).collect();
