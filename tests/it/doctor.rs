@@ -129,3 +129,34 @@ async fn a_configuration_that_does_not_load_is_one_error() {
     assert_eq!(report["findings"][0]["code"], "config_invalid", "{out}");
     assert_eq!(report["findings"][0]["area"], "config", "{out}");
 }
+
+#[tokio::test]
+async fn an_smtp_server_that_does_not_answer_is_an_error_with_its_fix() {
+    let (dir, db) = world::sqlite("doctor.sqlite");
+    let world = world::start(&db, "1h").await;
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let toml = format!(
+        "{}[smtp]\nurl = \"smtp://127.0.0.1:{port}?tls=none\"\nfrom = \"Academy <no-reply@example.org>\"\ntimeout = \"2s\"\n",
+        world.config_text
+    );
+    let (code, out) = doctor(&dir, &toml, &[]).await;
+    assert_eq!(code, 2, "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("✗ smtp [smtp_connection]"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains(&port.to_string()), "{line}");
+    assert!(
+        out.contains("    fix: check [smtp] url and that the server is up"),
+        "{out}"
+    );
+    assert!(
+        out.contains("✓ site:main [site_ready]"),
+        "the rest is still checked: {out}"
+    );
+}
