@@ -70,6 +70,18 @@ enum Command {
         #[arg(long)]
         no_poll: bool,
     },
+    /// Check the configuration, the database, each Moodle site (token, functions, capabilities,
+    /// mapped courses' manual enrolment, roles), each source's key, SMTP and the certificate
+    /// keys; print each finding with its fix. Exit 0 all good, 1 warnings, 2 errors. Changes
+    /// nothing in Moodle or the sources; writes nothing to the store but its migrations and, when
+    /// a source refuses the key, that refusal (FacturaScripts bans an IP after five).
+    Doctor {
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+        /// The report as one JSON object, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// The job queue: counts and dead jobs with their errors; `retry` queues dead jobs again.
     Jobs {
         #[arg(long, short, global = true)]
@@ -164,6 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json: as_json,
             no_poll,
         } => service::plan(load_config(config.as_ref(), json)?, as_json, no_poll).await,
+        Command::Doctor { config, json: as_json } => commands::doctor::run(config.as_deref(), as_json, json).await,
         Command::Jobs { config, action } => service::jobs(load_config(config.as_ref(), json)?, action).await,
         Command::Demo { listen, check } => {
             telemetry::init(log_format(json), if check { "warn" } else { "info" });

@@ -25,6 +25,7 @@ mod cli_and_web;
 mod course_first_e2e;
 mod crash;
 mod disk;
+mod doctor;
 mod drift_e2e;
 mod error_pages;
 mod flaky;

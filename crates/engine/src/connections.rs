@@ -659,7 +659,7 @@ impl Engine {
             .map_err(|e| ConnectionError::Sealed(e.to_string()))
     }
 
-    fn open(&self, sealed: &str) -> Result<SecretString, ConnectionError> {
+    pub(crate) fn open(&self, sealed: &str) -> Result<SecretString, ConnectionError> {
         let key = self.config.secret_key.as_ref().ok_or(ConnectionError::NoSecretKey)?;
         key.open(sealed).map_err(|e| ConnectionError::Sealed(e.to_string()))
     }

@@ -21,6 +21,7 @@ pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod dashboard;
+pub mod doctor;
 pub mod drift;
 mod engine;
 pub mod enrolment_list;

@@ -109,7 +109,7 @@ pub async fn check(site: &Site, mappings: &[Mapping], progress: bool) -> SiteChe
 
 /// The capability probes: the account probe, and the course probe on the first mapped course
 /// that exists.
-async fn probe(site: &Site, mappings: &[Mapping]) -> Vec<SiteProblem> {
+pub(crate) async fn probe(site: &Site, mappings: &[Mapping]) -> Vec<SiteProblem> {
     let mut course_id = None;
     for m in mappings.iter().filter(|m| m.site == site.name).take(3) {
         if let Ok(Some(id)) = site.course_id(&m.course).await {

@@ -90,7 +90,7 @@ impl Engine {
         Ok(Keys { signing, all, public })
     }
 
-    fn open_signing_key(&self, k: &StoredSigningKey) -> anyhow::Result<SigningKey> {
+    pub(crate) fn open_signing_key(&self, k: &StoredSigningKey) -> anyhow::Result<SigningKey> {
         let text = if mm_net::sealed::is_sealed(&k.secret) {
             let Some(sealing) = &self.config.secret_key else {
                 return Err(anyhow!(

@@ -45,7 +45,7 @@ impl From<std::convert::Infallible> for SourceError {
     }
 }
 
-fn fmt_time(t: Timestamp) -> String {
+pub(crate) fn fmt_time(t: Timestamp) -> String {
     chrono::DateTime::from_timestamp(t.0, 0)
         .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
@@ -173,6 +173,57 @@ impl Source {
         match self {
             Source::FacturaScripts(s) => s.read(store, now).await,
         }
+    }
+}
+
+/// The `api/3` resources a poll reads (`crate::doctor` checks the key may read each).
+pub const POLLED_RESOURCES: &[&str] = &[
+    "facturaclientes",
+    "lineafacturaclientes",
+    "clientes",
+    "contactos",
+    mm_facturascripts::poller::RECEIPTS,
+];
+
+/// Why a source's key cannot be used, as [`Source::check_key`] found out.
+#[derive(Debug)]
+pub enum KeyCheck {
+    /// A refusal recorded earlier is in force: nothing was asked.
+    CoolingDown(SourceRefusal),
+    /// Asking `resource` failed (a refusal is recorded, as a poll's is).
+    Failed {
+        resource: &'static str,
+        error: FsError,
+    },
+    Store(StoreError),
+}
+
+impl Source {
+    /// Reads one record of each resource a poll reads, stopping at the first failure: a wrong
+    /// key costs one refusal, not one per resource (five in ten minutes ban our IP). A refusal
+    /// in force is respected (nothing is asked) and a new one recorded, as a poll does.
+    pub async fn check_key(&self, store: &Store, now: Timestamp) -> Result<(), KeyCheck> {
+        let Source::FacturaScripts(s) = self;
+        if let Some(r) = store.source_refusal(&s.name, now).await.map_err(KeyCheck::Store)? {
+            return Err(KeyCheck::CoolingDown(r));
+        }
+        let one = mm_facturascripts::ListQuery::new().limit(1);
+        for resource in POLLED_RESOURCES {
+            let read = s.poller.client().list::<serde_json::Value>(resource, &one).await;
+            let Err(error) = read else { continue };
+            if let Some(wait) = refusal_wait(&error, s.poller.client().auth_cooldown()) {
+                let refusal = SourceRefusal {
+                    until: now.plus_seconds(i64::try_from(wait.as_secs()).unwrap_or(i64::MAX)),
+                    message: error.to_string(),
+                };
+                store
+                    .set_source_refusal(&s.name, &refusal, now)
+                    .await
+                    .map_err(KeyCheck::Store)?;
+            }
+            return Err(KeyCheck::Failed { resource, error });
+        }
+        Ok(())
     }
 }
 
