@@ -38,6 +38,15 @@ impl RoundOutcome {
     }
 }
 
+/// A failed job's outcome, as the metrics say it.
+fn job_outcome(next: &JobFailure) -> &'static str {
+    match next {
+        JobFailure::Paused => "paused",
+        JobFailure::RetryAt(_) => "retrying",
+        JobFailure::Dead => "dead",
+    }
+}
+
 pub use crate::job_error::{JobError, JobErrorCode, MoodleFailure, MoodleStep, RetryPolicy, SiteCondition};
 
 pub struct Worker<'a> {
@@ -45,6 +54,7 @@ pub struct Worker<'a> {
     pub sites: &'a Sites,
     pub config: &'a WorkerConfig,
     pub id: String,
+    pub metrics: &'a crate::metrics::Metrics,
 }
 
 struct Pending {
@@ -90,6 +100,8 @@ impl Worker<'_> {
         self.store
             .complete_jobs(&unchanged.iter().collect::<Vec<_>>(), now)
             .await?;
+        self.metrics.jobs_finished("unchanged", unchanged.len());
+        unchanged.iter().for_each(|j| self.metrics.job_latency(now.0 - j.due_at.0));
 
         for (site_name, pending) in by_site {
             self.run_site(&site_name, &pending, now, &mut out).await?;
@@ -157,6 +169,7 @@ impl Worker<'_> {
                         job: Some(p.job.clone()),
                     });
                     out.applied += 1;
+                    self.metrics.job_latency(now.0 - p.job.due_at.0);
                 }
                 Err(e) => {
                     let next = match e.retry() {
@@ -168,11 +181,13 @@ impl Worker<'_> {
                         RetryPolicy::Retry | RetryPolicy::Park => JobFailure::Dead,
                     };
                     let message = e.message();
-                    match next {
-                        JobFailure::Paused => out.paused += 1,
-                        JobFailure::RetryAt(_) => out.retrying += 1,
-                        JobFailure::Dead => out.dead += 1,
-                    }
+                    let outcome = match &next {
+                        JobFailure::Paused => &mut out.paused,
+                        JobFailure::RetryAt(_) => &mut out.retrying,
+                        JobFailure::Dead => &mut out.dead,
+                    };
+                    *outcome += 1;
+                    self.metrics.jobs_finished(job_outcome(&next), 1);
                     if next == JobFailure::Paused {
                         // The site's pause was reported once for all of them.
                         tracing::debug!(key = %p.job.key, error = %message, "job waits for its site");
@@ -183,7 +198,9 @@ impl Worker<'_> {
                 }
             }
         }
-        self.store.record_applied_many(&done, now).await
+        self.store.record_applied_many(&done, now).await?;
+        self.metrics.jobs_finished("applied", done.len());
+        Ok(())
     }
 
     /// Executes the actions of one site with as few Moodle calls as possible: one course lookup
