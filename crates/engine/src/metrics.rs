@@ -257,98 +257,98 @@ impl Metrics {
         r.register("build", "The running version (always 1).", info);
         r.register(
             "moodle_calls",
-            "Moodle web-service requests by site, function and outcome (ok, denied, invalid, maintenance, exception, timeout, network, http, disabled, not_json, circuit_open).",
+            "Moodle web-service requests by site, function and outcome (ok, denied, invalid, maintenance, exception, timeout, network, http, disabled, not_json, circuit_open)",
             m.moodle_calls.clone(),
         );
         r.register_with_unit(
             "moodle_call_duration",
-            "Time of a Moodle web-service request, by site and function.",
+            "Time of a Moodle web-service request, by site and function",
             Unit::Seconds,
             m.moodle_latency.clone(),
         );
         r.register(
             "facturascripts_calls",
-            "FacturaScripts api/3 requests by source, resource and outcome (ok, auth, banned, disabled, gate, model, server, transport, circuit_open).",
+            "FacturaScripts api/3 requests by source, resource and outcome (ok, auth, banned, disabled, gate, model, server, transport, circuit_open)",
             m.source_calls.clone(),
         );
         r.register_with_unit(
             "facturascripts_call_duration",
-            "Time of a FacturaScripts api/3 request, by source and resource.",
+            "Time of a FacturaScripts api/3 request, by source and resource",
             Unit::Seconds,
             m.source_latency.clone(),
         );
         r.register(
             "invoices_seen",
-            "Invoices read from a source, by source and how (poll, webhook).",
+            "Invoices read from a source, by source and how (poll, webhook)",
             m.invoices_seen.clone(),
         );
         r.register("polls", "Polls of a source by outcome (ok, error).", m.polls.clone());
         r.register(
             "webhook_deliveries_received",
-            "Webhook deliveries received by source and outcome (accepted, duplicate, refused, invalid, unknown_source, unavailable).",
+            "Webhook deliveries received by source and outcome (accepted, duplicate, refused, invalid, unknown_source, unavailable)",
             m.webhooks_in.clone(),
         );
         r.register(
             "job_outcomes",
-            "Enrolment jobs run by the worker, by outcome (applied, unchanged, retrying, dead, paused).",
+            "Enrolment jobs run by the worker, by outcome (applied, unchanged, retrying, dead, paused)",
             m.job_outcomes.clone(),
         );
         r.register_with_unit(
             "job_latency",
-            "Time of an enrolment job from due (queued, or its back-off over) to done.",
+            "Time of an enrolment job from due (queued, or its back-off over) to done",
             Unit::Seconds,
             m.job_latency.clone(),
         );
         r.register(
             "certificates",
-            "Certificates by event (issued, revoked).",
+            "Certificates by event (issued, revoked)",
             m.certificates.clone(),
         );
         r.register(
             "mails",
-            "Certificate mails by outcome (sent, retrying, parked).",
+            "Certificate mails by outcome (sent, retrying, parked)",
             m.mails.clone(),
         );
         r.register(
             "entitlements",
-            "Entitlements by desired status (counted at scrape).",
+            "Entitlements by desired status (counted at scrape)",
             m.entitlements.clone(),
         );
         r.register(
             "jobs",
-            "Enrolment jobs by state: pending, retrying, dead (counted at scrape).",
+            "Enrolment jobs by state: pending, retrying, dead (counted at scrape)",
             m.jobs.clone(),
         );
         r.register_with_unit(
             "oldest_due_job_age",
-            "How long the oldest due enrolment job has waited (0 when none).",
+            "How long the oldest due enrolment job has waited (0 when none)",
             Unit::Seconds,
             m.oldest_due_job.clone(),
         );
         r.register(
             "mail_outbox",
-            "Certificate mails by state: pending, retrying, dead (counted at scrape).",
+            "Certificate mails by state: pending, retrying, dead (counted at scrape)",
             m.mail_outbox.clone(),
         );
         r.register_with_unit(
             "poll_lag",
-            "Time since a polled source's last successful poll.",
+            "Time since a polled source's last successful poll",
             Unit::Seconds,
             m.poll_lag.clone(),
         );
         r.register(
             "site_breaker",
-            "Circuit breaker of each Moodle site: 1 for its state (closed, open, half_open), 0 for the others.",
+            "Circuit breaker of each Moodle site: 1 for its state (closed, open, half_open), 0 for the others",
             m.site_breakers.clone(),
         );
         r.register(
             "source_breaker",
-            "Circuit breaker of each polled source: 1 for its state (closed, open, half_open), 0 for the others.",
+            "Circuit breaker of each polled source: 1 for its state (closed, open, half_open), 0 for the others",
             m.source_breakers.clone(),
         );
         r.register(
             "database_ready",
-            "1 when the database answers and accepts writes, else 0.",
+            "1 when the database answers and accepts writes, else 0",
             m.database_ready.clone(),
         );
         Metrics { registry: r, ..m }
