@@ -254,7 +254,8 @@ impl Metrics {
         let info = Info::new(BuildLabels {
             version: env!("CARGO_PKG_VERSION").to_owned(),
         });
-        r.register("build", "The running version (always 1).", info);
+        // Help texts without their final period: the library adds it.
+        r.register("build", "The running version (always 1)", info);
         r.register(
             "moodle_calls",
             "Moodle web-service requests by site, function and outcome (ok, denied, invalid, maintenance, exception, timeout, network, http, disabled, not_json, circuit_open)",
