@@ -1284,7 +1284,7 @@ duration = "365d"
         assert!(load(&public, &[]).unwrap().metrics_public);
         let wrong = GOOD.replace("[server]\n", "[server]\nmetrics_public = \"yes\"\n");
         let e = load(&wrong, &[]).unwrap_err().to_string();
-        assert!(e.contains("metrics_public"), "{e}");
+        assert!(e.contains("line 3") && e.contains("expected a boolean"), "{e}");
     }
 
     #[test]

@@ -632,4 +632,76 @@ mod tests {
         );
         assert!(text.ends_with("# EOF\n"), "{text}");
     }
+
+    /// Every family, with one series each.
+    fn populated() -> Metrics {
+        let m = Metrics::new();
+        for system in [System::Moodle, System::FacturaScripts] {
+            m.observe(&Call {
+                system,
+                peer: "p",
+                function: "f",
+                outcome: "ok",
+                elapsed: Some(Duration::from_millis(1)),
+            });
+        }
+        m.invoices_seen("erp", "poll", 1);
+        m.poll("erp", true);
+        m.webhook_received(Some("shop"), "accepted");
+        m.jobs_finished("applied", 1);
+        m.job_latency(3);
+        m.certificates("issued", 1);
+        m.mails("sent", 1);
+        m.entitlements.get_or_create(&Status { status: "active".into() }).set(1);
+        for family in [&m.jobs, &m.mail_outbox] {
+            family.get_or_create(&State { state: "dead".into() }).set(0);
+        }
+        m.oldest_due_job.set(1.0);
+        m.poll_lag.get_or_create(&SourceLabel { source: "erp".into() }).set(1.0);
+        Metrics::set_states(
+            &m.site_breakers,
+            |state| SiteState {
+                site: "main".into(),
+                state: state.into(),
+            },
+            BreakerState::Closed,
+        );
+        Metrics::set_states(
+            &m.source_breakers,
+            |state| SourceState {
+                source: "erp".into(),
+                state: state.into(),
+            },
+            BreakerState::HalfOpen,
+        );
+        m.database_ready.set(1);
+        m
+    }
+
+    /// The Grafana dashboard and the alert rules in `docs/` query only metrics this module
+    /// writes (a renamed metric would leave a panel empty and an alert silent).
+    #[test]
+    fn the_docs_name_only_metrics_that_exist() {
+        let text = populated().encode();
+        let written: HashSet<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split(['{', ' ']).next())
+            .collect();
+        let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/");
+        for file in ["grafana-dashboard.json", "prometheus-alerts.yml"] {
+            let doc = std::fs::read_to_string(format!("{docs}{file}")).unwrap_or_else(|e| panic!("{file}: {e}"));
+            if file.ends_with(".json") {
+                serde_json::from_str::<serde_json::Value>(&doc).unwrap_or_else(|e| panic!("{file}: {e}"));
+            }
+            let named: Vec<&str> = doc
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("moodle_management_"))
+                .collect();
+            assert!(named.len() >= 5, "{file} names metrics: {named:?}");
+            for name in named {
+                assert!(written.contains(name), "{file} queries {name}, which is not written");
+            }
+        }
+    }
 }
