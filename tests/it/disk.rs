@@ -170,7 +170,11 @@ async fn disk_full_is_reported_corrupts_nothing_loses_nothing_and_recovers() {
     let database = &body["checks"]["database"];
     assert_eq!(
         (status, database["status"].as_str(), database["detail"].as_str()),
-        (503, Some("not_writable"), Some("database not writable: the disk is full")),
+        (
+            503,
+            Some("not_writable"),
+            Some("database not writable: the disk is full")
+        ),
         "{body}"
     );
     // It stays so, without flapping, for as long as the disk is full ("5 minutes", scaled).

@@ -83,7 +83,9 @@ fn parse(text: &str) -> Scrape {
             continue;
         }
         let (name, labels, value) = sample(line);
-        let (fam, kind) = family.as_ref().unwrap_or_else(|| panic!("a sample before any TYPE: {line}"));
+        let (fam, kind) = family
+            .as_ref()
+            .unwrap_or_else(|| panic!("a sample before any TYPE: {line}"));
         let suffixes: &[&str] = match kind.as_str() {
             "counter" => &["_total", "_created"],
             "histogram" => &["_bucket", "_sum", "_count", "_created"],
@@ -100,7 +102,10 @@ fn parse(text: &str) -> Scrape {
                 "a per-learner label: {line}"
             );
         }
-        assert!(samples.insert((name, labels), value).is_none(), "a series twice: {line}");
+        assert!(
+            samples.insert((name, labels), value).is_none(),
+            "a series twice: {line}"
+        );
     }
     check_histograms(&samples);
     Scrape { samples }
@@ -108,7 +113,9 @@ fn parse(text: &str) -> Scrape {
 
 fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
 }
 
@@ -123,7 +130,9 @@ fn sample(line: &str) -> (String, BTreeMap<String, String>, f64) {
     let (name, labels) = match head.split_once('{') {
         None => (head, BTreeMap::new()),
         Some((name, rest)) => {
-            let body = rest.strip_suffix('}').unwrap_or_else(|| panic!("unclosed labels: {line}"));
+            let body = rest
+                .strip_suffix('}')
+                .unwrap_or_else(|| panic!("unclosed labels: {line}"));
             (name, labels(body, line))
         }
     };
@@ -161,19 +170,28 @@ fn labels(body: &str, line: &str) -> BTreeMap<String, String> {
 
 /// Each histogram's buckets grow with `le` and end at `+Inf` = `_count`.
 fn check_histograms(samples: &BTreeMap<Series, f64>) {
-    let mut buckets: BTreeMap<(String, BTreeMap<String, String>), Vec<(f64, f64)>> = BTreeMap::new();
+    let mut buckets: BTreeMap<Series, Vec<(f64, f64)>> = BTreeMap::new();
     for ((name, labels), v) in samples {
         if let Some(base) = name.strip_suffix("_bucket") {
             let mut rest = labels.clone();
-            let le = rest.remove("le").unwrap_or_else(|| panic!("a bucket without le: {name}"));
-            let le: f64 = if le == "+Inf" { f64::INFINITY } else { le.parse().expect("le") };
+            let le = rest
+                .remove("le")
+                .unwrap_or_else(|| panic!("a bucket without le: {name}"));
+            let le: f64 = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().expect("le")
+            };
             buckets.entry((base.to_owned(), rest)).or_default().push((le, *v));
         }
     }
     assert!(!buckets.is_empty(), "histograms are written");
     for ((base, labels), mut b) in buckets {
         b.sort_by(|x, y| x.0.total_cmp(&y.0));
-        assert!(b.windows(2).all(|w| w[0].1 <= w[1].1), "{base} {labels:?}: not cumulative");
+        assert!(
+            b.windows(2).all(|w| w[0].1 <= w[1].1),
+            "{base} {labels:?}: not cumulative"
+        );
         let last = b.last().expect("a bucket");
         assert_eq!(last.0, f64::INFINITY, "{base} {labels:?}: no +Inf bucket");
         let count = samples.get(&(format!("{base}_count"), labels.clone()));
@@ -264,7 +282,10 @@ async fn counters_move_by_what_a_scenario_did() {
     assert!(first.converged(), "{:?}", first.failing);
     let completed = world.complete_certified();
     let second = app.reconcile_once().await.unwrap();
-    assert_eq!(deliver(&http, &base, "msg_good", "hook@example.org", false).await, StatusCode::OK);
+    assert_eq!(
+        deliver(&http, &base, "msg_good", "hook@example.org", false).await,
+        StatusCode::OK
+    );
     let refused = deliver(&http, &base, "msg_forged", "forged@example.org", true).await;
     assert!(refused.is_client_error(), "{refused}");
 
@@ -274,10 +295,16 @@ async fn counters_move_by_what_a_scenario_did() {
     // Every Moodle request, by function, as the simulator received them; none refused unsent.
     let moodle_after = moodle_counts(&world);
     let functions: Vec<&String> = moodle_after.keys().collect();
-    assert!(functions.iter().any(|f| *f == "enrol_manual_enrol_users"), "{functions:?}");
+    assert!(
+        functions.iter().any(|f| *f == "enrol_manual_enrol_users"),
+        "{functions:?}"
+    );
     for f in functions {
         let sent = moodle_after[f] - moodle_before.get(f).copied().unwrap_or(0);
-        let counted = delta("moodle_management_moodle_calls_total", &[("site", "main"), ("function", f)]);
+        let counted = delta(
+            "moodle_management_moodle_calls_total",
+            &[("site", "main"), ("function", f)],
+        );
         assert_eq!(counted, sent as f64, "{f}: counted {counted}, the simulator saw {sent}");
         let timed = delta(
             "moodle_management_moodle_call_duration_seconds_count",
@@ -285,8 +312,16 @@ async fn counters_move_by_what_a_scenario_did() {
         );
         assert_eq!(timed, sent as f64, "{f}: each request timed");
     }
-    assert!(delta("moodle_management_moodle_calls_total", &[("function", "enrol_manual_enrol_users"), ("outcome", "ok")]) >= 1.0);
-    assert_eq!(delta("moodle_management_moodle_calls_total", &[("outcome", "circuit_open")]), 0.0);
+    assert!(
+        delta(
+            "moodle_management_moodle_calls_total",
+            &[("function", "enrol_manual_enrol_users"), ("outcome", "ok")]
+        ) >= 1.0
+    );
+    assert_eq!(
+        delta("moodle_management_moodle_calls_total", &[("outcome", "circuit_open")]),
+        0.0
+    );
     // FacturaScripts: every request the simulator served.
     let fs_sent = world.fs.request_count() - fs_before;
     assert!(fs_sent > 0);
@@ -303,7 +338,10 @@ async fn counters_move_by_what_a_scenario_did() {
         .sum();
     assert!(polled >= paid.len(), "{polled} seen, {} paid", paid.len());
     assert_eq!(
-        delta("moodle_management_invoices_seen_total", &[("source", "erp"), ("via", "poll")]),
+        delta(
+            "moodle_management_invoices_seen_total",
+            &[("source", "erp"), ("via", "poll")]
+        ),
         polled as f64
     );
     assert_eq!(
@@ -311,20 +349,37 @@ async fn counters_move_by_what_a_scenario_did() {
         2.0,
         "one poll per pass"
     );
-    assert_eq!(delta("moodle_management_invoices_seen_total", &[("source", "shop"), ("via", "webhook")]), 1.0);
-    let webhook = |outcome| delta("moodle_management_webhook_deliveries_received_total", &[("source", "shop"), ("outcome", outcome)]);
+    assert_eq!(
+        delta(
+            "moodle_management_invoices_seen_total",
+            &[("source", "shop"), ("via", "webhook")]
+        ),
+        1.0
+    );
+    let webhook = |outcome| {
+        delta(
+            "moodle_management_webhook_deliveries_received_total",
+            &[("source", "shop"), ("outcome", outcome)],
+        )
+    };
     assert_eq!((webhook("accepted"), webhook("refused")), (1.0, 1.0));
 
     // Jobs: what the worker reported, each done one timed.
     let jobs = |f: fn(&mm_engine::worker::RoundOutcome) -> usize| (f(&first.worker) + f(&second.worker)) as f64;
     let applied = jobs(|w| w.applied);
     assert!(applied >= paid.len() as f64);
-    assert_eq!(delta("moodle_management_job_outcomes_total", &[("outcome", "applied")]), applied);
+    assert_eq!(
+        delta("moodle_management_job_outcomes_total", &[("outcome", "applied")]),
+        applied
+    );
     assert_eq!(
         delta("moodle_management_job_outcomes_total", &[("outcome", "unchanged")]),
         jobs(|w| w.unchanged)
     );
-    assert_eq!(delta("moodle_management_job_outcomes_total", &[("outcome", "dead")]), jobs(|w| w.dead));
+    assert_eq!(
+        delta("moodle_management_job_outcomes_total", &[("outcome", "dead")]),
+        jobs(|w| w.dead)
+    );
     assert_eq!(
         delta("moodle_management_job_latency_seconds_count", &[]),
         applied + jobs(|w| w.unchanged)
@@ -337,7 +392,10 @@ async fn counters_move_by_what_a_scenario_did() {
         .map(|c| c.issued.len())
         .sum();
     assert!(completed > 0 && issued > 0, "{completed} completed, {issued} issued");
-    assert_eq!(delta("moodle_management_certificates_total", &[("outcome", "issued")]), issued as f64);
+    assert_eq!(
+        delta("moodle_management_certificates_total", &[("outcome", "issued")]),
+        issued as f64
+    );
 
     // Standings, counted at scrape: entitlements as the store lists them.
     let rows = app.enrolments().await.unwrap();
@@ -345,22 +403,47 @@ async fn counters_move_by_what_a_scenario_did() {
     for row in &rows {
         *by_status.entry(row.desired.clone()).or_default() += 1.0;
     }
-    assert!(by_status.get("active").is_some_and(|n| *n >= paid.len() as f64), "{by_status:?}");
+    assert!(
+        by_status.get("active").is_some_and(|n| *n >= paid.len() as f64),
+        "{by_status:?}"
+    );
     for (status, n) in &by_status {
-        assert_eq!(after.sum("moodle_management_entitlements", &[("status", status)]), *n, "{status}");
+        assert_eq!(
+            after.sum("moodle_management_entitlements", &[("status", status)]),
+            *n,
+            "{status}"
+        );
     }
     let standing = app.jobs().await.unwrap();
     assert_eq!(
         after.sum("moodle_management_jobs", &[("state", "dead")]),
         standing.dead.len() as f64
     );
-    assert!(after.has("moodle_management_build_info", &[("version", env!("CARGO_PKG_VERSION"))]));
+    assert!(after.has(
+        "moodle_management_build_info",
+        &[("version", env!("CARGO_PKG_VERSION"))]
+    ));
     assert_eq!(after.sum("moodle_management_database_ready", &[]), 1.0);
-    assert_eq!(after.sum("moodle_management_site_breaker", &[("site", "main"), ("state", "closed")]), 1.0);
-    assert_eq!(after.sum("moodle_management_site_breaker", &[("site", "main"), ("state", "open")]), 0.0);
+    assert_eq!(
+        after.sum(
+            "moodle_management_site_breaker",
+            &[("site", "main"), ("state", "closed")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        after.sum("moodle_management_site_breaker", &[("site", "main"), ("state", "open")]),
+        0.0
+    );
     let lag = after.sum("moodle_management_poll_lag_seconds", &[("source", "erp")]);
-    assert!(after.has("moodle_management_poll_lag_seconds", &[("source", "erp")]) && (0.0..60.0).contains(&lag), "{lag}");
-    assert_eq!(after.values_of("moodle_management_site_breaker", "site"), vec!["main".to_owned()]);
+    assert!(
+        after.has("moodle_management_poll_lag_seconds", &[("source", "erp")]) && (0.0..60.0).contains(&lag),
+        "{lag}"
+    );
+    assert_eq!(
+        after.values_of("moodle_management_site_breaker", "site"),
+        vec!["main".to_owned()]
+    );
 }
 
 #[tokio::test]
@@ -372,7 +455,12 @@ async fn metrics_are_public_only_when_configured_so() {
     let public = app(&world, true).await;
     let (status, headers, body) = get(&public, "/metrics").await;
     assert_eq!(status, axum::http::StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
     let scrape = parse(&body);
     assert!(scrape.has("moodle_management_build_info", &[]));
     assert_eq!(scrape.sum("moodle_management_database_ready", &[]), 1.0);
@@ -385,13 +473,21 @@ async fn readyz_reports_each_dependency() {
     let app = app(&world, false).await;
     let (status, headers, body) = get(&app, "/readyz").await;
     assert_eq!(status, axum::http::StatusCode::OK);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
     let body: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["status"], "ready");
     assert_eq!(body["checks"]["database"]["status"], "ok");
     assert_eq!(body["checks"]["sites"]["main"]["breaker"], "closed");
     assert_eq!(body["checks"]["sources"]["erp"]["breaker"], "closed");
-    assert_eq!(body["checks"]["smtp"]["status"], "not_configured", "the demo has no [smtp]");
+    assert_eq!(
+        body["checks"]["smtp"]["status"], "not_configured",
+        "the demo has no [smtp]"
+    );
     // The database goes: 503, and the breakers are still reported.
     app.store().close().await;
     let (status, _, body) = get(&app, "/readyz").await;

@@ -205,7 +205,12 @@ async fn every_route_by_credential() {
         // A JSON body per dependency (the sites' breakers, SMTP), 200 while the database is ready.
         ("/readyz", Access::Public, "application/json", r#""status":"ready""#),
         // Private unless `[server] metrics_public` (tests/metrics.rs covers that).
-        ("/metrics", Access::Api, "application/openmetrics-text", "moodle_management_build_info"),
+        (
+            "/metrics",
+            Access::Api,
+            "application/openmetrics-text",
+            "moodle_management_build_info",
+        ),
         ("/enrolments", Access::Page, "text/html", "grace@example.org"),
         ("/learners", Access::Page, "text/html", "grace@example.org"),
         ("/learners.csv", Access::Page, "text/csv", "grace@example.org"),

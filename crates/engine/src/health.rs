@@ -139,7 +139,11 @@ impl crate::engine::Engine {
             },
         };
         ReadinessReport {
-            status: if readiness == Readiness::Ready { "ready" } else { "not_ready" },
+            status: if readiness == Readiness::Ready {
+                "ready"
+            } else {
+                "not_ready"
+            },
             checks: ReadinessChecks {
                 database: DatabaseCheck::of(&readiness),
                 sites,

@@ -528,7 +528,11 @@ impl Engine {
                 ("retrying", standing.retrying),
                 ("dead", standing.dead),
             ] {
-                family.get_or_create(&State { state: state.to_owned() }).set(n);
+                family
+                    .get_or_create(&State {
+                        state: state.to_owned(),
+                    })
+                    .set(n);
             }
         }
         let oldest = self.store.oldest_due_job(now).await?;
@@ -568,7 +572,10 @@ mod tests {
         for bad in ["", "has space", "quote\"", "new\nline", "ñ", &"x".repeat(101)] {
             assert_eq!(guard.admit(bad), OTHER, "{bad:?}");
         }
-        assert_eq!(guard.admit("core_webservice_get_site_info"), "core_webservice_get_site_info");
+        assert_eq!(
+            guard.admit("core_webservice_get_site_info"),
+            "core_webservice_get_site_info"
+        );
         assert_eq!(guard.admit("lms-1.example"), "lms-1.example");
     }
 
@@ -652,7 +659,11 @@ mod tests {
         m.job_latency(3);
         m.certificates("issued", 1);
         m.mails("sent", 1);
-        m.entitlements.get_or_create(&Status { status: "active".into() }).set(1);
+        m.entitlements
+            .get_or_create(&Status {
+                status: "active".into(),
+            })
+            .set(1);
         for family in [&m.jobs, &m.mail_outbox] {
             family.get_or_create(&State { state: "dead".into() }).set(0);
         }

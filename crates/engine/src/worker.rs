@@ -101,7 +101,9 @@ impl Worker<'_> {
             .complete_jobs(&unchanged.iter().collect::<Vec<_>>(), now)
             .await?;
         self.metrics.jobs_finished("unchanged", unchanged.len());
-        unchanged.iter().for_each(|j| self.metrics.job_latency(now.0 - j.due_at.0));
+        unchanged
+            .iter()
+            .for_each(|j| self.metrics.job_latency(now.0 - j.due_at.0));
 
         for (site_name, pending) in by_site {
             self.run_site(&site_name, &pending, now, &mut out).await?;

@@ -308,7 +308,11 @@ impl FsClient {
             requests: AtomicU64::new(0),
             auth_cooldown: cfg.auth_cooldown,
             blocked: Mutex::new(None),
-            name: if cfg.name.is_empty() { "facturascripts".to_owned() } else { cfg.name },
+            name: if cfg.name.is_empty() {
+                "facturascripts".to_owned()
+            } else {
+                cfg.name
+            },
             observer: cfg.observer,
         })
     }

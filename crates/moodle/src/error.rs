@@ -214,8 +214,15 @@ fn exception_class(errorcode: Option<&str>) -> &'static str {
     match errorcode {
         Some("sitemaintenance") => "maintenance",
         Some(
-            "invalidtoken" | "accessexception" | "nopermissions" | "requireloginerror" | "restrictedcontextexception"
-            | "wsaccessusersuspended" | "wsaccessuserunconfirmed" | "wsusercannotassign" | "cannotviewreport",
+            "invalidtoken"
+            | "accessexception"
+            | "nopermissions"
+            | "requireloginerror"
+            | "restrictedcontextexception"
+            | "wsaccessusersuspended"
+            | "wsaccessuserunconfirmed"
+            | "wsusercannotassign"
+            | "cannotviewreport",
         ) => "denied",
         Some("invalidparameter" | "invalidrecord" | "invaliduser" | "errorcoursecontextnotvalid" | "idnumbertaken") => {
             "invalid"
@@ -339,7 +346,10 @@ mod tests {
         assert_eq!(ex(f, Some("invalidtoken"), "x", None).outcome(), "denied");
         assert_eq!(ex(f, Some("invalidparameter"), "x", None).outcome(), "invalid");
         assert_eq!(ex(f, Some("sitemaintenance"), "x", None).outcome(), "maintenance");
-        assert_eq!(ex(f, Some("local_plugin_made_this_up"), "x", None).outcome(), "exception");
+        assert_eq!(
+            ex(f, Some("local_plugin_made_this_up"), "x", None).outcome(),
+            "exception"
+        );
         assert_eq!(ex(f, None, "PHP Error", None).outcome(), "exception");
         assert_eq!(MoodleError::Timeout.outcome(), "timeout");
         assert_eq!(
