@@ -27,7 +27,6 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
-use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::{Registry, Unit};
 use std::collections::HashSet;
 use std::sync::atomic::AtomicU64;
@@ -251,11 +250,16 @@ impl Metrics {
             source_breakers: Family::default(),
             database_ready: Gauge::default(),
         };
-        let info = Info::new(BuildLabels {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-        });
-        // Help texts without their final period: the library adds it.
-        r.register("build", "The running version (always 1)", info);
+        // A gauge rather than OpenMetrics' `info` type, which Prometheus' classic text parser
+        // (promtool, older scrapers) refuses. Help texts without their final period: the
+        // library adds it.
+        let build: Family<BuildLabels, Gauge> = Family::default();
+        build
+            .get_or_create(&BuildLabels {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            })
+            .set(1);
+        r.register("build_info", "The running version (always 1)", build);
         r.register(
             "moodle_calls",
             "Moodle web-service requests by site, function and outcome (ok, denied, invalid, maintenance, exception, timeout, network, http, disabled, not_json, circuit_open)",
