@@ -487,6 +487,15 @@ impl Engine {
         if let Err(e) = self.count_standings(m).await {
             tracing::warn!(error = %e, "metrics: counting from the database failed");
         }
+        self.record_breakers(m);
+        m.encode()
+    }
+
+    /// Each site's and polled source's circuit breaker.
+    fn record_breakers(&self, m: &Metrics) {
+        // Sites and sources come and go in the admin: only those there now are listed.
+        m.site_breakers.clear();
+        m.source_breakers.clear();
         for site in self.sites.all() {
             let name = m.peers.admit(&site.name);
             Metrics::set_states(
@@ -509,7 +518,6 @@ impl Engine {
                 source.breaker_state(),
             );
         }
-        m.encode()
     }
 
     /// Entitlements by status, jobs and mail by state, the oldest due job, each polled
@@ -517,6 +525,8 @@ impl Engine {
     async fn count_standings(&self, m: &Metrics) -> Result<(), mm_store::StoreError> {
         let now = self.now();
         let rollup = self.store.entitlement_rollup(None, 0).await?;
+        // A status no entitlement has any more reads nothing, not its last count.
+        m.entitlements.clear();
         for s in &rollup.status_counts {
             m.entitlements
                 .get_or_create(&Status {
@@ -543,6 +553,8 @@ impl Engine {
         m.oldest_due_job
             .set(oldest.map_or(0.0, |due| (now.0 - due.0).max(0) as f64));
         let polled: Vec<String> = self.pollers().iter().map(|s| s.name().to_owned()).collect();
+        // A source removed in the admin leaves the list.
+        m.poll_lag.clear();
         for activity in self.store.source_activity(now).await? {
             if let (true, Some(last)) = (polled.contains(&activity.source), activity.last_poll) {
                 m.poll_lag
