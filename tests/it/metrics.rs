@@ -453,6 +453,19 @@ async fn metrics_are_public_only_when_configured_so() {
     let private = app(&world, false).await;
     assert_eq!(get(&private, "/metrics").await.0, axum::http::StatusCode::UNAUTHORIZED);
     let public = app(&world, true).await;
+    // The settings page says which it is.
+    let shown = |app: &Engine| {
+        app.settings()
+            .into_iter()
+            .flat_map(|g| g.settings)
+            .find(|s| s.key == "metrics_public")
+            .map(|s| s.value)
+    };
+    use mm_engine::settings::SettingValue;
+    assert_eq!(
+        (shown(&private), shown(&public)),
+        (Some(SettingValue::No), Some(SettingValue::Yes))
+    );
     let (status, headers, body) = get(&public, "/metrics").await;
     assert_eq!(status, axum::http::StatusCode::OK);
     assert!(
