@@ -171,7 +171,6 @@ impl Worker<'_> {
                         job: Some(p.job.clone()),
                     });
                     out.applied += 1;
-                    self.metrics.job_latency(now.0 - p.job.due_at.0);
                 }
                 Err(e) => {
                     let next = match e.retry() {
@@ -183,12 +182,11 @@ impl Worker<'_> {
                         RetryPolicy::Retry | RetryPolicy::Park => JobFailure::Dead,
                     };
                     let message = e.message();
-                    let outcome = match &next {
-                        JobFailure::Paused => &mut out.paused,
-                        JobFailure::RetryAt(_) => &mut out.retrying,
-                        JobFailure::Dead => &mut out.dead,
-                    };
-                    *outcome += 1;
+                    match next {
+                        JobFailure::Paused => out.paused += 1,
+                        JobFailure::RetryAt(_) => out.retrying += 1,
+                        JobFailure::Dead => out.dead += 1,
+                    }
                     self.metrics.jobs_finished(job_outcome(&next), 1);
                     if next == JobFailure::Paused {
                         // The site's pause was reported once for all of them.
@@ -201,7 +199,11 @@ impl Worker<'_> {
             }
         }
         self.store.record_applied_many(&done, now).await?;
+        // Counted once their results are stored: a failed write leaves them to run again.
         self.metrics.jobs_finished("applied", done.len());
+        for job in done.iter().filter_map(|c| c.job.as_ref()) {
+            self.metrics.job_latency(now.0 - job.due_at.0);
+        }
         Ok(())
     }
 
