@@ -28,9 +28,8 @@ pub async fn readyz(State(engine): EngineState) -> Response {
 
 /// Prometheus metrics: public with `[server] metrics_public = true`, else a session or the
 /// admin token, as `/api/*`.
-pub async fn metrics(State(engine): EngineState, parts: axum::http::request::Parts) -> Result<Response, ApiError> {
+pub async fn metrics(State(engine): EngineState, mut parts: axum::http::request::Parts) -> Result<Response, ApiError> {
     if !engine.config().metrics_public {
-        let mut parts = parts;
         <ApiCaller as axum::extract::FromRequestParts<Arc<Engine>>>::from_request_parts(&mut parts, &engine).await?;
     }
     let text = engine.render_metrics().await;
