@@ -221,7 +221,10 @@ async fn the_web_pages_show_enrolments_with_their_cause() {
     app.store().close().await;
     let (status, _, body) = get(&app, "/readyz").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(body, "database unreachable");
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["status"], "not_ready");
+    assert_eq!(body["checks"]["database"]["status"], "unreachable");
+    assert_eq!(body["checks"]["database"]["detail"], "database unreachable");
     let (status, _, body) = get_with_cookie(&app, "/api/enrolments", &cookie).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!body.contains("sqlite"), "{body}");

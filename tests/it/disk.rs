@@ -155,7 +155,8 @@ async fn disk_full_is_reported_corrupts_nothing_loses_nothing_and_recovers() {
     let before = paid_learners(&world, "dk", 0..30);
     let svc = Service::start(config, ScaledClock::new(SCALE)).await;
     wait_converged(&world, &svc.app, &before, Duration::from_secs(30)).await;
-    assert_eq!(svc.readyz().await, Some((200, "ready".to_string())));
+    let (status, body) = svc.readyz().await.expect("readyz answers");
+    assert_eq!((status, &body["status"]), (200, &serde_json::json!("ready")), "{body}");
 
     // The disk fills up; then 200 invoices are paid.
     checkpoint_truncate(&db_file).await;
@@ -166,9 +167,15 @@ async fn disk_full_is_reported_corrupts_nothing_loses_nothing_and_recovers() {
     })
     .await;
     let (status, body) = svc.readyz().await.expect("readyz answers");
+    let database = &body["checks"]["database"];
     assert_eq!(
-        (status, body.as_str()),
-        (503, "database not writable: the disk is full")
+        (status, database["status"].as_str(), database["detail"].as_str()),
+        (
+            503,
+            Some("not_writable"),
+            Some("database not writable: the disk is full")
+        ),
+        "{body}"
     );
     // It stays so, without flapping, for as long as the disk is full ("5 minutes", scaled).
     let full_since = Instant::now();

@@ -31,6 +31,7 @@ mod error_pages;
 mod flaky;
 mod fuzz_config;
 mod loop_e2e;
+mod metrics;
 mod no_secrets_in_logs;
 mod outage;
 mod pause_e2e;

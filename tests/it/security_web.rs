@@ -202,7 +202,15 @@ async fn every_route_by_credential() {
     let admin: &[(&str, Access, &str, &str)] = &[
         ("/", Access::Page, "text/html", "grace@example.org"),
         ("/healthz", Access::Public, "text/plain", "ok"),
-        ("/readyz", Access::Public, "text/plain", "ready"),
+        // A JSON body per dependency (the sites' breakers, SMTP), 200 while the database is ready.
+        ("/readyz", Access::Public, "application/json", r#""status":"ready""#),
+        // Private unless `[server] metrics_public` (tests/metrics.rs covers that).
+        (
+            "/metrics",
+            Access::Api,
+            "application/openmetrics-text",
+            "moodle_management_build_info",
+        ),
         ("/enrolments", Access::Page, "text/html", "grace@example.org"),
         ("/learners", Access::Page, "text/html", "grace@example.org"),
         ("/learners.csv", Access::Page, "text/csv", "grace@example.org"),

@@ -73,6 +73,9 @@ struct RawServer {
     /// Bearer token of the JSON API's write routes (seats); unset = those routes are off.
     admin_token: Option<String>,
     admin_token_file: Option<PathBuf>,
+    /// `/metrics` without signing in (for a Prometheus inside a trusted network).
+    #[serde(default)]
+    metrics_public: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -220,6 +223,8 @@ pub struct Config {
     pub public_url: Url,
     /// `Authorization: Bearer …` of the API's write routes; `None` turns them off.
     pub admin_token: Option<SecretString>,
+    /// `/metrics` answers without a session or the admin token (`[server] metrics_public`).
+    pub metrics_public: bool,
     pub database_url: String,
     pub log_format: LogFormat,
     pub log_level: String,
@@ -499,6 +504,7 @@ impl Config {
             listen,
             public_url,
             admin_token,
+            metrics_public: raw.server.metrics_public,
             database_url,
             log_format,
             log_level,
@@ -1269,6 +1275,16 @@ duration = "365d"
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn metrics_are_private_unless_the_server_block_says_public() {
+        assert!(!load(GOOD, &[]).unwrap().metrics_public, "private by default");
+        let public = GOOD.replace("[server]\n", "[server]\nmetrics_public = true\n");
+        assert!(load(&public, &[]).unwrap().metrics_public);
+        let wrong = GOOD.replace("[server]\n", "[server]\nmetrics_public = \"yes\"\n");
+        let e = load(&wrong, &[]).unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("expected a boolean"), "{e}");
     }
 
     #[test]

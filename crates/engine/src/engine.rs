@@ -37,6 +37,8 @@ pub struct Engine {
     pub(crate) certs: crate::certificates::Services,
     /// Failed sign-ins per account and address.
     pub(crate) throttle: crate::admin::LoginThrottle,
+    /// The process' metrics (`/metrics`).
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// What an engine is built from; [`Engine::build`] makes the sites and sources from the
@@ -123,6 +125,7 @@ impl Engine {
             clock,
             certs,
             throttle: Default::default(),
+            metrics: crate::metrics::Metrics::global(),
         });
         Ok(engine)
     }
@@ -166,6 +169,7 @@ impl Engine {
             sites: &self.sites,
             config: &self.config.worker,
             id: self.worker_id.clone(),
+            metrics: &self.metrics,
         }
     }
 
@@ -213,7 +217,12 @@ impl Engine {
     }
 
     pub(crate) async fn poll(&self, source: &Source) -> Result<PollSummary, crate::ingest::poll::SourceError> {
-        source.poll(&self.store, self.now()).await
+        let result = source.poll(&self.store, self.now()).await;
+        self.metrics.poll(source.name(), result.is_ok());
+        if let Ok(summary) = &result {
+            self.metrics.invoices_seen(source.name(), "poll", summary.seen);
+        }
+        result
     }
 
     /// Computes the desired state from every stored invoice and queues the keys that differ;

@@ -1,4 +1,4 @@
-//! Whether the database accepts writes, as the loops last found out (for `/readyz`).
+//! Whether the database accepts writes, as the loops last found out, and the `/readyz` report.
 
 use mm_store::StoreError;
 
@@ -54,4 +54,102 @@ pub enum Readiness {
     /// The database answers but refused the last write; a fixed phrase, never its own message.
     NotWritable(&'static str),
     Unreachable,
+}
+
+/// The body of `/readyz`: each dependency's state. Only the database decides readiness: an open
+/// circuit breaker is a remote site's trouble (its jobs wait), reported here but not fatal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReadinessReport {
+    /// `ready` or `not_ready`.
+    pub status: &'static str,
+    pub checks: ReadinessChecks,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReadinessChecks {
+    pub database: DatabaseCheck,
+    /// Each Moodle site's circuit breaker, by site name.
+    pub sites: std::collections::BTreeMap<String, BreakerCheck>,
+    /// Each polled source's circuit breaker, by source name.
+    pub sources: std::collections::BTreeMap<String, BreakerCheck>,
+    pub smtp: SmtpCheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DatabaseCheck {
+    /// `ok`, `not_writable` or `unreachable`.
+    pub status: &'static str,
+    /// A fixed phrase, never the database's own message (it may name hosts or files).
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BreakerCheck {
+    /// `closed`, `open` or `half_open`.
+    pub breaker: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SmtpCheck {
+    /// `configured` or `not_configured` (then no certificate mail is sent).
+    pub status: &'static str,
+}
+
+impl ReadinessReport {
+    pub fn is_ready(&self) -> bool {
+        self.status == "ready"
+    }
+}
+
+impl DatabaseCheck {
+    fn of(readiness: &Readiness) -> DatabaseCheck {
+        let (status, detail) = match readiness {
+            Readiness::Ready => ("ok", "answers and accepts writes".to_owned()),
+            Readiness::NotWritable(reason) => ("not_writable", format!("database not writable: {reason}")),
+            Readiness::Unreachable => ("unreachable", "database unreachable".to_owned()),
+        };
+        DatabaseCheck { status, detail }
+    }
+}
+
+impl crate::engine::Engine {
+    /// What `/readyz` answers: the database (which decides), each site's and source's
+    /// circuit breaker, and whether mail can go out.
+    pub async fn readiness_report(&self) -> ReadinessReport {
+        let readiness = self.readiness().await;
+        let breaker = |state| BreakerCheck {
+            breaker: crate::metrics::breaker_word(state),
+        };
+        let sites = self
+            .sites()
+            .all()
+            .into_iter()
+            .map(|s| (s.name.clone(), breaker(s.client.breaker_state())))
+            .collect();
+        let sources = self
+            .pollers()
+            .iter()
+            .map(|s| (s.name().to_owned(), breaker(s.breaker_state())))
+            .collect();
+        let smtp = SmtpCheck {
+            status: if self.config().smtp.is_some() {
+                "configured"
+            } else {
+                "not_configured"
+            },
+        };
+        ReadinessReport {
+            status: if readiness == Readiness::Ready {
+                "ready"
+            } else {
+                "not_ready"
+            },
+            checks: ReadinessChecks {
+                database: DatabaseCheck::of(&readiness),
+                sites,
+                sources,
+                smtp,
+            },
+        }
+    }
 }

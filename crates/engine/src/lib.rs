@@ -33,6 +33,7 @@ pub mod jobs;
 pub mod learner_page;
 pub mod learners;
 pub mod mappings;
+pub mod metrics;
 pub mod outbox;
 pub mod pass;
 pub mod pause;

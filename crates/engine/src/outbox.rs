@@ -57,6 +57,9 @@ impl Engine {
                 }
             }
         }
+        self.metrics.mails("sent", round.sent);
+        self.metrics.mails("retrying", round.retrying);
+        self.metrics.mails("parked", round.parked);
         Ok(round)
     }
 

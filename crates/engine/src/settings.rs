@@ -87,6 +87,7 @@ impl Engine {
                     setting("public_url", text(&c.public_url)),
                     setting("listen", text(c.listen)),
                     setting("admin_token", secret(c.admin_token.is_some())),
+                    setting("metrics_public", yes(c.metrics_public)),
                     setting("database", text(database_kind(&c.database_url))),
                     setting("log_level", text(&c.log_level)),
                 ],

@@ -26,7 +26,12 @@ impl Site {
         Self::with_options(cfg, ClientOptions::default())
     }
 
-    pub fn with_options(cfg: &MoodleSite, options: ClientOptions) -> Result<Site, MoodleError> {
+    /// As [`Site::new`] with client hooks; the client reports its requests to the process'
+    /// metrics unless `options` name another observer.
+    pub fn with_options(cfg: &MoodleSite, mut options: ClientOptions) -> Result<Site, MoodleError> {
+        if options.observer.is_none() {
+            options.observer = Some(crate::metrics::Metrics::global());
+        }
         let mut sc = SiteConfig::new(cfg.name.clone(), cfg.url.clone(), cfg.token.clone());
         sc.allow_private_network = cfg.allow_private_network;
         sc.batch_size = cfg.batch_size;

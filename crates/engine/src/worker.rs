@@ -38,6 +38,15 @@ impl RoundOutcome {
     }
 }
 
+/// A failed job's outcome, as the metrics say it.
+fn job_outcome(next: &JobFailure) -> &'static str {
+    match next {
+        JobFailure::Paused => "paused",
+        JobFailure::RetryAt(_) => "retrying",
+        JobFailure::Dead => "dead",
+    }
+}
+
 pub use crate::job_error::{JobError, JobErrorCode, MoodleFailure, MoodleStep, RetryPolicy, SiteCondition};
 
 pub struct Worker<'a> {
@@ -45,6 +54,7 @@ pub struct Worker<'a> {
     pub sites: &'a Sites,
     pub config: &'a WorkerConfig,
     pub id: String,
+    pub metrics: &'a crate::metrics::Metrics,
 }
 
 struct Pending {
@@ -90,6 +100,10 @@ impl Worker<'_> {
         self.store
             .complete_jobs(&unchanged.iter().collect::<Vec<_>>(), now)
             .await?;
+        self.metrics.jobs_finished("unchanged", unchanged.len());
+        unchanged
+            .iter()
+            .for_each(|j| self.metrics.job_latency(now.0 - j.due_at.0));
 
         for (site_name, pending) in by_site {
             self.run_site(&site_name, &pending, now, &mut out).await?;
@@ -173,6 +187,7 @@ impl Worker<'_> {
                         JobFailure::RetryAt(_) => out.retrying += 1,
                         JobFailure::Dead => out.dead += 1,
                     }
+                    self.metrics.jobs_finished(job_outcome(&next), 1);
                     if next == JobFailure::Paused {
                         // The site's pause was reported once for all of them.
                         tracing::debug!(key = %p.job.key, error = %message, "job waits for its site");
@@ -183,7 +198,13 @@ impl Worker<'_> {
                 }
             }
         }
-        self.store.record_applied_many(&done, now).await
+        self.store.record_applied_many(&done, now).await?;
+        // Counted once their results are stored: a failed write leaves them to run again.
+        self.metrics.jobs_finished("applied", done.len());
+        for job in done.iter().filter_map(|c| c.job.as_ref()) {
+            self.metrics.job_latency(now.0 - job.due_at.0);
+        }
+        Ok(())
     }
 
     /// Executes the actions of one site with as few Moodle calls as possible: one course lookup

@@ -11,8 +11,8 @@ use crate::records::{
 };
 use chrono::NaiveDate;
 use mm_net::{
-    CircuitBreaker, ExposeSecret, HttpClientConfig, RetryPolicy, SecretString, SsrfPolicy, build_http_client,
-    validate_url,
+    Call, CircuitBreaker, ExposeSecret, HttpClientConfig, Observer, RetryPolicy, SecretString, SsrfPolicy, System,
+    build_http_client, validate_url,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -233,6 +233,10 @@ pub struct FsClientConfig {
     /// After a 401/403, send nothing for this long (every further refusal counts towards the
     /// IP ban); [`FsClient::clear_block`] lifts it once the key is fixed.
     pub auth_cooldown: Duration,
+    /// The source's name, as the observer is told it (empty: `facturascripts`).
+    pub name: String,
+    /// Told of every request (the application's metrics).
+    pub observer: Observer,
 }
 
 impl FsClientConfig {
@@ -254,6 +258,8 @@ impl FsClientConfig {
             breaker: None,
             http: None,
             auth_cooldown: Duration::from_secs(600),
+            name: String::new(),
+            observer: None,
         }
     }
 }
@@ -268,6 +274,8 @@ pub struct FsClient {
     auth_cooldown: Duration,
     /// After a 401/403 or a 429, no request is sent until this passes (returns the same error).
     blocked: Mutex<Option<(Instant, FsError)>>,
+    name: String,
+    observer: Observer,
 }
 
 impl std::fmt::Debug for FsClient {
@@ -300,6 +308,12 @@ impl FsClient {
             requests: AtomicU64::new(0),
             auth_cooldown: cfg.auth_cooldown,
             blocked: Mutex::new(None),
+            name: if cfg.name.is_empty() {
+                "facturascripts".to_owned()
+            } else {
+                cfg.name
+            },
+            observer: cfg.observer,
         })
     }
 
@@ -388,13 +402,23 @@ impl FsClient {
             if attempt > 0 {
                 tracing::warn!(path = %req.path, attempt, "retrying FacturaScripts request");
             }
-            let raw = self.send_once(req).await?;
-            match parse_response(&raw) {
+            let started = Instant::now();
+            let raw = self
+                .send_once(req)
+                .await
+                .inspect_err(|e| self.observe(req, e.outcome(), Some(started.elapsed())))?;
+            let parsed = parse_response(&raw);
+            let outcome = parsed.as_ref().map_or_else(FsError::outcome, |_| "ok");
+            self.observe(req, outcome, Some(started.elapsed()));
+            match parsed {
                 Err(e) if e.is_retryable() => Err(e),
                 _ => Ok(raw),
             }
         })
         .await;
+        if let Err(e @ FsError::CircuitOpen) = &out {
+            self.observe(req, e.outcome(), None);
+        }
         let failure = match &out {
             Err(e) => Some(e.clone()),
             Ok(raw) => parse_response(raw).err(),
@@ -411,6 +435,19 @@ impl FsClient {
             _ => {}
         }
         out
+    }
+
+    /// Tells the observer, if any, of one request (`elapsed` `None`: refused before sending).
+    fn observe(&self, req: &ApiRequest, outcome: &'static str, elapsed: Option<Duration>) {
+        if let Some(observer) = &self.observer {
+            observer.observe(&Call {
+                system: System::FacturaScripts,
+                peer: &self.name,
+                function: resource_of(&req.path),
+                outcome,
+                elapsed,
+            });
+        }
     }
 
     fn blocked(&self) -> Option<FsError> {

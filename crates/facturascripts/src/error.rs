@@ -86,6 +86,25 @@ impl FsError {
         }
     }
 
+    /// The outcome class of a failed request, a fixed word for metrics (never the server's
+    /// text): `auth`, `banned`, `disabled`, `gate`, `model`, `server`, `transport`, `decode`,
+    /// `circuit_open`, `suspicious`, `invalid`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            FsError::Auth { .. } => "auth",
+            FsError::Banned { .. } => "banned",
+            FsError::Disabled { .. } => "disabled",
+            FsError::Gate { .. } => "gate",
+            FsError::Model { .. } => "model",
+            FsError::Server { .. } => "server",
+            FsError::Transport(_) => "transport",
+            FsError::Decode(_) => "decode",
+            FsError::CircuitOpen => "circuit_open",
+            FsError::Suspicious(_) => "suspicious",
+            FsError::Invalid(_) => "invalid",
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             FsError::Auth { .. } | FsError::Banned { .. } | FsError::Disabled { .. } | FsError::Gate { .. } => {

@@ -347,3 +347,63 @@ async fn paid_invoices_are_dated_by_their_receipts_in_a_few_requests() {
     }
     assert_eq!(find(&out, split).unwrap().paid_on, Timestamp::from_date(2026, 4, 20));
 }
+
+/// What an observer was told: (peer, function, outcome, timed).
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(String, String, &'static str, bool)>>);
+
+impl mm_net::CallObserver for Recorder {
+    fn observe(&self, call: &mm_net::Call<'_>) {
+        assert_eq!(call.system, mm_net::System::FacturaScripts);
+        let entry = (
+            call.peer.to_owned(),
+            call.function.to_owned(),
+            call.outcome,
+            call.elapsed.is_some(),
+        );
+        self.0.lock().unwrap().push(entry);
+    }
+}
+
+/// Each request sent is reported with its resource and a fixed outcome word, retries
+/// included; requests withheld after a refused key are not requests, so not reported.
+#[tokio::test]
+async fn the_observer_is_told_of_every_request_sent() {
+    use mm_sim_fault::{FaultConfig, Faults};
+    let faults = Faults::new(FaultConfig::default());
+    let sim = FsSim::new(FsSimOptions {
+        token: Some("k".into()),
+        seed: 1,
+        faults: Some(faults.clone()),
+        ..Default::default()
+    });
+    let url = sim.spawn().await.unwrap();
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let config = |key: &str| {
+        let mut cfg = FsClientConfig::new(url.parse().unwrap(), SecretString::from(key.to_string()));
+        cfg.retry = RetryPolicy {
+            max_attempts: 3,
+            base: std::time::Duration::from_millis(1),
+            max: std::time::Duration::from_millis(5),
+        };
+        cfg.name = "erp".into();
+        cfg.observer = Some(recorder.clone());
+        FsClient::new(cfg).unwrap()
+    };
+    let client = config("k");
+    faults.fail_next(1);
+    client
+        .list_invoices(&mm_facturascripts::ListQuery::new())
+        .await
+        .unwrap();
+    let bad = config("wrong");
+    for _ in 0..3 {
+        bad.list_invoices(&mm_facturascripts::ListQuery::new())
+            .await
+            .unwrap_err();
+    }
+    let seen = recorder.0.lock().unwrap().clone();
+    let call = |outcome| ("erp".to_owned(), "facturaclientes".to_owned(), outcome, true);
+    assert_eq!(seen, vec![call("server"), call("ok"), call("auth")]);
+    assert_eq!(seen.len() as u64, client.request_count() + bad.request_count());
+}

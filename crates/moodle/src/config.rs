@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mm_net::{BreakerConfig, Clock, DnsLookup, RetryPolicy, SecretString};
+use mm_net::{BreakerConfig, Clock, DnsLookup, Observer, RetryPolicy, SecretString};
 use url::Url;
 
 /// One Moodle site as configured by the admin.
@@ -58,6 +58,8 @@ pub struct ClientOptions {
     pub resolver: Option<Arc<dyn DnsLookup>>,
     /// Clock of the circuit breaker.
     pub clock: Option<Arc<dyn Clock>>,
+    /// Told of every request (the application's metrics).
+    pub observer: Observer,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -65,6 +67,7 @@ impl std::fmt::Debug for ClientOptions {
         f.debug_struct("ClientOptions")
             .field("resolver", &self.resolver.is_some())
             .field("clock", &self.clock)
+            .field("observer", &self.observer.is_some())
             .finish()
     }
 }

@@ -102,6 +102,24 @@ impl MoodleError {
         }
     }
 
+    /// The outcome class of a failed request, a fixed word for metrics (never Moodle's text):
+    /// `denied` (token, access, capability), `invalid` (parameters, missing records),
+    /// `maintenance`, `exception` (any other Moodle exception), `timeout`, `network`, `http`,
+    /// `disabled` (web services off), `not_json`, `decode`, `circuit_open`, `error`.
+    pub fn outcome(&self) -> &'static str {
+        match self {
+            MoodleError::Exception { exception, .. } => exception_class(exception.errorcode.as_deref()),
+            MoodleError::Timeout => "timeout",
+            MoodleError::Connect(_) | MoodleError::Network(_) => "network",
+            MoodleError::Http { .. } => "http",
+            MoodleError::WebServicesDisabled => "disabled",
+            MoodleError::NotJson { .. } => "not_json",
+            MoodleError::Decode { .. } => "decode",
+            MoodleError::CircuitOpen(_) => "circuit_open",
+            MoodleError::Ssrf(_) | MoodleError::MissingFunctions { .. } | MoodleError::Config(_) => "error",
+        }
+    }
+
     /// Moodle's exception body, if any.
     pub fn exception(&self) -> Option<&MoodleException> {
         match self {
@@ -188,6 +206,28 @@ impl MoodleError {
             },
             other => other,
         }
+    }
+}
+
+/// The class of a Moodle exception's `errorcode`, for [`MoodleError::outcome`].
+fn exception_class(errorcode: Option<&str>) -> &'static str {
+    match errorcode {
+        Some("sitemaintenance") => "maintenance",
+        Some(
+            "invalidtoken"
+            | "accessexception"
+            | "nopermissions"
+            | "requireloginerror"
+            | "restrictedcontextexception"
+            | "wsaccessusersuspended"
+            | "wsaccessuserunconfirmed"
+            | "wsusercannotassign"
+            | "cannotviewreport",
+        ) => "denied",
+        Some("invalidparameter" | "invalidrecord" | "invaliduser" | "errorcoursecontextnotvalid" | "idnumbertaken") => {
+            "invalid"
+        }
+        _ => "exception",
     }
 }
 
@@ -296,6 +336,31 @@ mod tests {
                 debuginfo: debuginfo.map(str::to_owned),
             },
         }
+    }
+
+    /// A metric label must stay a small fixed set: an unknown errorcode (a site's plugin can
+    /// invent any) is `exception`, never the code itself.
+    #[test]
+    fn outcomes_are_fixed_words() {
+        let f = "enrol_manual_enrol_users";
+        assert_eq!(ex(f, Some("invalidtoken"), "x", None).outcome(), "denied");
+        assert_eq!(ex(f, Some("invalidparameter"), "x", None).outcome(), "invalid");
+        assert_eq!(ex(f, Some("sitemaintenance"), "x", None).outcome(), "maintenance");
+        assert_eq!(
+            ex(f, Some("local_plugin_made_this_up"), "x", None).outcome(),
+            "exception"
+        );
+        assert_eq!(ex(f, None, "PHP Error", None).outcome(), "exception");
+        assert_eq!(MoodleError::Timeout.outcome(), "timeout");
+        assert_eq!(
+            MoodleError::Http {
+                status: 502,
+                retry_after: None,
+                body_snippet: String::new()
+            }
+            .outcome(),
+            "http"
+        );
     }
 
     #[test]

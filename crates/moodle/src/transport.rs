@@ -5,12 +5,12 @@ use std::future::Future;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use mm_net::{
-    BreakerState, CircuitBreaker, ConfigBlock, ExposeSecret, HttpClientConfig, RetryPolicy, SecretString, SsrfPolicy,
-    build_http_client, validate_configured_url,
+    BreakerState, Call, CircuitBreaker, ConfigBlock, ExposeSecret, HttpClientConfig, Observer, RetryPolicy,
+    SecretString, SsrfPolicy, System, build_http_client, validate_configured_url,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -45,6 +45,7 @@ struct Inner {
     batch_size: usize,
     concurrency: usize,
     requests: AtomicU64,
+    observer: Observer,
 }
 
 /// A client for one Moodle site. Cheap to clone (shared connection pool, breaker, limits).
@@ -119,6 +120,7 @@ impl MoodleClient {
                 batch_size: config.batch_size,
                 concurrency: config.concurrency,
                 requests: AtomicU64::new(0),
+                observer: options.observer,
             }),
         })
     }
@@ -183,8 +185,24 @@ impl MoodleClient {
         .await;
         if let Err(e) = &result {
             tracing::warn!(site = %self.inner.name, function, error = %e, retryable = e.is_retryable(), "moodle call failed");
+            if matches!(e, MoodleError::CircuitOpen(_)) {
+                self.observe(function, e.outcome(), None);
+            }
         }
         result
+    }
+
+    /// Tells the observer, if any, of one request (`elapsed` `None`: refused before sending).
+    fn observe(&self, function: &str, outcome: &'static str, elapsed: Option<Duration>) {
+        if let Some(observer) = &self.inner.observer {
+            observer.observe(&Call {
+                system: System::Moodle,
+                peer: &self.inner.name,
+                function,
+                outcome,
+                elapsed,
+            });
+        }
     }
 
     /// Exactly one HTTP request.
@@ -198,7 +216,10 @@ impl MoodleClient {
         let body = self.encode_body(function, params);
         self.inner.requests.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(site = %self.inner.name, function, attempt, params = params.pairs().len(), "moodle request");
+        let started = Instant::now();
         let result = self.post(function, body).await;
+        let outcome = result.as_ref().map_or_else(MoodleError::outcome, |_| "ok");
+        self.observe(function, outcome, Some(started.elapsed()));
         result.map_err(|e| e.redacted(&self.inner.token))
     }
 

@@ -1169,3 +1169,77 @@ async fn group_errors_name_their_fix() {
     );
     s.finish();
 }
+
+/// What an observer was told: (peer, function, outcome, timed).
+#[derive(Default)]
+struct Recorder(Mutex<Vec<(String, String, &'static str, bool)>>);
+
+impl mm_net::CallObserver for Recorder {
+    fn observe(&self, call: &mm_net::Call<'_>) {
+        assert_eq!(call.system, mm_net::System::Moodle);
+        let entry = (
+            call.peer.to_owned(),
+            call.function.to_owned(),
+            call.outcome,
+            call.elapsed.is_some(),
+        );
+        self.0.lock().unwrap().push(entry);
+    }
+}
+
+/// The observer hears of every request the simulator received, with a fixed outcome word for
+/// its answer, and of a request the open breaker refused (not timed: it was not sent).
+#[tokio::test]
+async fn the_observer_is_told_of_every_request_and_its_outcome() {
+    let s = site().await;
+    let recorder = Arc::new(Recorder::default());
+    let token = s.token(2, None);
+    let mut config = s.config_for(&token);
+    config.retry = RetryPolicy::no_retry();
+    config.breaker = BreakerConfig {
+        failure_threshold: 1,
+        cool_down: Duration::from_secs(60),
+    };
+    let options = ClientOptions {
+        observer: Some(recorder.clone()),
+        ..ClientOptions::default()
+    };
+    let client = MoodleClient::with_options(config, options).unwrap();
+    client.site_info().await.unwrap();
+    s.sim.revoke_token(&token);
+    assert_eq!(client.site_info().await.unwrap_err().errorcode(), Some("invalidtoken"));
+    let sent = s.count(GET_SITE_INFO);
+    let seen = recorder.0.lock().unwrap().clone();
+    let sim = || ("sim".to_owned(), GET_SITE_INFO.to_owned());
+    assert_eq!(
+        seen,
+        vec![(sim().0, sim().1, "ok", true), (sim().0, sim().1, "denied", true)],
+        "one per request"
+    );
+    assert_eq!(seen.len() as u64, sent);
+
+    // A broken site: the timeout opens the breaker, the next call is refused unsent.
+    s.sim.faults().update(|c| c.latency_fixed = Duration::from_secs(2));
+    let slow = MoodleClient::with_options(
+        SiteConfig {
+            timeout: Duration::from_millis(200),
+            retry: RetryPolicy::no_retry(),
+            breaker: BreakerConfig {
+                failure_threshold: 1,
+                cool_down: Duration::from_secs(60),
+            },
+            ..s.config()
+        },
+        ClientOptions {
+            observer: Some(recorder.clone()),
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap();
+    recorder.0.lock().unwrap().clear();
+    assert!(matches!(slow.site_info().await, Err(MoodleError::Timeout)));
+    assert!(matches!(slow.site_info().await, Err(MoodleError::CircuitOpen(_))));
+    let outcomes: Vec<(&str, bool)> = recorder.0.lock().unwrap().iter().map(|e| (e.2, e.3)).collect();
+    assert_eq!(outcomes, vec![("timeout", true), ("circuit_open", false)]);
+    s.finish();
+}

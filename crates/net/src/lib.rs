@@ -13,10 +13,12 @@
 //!   addresses, so the connection goes to the address that was checked (no DNS rebinding);
 //! - [`client`]: [`build_http_client`], a reqwest client with all of the above and no redirects;
 //! - [`secret`]: [`SecretString`] re-exported and [`redact`] for error texts;
-//! - [`sealed`]: secrets encrypted at rest (`enc:v1:…`) under a [`SecretKey`] kept apart.
+//! - [`sealed`]: secrets encrypted at rest (`enc:v1:…`) under a [`SecretKey`] kept apart;
+//! - [`observe`]: the [`CallObserver`] hook through which the clients report each request (metrics).
 
 pub mod breaker;
 pub mod client;
+pub mod observe;
 pub mod retry;
 pub mod sealed;
 pub mod secret;
@@ -26,6 +28,7 @@ pub use breaker::{
     BreakerConfig, BreakerPermit, BreakerState, CircuitBreaker, CircuitOpen, Clock, ManualClock, SystemClock,
 };
 pub use client::{HttpClientConfig, NetError, build_http_client};
+pub use observe::{Call, CallObserver, Observer, System};
 pub use retry::{RetryPolicy, Retryable, retry};
 pub use sealed::{KeyError, KeyId, SealError, SecretKey, is_sealed};
 pub use secret::{ExposeSecret, SecretString, redact};

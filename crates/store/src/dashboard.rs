@@ -331,6 +331,17 @@ impl Store {
         self.queue_standing("jobs", site).await
     }
 
+    /// When the enrolment job due the longest ago became due (queued, or its back-off over),
+    /// if any job is due at `now`: its age is how far the worker is behind.
+    pub async fn oldest_due_job(&self, now: Timestamp) -> Result<Option<Timestamp>, StoreError> {
+        let row = self
+            .query("SELECT MIN(run_at) AS at FROM jobs WHERE status IN ('queued', 'running') AND run_at <= $1")
+            .bind(now.0)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>("at")?.map(Timestamp))
+    }
+
     /// The mail outbox by standing.
     pub async fn mail_standing(&self) -> Result<QueueStanding, StoreError> {
         self.queue_standing("outbox", None).await

@@ -74,6 +74,9 @@ pub struct ClaimedJob<K = EntitlementKey> {
     /// Including this one.
     pub attempts: i64,
     pub worker: String,
+    /// When it became due: queued, or its back-off over (`run_at`); the job's latency runs from
+    /// here.
+    pub due_at: Timestamp,
 }
 
 /// A job parked dead, with its last error.
@@ -311,13 +314,14 @@ pub(crate) async fn complete_in<K: QueueKey>(
     Ok(())
 }
 
-/// The claimed job of a row holding the key columns, `generation` and `attempts`.
+/// The claimed job of a row holding the key columns, `generation`, `attempts` and `run_at`.
 fn claimed<K: QueueKey>(r: &AnyRow, worker: &str, attempts_before: i64) -> Result<ClaimedJob<K>, StoreError> {
     Ok(ClaimedJob {
         key: K::from_row(r)?,
         generation: r.try_get("generation")?,
         attempts: r.try_get::<i64, _>("attempts")? + attempts_before,
         worker: worker.to_string(),
+        due_at: Timestamp(r.try_get("run_at")?),
     })
 }
 
@@ -354,7 +358,7 @@ impl<K: QueueKey> Queue<'_, K> {
                WHERE ((status = 'queued' AND run_at <= $4 AND (locked_until IS NULL OR locked_until < $5))
                   OR (status = 'running' AND locked_until < $6)){paused}
                ORDER BY run_at LIMIT $7 {lock})
-             RETURNING {c}, generation, attempts"
+             RETURNING {c}, generation, attempts, run_at"
         );
         let rows = sqlx::query(&sql)
             .bind(worker)
@@ -388,7 +392,7 @@ impl<K: QueueKey> Queue<'_, K> {
         let (t, c, paused) = (K::TABLE, cols::<K>(), not_paused::<K>());
         let mut tx = self.store.pool.begin().await?;
         let sql = format!(
-            "SELECT {c}, generation, attempts FROM {t} FORCE INDEX ({t}_due)
+            "SELECT {c}, generation, attempts, run_at FROM {t} FORCE INDEX ({t}_due)
              WHERE status = 'running' AND locked_until < ?{paused}
              ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED"
         );
@@ -396,7 +400,7 @@ impl<K: QueueKey> Queue<'_, K> {
         let left = limit - rows.len() as i64;
         if left > 0 {
             let sql = format!(
-                "SELECT {c}, generation, attempts FROM {t} FORCE INDEX ({t}_due)
+                "SELECT {c}, generation, attempts, run_at FROM {t} FORCE INDEX ({t}_due)
                  WHERE status = 'queued' AND run_at <= ? AND (locked_until IS NULL OR locked_until < ?){paused}
                  ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED"
             );

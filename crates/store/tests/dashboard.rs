@@ -250,6 +250,10 @@ async fn jobs_certificates_and_months(s: &Store, desired: &DesiredState, b: &str
     let standing = s.job_standing(None).await.unwrap();
     assert_eq!((standing.retrying, standing.dead), (1, 2), "{b}");
     assert_eq!(standing.pending, total - 3, "{b}: still queued, or running (claimed)");
+    // Every job was queued at `seen()`; the one backing off is due later and does not count.
+    let before = Timestamp(seen().0 - 1);
+    assert_eq!(s.oldest_due_job(before).await.unwrap(), None, "{b}: nothing due yet");
+    assert_eq!(s.oldest_due_job(later).await.unwrap(), Some(seen()), "{b}");
 
     // Enrolments start on the 1st to the 28th of January to May.
     let mut changes = Vec::new();

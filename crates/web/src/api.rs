@@ -4,28 +4,36 @@ use crate::error::ApiError;
 use crate::session::ApiCaller;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mm_engine::Engine;
-use mm_engine::health::Readiness;
 use mm_store::DeadJob;
 use serde_json::json;
 use std::sync::Arc;
 
 type EngineState = State<Arc<Engine>>;
 
+/// Each dependency's state as JSON; 503 only when the database is not ready (a database that
+/// answers may still refuse writes: disk full, read-only file). The texts are fixed phrases,
+/// never the database's own message.
 pub async fn readyz(State(engine): EngineState) -> Response {
-    match engine.readiness().await {
-        Readiness::Ready => (StatusCode::OK, "ready").into_response(),
-        // A database that answers may still refuse writes (disk full, read-only file); the
-        // reason is a fixed phrase, never the database's own message.
-        Readiness::NotWritable(reason) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("database not writable: {reason}"),
-        )
-            .into_response(),
-        Readiness::Unreachable => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    let report = engine.readiness_report().await;
+    let status = if report.is_ready() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(report)).into_response()
+}
+
+/// Prometheus metrics: public with `[server] metrics_public = true`, else a session or the
+/// admin token, as `/api/*`.
+pub async fn metrics(State(engine): EngineState, mut parts: axum::http::request::Parts) -> Result<Response, ApiError> {
+    if !engine.config().metrics_public {
+        <ApiCaller as axum::extract::FromRequestParts<Arc<Engine>>>::from_request_parts(&mut parts, &engine).await?;
     }
+    let text = engine.render_metrics().await;
+    Ok(([(header::CONTENT_TYPE, mm_engine::metrics::CONTENT_TYPE)], text).into_response())
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {

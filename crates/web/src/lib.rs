@@ -50,6 +50,7 @@ pub fn router(engine: Arc<Engine>) -> Router {
         .merge(admin::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
+        .route("/metrics", get(api::metrics))
         .route("/assets/app.css", get(pages::stylesheet))
         .route("/assets/charts.css", get(pages::chart_stylesheet))
         .route("/assets/template-editor.js", get(pages::template_editor_script))

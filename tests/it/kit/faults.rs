@@ -132,8 +132,8 @@ impl Service {
         self.app.sites().get("main").expect("site main")
     }
 
-    /// `GET /readyz`: (status, body); `None` when the web server does not answer.
-    pub async fn readyz(&self) -> Option<(u16, String)> {
+    /// `GET /readyz`: (status, its JSON body); `None` when the web server does not answer.
+    pub async fn readyz(&self) -> Option<(u16, serde_json::Value)> {
         let r = reqwest::Client::new()
             .get(format!("http://{}/readyz", self.listen))
             .timeout(Duration::from_secs(5))
@@ -141,7 +141,7 @@ impl Service {
             .await
             .ok()?;
         let status = r.status().as_u16();
-        Some((status, r.text().await.unwrap_or_default()))
+        Some((status, r.json().await.unwrap_or_default()))
     }
 
     /// Graceful stop (as on SIGTERM); fails the test if the service does not stop in 30 s.

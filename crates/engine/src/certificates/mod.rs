@@ -268,6 +268,7 @@ impl Engine {
         if !self.store.insert_certificate(&cert, mail, now).await? {
             return Ok(None);
         }
+        self.metrics.certificates("issued", 1);
         let by = cause.by();
         self.audit_certificate(
             key,
@@ -299,6 +300,7 @@ impl Engine {
             .revoke_certificate(&row.cert.code, &text, mail, self.now())
             .await?;
         if done {
+            self.metrics.certificates("revoked", 1);
             self.audit_certificate(
                 &row.cert.key,
                 "certificate_revoked",

@@ -122,6 +122,8 @@ impl Source {
                     None => CircuitBreaker::new(BreakerConfig::default()),
                 });
                 client_cfg.breaker = Some(breaker.clone());
+                client_cfg.name = name.clone();
+                client_cfg.observer = Some(crate::metrics::Metrics::global());
                 let client = FsClient::new(client_cfg).map_err(|e| setup(e.to_string()))?;
                 Ok(Some(Source::FacturaScripts(FacturaScriptsSource {
                     name: name.clone(),

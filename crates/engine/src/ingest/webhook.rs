@@ -75,14 +75,37 @@ pub enum DeliveryError {
     Unavailable(#[source] StoreError),
 }
 
+impl DeliveryError {
+    /// The outcome, as the metrics say it.
+    fn outcome(&self) -> &'static str {
+        match self {
+            DeliveryError::UnknownSource(_) => "unknown_source",
+            DeliveryError::Refused(_) => "refused",
+            DeliveryError::Invalid(_) => "invalid",
+            DeliveryError::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
 impl Engine {
-    /// Takes one delivery to `source`: verifies, stores and applies it.
+    /// Takes one delivery to `source`: verifies, stores and applies it. Counted in the metrics
+    /// by outcome (an unknown source's name is the caller's, so it is not a label).
     pub async fn receive_delivery(
         &self,
         source: &str,
         headers: &Headers<'_>,
         body: &[u8],
     ) -> Result<Accepted, DeliveryError> {
+        let result = self.take_delivery(source, headers, body).await;
+        let (known, outcome) = match &result {
+            Ok(a) => (true, if a.duplicate { "duplicate" } else { "accepted" }),
+            Err(e) => (!matches!(e, DeliveryError::UnknownSource(_)), e.outcome()),
+        };
+        self.metrics.webhook_received(known.then_some(source), outcome);
+        result
+    }
+
+    async fn take_delivery(&self, source: &str, headers: &Headers<'_>, body: &[u8]) -> Result<Accepted, DeliveryError> {
         let endpoint = self
             .webhooks
             .get(source)
@@ -142,6 +165,7 @@ impl Engine {
                 if stale {
                     tracing::info!(source, id, invoice = %snapshot.key.id, "older than the stored invoice: ignored");
                 }
+                self.metrics.invoices_seen(source, "webhook", 1);
             }
             Event::Deleted { id } => {
                 self.store
