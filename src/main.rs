@@ -124,6 +124,13 @@ enum Command {
         #[command(subcommand)]
         what: commands::user::UserCommand,
     },
+    /// API tokens: create (shown once), list, revoke.
+    Token {
+        #[arg(long, short, global = true)]
+        config: Option<PathBuf>,
+        #[command(subcommand)]
+        what: commands::token::TokenCommand,
+    },
     /// Secrets encrypted at rest: make a key, seal a secret, re-seal a configuration under a new key.
     Secret {
         #[command(subcommand)]
@@ -196,6 +203,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commands::certificate::run(what, || load_config(config.as_ref(), json)).await
         }
         Command::User { config, what } => commands::user::run(what, || load_config(config.as_ref(), json)).await,
+        Command::Token { config, what } => commands::token::run(what, || load_config(config.as_ref(), json)).await,
         Command::Simulate { which } => {
             telemetry::init(log_format(json), "info");
             which.run().await.map(|()| ExitCode::SUCCESS)

@@ -5,5 +5,6 @@ pub mod doctor;
 pub mod secret;
 pub mod service;
 pub mod simulate;
+pub mod token;
 pub mod user;
 pub mod webhook;

@@ -13,6 +13,7 @@ mod admin_learners;
 mod admin_mappings;
 mod admin_template;
 mod admin_web;
+mod api_tokens;
 mod bench_smoke;
 mod browser_admin;
 mod browser_connections;

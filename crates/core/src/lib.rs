@@ -25,6 +25,6 @@ pub use learner::{Email, EmailError, LearnerProfile};
 pub use mapping::{CourseRef, Mapping, RemovalPolicy, RevokePolicy, StartsFrom};
 pub use money::{Amount, AmountError, currency_code};
 pub use plan::{Action, AppliedEnrolment, EnrolmentStatus, plan, plan_key};
-pub use role::{Permission, Role, UnknownRole};
+pub use role::{Permission, Role, Scope, UnknownRole, UnknownScope};
 pub use seat::SeatAssignment;
 pub use time::Timestamp;

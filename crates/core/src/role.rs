@@ -70,9 +70,78 @@ impl FromStr for Role {
     }
 }
 
+/// What an API token may do: `read` (every GET), `write` (also what an operator does), `admin`
+/// (everything an admin does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
+
+    /// A token of this scope may what a person of the matching role may.
+    pub fn may(self, permission: Permission) -> bool {
+        let role = match self {
+            Scope::Read => Role::Viewer,
+            Scope::Write => Role::Operator,
+            Scope::Admin => Role::Admin,
+        };
+        role.may(permission)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A scope name that is none of `read`, `write`, `admin`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scope {0:?}: use read, write or admin")]
+pub struct UnknownScope(pub String);
+
+impl FromStr for Scope {
+    type Err = UnknownScope;
+
+    fn from_str(s: &str) -> Result<Scope, UnknownScope> {
+        Scope::ALL
+            .into_iter()
+            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownScope(s.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scope_may_what_its_role_may() {
+        assert!(Scope::Read.may(Permission::Read) && !Scope::Read.may(Permission::Operate));
+        assert!(Scope::Write.may(Permission::Operate) && !Scope::Write.may(Permission::Administer));
+        assert!(Scope::Admin.may(Permission::Administer));
+        assert_eq!("WRITE".parse::<Scope>(), Ok(Scope::Write));
+        assert!(
+            "root"
+                .parse::<Scope>()
+                .unwrap_err()
+                .to_string()
+                .contains("read, write or admin")
+        );
+    }
 
     #[test]
     fn each_role_may_what_the_one_below_may_and_no_more_than_its_own() {

@@ -13,6 +13,7 @@
 //! `cursors`, `refusals` (sources that refused us), `connections` (sites and sources added in the admin, secrets sealed). This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
+mod api_tokens;
 mod applied;
 mod audit;
 mod certificate_template;
@@ -41,6 +42,7 @@ pub mod testing;
 mod users;
 
 pub use accounts::{KnownAccount, MoodleIdnumber, MoodleUserId};
+pub use api_tokens::{ApiTokenRow, NewApiToken};
 pub use applied::{AppliedChange, EntitlementRow, MoodleEnrolment};
 pub use audit::{AuditEntry, AuditRecord};
 pub use certificate_template::TemplateOverride;

@@ -1141,3 +1141,43 @@ async fn the_audit_logs_page_backwards_from_an_entry_on_every_backend() {
         assert_eq!(one.len(), 1, "{b}: the search and the cursor together");
     }
 }
+
+#[tokio::test]
+async fn api_tokens_are_found_by_hash_touched_and_revoked_on_every_backend() {
+    use mm_core::Scope;
+    use mm_store::NewApiToken;
+    for b in backends() {
+        let db = fresh(b).await.unwrap();
+        let s = db.store().await;
+        let new = NewApiToken {
+            name: "crm".into(),
+            scope: Scope::Write,
+            token_hash: "ab".repeat(32),
+            prefix: "mmt_abcd".into(),
+            created_by: "cli".into(),
+            created_at: Timestamp(10),
+            expires_at: Some(Timestamp(1_000)),
+        };
+        assert!(s.insert_api_token(&new).await.unwrap(), "{b}");
+        assert!(!s.insert_api_token(&new).await.unwrap(), "{b}: the name is taken");
+        let found = s.api_token_by_hash(&"ab".repeat(32)).await.unwrap().expect("found");
+        assert_eq!(
+            (found.scope, found.expires_at, found.last_used_at),
+            (Scope::Write, Some(Timestamp(1_000)), None),
+            "{b}"
+        );
+        assert!(s.api_token_by_hash(&"cd".repeat(32)).await.unwrap().is_none(), "{b}");
+        s.touch_api_token(found.id, Timestamp(20)).await.unwrap();
+        assert!(s.revoke_api_token("crm", Timestamp(30)).await.unwrap(), "{b}");
+        assert!(
+            !s.revoke_api_token("crm", Timestamp(31)).await.unwrap(),
+            "{b}: revoked once"
+        );
+        let listed = s.api_tokens().await.unwrap();
+        assert_eq!(
+            (listed[0].last_used_at, listed[0].revoked_at),
+            (Some(Timestamp(20)), Some(Timestamp(30))),
+            "{b}"
+        );
+    }
+}

@@ -11,7 +11,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use mm_core::Permission;
 use mm_engine::Engine;
-use mm_engine::admin::{Actor, Session};
+use mm_engine::admin::{Actor, Session, TOKEN_PREFIX};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
@@ -162,6 +162,9 @@ impl<P: Need> FromRequestParts<Arc<Engine>> for ApiCaller<P> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         if let Some(given) = bearer {
+            if given.starts_with(TOKEN_PREFIX) {
+                return ApiCaller::from_token(engine, given).await;
+            }
             let expected = engine.config().admin_token.as_ref();
             return match expected {
                 Some(t) if bool::from(given.as_bytes().ct_eq(t.expose_secret().as_bytes())) => Ok(ApiCaller {
@@ -186,6 +189,31 @@ impl<P: Need> FromRequestParts<Arc<Engine>> for ApiCaller<P> {
         }
         Ok(ApiCaller {
             actor: Actor::User(session.user.email),
+            need: PhantomData,
+        })
+    }
+}
+
+impl<P: Need> ApiCaller<P> {
+    /// The caller of an API token (`mmt_…`): live, and with a scope that allows `P`.
+    pub(crate) async fn from_token(engine: &Engine, given: &str) -> Result<ApiCaller<P>, ApiError> {
+        let token = engine
+            .authenticate_api_token(&SecretString::from(given.to_owned()))
+            .await
+            .map_err(|e| ApiError::internal("token lookup", e))?
+            .ok_or_else(|| ApiError::unauthorized("this API token is unknown, expired or revoked"))?;
+        if !token.scope.may(P::PERMISSION) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "insufficient-scope",
+                format!(
+                    "this token's scope ({}) may not do this: make one with a wider scope",
+                    token.scope
+                ),
+            ));
+        }
+        Ok(ApiCaller {
+            actor: Actor::ApiToken(token.name),
             need: PhantomData,
         })
     }

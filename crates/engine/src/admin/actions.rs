@@ -14,6 +14,8 @@ pub enum Actor {
     Cli,
     /// A request carrying `[server] admin_token`.
     AdminToken,
+    /// A request carrying an API token, by its name.
+    ApiToken(String),
 }
 
 impl fmt::Display for Actor {
@@ -22,6 +24,7 @@ impl fmt::Display for Actor {
             Actor::User(email) => f.write_str(email),
             Actor::Cli => f.write_str("cli"),
             Actor::AdminToken => f.write_str("admin-token"),
+            Actor::ApiToken(name) => write!(f, "token:{name}"),
         }
     }
 }

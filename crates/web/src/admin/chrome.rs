@@ -28,6 +28,7 @@ const NAV: &[(&str, &str)] = &[
     ("/sources", "nav-sources"),
     ("/audit", "nav-audit"),
     ("/users", "nav-users"),
+    ("/tokens", "nav-tokens"),
     ("/settings", "nav-settings"),
 ];
 

@@ -20,6 +20,7 @@ mod operations;
 mod seat_import;
 mod settings;
 mod template;
+mod tokens;
 mod users;
 
 pub use chrome::reader_locale;
@@ -77,6 +78,8 @@ pub fn routes() -> Router<Arc<Engine>> {
         .route("/search", get(invoices::search))
         .route("/invoices/{source}/{id}", get(invoices::story))
         .route("/settings", get(settings::show))
+        .route("/tokens", get(tokens::show).post(tokens::create))
+        .route("/tokens/revoke", post(tokens::revoke))
         .route("/users", get(users::show).post(users::add))
         .route("/users/change", post(users::change))
 }

@@ -1,0 +1,25 @@
+# Testimonis d’API (crates/web/src/admin/tokens.rs).
+nav-tokens = Testimonis d’API
+tokens-intro = Un testimoni permet que un script utilitze l’API com a `Authorization: Bearer <token>`. Només es mostra una vegada, quan es crea; només se’n conserva l’empremta. El seu abast indica què pot fer.
+tokens-made = S’ha creat el testimoni «{ $name }». Copie’l ara: no es tornarà a mostrar.
+tokens-name = Nom
+tokens-scope = Abast
+tokens-scope-read = Lectura (totes les llistes i pàgines)
+tokens-scope-write = Escriptura (també el que fa un operador)
+tokens-scope-admin = Administració (tot)
+tokens-prefix = Comença per
+tokens-created = Creat
+tokens-expires = Caduca
+tokens-expires-days = Caduca al cap de (dies; buit perquè no caduque mai)
+tokens-last-used = Últim ús
+tokens-never = Mai
+tokens-never-used = Encara no s’ha utilitzat
+tokens-standing-live = Actiu
+tokens-standing-expired = Caducat
+tokens-standing-revoked = Revocat
+tokens-revoke = Revoca
+tokens-create = Crea un testimoni
+tokens-error-invalid-name = El nom d’un testimoni ha de tindre d’1 a 100 lletres, xifres, espais, - i _.
+tokens-error-name-taken = Ja hi ha un testimoni amb este nom: revoque’l o trie un altre nom.
+tokens-error-not-found = No hi ha cap testimoni actiu amb este nom.
+tokens-error-internal = Alguna cosa ha fallat per part nostra.

@@ -1,0 +1,25 @@
+# API-Tokens (crates/web/src/admin/tokens.rs).
+nav-tokens = API-Tokens
+tokens-intro = Mit einem Token kann ein Skript die API als `Authorization: Bearer <token>` verwenden. Es wird nur einmal angezeigt, beim Erstellen; gespeichert wird nur sein Fingerabdruck. Sein Geltungsbereich legt fest, was es darf.
+tokens-made = Token „{ $name }“ erstellt. Kopieren Sie es jetzt: Es wird nicht noch einmal angezeigt.
+tokens-name = Name
+tokens-scope = Geltungsbereich
+tokens-scope-read = Lesen (alle Listen und Seiten)
+tokens-scope-write = Schreiben (auch alles, was ein Operator tut)
+tokens-scope-admin = Administration (alles)
+tokens-prefix = Beginnt mit
+tokens-created = Erstellt
+tokens-expires = Läuft ab
+tokens-expires-days = Läuft ab nach (Tagen; leer für nie)
+tokens-last-used = Zuletzt verwendet
+tokens-never = Nie
+tokens-never-used = Noch nicht verwendet
+tokens-standing-live = Gültig
+tokens-standing-expired = Abgelaufen
+tokens-standing-revoked = Widerrufen
+tokens-revoke = Widerrufen
+tokens-create = Token erstellen
+tokens-error-invalid-name = Der Name eines Tokens besteht aus 1 bis 100 Buchstaben, Ziffern, Leerzeichen, - und _.
+tokens-error-name-taken = Es gibt bereits ein Token mit diesem Namen: Widerrufen Sie es oder wählen Sie einen anderen Namen.
+tokens-error-not-found = Es gibt kein gültiges Token mit diesem Namen.
+tokens-error-internal = Bei uns ist etwas fehlgeschlagen.

@@ -1,0 +1,25 @@
+# API tokens (crates/web/src/admin/tokens.rs).
+nav-tokens = API tokens
+tokens-intro = A token lets a script use the API as `Authorization: Bearer <token>`. It is shown once, when made; only its fingerprint is kept. Its scope says what it may do.
+tokens-made = Token “{ $name }” made. Copy it now: it will not be shown again.
+tokens-name = Name
+tokens-scope = Scope
+tokens-scope-read = Read (every list and page)
+tokens-scope-write = Write (also what an operator does)
+tokens-scope-admin = Admin (everything)
+tokens-prefix = Starts with
+tokens-created = Made
+tokens-expires = Ends
+tokens-expires-days = Ends after (days; empty for never)
+tokens-last-used = Last used
+tokens-never = Never
+tokens-never-used = Not used yet
+tokens-standing-live = Works
+tokens-standing-expired = Expired
+tokens-standing-revoked = Revoked
+tokens-revoke = Revoke
+tokens-create = Make a token
+tokens-error-invalid-name = A token's name takes 1 to 100 letters, digits, spaces, - and _.
+tokens-error-name-taken = A token has this name already: revoke it or pick another name.
+tokens-error-not-found = No working token has this name.
+tokens-error-internal = Something failed on our side.

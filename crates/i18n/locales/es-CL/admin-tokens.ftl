@@ -1,0 +1,25 @@
+# Tokens de API (español de Chile; crates/web/src/admin/tokens.rs).
+nav-tokens = Tokens de API
+tokens-intro = Un token permite que un script use la API como `Authorization: Bearer <token>`. Se muestra una sola vez, al crearlo; solo se guarda su huella. Su alcance indica lo que puede hacer.
+tokens-made = Se creó el token “{ $name }”. Cópielo ahora: no se volverá a mostrar.
+tokens-name = Nombre
+tokens-scope = Alcance
+tokens-scope-read = Lectura (todas las listas y páginas)
+tokens-scope-write = Escritura (también lo que hace un operador)
+tokens-scope-admin = Administración (todo)
+tokens-prefix = Comienza con
+tokens-created = Creado
+tokens-expires = Vence
+tokens-expires-days = Vence después de (días; vacío para que nunca venza)
+tokens-last-used = Último uso
+tokens-never = Nunca
+tokens-never-used = Todavía no se usó
+tokens-standing-live = Activo
+tokens-standing-expired = Vencido
+tokens-standing-revoked = Revocado
+tokens-revoke = Revocar
+tokens-create = Crear un token
+tokens-error-invalid-name = El nombre de un token debe tener de 1 a 100 letras, números, espacios, - y _.
+tokens-error-name-taken = Ya existe un token con este nombre: revóquelo o elija otro nombre.
+tokens-error-not-found = No hay ningún token activo con este nombre.
+tokens-error-internal = Algo falló de nuestro lado.

@@ -1,0 +1,25 @@
+# API tokenak (crates/web/src/admin/tokens.rs).
+nav-tokens = API tokenak
+tokens-intro = Token bati esker, script batek APIa erabil dezake `Authorization: Bearer <token>` gisa. Behin bakarrik erakusten da, sortzean; haren hatz-marka soilik gordetzen da. Haren esparruak zehazten du zer egin dezakeen.
+tokens-made = “{ $name }” tokena sortu da. Kopiatu orain: ez da berriro erakutsiko.
+tokens-name = Izena
+tokens-scope = Esparrua
+tokens-scope-read = Irakurketa (zerrenda eta orri guztiak)
+tokens-scope-write = Idazketa (operadore batek egiten duena ere bai)
+tokens-scope-admin = Administrazioa (dena)
+tokens-prefix = Honela hasten da
+tokens-created = Sortua
+tokens-expires = Iraungitzea
+tokens-expires-days = Iraungitzeko epea (egunak; utzi hutsik inoiz ez iraungitzeko)
+tokens-last-used = Azken erabilera
+tokens-never = Inoiz ez
+tokens-never-used = Oraindik erabili gabea
+tokens-standing-live = Baliozkoa
+tokens-standing-expired = Iraungita
+tokens-standing-revoked = Baliogabetua
+tokens-revoke = Baliogabetu
+tokens-create = Sortu token bat
+tokens-error-invalid-name = Token baten izenak 1etik 100era bitarteko letra, zifra, zuriune, - eta _ izan behar ditu.
+tokens-error-name-taken = Badago izen hori duen token bat: baliogabetu edo aukeratu beste izen bat.
+tokens-error-not-found = Ez dago izen hori duen token baliozkorik.
+tokens-error-internal = Zerbaitek huts egin du gure aldetik.

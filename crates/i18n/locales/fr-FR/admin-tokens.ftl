@@ -1,0 +1,25 @@
+# Jetons d’API (crates/web/src/admin/tokens.rs).
+nav-tokens = Jetons d’API
+tokens-intro = Un jeton permet à un script d’utiliser l’API sous la forme `Authorization: Bearer <token>`. Il n’est affiché qu’une seule fois, à sa création ; seule son empreinte est conservée. Sa portée indique ce qu’il peut faire.
+tokens-made = Jeton « { $name } » créé. Copiez-le maintenant : il ne sera plus affiché.
+tokens-name = Nom
+tokens-scope = Portée
+tokens-scope-read = Lecture (toutes les listes et pages)
+tokens-scope-write = Écriture (y compris ce que fait un opérateur)
+tokens-scope-admin = Administration (tout)
+tokens-prefix = Commence par
+tokens-created = Créé
+tokens-expires = Expiration
+tokens-expires-days = Expire après (jours ; vide pour jamais)
+tokens-last-used = Dernière utilisation
+tokens-never = Jamais
+tokens-never-used = Pas encore utilisé
+tokens-standing-live = Actif
+tokens-standing-expired = Expiré
+tokens-standing-revoked = Révoqué
+tokens-revoke = Révoquer
+tokens-create = Créer un jeton
+tokens-error-invalid-name = Le nom d’un jeton comporte de 1 à 100 lettres, chiffres, espaces, - et _.
+tokens-error-name-taken = Un jeton porte déjà ce nom : révoquez-le ou choisissez un autre nom.
+tokens-error-not-found = Aucun jeton actif ne porte ce nom.
+tokens-error-internal = Une erreur s’est produite de notre côté.

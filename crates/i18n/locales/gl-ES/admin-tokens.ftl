@@ -1,0 +1,25 @@
+# Tokens de API (crates/web/src/admin/tokens.rs).
+nav-tokens = Tokens de API
+tokens-intro = Un token permite que un script use a API como `Authorization: Bearer <token>`. Móstrase unha soa vez, ao crealo; só se garda a súa pegada. O seu ámbito indica o que pode facer.
+tokens-made = Creouse o token «{ $name }». Cópieo agora: non se volverá mostrar.
+tokens-name = Nome
+tokens-scope = Ámbito
+tokens-scope-read = Lectura (todas as listas e páxinas)
+tokens-scope-write = Escritura (tamén o que fai un operador)
+tokens-scope-admin = Administración (todo)
+tokens-prefix = Comeza por
+tokens-created = Creado
+tokens-expires = Caduca
+tokens-expires-days = Caduca despois de (días; baleiro para que non caduque nunca)
+tokens-last-used = Último uso
+tokens-never = Nunca
+tokens-never-used = Aínda non se usou
+tokens-standing-live = Activo
+tokens-standing-expired = Caducado
+tokens-standing-revoked = Revogado
+tokens-revoke = Revogar
+tokens-create = Crear un token
+tokens-error-invalid-name = O nome dun token debe ter de 1 a 100 letras, números, espazos, - e _.
+tokens-error-name-taken = Xa hai un token con este nome: revógueo ou escolla outro nome.
+tokens-error-not-found = Non hai ningún token activo con este nome.
+tokens-error-internal = Algo fallou pola nosa parte.

@@ -1,0 +1,25 @@
+# Token API (crates/web/src/admin/tokens.rs).
+nav-tokens = Token API
+tokens-intro = Un token consente a uno script di usare l’API come `Authorization: Bearer <token>`. Viene mostrato una sola volta, al momento della creazione; se ne conserva solo l’impronta. Il suo ambito indica che cosa può fare.
+tokens-made = Token “{ $name }” creato. Lo copi ora: non verrà più mostrato.
+tokens-name = Nome
+tokens-scope = Ambito
+tokens-scope-read = Lettura (tutti gli elenchi e le pagine)
+tokens-scope-write = Scrittura (anche ciò che fa un operatore)
+tokens-scope-admin = Amministrazione (tutto)
+tokens-prefix = Inizia con
+tokens-created = Creato
+tokens-expires = Scadenza
+tokens-expires-days = Scade dopo (giorni; vuoto per nessuna scadenza)
+tokens-last-used = Ultimo utilizzo
+tokens-never = Mai
+tokens-never-used = Non ancora usato
+tokens-standing-live = Attivo
+tokens-standing-expired = Scaduto
+tokens-standing-revoked = Revocato
+tokens-revoke = Revoca
+tokens-create = Crea un token
+tokens-error-invalid-name = Il nome di un token deve avere da 1 a 100 lettere, cifre, spazi, - e _.
+tokens-error-name-taken = Esiste già un token con questo nome: lo revochi o scelga un altro nome.
+tokens-error-not-found = Nessun token attivo ha questo nome.
+tokens-error-internal = Qualcosa non ha funzionato da parte nostra.

@@ -1,0 +1,25 @@
+# Tokens de API (crates/web/src/admin/tokens.rs).
+nav-tokens = Tokens de API
+tokens-intro = Um token permite que um script use a API como `Authorization: Bearer <token>`. Ele é exibido uma única vez, na criação; apenas sua impressão digital é armazenada. O escopo indica o que ele pode fazer.
+tokens-made = Token “{ $name }” criado. Copie-o agora: ele não será exibido novamente.
+tokens-name = Nome
+tokens-scope = Escopo
+tokens-scope-read = Leitura (todas as listas e páginas)
+tokens-scope-write = Escrita (também o que um operador faz)
+tokens-scope-admin = Administração (tudo)
+tokens-prefix = Começa com
+tokens-created = Criado
+tokens-expires = Expira
+tokens-expires-days = Expira após (dias; em branco para nunca)
+tokens-last-used = Último uso
+tokens-never = Nunca
+tokens-never-used = Ainda não usado
+tokens-standing-live = Ativo
+tokens-standing-expired = Expirado
+tokens-standing-revoked = Revogado
+tokens-revoke = Revogar
+tokens-create = Criar um token
+tokens-error-invalid-name = O nome de um token deve ter de 1 a 100 letras, números, espaços, - e _.
+tokens-error-name-taken = Já existe um token com este nome: revogue-o ou escolha outro nome.
+tokens-error-not-found = Nenhum token ativo tem este nome.
+tokens-error-internal = Algo falhou do nosso lado.

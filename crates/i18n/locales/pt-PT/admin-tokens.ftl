@@ -1,0 +1,25 @@
+# Tokens de API (crates/web/src/admin/tokens.rs).
+nav-tokens = Tokens de API
+tokens-intro = Um token permite que um script utilize a API como `Authorization: Bearer <token>`. É mostrado uma única vez, quando é criado; só é guardada a respetiva impressão digital. O âmbito indica o que pode fazer.
+tokens-made = Token «{ $name }» criado. Copie-o agora: não voltará a ser mostrado.
+tokens-name = Nome
+tokens-scope = Âmbito
+tokens-scope-read = Leitura (todas as listas e páginas)
+tokens-scope-write = Escrita (também o que um operador faz)
+tokens-scope-admin = Administração (tudo)
+tokens-prefix = Começa por
+tokens-created = Criado
+tokens-expires = Expira
+tokens-expires-days = Expira ao fim de (dias; em branco para nunca)
+tokens-last-used = Última utilização
+tokens-never = Nunca
+tokens-never-used = Ainda não utilizado
+tokens-standing-live = Ativo
+tokens-standing-expired = Expirado
+tokens-standing-revoked = Revogado
+tokens-revoke = Revogar
+tokens-create = Criar um token
+tokens-error-invalid-name = O nome de um token tem de ter de 1 a 100 letras, algarismos, espaços, - e _.
+tokens-error-name-taken = Já existe um token com este nome: revogue-o ou escolha outro nome.
+tokens-error-not-found = Nenhum token ativo tem este nome.
+tokens-error-internal = Ocorreu uma falha do nosso lado.
