@@ -4,68 +4,14 @@
 //! secret whose signed example is accepted, and a rotation keeps the old secret for a while; a
 //! stored FacturaScripts source is polled; another replica sees them all.
 
-use crate::kit::http::{csrf_of, serve, session_cookie, signature};
-use crate::kit::world;
+use crate::kit::admin::Admin;
+use crate::kit::http::{session_cookie, signature};
 use mm_core::Role;
 use mm_engine::Engine;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION};
+use reqwest::header::LOCATION;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
-
-struct Admin {
-    app: Arc<Engine>,
-    base: String,
-    http: reqwest::Client,
-    world: mm_demo::DemoWorld,
-    _dir: tempfile::TempDir,
-}
-
-impl Admin {
-    async fn start() -> Admin {
-        let (dir, db) = world::sqlite("connections.sqlite");
-        let world = world::start(&db, "30s").await;
-        let app = world::app(&world).await;
-        let (base, _task) = serve(&app).await;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Admin {
-            app,
-            base,
-            http,
-            world,
-            _dir: dir,
-        }
-    }
-
-    async fn get(&self, cookie: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, cookie)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    /// Posts `form` with the CSRF token of the page at `from`.
-    async fn post(&self, cookie: &str, from: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let (_, page) = self.get(cookie, from).await;
-        let csrf = csrf_of(&page);
-        let mut fields = vec![("csrf", csrf.as_str())];
-        fields.extend_from_slice(form);
-        self.http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, cookie)
-            .form(&fields)
-            .send()
-            .await
-            .unwrap()
-    }
-}
 
 #[tokio::test]
 async fn an_admin_adds_a_moodle_site_tests_it_and_the_service_uses_it() {

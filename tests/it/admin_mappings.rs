@@ -4,86 +4,13 @@
 //! nothing until confirmed, then the valid rows; the export imports back; seats imported by an
 //! operator; a viewer or an operator cannot change mappings.
 
-use crate::kit::http::{csrf_of, serve, session_cookie};
+use crate::kit::admin::{Admin, Answer};
+use crate::kit::http::session_cookie;
 use crate::kit::world;
 use mm_core::Role;
-use mm_engine::Engine;
 use mm_sim_moodle::EnrolStatus;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION};
-use std::sync::Arc;
-
-struct Admin {
-    app: Arc<Engine>,
-    base: String,
-    http: reqwest::Client,
-    world: mm_demo::DemoWorld,
-    _dir: tempfile::TempDir,
-}
-
-impl Admin {
-    async fn start() -> Admin {
-        let (dir, db) = world::sqlite("mappings.sqlite");
-        let world = world::start(&db, "30s").await;
-        let app = world::app(&world).await;
-        let (base, _task) = serve(&app).await;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Admin {
-            app,
-            base,
-            http,
-            world,
-            _dir: dir,
-        }
-    }
-
-    async fn get(&self, cookie: &str, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, cookie)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    /// Posts a form with the CSRF token of the page at `from`.
-    async fn post(&self, cookie: &str, from: &str, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
-        let (_, page) = self.get(cookie, from).await;
-        let csrf = csrf_of(&page);
-        let mut fields = form.to_vec();
-        fields.push(("csrf", &csrf));
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, cookie)
-            .form(&fields)
-            .send()
-            .await
-            .unwrap();
-        let location = r
-            .headers()
-            .get(LOCATION)
-            .map(|l| l.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        (r.status(), location, r.text().await.unwrap())
-    }
-
-    async fn roles_of(&self, product: &str) -> Vec<String> {
-        self.app
-            .mappings()
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|m| m.product == product)
-            .map(|m| m.role)
-            .collect()
-    }
-}
+use reqwest::header::COOKIE;
 
 const FORM: &[(&str, &str)] = &[
     ("product", "WEB-1"),
@@ -132,7 +59,7 @@ async fn a_product_mapped_in_the_form_to_a_live_course_enrols_its_buyer_and_conf
     let mut bad = FORM.to_vec();
     bad[2] = ("course", "NOPE101");
     bad[4] = ("duration", "soon");
-    let (status, _, page) = a.post(&admin, "/mappings/new", "/mappings/save", &bad).await;
+    let Answer { status, body: page, .. } = a.submit(&admin, "/mappings/new", "/mappings/save", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         page.contains(r#"data-error="course""#) && page.contains("NOPE101"),
@@ -142,9 +69,9 @@ async fn a_product_mapped_in_the_form_to_a_live_course_enrols_its_buyer_and_conf
         page.contains(r#"data-error="duration""#) && page.contains("soon"),
         "{page}"
     );
-    assert!(a.roles_of("WEB-1").await.is_empty(), "nothing saved");
+    assert!(roles_of(&a, "WEB-1").await.is_empty(), "nothing saved");
 
-    let (status, location, _) = a.post(&admin, "/mappings/new", "/mappings/save", FORM).await;
+    let Answer { status, location, .. } = a.submit(&admin, "/mappings/new", "/mappings/save", FORM).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, "/mappings?done=saved");
     let (_, list) = a.get(&admin, &location).await;
@@ -185,16 +112,16 @@ async fn a_product_mapped_in_the_form_to_a_live_course_enrols_its_buyer_and_conf
     let mut changed = FORM.to_vec();
     changed[3] = ("role", "teacher");
     changed.push(("editing", "true"));
-    let (status, ..) = a.post(&admin, edit, "/mappings/save", &changed).await;
+    let Answer { status, .. } = a.submit(&admin, edit, "/mappings/save", &changed).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(a.roles_of("WEB-1").await, vec!["teacher".to_owned()]);
+    assert_eq!(roles_of(&a, "WEB-1").await, vec!["teacher".to_owned()]);
     let remove = [("product", "WEB-1"), ("site", "main"), ("course", "WEB101")];
-    let (status, location, _) = a.post(&admin, "/mappings", "/mappings/remove", &remove).await;
+    let Answer { status, location, .. } = a.submit(&admin, "/mappings", "/mappings/remove", &remove).await;
     assert_eq!(
         (status, location.as_str()),
         (StatusCode::SEE_OTHER, "/mappings?done=removed")
     );
-    assert!(a.roles_of("WEB-1").await.is_empty());
+    assert!(roles_of(&a, "WEB-1").await.is_empty());
     a.app.reconcile_once().await.unwrap();
     assert!(
         world::enrolment(&a.world, &ada.1, "WEB101").is_none_or(|(s, ..)| s != EnrolStatus::Active),
@@ -211,12 +138,12 @@ async fn a_product_mapped_in_the_form_to_a_live_course_enrols_its_buyer_and_conf
     hijack[0] = ("product", "PY-101");
     hijack[2] = ("course", "PY101");
     hijack[3] = ("role", "teacher");
-    let (status, _, page) = a.post(&admin, "/mappings/new", "/mappings/save", &hijack).await;
+    let Answer { status, body: page, .. } = a.submit(&admin, "/mappings/new", "/mappings/save", &hijack).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("declared in config.toml"), "{page}");
-    assert_eq!(a.roles_of("PY-101").await, vec!["student".to_owned()]);
-    let (status, ..) = a
-        .post(
+    assert_eq!(roles_of(&a, "PY-101").await, vec!["student".to_owned()]);
+    let Answer { status, .. } = a
+        .submit(
             &admin,
             "/mappings",
             "/mappings/remove",
@@ -224,7 +151,7 @@ async fn a_product_mapped_in_the_form_to_a_live_course_enrols_its_buyer_and_conf
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(a.roles_of("PY-101").await.len(), 1, "still in force");
+    assert_eq!(roles_of(&a, "PY-101").await.len(), 1, "still in force");
 }
 
 #[tokio::test]
@@ -236,7 +163,7 @@ async fn a_csv_import_previews_every_row_applies_nothing_until_confirmed_then_th
                BUNDLE-2,nowhere,SQL101,wizard,soon,,,\n\
                PY-101,main,PY101,,,,,\n";
     let preview = [("csv", csv), ("step", "preview")];
-    let (status, _, page) = a.post(&admin, "/mappings/import", "/mappings/import", &preview).await;
+    let Answer { status, body: page, .. } = a.submit(&admin, "/mappings/import", "/mappings/import", &preview).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains(r#"data-line="2" data-valid="true""#), "{page}");
     assert!(page.contains(r#"data-line="3" data-valid="false""#), "{page}");
@@ -247,12 +174,12 @@ async fn a_csv_import_previews_every_row_applies_nothing_until_confirmed_then_th
         page.contains(r#"data-line="4" data-valid="false""#),
         "config's is refused: {page}"
     );
-    assert!(a.roles_of("BUNDLE-1").await.is_empty(), "a preview applies nothing");
+    assert!(roles_of(&a, "BUNDLE-1").await.is_empty(), "a preview applies nothing");
     assert!(page.contains(r#"data-action="confirm-import""#));
 
     // A file with an unknown column is refused as a whole.
-    let (status, _, page) = a
-        .post(
+    let Answer { status, body: page, .. } = a
+        .submit(
             &admin,
             "/mappings/import",
             "/mappings/import",
@@ -270,7 +197,7 @@ async fn a_csv_import_previews_every_row_applies_nothing_until_confirmed_then_th
 
     // Confirmed: the valid row only.
     let apply = [("csv", csv), ("step", "apply")];
-    let (status, location, _) = a.post(&admin, "/mappings/import", "/mappings/import", &apply).await;
+    let Answer { status, location, .. } = a.submit(&admin, "/mappings/import", "/mappings/import", &apply).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, "/mappings?done=imported&applied=1&skipped=2");
     let cohort = a
@@ -287,7 +214,7 @@ async fn a_csv_import_previews_every_row_applies_nothing_until_confirmed_then_th
         Some(80 * 86_400),
         "from the first day to the end of the last: 21 + 28 + 31 days"
     );
-    assert!(a.roles_of("BUNDLE-2").await.is_empty());
+    assert!(roles_of(&a, "BUNDLE-2").await.is_empty());
 
     // The export imports back: the UI's row is valid again, config.toml's are refused.
     let (status, exported) = a.get(&admin, "/mappings.csv").await;
@@ -319,9 +246,9 @@ async fn seats_are_imported_by_an_operator_and_mappings_are_changed_only_by_an_a
         for path in ["/mappings/new", "/mappings/import"] {
             assert_eq!(a.get(&cookie, path).await.0, StatusCode::FORBIDDEN, "{role} {path}");
         }
-        let (status, ..) = a.post(&cookie, "/mappings", "/mappings/save", FORM).await;
+        let Answer { status, .. } = a.submit(&cookie, "/mappings", "/mappings/save", FORM).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
-        assert!(a.roles_of("WEB-1").await.is_empty());
+        assert!(roles_of(&a, "WEB-1").await.is_empty());
         let (_, list) = a.get(&cookie, "/mappings").await;
         assert!(
             !list.contains(r#"data-action="new-mapping""#),
@@ -343,7 +270,7 @@ async fn seats_are_imported_by_an_operator_and_mappings_are_changed_only_by_an_a
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(a.roles_of("WEB-1").await.is_empty());
+    assert!(roles_of(&a, "WEB-1").await.is_empty());
 
     let operator = session_cookie(&a.app, Role::Operator).await;
     let csv = format!(
@@ -353,8 +280,8 @@ async fn seats_are_imported_by_an_operator_and_mappings_are_changed_only_by_an_a
          erp,{invoice},{line},finn@acme.example,Finn Brown\n\
          erp,{invoice},{line},hal@acme.example,Hal Jones\n"
     );
-    let (status, _, page) = a
-        .post(
+    let Answer { status, body: page, .. } = a
+        .submit(
             &operator,
             "/seats/import",
             "/seats/import",
@@ -367,8 +294,8 @@ async fn seats_are_imported_by_an_operator_and_mappings_are_changed_only_by_an_a
         "{page}"
     );
     assert!(a.app.seats(None).await.unwrap().is_empty(), "a preview assigns nothing");
-    let (status, location, _) = a
-        .post(
+    let Answer { status, location, .. } = a
+        .submit(
             &operator,
             "/seats/import",
             "/seats/import",
@@ -410,7 +337,11 @@ async fn with_moodle_unreachable_the_form_takes_a_typed_course_and_says_why() {
     );
     let mut typed = FORM.to_vec();
     typed[2] = ("course", "idnumber:LATER-1");
-    let (status, location, page) = a.post(&admin, "/mappings/new", "/mappings/save", &typed).await;
+    let Answer {
+        status,
+        location,
+        body: page,
+    } = a.submit(&admin, "/mappings/new", "/mappings/save", &typed).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
     assert_eq!(location, "/mappings?done=saved");
     let saved = a
@@ -422,4 +353,16 @@ async fn with_moodle_unreachable_the_form_takes_a_typed_course_and_says_why() {
         .find(|m| m.product == "WEB-1")
         .unwrap();
     assert_eq!(saved.course, mm_core::CourseRef::Idnumber("LATER-1".into()));
+}
+
+/// The roles of the mappings in force that sell `product`.
+async fn roles_of(a: &Admin, product: &str) -> Vec<String> {
+    a.app
+        .mappings()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.product == product)
+        .map(|m| m.role)
+        .collect()
 }

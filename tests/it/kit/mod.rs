@@ -2,6 +2,7 @@
 //! command, the web server called in-process or over loopback, log capture, and the fault
 //! tests' in-process service on a scaled clock.
 
+pub mod admin;
 pub mod binary;
 pub mod browser;
 pub mod certificates;
