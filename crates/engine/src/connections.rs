@@ -265,12 +265,13 @@ impl Engine {
 
     /// Adds or edits a site of the admin's; it is used at once.
     pub async fn save_site(&self, actor: &Actor, draft: SiteDraft) -> Result<(), ConnectionError> {
-        let result = self.store_site(draft.name.clone(), &draft).await;
+        let result = self.store_site(&draft).await;
         self.record_outcome(actor, "site.save", &draft.name, &result).await;
         result
     }
 
-    async fn store_site(&self, name: String, draft: &SiteDraft) -> Result<(), ConnectionError> {
+    async fn store_site(&self, draft: &SiteDraft) -> Result<(), ConnectionError> {
+        let name = draft.name.clone();
         self.check_new_name(&name, self.is_config_site(&name))?;
         let token = match &draft.token {
             Some(t) => t.clone(),

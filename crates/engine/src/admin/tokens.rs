@@ -116,10 +116,8 @@ impl Engine {
         }
         let row = self
             .store
-            .api_tokens()
+            .api_token_by_hash(&new.token_hash)
             .await?
-            .into_iter()
-            .find(|r| r.name == name)
             .ok_or_else(|| TokenError::NotFound(name.to_owned()))?;
         Ok(NewToken {
             token: SecretString::from(token),
