@@ -85,11 +85,13 @@ async fn measure(url: &str, enrolments: usize, runs: usize) -> anyhow::Result<Ve
         "seeded {enrolments} enrolments on {url} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    // The admin's range: whole days, the last one today's (its filter picks dates).
     let now = mm_engine::clock::now();
+    let tomorrow = now.0 - now.0.rem_euclid(DAY) + DAY;
     let filter = DashboardFilter {
         site: None,
-        from: Timestamp(now.0 - 365 * DAY),
-        to: now,
+        from: Timestamp(tomorrow - 365 * DAY),
+        to: Timestamp(tomorrow),
     };
     let page = |filter: EnrolmentFilter, page: u32| EnrolmentQuery {
         filter,

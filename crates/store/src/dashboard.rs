@@ -5,7 +5,7 @@
 //! [`Store::progress_distribution`]); pauses, cursors and refusals have their own modules.
 
 use crate::dialect::{self, opt_text};
-use crate::{Backend, Store, StoreError};
+use crate::{Backend, Store, StoreError, revenue};
 use chrono::{Datelike, NaiveDate};
 use mm_core::Timestamp;
 use sqlx::Row;
@@ -190,6 +190,26 @@ fn sum_bigint(backend: Backend, expr: &str) -> String {
     }
 }
 
+/// Where revenue is summed from, as `l`: its date and amount columns.
+struct RevenueTable {
+    table: &'static str,
+    date: &'static str,
+    cents: &'static str,
+}
+
+impl RevenueTable {
+    const DAYS: RevenueTable = RevenueTable {
+        table: "revenue_days",
+        date: "l.day",
+        cents: "l.cents",
+    };
+    const LINES: RevenueTable = RevenueTable {
+        table: "invoice_lines",
+        date: "l.paid_on",
+        cents: "l.amount_cents",
+    };
+}
+
 /// A date column counted per month: ours, never user input (it is written into the SQL).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DatedColumn {
@@ -239,7 +259,7 @@ impl Store {
         let mut by_course: BTreeMap<(String, String, Option<String>), i64> = BTreeMap::new();
         for r in &per_product {
             let product: String = r.try_get("product")?;
-            let currency: Option<String> = r.try_get("currency")?;
+            let currency = revenue::currency_of(r.try_get("currency")?);
             let cents = r.try_get::<Option<i64>, _>("cents")?.unwrap_or(0);
             *by_currency.entry(currency.clone()).or_default() += cents;
             for (site, course) in courses.get(&product).into_iter().flatten() {
@@ -269,17 +289,26 @@ impl Store {
         })
     }
 
-    /// `product, currency, cents` of the mapped products' lines paid in the range: read in the
-    /// order of `invoice_lines_revenue`, so the database neither sorts nor reads the table.
+    /// `product, currency, cents` of the mapped products' lines paid in the range. A range of
+    /// whole days (the admin's, the API's) sums `revenue_days`: a year is a few hundred rows per
+    /// product. Any other range sums the lines themselves, in the order of
+    /// `invoice_lines_revenue`, so the database neither sorts nor reads the table.
     fn revenue_per_product(&self, sql: &mut Sql, range: &DashboardRange, site: Option<&str>) {
+        let RevenueTable { table, date, cents } = if revenue::whole_days(range.from.0, range.to.0) {
+            RevenueTable::DAYS
+        } else {
+            RevenueTable::LINES
+        };
         sql.push(&format!(
-            "SELECT l.product, l.currency, {} AS cents FROM invoice_lines l
+            "SELECT l.product, l.currency, {} AS cents FROM {table} l
              WHERE l.product IN (SELECT m.product FROM mappings m WHERE 1 = 1",
-            sum_bigint(self.backend, "l.amount_cents")
+            sum_bigint(self.backend, cents)
         ));
-        sql.site("m.site", site).push(") AND l.paid_on >= ").int(range.from.0);
-        sql.push(" AND l.paid_on < ").int(range.to.0);
-        sql.push(" AND l.amount_cents IS NOT NULL GROUP BY l.product, l.currency");
+        sql.site("m.site", site)
+            .push(&format!(") AND {date} >= "))
+            .int(range.from.0);
+        sql.push(&format!(" AND {date} < ")).int(range.to.0);
+        sql.push(&format!(" AND {cents} IS NOT NULL GROUP BY l.product, l.currency"));
     }
 
     /// Entitlements (of the site) per status, and the courses (at most `limit`) with most

@@ -1,6 +1,7 @@
 //! Invoices as last seen in each source.
 
 use crate::dialect::{self, text};
+use crate::revenue::{LineAmount, RevenueDelta};
 use crate::{Store, StoreError, placeholders};
 use mm_core::{Invoice, InvoiceSnapshot, Lapse, Timestamp};
 use sqlx::Row;
@@ -169,11 +170,7 @@ impl Store {
         let deleted = r.rows_affected() > 0;
         if deleted {
             // A deleted invoice earned nothing: its lines leave the revenue.
-            self.query("DELETE FROM invoice_lines WHERE source = $1 AND invoice_id = $2")
-                .bind(source)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            remove_lines(&mut tx, source, &[id]).await?.apply(&mut tx).await?;
         }
         tx.commit().await?;
         Ok(deleted)
@@ -302,27 +299,26 @@ impl<'a> LinesOf<'a> {
     }
 }
 
-/// Replaces the stored lines of these invoices (`invoice_lines`), in the invoices' own
-/// transaction so that revenue never disagrees with the invoices.
+/// Replaces the stored lines of these invoices (`invoice_lines`) and their revenue per day, in
+/// the invoices' own transaction so that revenue never disagrees with the invoices.
 async fn replace_lines(tx: &mut Transaction<'static, Any>, invoices: &[LinesOf<'_>]) -> Result<(), StoreError> {
-    if invoices.is_empty() {
-        return Ok(());
-    }
-    let backend = dialect::backend_of(tx);
-    let sql = format!(
-        "DELETE FROM invoice_lines WHERE (source, invoice_id) IN ({})",
-        placeholders(invoices.len(), 2)
-    );
-    let sql = dialect::sql(backend, &sql);
-    let mut q = sqlx::query(&sql);
+    let mut ids_by_source: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for i in invoices {
-        q = q.bind(i.snapshot.key.source.as_str()).bind(i.snapshot.key.id.as_str());
+        let key = &i.snapshot.key;
+        ids_by_source
+            .entry(key.source.as_str())
+            .or_default()
+            .push(key.id.as_str());
     }
-    q.execute(&mut **tx).await?;
+    let mut delta = RevenueDelta::default();
+    for (source, ids) in ids_by_source {
+        delta.merge(remove_lines(tx, source, &ids).await?);
+    }
     let lines: Vec<(&LinesOf<'_>, &mm_core::InvoiceLine)> = invoices
         .iter()
         .flat_map(|i| i.snapshot.lines.iter().map(move |l| (i, l)))
         .collect();
+    let backend = dialect::backend_of(tx);
     for chunk in lines.chunks(200) {
         let sql = format!(
             "INSERT INTO invoice_lines (source, invoice_id, line, product, amount_cents, currency, paid_on) VALUES {}
@@ -341,10 +337,50 @@ async fn replace_lines(tx: &mut Transaction<'static, Any>, invoices: &[LinesOf<'
                 .bind(l.amount.map(mm_core::Amount::cents))
                 .bind(s.currency.as_deref())
                 .bind(i.paid_on);
+            delta.written(LineAmount {
+                product: l.product.as_deref(),
+                currency: s.currency.as_deref(),
+                paid_on: i.paid_on,
+                cents: l.amount.map(mm_core::Amount::cents),
+            });
         }
         q.execute(&mut **tx).await?;
     }
-    Ok(())
+    delta.apply(tx).await
+}
+
+/// Deletes the lines of these invoices of one source; returns the revenue they took away.
+/// One source per statement: `source = … AND invoice_id IN (…)` walks the primary key, where
+/// PostgreSQL reads row-value lists (`(source, invoice_id) IN ((…), …)`) far more slowly.
+async fn remove_lines(
+    tx: &mut Transaction<'static, Any>,
+    source: &str,
+    ids: &[&str],
+) -> Result<RevenueDelta, StoreError> {
+    let backend = dialect::backend_of(tx);
+    let mut delta = RevenueDelta::default();
+    for chunk in ids.chunks(300) {
+        let list = (2..chunk.len() + 2)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let filter = format!("FROM invoice_lines WHERE source = $1 AND invoice_id IN ({list})");
+        let select = format!("SELECT product, currency, paid_on, amount_cents {filter}");
+        let select = dialect::sql(backend, &select);
+        let mut q = sqlx::query(&select).bind(source);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        delta.removed(&q.fetch_all(&mut **tx).await?)?;
+        let delete = format!("DELETE {filter}");
+        let delete = dialect::sql(backend, &delete);
+        let mut q = sqlx::query(&delete).bind(source);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(delta)
 }
 
 /// Upserts the changed invoices of a chunk in one multi-row statement.

@@ -34,6 +34,7 @@ mod pauses;
 mod progress;
 mod queue;
 mod refusals;
+mod revenue;
 mod rows;
 mod seats;
 mod story;
@@ -152,8 +153,13 @@ impl Store {
                         }
                         // Notices are noise at every start (`relation "_sqlx_migrations"
                         // already exists, skipping`); warnings and errors still come through.
+                        // Parallel plans off: the service's statements are short, and the
+                        // dashboard already runs its ten queries at once; on a small server
+                        // their parallel workers only competed for the same cores (p95 62 →
+                        // 51 ms on 2 cores at 100,000 enrolments, BENCHMARKS.md).
                         Backend::Postgres => {
-                            conn.execute("SET client_min_messages = warning").await?;
+                            conn.execute("SET client_min_messages = warning; SET max_parallel_workers_per_gather = 0")
+                                .await?;
                         }
                     }
                     Ok(())

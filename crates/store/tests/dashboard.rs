@@ -65,7 +65,7 @@ fn invoices(rng: &mut StdRng) -> Vec<InvoiceSnapshot> {
             credit_note_for: None,
             paid_on: rng
                 .gen_bool(0.8)
-                .then(|| Timestamp(t(2026, 1, 1).0 + rng.gen_range(0..150) * DAY)),
+                .then(|| Timestamp(t(2026, 1, 1).0 + rng.gen_range(0..150) * DAY + rng.gen_range(0..24) * 3600)),
             issued_on: None,
             currency: [Some("EUR"), Some("USD"), None][rng.gen_range(0..3)].map(str::to_owned),
         });
@@ -174,11 +174,20 @@ async fn dashboard_figures_match_the_data() {
         let s = db.store().await;
         let mut rng = StdRng::seed_from_u64(16);
         let (live, desired) = seed(&s, &mut rng).await;
-        for site in [None, Some("main".to_owned())] {
+        // Whole days sum the day roll-up, other ranges the lines: both must agree with the data.
+        let whole_days = (t(2026, 2, 1), t(2026, 4, 15));
+        let mid_day = (
+            Timestamp(t(2026, 2, 1).0 + 7 * 3600),
+            Timestamp(t(2026, 4, 15).0 - 3600),
+        );
+        let cases = [None, Some("main".to_owned())]
+            .into_iter()
+            .flat_map(|site| [(site.clone(), whole_days), (site, mid_day)]);
+        for (site, (from, to)) in cases {
             let range = DashboardRange {
                 site: site.clone(),
-                from: t(2026, 2, 1),
-                to: t(2026, 4, 15),
+                from,
+                to,
             };
             let Revenue {
                 by_currency,
