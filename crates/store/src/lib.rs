@@ -322,7 +322,7 @@ mod pool_tests {
     /// relation "_sqlx_migrations" already exists, skipping`), logged at each start; the
     /// store's connections ask for warnings and errors only.
     #[tokio::test]
-    async fn postgres_connections_ask_for_warnings_not_notices() {
+    async fn postgres_connections_ask_for_warnings_not_notices_and_no_parallel_plans() {
         let Ok(url) = std::env::var("MM_TEST_POSTGRES_URL") else {
             assert!(
                 std::env::var("MM_REQUIRE_POSTGRES").is_err(),
@@ -337,5 +337,10 @@ mod pool_tests {
             .await
             .expect("show");
         assert_eq!(level, "warning");
+        let (parallel,): (String,) = sqlx::query_as("SHOW max_parallel_workers_per_gather")
+            .fetch_one(&store.pool)
+            .await
+            .expect("show");
+        assert_eq!(parallel, "0", "the dashboard's concurrent queries run without parallel workers");
     }
 }
