@@ -31,6 +31,7 @@ mod drift_e2e;
 mod error_pages;
 mod flaky;
 mod fuzz_config;
+mod idempotency;
 mod loop_e2e;
 mod metrics;
 mod no_secrets_in_logs;

@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod charts;
 pub mod error;
+pub mod idempotency;
 mod pages;
 pub mod seats;
 pub mod session;
@@ -63,7 +64,8 @@ pub fn router(engine: Arc<Engine>) -> Router {
             get(seats::list)
                 .post(seats::assign)
                 .delete(seats::release)
-                .layer(DefaultBodyLimit::max(seats::MAX_BODY_BYTES)),
+                .layer(DefaultBodyLimit::max(seats::MAX_BODY_BYTES))
+                .layer(axum::middleware::from_fn_with_state(engine.clone(), idempotency::guard)),
         )
         .route(
             "/webhooks/{source}",
