@@ -35,6 +35,7 @@ mod idempotency;
 mod loop_e2e;
 mod metrics;
 mod no_secrets_in_logs;
+mod otlp;
 mod outage;
 mod pause_e2e;
 mod payment_dates;
