@@ -95,7 +95,14 @@ async fn serve_exports_its_request_spans_to_the_collector_and_flushes_them_on_sh
         .await
         .unwrap();
     assert!(code_path.status().is_client_error());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A sale polled and converged: the worker's spans name the site and course, not the learner.
+    let buyer = w.fs.add_customer("Traced Learner", "traced.learner@example.org");
+    let invoice = w.fs.create_invoice(&buyer, &[("PY-101", 1.0, 120.0)]).unwrap();
+    w.fs.pay(invoice, true).unwrap();
+    while world::enrolment(&w, "traced.learner@example.org", "PY101").is_none() {
+        assert!(started.elapsed() < Duration::from_secs(90), "the sale was not enrolled");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     assert!(
         received.lock().unwrap().is_empty(),
         "nothing exported before the batch is due or the process stops"
@@ -138,4 +145,6 @@ async fn serve_exports_its_request_spans_to_the_collector_and_flushes_them_on_sh
     );
     assert!(!contains(&all, b"not-a-real-code-1234"), "nor anywhere in the span");
     assert!(contains(&all, b"mm-otlp-test"), "the service.name resource attribute");
+    assert!(contains(&all, b"worker.site") && contains(&all, b"PY101"), "the worker's span of the site");
+    assert!(!contains(&all, b"traced.learner"), "no learner in any span");
 }
