@@ -215,6 +215,58 @@ async fn a_retried_seat_assignment_acts_once_and_answers_the_same_bytes() {
     );
     assert!(refused_again.replayed());
 
+    // Identical requests at once: one acts, each of the others gets its answer or is told to
+    // wait (409), and one seat is assigned.
+    let finn = seat(invoice, line, "finn@acme.example");
+    let at_once: Vec<Answer> = futures::future::join_all((0..6).map(|_| {
+        send(
+            router.clone(),
+            Method::POST,
+            "/api/seats",
+            &writer,
+            Some("order-4"),
+            &finn,
+        )
+    }))
+    .await;
+    let created: Vec<&Answer> = at_once.iter().filter(|a| a.status == StatusCode::CREATED).collect();
+    assert!(!created.is_empty());
+    assert_eq!(created.iter().filter(|a| !a.replayed()).count(), 1, "one ran");
+    assert!(created.iter().all(|a| a.body == created[0].body));
+    assert!(
+        at_once
+            .iter()
+            .all(|a| a.status == StatusCode::CREATED || a.status == StatusCode::CONFLICT),
+        "{:?}",
+        at_once.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        seat_holders(&app).await,
+        ["eve@acme.example", "finn@acme.example", "gil@acme.example"]
+    );
+
+    // A wrong token's refusal is not kept: the key stays free for the caller who holds it.
+    let wrong = send(
+        router.clone(),
+        Method::POST,
+        "/api/seats",
+        "mmt_not-a-token",
+        Some("order-5"),
+        &finn,
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let wrong_again = send(
+        router.clone(),
+        Method::POST,
+        "/api/seats",
+        "mmt_not-a-token",
+        Some("order-5"),
+        &finn,
+    )
+    .await;
+    assert!(!wrong_again.replayed());
+
     // A request without credentials passes through to the route, which refuses it.
     let res = router
         .clone()

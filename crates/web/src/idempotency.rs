@@ -6,8 +6,8 @@
 //! It acts on POST, PATCH and DELETE requests that carry the header and some credentials (a
 //! request without any passes through, for the route to refuse). Keys are per caller (a hash of
 //! its `Authorization` header or session cookie) and remembered a day. Kept and replayed: 2xx
-//! and 4xx answers but 409 and 429 (those may change on their own); a 5xx frees the key so a
-//! retry runs again. The same key for another request answers 422, and while its first request
+//! and 4xx answers but 401, 403, 409 and 429 (those may change on their own); a 5xx frees the
+//! key so a retry runs again. The same key for another request answers 422, and while its first request
 //! still runs 409.
 
 use crate::error::ApiError;
@@ -140,11 +140,18 @@ impl FirstUse<'_> {
     }
 }
 
-/// Answers that say what the request did are replayed; failures the client may retry (5xx) and
-/// refusals that change on their own (409 conflict, 429 too many requests) are not.
+/// Answers that say what the request did are replayed; failures the client may retry (5xx),
+/// refusals that change on their own (409 conflict, 429 too many requests) and refusals of the
+/// credentials (401, 403: they say nothing about the request, and keeping them would let
+/// anyone without a valid token fill the table) are not.
 fn worth_keeping(status: StatusCode) -> bool {
-    status.is_success()
-        || (status.is_client_error() && status != StatusCode::CONFLICT && status != StatusCode::TOO_MANY_REQUESTS)
+    const NOT_KEPT: [StatusCode; 4] = [
+        StatusCode::UNAUTHORIZED,
+        StatusCode::FORBIDDEN,
+        StatusCode::CONFLICT,
+        StatusCode::TOO_MANY_REQUESTS,
+    ];
+    status.is_success() || (status.is_client_error() && !NOT_KEPT.contains(&status))
 }
 
 fn header_text(headers: &HeaderMap, name: HeaderName) -> Option<String> {
@@ -216,10 +223,10 @@ mod tests {
 
     #[test]
     fn only_answers_that_say_what_happened_are_kept() {
-        for kept in [200, 201, 204, 400, 401, 404, 413, 422] {
+        for kept in [200, 201, 204, 400, 404, 413, 422] {
             assert!(worth_keeping(StatusCode::from_u16(kept).unwrap()), "{kept}");
         }
-        for not in [302, 409, 429, 500, 502, 503] {
+        for not in [302, 401, 403, 409, 429, 500, 502, 503] {
             assert!(!worth_keeping(StatusCode::from_u16(not).unwrap()), "{not}");
         }
     }
