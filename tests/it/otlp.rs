@@ -145,6 +145,9 @@ async fn serve_exports_its_request_spans_to_the_collector_and_flushes_them_on_sh
     );
     assert!(!contains(&all, b"not-a-real-code-1234"), "nor anywhere in the span");
     assert!(contains(&all, b"mm-otlp-test"), "the service.name resource attribute");
-    assert!(contains(&all, b"worker.site") && contains(&all, b"PY101"), "the worker's span of the site");
+    assert!(
+        contains(&all, b"worker.site") && contains(&all, b"PY101"),
+        "the worker's span of the site"
+    );
     assert!(!contains(&all, b"traced.learner"), "no learner in any span");
 }
