@@ -147,13 +147,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let code = match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    // The spans still batched go to the collector before the process ends.
+    telemetry::shutdown();
+    code
 }
 
 /// Loads the configuration and starts logging as it says (`--log-json` wins).
@@ -162,7 +165,7 @@ fn load_config(path: Option<&PathBuf>, log_json: bool) -> anyhow::Result<Config>
     if log_json {
         config.log_format = LogFormat::Json;
     }
-    telemetry::init(config.log_format, &config.log_level);
+    telemetry::init_with_traces(config.log_format, &config.log_level, config.otlp.as_ref());
     Ok(config)
 }
 

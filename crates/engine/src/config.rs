@@ -63,6 +63,17 @@ struct RawConfig {
     #[serde(default)]
     certificates: certificates::RawCertificates,
     smtp: Option<certificates::RawSmtp>,
+    #[serde(default)]
+    telemetry: RawTelemetry,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTelemetry {
+    /// An OpenTelemetry collector's OTLP/HTTP address (`http://collector:4318`); traces are
+    /// exported only when it is set.
+    otlp_endpoint: Option<String>,
+    service_name: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +250,26 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The key that seals secrets at rest (the certificate signing key among them), if one is set.
     pub secret_key: Option<Arc<SecretKey>>,
+    /// Where traces go (`[telemetry]`); `None`: they are not exported.
+    pub otlp: Option<OtlpConfig>,
+}
+
+/// OpenTelemetry trace export over OTLP/HTTP (protobuf).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtlpConfig {
+    /// The collector's base address; spans are posted to `{endpoint}/v1/traces`.
+    pub endpoint: Url,
+    /// The `service.name` resource attribute.
+    pub service_name: String,
+}
+
+impl OtlpConfig {
+    pub const DEFAULT_SERVICE_NAME: &str = "moodle-management";
+
+    /// The address spans are posted to.
+    pub fn traces_url(&self) -> String {
+        format!("{}/v1/traces", self.endpoint.as_str().trim_end_matches('/'))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -499,6 +530,7 @@ impl Config {
             base_dir,
         )?;
         let smtp = certificates::smtp(raw.smtp, env, &keyring)?;
+        let otlp = otlp_config(raw.telemetry, env)?;
         let secret_key = keyring.key.map(|k| Arc::new(k.key));
         Ok(Config {
             listen,
@@ -517,6 +549,7 @@ impl Config {
             certificates,
             smtp,
             secret_key,
+            otlp,
         })
     }
 }
@@ -575,6 +608,41 @@ fn log_settings(raw: RawLog, env: &dyn Fn(&str) -> Option<String>) -> Result<(Lo
     };
     let log_level = env("MM_LOG_LEVEL").or(raw.level).unwrap_or_else(|| "info".into());
     Ok((log_format, log_level))
+}
+
+/// `[telemetry]`: trace export when `otlp_endpoint` (or `MM_TELEMETRY_OTLP_ENDPOINT`) is set.
+fn otlp_config(raw: RawTelemetry, env: &dyn Fn(&str) -> Option<String>) -> Result<Option<OtlpConfig>, ConfigError> {
+    let service_name = env("MM_TELEMETRY_SERVICE_NAME").or(raw.service_name);
+    let Some(endpoint) = env("MM_TELEMETRY_OTLP_ENDPOINT").or(raw.otlp_endpoint) else {
+        if service_name.is_some() {
+            return Err(invalid(
+                "telemetry.service_name",
+                "is used only with telemetry.otlp_endpoint: set the collector's address (e.g. \"http://collector:4318\") or remove it",
+            ));
+        }
+        return Ok(None);
+    };
+    let endpoint = parse_http_url("telemetry.otlp_endpoint", endpoint.trim())?;
+    if endpoint.path().trim_end_matches('/').ends_with("/v1/traces") {
+        return Err(invalid(
+            "telemetry.otlp_endpoint",
+            format!(
+                "`{endpoint}`: give the collector's base address (e.g. \"http://collector:4318\"); /v1/traces is added"
+            ),
+        ));
+    }
+    let service_name = service_name.unwrap_or_else(|| OtlpConfig::DEFAULT_SERVICE_NAME.to_owned());
+    let valid = (1..=100).contains(&service_name.chars().count())
+        && service_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !valid {
+        return Err(invalid(
+            "telemetry.service_name",
+            format!("`{service_name}`: use 1 to 100 letters, digits, -, _ and ."),
+        ));
+    }
+    Ok(Some(OtlpConfig { endpoint, service_name }))
 }
 
 fn worker_config(raw: &RawWorker) -> Result<WorkerConfig, ConfigError> {
@@ -1285,6 +1353,42 @@ duration = "365d"
         let wrong = GOOD.replace("[server]\n", "[server]\nmetrics_public = \"yes\"\n");
         let e = load(&wrong, &[]).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("expected a boolean"), "{e}");
+    }
+
+    #[test]
+    fn traces_are_exported_only_to_a_configured_collector() {
+        assert_eq!(load(GOOD, &[]).unwrap().otlp, None, "off by default");
+        let with = |block: &str| format!("{GOOD}\n[telemetry]\n{block}\n");
+        let c = load(&with("otlp_endpoint = \"http://collector:4318\""), &[]).unwrap();
+        let otlp = c.otlp.unwrap();
+        assert_eq!(otlp.traces_url(), "http://collector:4318/v1/traces");
+        assert_eq!(otlp.service_name, "moodle-management");
+        let named = with("otlp_endpoint = \"https://otel.example/base/\"\nservice_name = \"mm-eu\"");
+        let otlp = load(&named, &[]).unwrap().otlp.unwrap();
+        assert_eq!(
+            (otlp.traces_url().as_str(), otlp.service_name.as_str()),
+            ("https://otel.example/base/v1/traces", "mm-eu")
+        );
+        let from_env = load(GOOD, &[("MM_TELEMETRY_OTLP_ENDPOINT", "http://127.0.0.1:4318")]).unwrap();
+        assert!(from_env.otlp.is_some());
+        for (block, key, fix) in [
+            ("otlp_endpoint = \"collector:4318\"", "telemetry.otlp_endpoint", "http"),
+            (
+                "otlp_endpoint = \"http://c:4318/v1/traces\"",
+                "telemetry.otlp_endpoint",
+                "/v1/traces is added",
+            ),
+            ("service_name = \"mm\"", "telemetry.service_name", "otlp_endpoint"),
+            (
+                "otlp_endpoint = \"http://c:4318\"\nservice_name = \"a b\"",
+                "telemetry.service_name",
+                "letters",
+            ),
+            ("otlp_endpont = \"http://c:4318\"", "otlp_endpont", "unknown field"),
+        ] {
+            let e = load(&with(block), &[]).unwrap_err().to_string();
+            assert!(e.contains(key) && e.contains(fix), "{block}: {e}");
+        }
     }
 
     #[test]

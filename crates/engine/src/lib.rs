@@ -26,6 +26,7 @@ pub mod drift;
 mod engine;
 pub mod enrolment_list;
 pub mod health;
+pub mod idempotency;
 pub mod import;
 pub mod ingest;
 pub mod job_error;

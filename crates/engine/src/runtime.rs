@@ -266,6 +266,10 @@ async fn worker_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
             if let Err(e) = recompute_quietly(&engine).await {
                 tracing::error!(error = %e, "periodic recompute failed");
             }
+            // Idempotency keys are remembered a day, then forgotten.
+            if let Err(e) = engine.purge_idempotency_keys().await {
+                tracing::warn!(error = %e, "purging the old idempotency keys failed");
+            }
         }
         let round = tokio::select! {
             // A round in flight finishes; its jobs are released after the loop.

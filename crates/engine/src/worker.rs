@@ -11,6 +11,7 @@ use mm_store::{AppliedChange, AuditEntry, ClaimedJob, JobFailure, MoodleEnrolmen
 use rand::Rng;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
+use tracing::Instrument;
 
 /// What one round did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -71,14 +72,25 @@ impl Worker<'_> {
             .store
             .claim_jobs(&self.id, self.config.batch_size, lease, now)
             .await?;
-        let mut out = RoundOutcome {
+        let out = RoundOutcome {
             claimed: jobs.len(),
             ..Default::default()
         };
         if jobs.is_empty() {
             return Ok(out);
         }
+        // A span only for a round with work: an idle worker polls every second.
+        let span = tracing::info_span!("worker.round", jobs = jobs.len());
+        self.plan_and_run(jobs, now, out).instrument(span).await
+    }
 
+    /// Plans the claimed jobs again and runs those with something to do, site by site.
+    async fn plan_and_run(
+        &self,
+        jobs: Vec<ClaimedJob>,
+        now: Timestamp,
+        mut out: RoundOutcome,
+    ) -> Result<RoundOutcome, StoreError> {
         // Plan every key again from what is stored now: the job only said "look again".
         let mut by_site: BTreeMap<String, Vec<Pending>> = BTreeMap::new();
         let mut inputs = self.store.plan_inputs(&self.id).await?;
@@ -106,7 +118,16 @@ impl Worker<'_> {
             .for_each(|j| self.metrics.job_latency(now.0 - j.due_at.0));
 
         for (site_name, pending) in by_site {
-            self.run_site(&site_name, &pending, now, &mut out).await?;
+            // The site and its courses, never a learner.
+            let span = tracing::info_span!(
+                "worker.site",
+                site = %site_name,
+                courses = %courses_of(&pending),
+                jobs = pending.len()
+            );
+            self.run_site(&site_name, &pending, now, &mut out)
+                .instrument(span)
+                .await?;
         }
         Ok(out)
     }
@@ -317,6 +338,16 @@ struct SitePauseCause {
 
 /// The first site-wide failure of a round's results; else, when the site was down during the
 /// round and a call failed for it, "unreachable".
+/// The distinct courses of a site's pending jobs, for its span (at most 20 named).
+fn courses_of(pending: &[Pending]) -> String {
+    let courses: std::collections::BTreeSet<String> = pending.iter().map(|p| p.job.key.course.to_string()).collect();
+    let mut named: Vec<String> = courses.iter().take(20).cloned().collect();
+    if courses.len() > named.len() {
+        named.push(format!("+{}", courses.len() - named.len()));
+    }
+    named.join(",")
+}
+
 fn site_pause(results: &[Result<(i64, i64), JobError>], site_down: bool) -> Option<SitePauseCause> {
     let failures = || results.iter().filter_map(|r| r.as_ref().err());
     let conditions = || {

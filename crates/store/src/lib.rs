@@ -26,6 +26,7 @@ mod desired;
 mod dialect;
 mod enrolment_list;
 mod error;
+mod idempotency;
 mod invoices;
 mod jobs;
 mod learner_list;
@@ -63,6 +64,7 @@ pub use enrolment_list::{
     ListKey, SortDirection,
 };
 pub use error::StoreError;
+pub use idempotency::{IdempotencyRecord, KeyClaim, NewIdempotencyKey, StoredAnswer};
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
 pub use learner_list::{LearnerAccount, LearnerFilter, LearnerListRow, LearnerSort, LearnerWindow};

@@ -6,6 +6,7 @@ mod api;
 pub mod auth;
 mod charts;
 pub mod error;
+pub mod idempotency;
 mod pages;
 pub mod seats;
 pub mod session;
@@ -13,13 +14,15 @@ pub mod verify;
 pub mod webhooks;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderValue, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 use mm_engine::Engine;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 /// Styles are a file of our own (`/assets/app.css`), never inline, so the policy needs no
 /// `'unsafe-inline'`.
@@ -44,6 +47,23 @@ fn certificate_routes() -> Router<Arc<Engine>> {
         }))
 }
 
+/// The span of one request, named by its route (`GET /api/seats`), never by the path itself,
+/// which may carry a certificate code or an address; its status is recorded when it answers.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!(
+        "http.request",
+        otel.name = %format!("{} {route}", request.method()),
+        otel.kind = "server",
+        http.request.method = %request.method(),
+        http.route = route,
+        http.response.status_code = tracing::field::Empty,
+    )
+}
+
 pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .merge(certificate_routes())
@@ -63,7 +83,8 @@ pub fn router(engine: Arc<Engine>) -> Router {
             get(seats::list)
                 .post(seats::assign)
                 .delete(seats::release)
-                .layer(DefaultBodyLimit::max(seats::MAX_BODY_BYTES)),
+                .layer(DefaultBodyLimit::max(seats::MAX_BODY_BYTES))
+                .layer(axum::middleware::from_fn_with_state(engine.clone(), idempotency::guard)),
         )
         .route(
             "/webhooks/{source}",
@@ -71,6 +92,15 @@ pub fn router(engine: Arc<Engine>) -> Router {
         )
         .fallback(|| async { error::PageError::not_found() })
         .layer(axum::middleware::from_fn_with_state(engine.clone(), error::localize))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(|res: &Response, _: std::time::Duration, span: &tracing::Span| {
+                    span.record("http.response.status_code", res.status().as_u16());
+                })
+                .on_failure(()),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
