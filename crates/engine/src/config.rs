@@ -16,7 +16,9 @@ use std::time::Duration;
 use url::Url;
 
 mod certificates;
+mod events;
 pub use certificates::{CertificatesConfig, CourseCertificate, SiteCertificates, SmtpConfig, TemplateConfig};
+pub use events::{EVENT_TYPES, EventsConfig, SubscriberConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -63,6 +65,10 @@ struct RawConfig {
     #[serde(default)]
     certificates: certificates::RawCertificates,
     smtp: Option<certificates::RawSmtp>,
+    #[serde(default)]
+    subscriber: Vec<events::RawSubscriber>,
+    #[serde(default)]
+    events: events::RawEvents,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -239,6 +245,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The key that seals secrets at rest (the certificate signing key among them), if one is set.
     pub secret_key: Option<Arc<SecretKey>>,
+    /// `[[subscriber]]`: who hears about enrolments, completions and certificates.
+    pub subscribers: Vec<SubscriberConfig>,
+    /// `[events]`: how outbound deliveries are retried.
+    pub events: EventsConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -499,6 +509,8 @@ impl Config {
             base_dir,
         )?;
         let smtp = certificates::smtp(raw.smtp, env, &keyring)?;
+        let subscribers = events::subscribers(raw.subscriber, env, &keyring)?;
+        let events = events::events_config(&raw.events)?;
         let secret_key = keyring.key.map(|k| Arc::new(k.key));
         Ok(Config {
             listen,
@@ -517,6 +529,8 @@ impl Config {
             certificates,
             smtp,
             secret_key,
+            subscribers,
+            events,
         })
     }
 }

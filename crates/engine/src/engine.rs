@@ -83,6 +83,7 @@ impl Engine {
         let engine = Self::assemble(parts).await?;
         engine.store.replace_config_mappings(&engine.config.mappings).await?;
         engine.refresh_connections().await?;
+        engine.sync_config_subscribers().await?;
         engine.apply_pending_deliveries().await?;
         Ok(engine)
     }
