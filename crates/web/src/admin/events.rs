@@ -276,7 +276,7 @@ pub async fn deliveries(
 #[template(path = "event.html")]
 struct EventPage {
     c: Chrome,
-    d: EventDelivery,
+    item: EventDelivery,
     attempts: Vec<EventAttempt>,
     may_operate: bool,
 }
@@ -297,7 +297,7 @@ pub async fn delivery(
     let view = EventPage {
         may_operate: user.session.user.role.may(mm_core::Permission::Operate),
         c,
-        d: detail.delivery,
+        item: detail.delivery,
         attempts: detail.attempts,
     };
     Ok(Html(view.render()?))
