@@ -35,6 +35,7 @@ mod loop_e2e;
 mod metrics;
 mod no_secrets_in_logs;
 mod outage;
+mod outbound_events;
 mod pause_e2e;
 mod payment_dates;
 mod policies_e2e;

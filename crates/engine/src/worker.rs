@@ -208,8 +208,13 @@ impl Worker<'_> {
                     let dead = next == JobFailure::Dead;
                     self.store.fail_job(&p.job, e.note(), next, now).await?;
                     if dead {
-                        let event =
-                            crate::events::job_dead_event(&p.job.key, p.job.generation, p.job.attempts, e.code().as_str(), now);
+                        let event = crate::events::job_dead_event(
+                            &p.job.key,
+                            p.job.generation,
+                            p.job.attempts,
+                            e.code().as_str(),
+                            now,
+                        );
                         self.store.insert_events(&[event], now).await?;
                     }
                 }

@@ -1,7 +1,9 @@
 //! `[[subscriber]]` (who hears about enrolments, completions and certificates) and `[events]`
 //! (how long a delivery is retried).
 
-use super::{Keyring, OneOrMany, check_name, env_segment, invalid, opt_duration, parse_http_url, positive, webhook_secrets};
+use super::{
+    Keyring, OneOrMany, check_name, env_segment, invalid, opt_duration, parse_http_url, positive, webhook_secrets,
+};
 use crate::config::ConfigError;
 use serde::Deserialize;
 use std::path::PathBuf;

@@ -12,7 +12,7 @@
 pub mod delivery;
 pub mod subscribers;
 
-use mm_core::{AppliedEnrolment, EntitlementKey, EnrolmentStatus, Timestamp};
+use mm_core::{AppliedEnrolment, EnrolmentStatus, EntitlementKey, Timestamp};
 use mm_store::NewEvent;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -155,7 +155,13 @@ pub fn job_dead_event(key: &EntitlementKey, generation: i64, attempts: i64, code
         key.learner.as_str(),
         now.0
     );
-    event(JOB_DEAD, &cause, key, now, json!({ "error": code, "attempts": attempts }))
+    event(
+        JOB_DEAD,
+        &cause,
+        key,
+        now,
+        json!({ "error": code, "attempts": attempts }),
+    )
 }
 
 #[cfg(test)]
@@ -182,7 +188,10 @@ mod tests {
 
     #[test]
     fn only_transitions_of_access_are_events() {
-        let (a, s) = (enrolment(EnrolmentStatus::Active), enrolment(EnrolmentStatus::Suspended));
+        let (a, s) = (
+            enrolment(EnrolmentStatus::Active),
+            enrolment(EnrolmentStatus::Suspended),
+        );
         let kind = |b: Option<&AppliedEnrolment>, af: Option<&AppliedEnrolment>| {
             enrolment_event(&key(), b, af, "r", None, "1", Timestamp(0)).map(|e| e.event_type)
         };

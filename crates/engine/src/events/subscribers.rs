@@ -405,7 +405,8 @@ impl Engine {
         if let Some(bad) = d.events.iter().find(|e| !EVENT_TYPES.contains(&e.as_str())) {
             return Err(EventError::UnknownEventType(bad.clone()));
         }
-        let url = crate::config::parse_http_url("url", d.url.trim()).map_err(|e| EventError::InvalidUrl(e.to_string()))?;
+        let url =
+            crate::config::parse_http_url("url", d.url.trim()).map_err(|e| EventError::InvalidUrl(e.to_string()))?;
         let policy = mm_net::SsrfPolicy {
             allow_private_network: d.allow_private_network,
         };

@@ -194,12 +194,18 @@ pub async fn act_on_subscriber(
                 Err(e) => refused(e),
             };
         }
-        _ => return Err(PageError::bad_request("op: create, update, delete, rotate, reveal or ping")),
+        _ => {
+            return Err(PageError::bad_request(
+                "op: create, update, delete, rotate, reveal or ping",
+            ));
+        }
     };
     match shown {
         Ok(Some(secret)) => {
             let c = Chrome::new(&posted.user, &headers, "/subscribers");
-            Ok(render(&engine, c, None, Some(secret), None, None).await?.into_response())
+            Ok(render(&engine, c, None, Some(secret), None, None)
+                .await?
+                .into_response())
         }
         Ok(None) => Ok(Redirect::to("/subscribers?notice=saved").into_response()),
         Err(e) => refused(e),
