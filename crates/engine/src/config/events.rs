@@ -121,3 +121,38 @@ pub(super) fn subscribers(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use std::path::Path;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn load(text: &str) -> Result<Config, crate::config::ConfigError> {
+        Config::from_toml(text, Path::new("t.toml"), |_| None)
+    }
+
+    #[test]
+    fn a_subscriber_is_read_with_its_secrets_and_events() {
+        let c = load(&format!(
+            "[[subscriber]]\nname = \"crm\"\nurl = \"https://crm.example/hook\"\nsecret = [\"{SECRET}\", \"{SECRET}\"]\nevents = [\"certificate.issued\"]\n[events]\nmax_attempts = 3\n"
+        ))
+        .expect("valid");
+        assert_eq!(c.subscribers.len(), 1);
+        assert_eq!(c.subscribers[0].secrets.len(), 2, "both sign during a rotation");
+        assert_eq!(c.subscribers[0].events, ["certificate.issued"]);
+        assert_eq!(c.events.max_attempts, 3);
+    }
+
+    #[test]
+    fn an_unknown_event_type_or_a_missing_secret_is_refused_naming_the_key() {
+        let e = load(&format!(
+            "[[subscriber]]\nname = \"crm\"\nurl = \"https://crm.example/hook\"\nsecret = \"{SECRET}\"\nevents = [\"enrolment.created\"]\n"
+        ))
+        .expect_err("unknown type");
+        assert!(e.to_string().contains("subscriber[0].events"), "{e}");
+        let e = load("[[subscriber]]\nname = \"crm\"\nurl = \"https://crm.example/hook\"\n").expect_err("no secret");
+        assert!(e.to_string().contains("subscriber[0].secret"), "{e}");
+    }
+}
