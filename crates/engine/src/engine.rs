@@ -309,6 +309,8 @@ impl Engine {
             None
         };
         let mail = self.drain_outbox().await?;
+        // The events of everything above go out (or back off) before the pass ends.
+        let events = self.drain_events().await?;
         Ok(PassReport {
             drift,
             polled,
@@ -321,6 +323,7 @@ impl Engine {
             progress,
             certificates,
             mail,
+            events,
         })
     }
 
