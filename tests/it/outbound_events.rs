@@ -467,6 +467,37 @@ async fn the_admin_pages_add_a_subscriber_show_its_secret_once_and_redeliver() {
     let detail = a.app.event_delivery(id).await.unwrap();
     assert_eq!(detail.attempts.len(), 1, "port 9 refuses: one attempt recorded");
     assert!(detail.attempts[0].error.is_some());
+    // Edited: every event now, the secret kept.
+    let edited = a
+        .submit(
+            &admin,
+            "/subscribers?edit=crm",
+            "/subscribers",
+            &[
+                ("op", "update"),
+                ("name", "crm"),
+                ("url", "http://127.0.0.1:9/other"),
+                ("enabled", "on"),
+                ("allow_private_network", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, reqwest::StatusCode::SEE_OTHER, "{}", edited.body);
+    let subs = a.app.subscribers().await.unwrap();
+    assert!(subs[0].events.is_empty() && subs[0].url.ends_with("/other"), "{subs:?}");
+    // Redelivery is an operator's; a viewer is refused.
+    let operator = session_cookie(&a.app, Role::Operator).await;
+    let r = a.post(&viewer, "/events", "/events", &[("subscriber", "crm")]).await;
+    assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    let r = a
+        .submit(
+            &operator,
+            "/events",
+            "/events",
+            &[("subscriber", "crm"), ("state", "dead")],
+        )
+        .await;
+    assert_eq!(r.location, "/events?redelivered=0", "nothing dead to send again");
     let removed = a
         .submit(
             &admin,
