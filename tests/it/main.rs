@@ -37,6 +37,7 @@ mod metrics;
 mod no_secrets_in_logs;
 mod otlp;
 mod outage;
+mod outbound_events;
 mod pause_e2e;
 mod payment_dates;
 mod policies_e2e;

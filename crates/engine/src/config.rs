@@ -16,7 +16,9 @@ use std::time::Duration;
 use url::Url;
 
 mod certificates;
+mod events;
 pub use certificates::{CertificatesConfig, CourseCertificate, SiteCertificates, SmtpConfig, TemplateConfig};
+pub use events::{EVENT_TYPES, EventsConfig, SubscriberConfig};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -64,6 +66,9 @@ struct RawConfig {
     certificates: certificates::RawCertificates,
     smtp: Option<certificates::RawSmtp>,
     #[serde(default)]
+    subscriber: Vec<events::RawSubscriber>,
+    #[serde(default)]
+    events: events::RawEvents,
     telemetry: RawTelemetry,
 }
 
@@ -250,6 +255,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// The key that seals secrets at rest (the certificate signing key among them), if one is set.
     pub secret_key: Option<Arc<SecretKey>>,
+    /// `[[subscriber]]`: who hears about enrolments, completions and certificates.
+    pub subscribers: Vec<SubscriberConfig>,
+    /// `[events]`: how outbound deliveries are retried.
+    pub events: EventsConfig,
     /// Where traces go (`[telemetry]`); `None`: they are not exported.
     pub otlp: Option<OtlpConfig>,
 }
@@ -530,6 +539,8 @@ impl Config {
             base_dir,
         )?;
         let smtp = certificates::smtp(raw.smtp, env, &keyring)?;
+        let subscribers = events::subscribers(raw.subscriber, env, &keyring)?;
+        let events = events::events_config(&raw.events)?;
         let otlp = otlp_config(raw.telemetry, env)?;
         let secret_key = keyring.key.map(|k| Arc::new(k.key));
         Ok(Config {
@@ -549,6 +560,8 @@ impl Config {
             certificates,
             smtp,
             secret_key,
+            subscribers,
+            events,
             otlp,
         })
     }

@@ -83,6 +83,7 @@ impl Engine {
         let engine = Self::assemble(parts).await?;
         engine.store.replace_config_mappings(&engine.config.mappings).await?;
         engine.refresh_connections().await?;
+        engine.sync_config_subscribers().await?;
         engine.apply_pending_deliveries().await?;
         Ok(engine)
     }
@@ -308,6 +309,8 @@ impl Engine {
             None
         };
         let mail = self.drain_outbox().await?;
+        // The events of everything above go out (or back off) before the pass ends.
+        let events = self.drain_events().await?;
         Ok(PassReport {
             drift,
             polled,
@@ -320,6 +323,7 @@ impl Engine {
             progress,
             certificates,
             mail,
+            events,
         })
     }
 

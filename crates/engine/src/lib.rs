@@ -25,6 +25,7 @@ pub mod doctor;
 pub mod drift;
 mod engine;
 pub mod enrolment_list;
+pub mod events;
 pub mod health;
 pub mod idempotency;
 pub mod import;

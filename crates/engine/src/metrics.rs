@@ -190,6 +190,7 @@ pub struct Metrics {
     invoices_seen: Family<InvoicesSeen, Counter>,
     polls: Family<SourceOutcome, Counter>,
     webhooks_in: Family<SourceOutcome, Counter>,
+    webhooks_out: Family<Outcome, Counter>,
     job_outcomes: Family<Outcome, Counter>,
     job_latency: Histogram,
     certificates: Family<Outcome, Counter>,
@@ -237,6 +238,7 @@ impl Metrics {
             invoices_seen: Family::default(),
             polls: Family::default(),
             webhooks_in: Family::default(),
+            webhooks_out: Family::default(),
             job_outcomes: Family::default(),
             job_latency: Histogram::new(JOB_BUCKETS),
             certificates: Family::default(),
@@ -292,6 +294,11 @@ impl Metrics {
             "webhook_deliveries_received",
             "Webhook deliveries received by source and outcome (accepted, duplicate, refused, invalid, unknown_source, unavailable)",
             m.webhooks_in.clone(),
+        );
+        r.register(
+            "webhook_deliveries_sent",
+            "Outbound event delivery attempts by outcome (delivered, retrying, failing, dead)",
+            m.webhooks_out.clone(),
         );
         r.register(
             "job_outcomes",
@@ -399,6 +406,15 @@ impl Metrics {
     /// A job done `seconds` after it was due.
     pub(crate) fn job_latency(&self, seconds: i64) {
         self.job_latency.observe(seconds.max(0) as f64);
+    }
+
+    /// One attempt of an outbound event delivery.
+    pub(crate) fn webhook_sent(&self, outcome: &'static str) {
+        self.webhooks_out
+            .get_or_create(&Outcome {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
     }
 
     pub(crate) fn certificates(&self, event: &'static str, n: usize) {
@@ -671,6 +687,7 @@ mod tests {
         m.invoices_seen("erp", "poll", 1);
         m.poll("erp", true);
         m.webhook_received(Some("shop"), "accepted");
+        m.webhook_sent("delivered");
         m.jobs_finished("applied", 1);
         m.job_latency(3);
         m.certificates("issued", 1);

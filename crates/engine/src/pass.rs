@@ -36,6 +36,8 @@ pub struct PassReport {
     pub certificates: Option<crate::certificates::CertificatePass>,
     /// Certificate mail sent, retrying or parked in this pass.
     pub mail: crate::outbox::OutboxRound,
+    /// Outbound events delivered, retrying, failing or dead in this pass.
+    pub events: crate::events::EventRound,
 }
 
 impl PassReport {
@@ -93,6 +95,14 @@ impl PassReport {
                 s,
                 "mail: {} sent, {} retrying, {} parked (`jobs` shows why)",
                 m.sent, m.retrying, m.parked
+            );
+        }
+        let e = &self.events;
+        if e.delivered + e.retrying + e.failing + e.dead > 0 {
+            let _ = writeln!(
+                s,
+                "events: {} delivered, {} retrying, {} failing, {} dead (the admin's Events page shows why)",
+                e.delivered, e.retrying, e.failing, e.dead
             );
         }
         if self.drift.as_ref().is_some_and(|d| !d.errors.is_empty()) {

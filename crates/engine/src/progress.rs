@@ -195,13 +195,20 @@ async fn sync_site(
     // A completion whose course's grades could not be read is not stored: read again next sync.
     let new: HashSet<&EntitlementKey> = completed.iter().map(|e| &e.key).collect();
     rows.retain(|r| !new.contains(&r.key) || grades.contains_key(&r.key));
+    let mut events = Vec::new();
     for row in &mut rows {
         if let Some(grade) = grades.get(&row.key) {
             row.grade.clone_from(grade);
             report.completed_now.push(row.key.clone());
+            if let Some(at) = row.completed_at {
+                events.push(crate::events::completion_event(&row.key, at, grade.as_deref(), now));
+            }
         }
     }
     report.changed += store.record_progress(&rows).await?;
+    // After the completions are stored; an event's id is its completion's, so a sync that
+    // stores the same completion again stores no second event.
+    store.insert_events(&events, now).await?;
     Ok(())
 }
 

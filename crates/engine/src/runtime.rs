@@ -30,6 +30,24 @@ pub fn spawn_loops(engine: &Arc<Engine>, tasks: &mut JoinSet<()>, shutdown: &Can
     if engine.certs.mailer.is_some() {
         tasks.spawn(outbox_loop(engine.clone(), shutdown.clone()));
     }
+    tasks.spawn(events_loop(engine.clone(), shutdown.clone()));
+}
+
+/// Sends outbound events when some were stored, and every 5 s for retries that came due (and
+/// events another replica or a transaction of the worker stored).
+async fn events_loop(engine: Arc<Engine>, shutdown: CancellationToken) {
+    loop {
+        match engine.run_event_round().await {
+            Ok(r) if r.delivered > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "the outbound events round failed"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = engine.signals.events_queued.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
 }
 
 /// Issues, revokes and renders certificates when progress sync stored completions, and every

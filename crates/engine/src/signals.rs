@@ -20,6 +20,8 @@ pub struct Signals {
     poll_now: Mutex<HashMap<String, Arc<Notify>>>,
     /// Wakes the loop that loads the sites and sources added in the admin.
     pub(crate) connections: Notify,
+    /// Wakes the outbound event deliveries when events were stored.
+    pub(crate) events_queued: Notify,
 }
 
 impl Signals {
@@ -52,6 +54,10 @@ impl Signals {
 
     pub fn mail_queued(&self) {
         self.mail_queued.notify_one();
+    }
+
+    pub fn events_queued(&self) {
+        self.events_queued.notify_one();
     }
 
     pub fn certificates(&self) {

@@ -178,9 +178,20 @@ impl Worker<'_> {
             .await?;
         }
         let mut done = Vec::with_capacity(pending.len());
+        let mut events = Vec::new();
         for (p, result) in pending.iter().zip(results) {
             match result {
                 Ok((user_id, course_id)) => {
+                    let after = p.action.outcome();
+                    events.extend(crate::events::enrolment_event(
+                        &p.job.key,
+                        p.before.as_ref(),
+                        after.as_ref(),
+                        p.action.reason(),
+                        Some((user_id, course_id)),
+                        &format!("{}.{}", p.job.generation, now.0),
+                        now,
+                    ));
                     done.push(AppliedChange {
                         key: p.job.key.clone(),
                         after: p.action.outcome().map(|enrolment| MoodleEnrolment {
@@ -215,11 +226,22 @@ impl Worker<'_> {
                     } else {
                         tracing::warn!(key = %p.job.key, attempts = p.job.attempts, error = %message, "job failed");
                     }
+                    let dead = next == JobFailure::Dead;
                     self.store.fail_job(&p.job, e.note(), next, now).await?;
+                    if dead {
+                        let event = crate::events::job_dead_event(
+                            &p.job.key,
+                            p.job.generation,
+                            p.job.attempts,
+                            e.code().as_str(),
+                            now,
+                        );
+                        self.store.insert_events(&[event], now).await?;
+                    }
                 }
             }
         }
-        self.store.record_applied_many(&done, now).await?;
+        self.store.record_applied_with_events(&done, &events, now).await?;
         // Counted once their results are stored: a failed write leaves them to run again.
         self.metrics.jobs_finished("applied", done.len());
         for job in done.iter().filter_map(|c| c.job.as_ref()) {

@@ -100,10 +100,22 @@ impl Store {
     /// entries and the finished jobs. Rows go in multi-row statements: the cost of a round is
     /// the number of round trips to the database, not the SQL.
     pub async fn record_applied_many(&self, changes: &[AppliedChange], now: Timestamp) -> Result<(), StoreError> {
+        self.record_applied_with_events(changes, &[], now).await
+    }
+
+    /// As [`Store::record_applied_many`], storing the outbound events the changes cause in the
+    /// same transaction: an event exists exactly when its change does.
+    pub async fn record_applied_with_events(
+        &self,
+        changes: &[AppliedChange],
+        events: &[crate::NewEvent],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         if changes.is_empty() {
             return Ok(());
         }
         let mut tx = self.write_tx().await?;
+        crate::events::insert_events_in(&mut tx, events, now).await?;
         for chunk in changes.chunks(200) {
             let upserts: Vec<&AppliedChange> = chunk.iter().filter(|c| c.after.is_some()).collect();
             if !upserts.is_empty() {

@@ -10,7 +10,8 @@
 //! `desired` (entitlements and holds), `applied` (what Moodle holds), `accounts` (Moodle
 //! user ids, idnumbers, counters, email changes), `seats`, `queue` (the generic leased queue)
 //! and `jobs` (the enrolment jobs on it), `pauses` (sites whose jobs wait), `audit`, `deliveries` (webhook deliveries),
-//! `cursors`, `refusals` (sources that refused us), `connections` (sites and sources added in the admin, secrets sealed). This file keeps the [`Store`] handle, connecting and migrating.
+//! `cursors`, `refusals` (sources that refused us), `connections` (sites and sources added in the admin, secrets sealed), `events` (outbound event
+//! subscribers, deliveries and attempts). This file keeps the [`Store`] handle, connecting and migrating.
 
 mod accounts;
 mod api_tokens;
@@ -26,6 +27,7 @@ mod desired;
 mod dialect;
 mod enrolment_list;
 mod error;
+mod events;
 mod idempotency;
 mod invoices;
 mod jobs;
@@ -64,6 +66,10 @@ pub use enrolment_list::{
     ListKey, SortDirection,
 };
 pub use error::StoreError;
+pub use events::{
+    AttemptOutcome, AttemptRecord, DeliveryFilter, DeliveryState, EventAttempt, EventDelivery, EventSubscriber,
+    NewEvent, ORIGIN_ADMIN, ORIGIN_CONFIG,
+};
 pub use idempotency::{IdempotencyRecord, KeyClaim, NewIdempotencyKey, StoredAnswer};
 pub use invoices::UpsertOutcome;
 pub use jobs::PlanInput;
@@ -343,6 +349,9 @@ mod pool_tests {
             .fetch_one(&store.pool)
             .await
             .expect("show");
-        assert_eq!(parallel, "0", "the dashboard's concurrent queries run without parallel workers");
+        assert_eq!(
+            parallel, "0",
+            "the dashboard's concurrent queries run without parallel workers"
+        );
     }
 }

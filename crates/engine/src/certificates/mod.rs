@@ -269,6 +269,15 @@ impl Engine {
             return Ok(None);
         }
         self.metrics.certificates("issued", 1);
+        let event = crate::events::certificate_event(
+            crate::events::CERTIFICATE_ISSUED,
+            key,
+            &cert.code,
+            &number,
+            serde_json::json!({ "version": due.version, "completed_at": crate::events::rfc3339(due.completed_at) }),
+            now,
+        );
+        self.emit(&[event]).await;
         let by = cause.by();
         self.audit_certificate(
             key,
@@ -301,6 +310,15 @@ impl Engine {
             .await?;
         if done {
             self.metrics.certificates("revoked", 1);
+            let event = crate::events::certificate_event(
+                crate::events::CERTIFICATE_REVOKED,
+                &row.cert.key,
+                &row.cert.code,
+                &row.cert.number,
+                serde_json::json!({ "reason": text }),
+                self.now(),
+            );
+            self.emit(&[event]).await;
             self.audit_certificate(
                 &row.cert.key,
                 "certificate_revoked",

@@ -26,6 +26,8 @@ const NAV: &[(&str, &str)] = &[
     ("/drift", "nav-drift"),
     ("/sites", "nav-sites"),
     ("/sources", "nav-sources"),
+    ("/subscribers", "nav-subscribers"),
+    ("/events", "nav-events"),
     ("/audit", "nav-audit"),
     ("/users", "nav-users"),
     ("/tokens", "nav-tokens"),

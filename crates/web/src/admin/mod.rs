@@ -9,6 +9,7 @@ mod csv_file;
 mod dashboard;
 mod deliveries;
 mod enrolments;
+mod events;
 mod invoices;
 mod job_errors;
 mod jobs;
@@ -75,6 +76,9 @@ pub fn routes() -> Router<Arc<Engine>> {
             "/sources/{name}",
             get(connections::source).post(connections::act_on_source),
         )
+        .route("/subscribers", get(events::subscribers).post(events::act_on_subscriber))
+        .route("/events", get(events::deliveries).post(events::redeliver))
+        .route("/events/{id}", get(events::delivery))
         .route("/search", get(invoices::search))
         .route("/invoices/{source}/{id}", get(invoices::story))
         .route("/settings", get(settings::show))
