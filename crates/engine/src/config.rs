@@ -69,6 +69,7 @@ struct RawConfig {
     subscriber: Vec<events::RawSubscriber>,
     #[serde(default)]
     events: events::RawEvents,
+    #[serde(default)]
     telemetry: RawTelemetry,
 }
 
