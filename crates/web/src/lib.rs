@@ -9,6 +9,7 @@ pub mod error;
 mod pages;
 pub mod seats;
 pub mod session;
+pub mod v1;
 pub mod verify;
 pub mod webhooks;
 
@@ -48,6 +49,7 @@ pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .merge(certificate_routes())
         .merge(admin::routes())
+        .merge(v1::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
         .route("/metrics", get(api::metrics))
