@@ -228,7 +228,11 @@ pub fn page(doc: &Document, headers: &HeaderMap) -> Response {
     let page = DocsPage {
         lang: locale.tag(),
         t: Labels::of(locale),
-        intro: value.pointer("/info/description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        intro: value
+            .pointer("/info/description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         tags: tags(&value),
         schemas,
     };

@@ -79,7 +79,7 @@ pub struct InMoodleView {
 
 /// The entitlement's job.
 #[derive(Serialize, ToSchema)]
-pub struct JobView {
+pub struct EnrolmentJobView {
     status: String,
     error: Option<String>,
     /// The error's stable code.
@@ -99,7 +99,7 @@ pub struct EnrolmentView {
     /// Unix seconds.
     updated_at: i64,
     in_moodle: Option<InMoodleView>,
-    job: Option<JobView>,
+    job: Option<EnrolmentJobView>,
 }
 
 fn row(r: EnrolmentListRow) -> EnrolmentView {
@@ -116,7 +116,7 @@ fn row(r: EnrolmentListRow) -> EnrolmentView {
             timestart: a.timestart,
             timeend: a.timeend,
         }),
-        job: r.job.map(|j| JobView {
+        job: r.job.map(|j| EnrolmentJobView {
             status: j.status,
             error: j.error,
             code: j.code,
@@ -128,10 +128,14 @@ fn choice<T: Copy>(field: &str, given: Option<&str>, options: &[(&str, T)]) -> R
     let Some(g) = given.filter(|g| !g.is_empty()) else {
         return Ok(None);
     };
-    options.iter().find(|(name, _)| *name == g).map(|(_, v)| Some(*v)).ok_or_else(|| {
-        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-        invalid(field, format!("{field} must be one of {}", names.join(", ")))
-    })
+    options
+        .iter()
+        .find(|(name, _)| *name == g)
+        .map(|(_, v)| Some(*v))
+        .ok_or_else(|| {
+            let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+            invalid(field, format!("{field} must be one of {}", names.join(", ")))
+        })
 }
 
 fn text(given: Option<String>) -> Option<String> {
@@ -173,7 +177,11 @@ impl ListParams {
         let query = EnrolmentQuery {
             filter,
             sort,
-            direction: if descending { SortDirection::Desc } else { SortDirection::Asc },
+            direction: if descending {
+                SortDirection::Desc
+            } else {
+                SortDirection::Asc
+            },
             page: at.page,
             per_page: at.per_page,
         };
@@ -245,7 +253,7 @@ pub struct EnrolmentDetailView {
     /// Until (Unix seconds); absent: no end, or revoked.
     access_until: Option<i64>,
     in_moodle: Option<InMoodleView>,
-    job: Option<JobView>,
+    job: Option<EnrolmentJobView>,
     /// The Moodle changes made for it, oldest first.
     history: Vec<ChangeView>,
 }
@@ -269,7 +277,11 @@ pub async fn one(
     Path((site, course, learner)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let missing = || not_found(format!("no entitlement of {learner} to {course} on {site}"));
-    let detail = engine.learner_detail(&learner).await.map_err(internal)?.ok_or_else(missing)?;
+    let detail = engine
+        .learner_detail(&learner)
+        .await
+        .map_err(internal)?
+        .ok_or_else(missing)?;
     let e = detail
         .enrolments
         .into_iter()
@@ -286,7 +298,7 @@ pub async fn one(
             timestart: r.applied_timestart.unwrap_or(0),
             timeend: r.applied_timeend.unwrap_or(0),
         }),
-        job: r.job_status.map(|status| JobView {
+        job: r.job_status.map(|status| EnrolmentJobView {
             status,
             error: r.job_error,
             code: r.job_error_code,

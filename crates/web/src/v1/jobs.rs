@@ -134,6 +134,9 @@ pub async fn discard(
     Body(target): Body<JobTarget>,
 ) -> Result<Json<Touched>, ApiError> {
     let which = target.which()?;
-    let count = engine.discard_dead_jobs(&which, &caller.actor).await.map_err(internal)?;
+    let count = engine
+        .discard_dead_jobs(&which, &caller.actor)
+        .await
+        .map_err(internal)?;
     Ok(Json(Touched { count }))
 }

@@ -68,7 +68,11 @@ pub async fn list(
             Some("updated") => LearnerSort::Updated,
             _ => LearnerSort::Email,
         },
-        direction: if descending { SortDirection::Desc } else { SortDirection::Asc },
+        direction: if descending {
+            SortDirection::Desc
+        } else {
+            SortDirection::Asc
+        },
         page: at.page,
         per_page: at.per_page,
     };

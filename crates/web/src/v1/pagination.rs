@@ -30,7 +30,10 @@ impl Position {
             let p: Position = serde_json::from_slice(&bytes)
                 .map_err(|_| invalid("cursor", "this cursor is not one we gave: use next_cursor as answered"))?;
             if p.page == 0 || !(1..=MAX_LIMIT).contains(&p.per_page) {
-                return Err(invalid("cursor", "this cursor is not one we gave: use next_cursor as answered"));
+                return Err(invalid(
+                    "cursor",
+                    "this cursor is not one we gave: use next_cursor as answered",
+                ));
             }
             return Ok(p);
         }
