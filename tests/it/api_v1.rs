@@ -345,3 +345,118 @@ async fn every_route_answers_its_view_names_the_field_at_fault_and_refuses_bad_t
     );
     let _ = &s.world;
 }
+
+async fn patch(base: &str, path: &str, token: &str, body: Value, if_match: Option<&str>) -> Reply {
+    let mut r = reqwest::Client::new()
+        .patch(format!("{base}{path}"))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
+        .json(&body);
+    if let Some(m) = if_match {
+        r = r.header(reqwest::header::IF_MATCH, m);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    let content_type = r
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = r.json().await.unwrap_or(Value::Null);
+    Reply {
+        status,
+        content_type,
+        etag: None,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn a_user_changes_only_with_a_current_if_match_and_an_admin_token() {
+    let s = served("api-v1-users.sqlite").await;
+    let base = s.base.as_str();
+    let password = secrecy::SecretString::from("a long enough passphrase".to_owned());
+    s.app
+        .add_admin_user("ops@example.org", mm_core::Role::Operator, &password, &Actor::Cli)
+        .await
+        .unwrap();
+    let admin = token(&s.app, "root", Scope::Admin, None).await;
+    let write = token(&s.app, "writer", Scope::Write, None).await;
+    let path = "/api/v1/users/ops@example.org";
+
+    problem(
+        &call(base, "get", "/api/v1/users", Some(&write), None, None).await,
+        StatusCode::FORBIDDEN,
+        "insufficient-scope",
+    );
+    let list = call(base, "get", "/api/v1/users", Some(&admin), None, None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(
+        list.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["email"] == "ops@example.org")
+    );
+    let read = call(base, "get", path, Some(&admin), None, None).await;
+    assert_eq!(read.body["role"], "operator", "{}", read.body);
+    let tag = read.etag.clone().expect("an ETag");
+    problem(
+        &call(
+            base,
+            "get",
+            "/api/v1/users/nobody@example.org",
+            Some(&admin),
+            None,
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+
+    // No If-Match: 428; a stale one: 412; nothing changed by either.
+    let body = json!({"role": "viewer"});
+    problem(
+        &patch(base, path, &admin, body.clone(), None).await,
+        StatusCode::PRECONDITION_REQUIRED,
+        "precondition-required",
+    );
+    problem(
+        &patch(base, path, &admin, body.clone(), Some("\"stale\"")).await,
+        StatusCode::PRECONDITION_FAILED,
+        "precondition-failed",
+    );
+    assert_eq!(
+        s.app.admin_user("ops@example.org").await.unwrap().role,
+        mm_core::Role::Operator
+    );
+    let wrong = patch(base, path, &admin, json!({"role": "king"}), Some(&tag)).await;
+    problem(&wrong, StatusCode::UNPROCESSABLE_ENTITY, "invalid-body");
+    assert_eq!(wrong.body["field"], "role", "{}", wrong.body);
+    problem(
+        &patch(base, path, &write, body.clone(), Some(&tag)).await,
+        StatusCode::FORBIDDEN,
+        "insufficient-scope",
+    );
+
+    // The current tag changes it, once: the old tag is then stale.
+    let done = patch(base, path, &admin, body.clone(), Some(&tag)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(done.body["role"], "viewer");
+    assert_eq!(
+        s.app.admin_user("ops@example.org").await.unwrap().role,
+        mm_core::Role::Viewer
+    );
+    problem(
+        &patch(base, path, &admin, json!({"disabled": true}), Some(&tag)).await,
+        StatusCode::PRECONDITION_FAILED,
+        "precondition-failed",
+    );
+    let logged = s.app.operator_actions(Some("user.change"), 10).await.unwrap();
+    assert!(logged.iter().any(|a| a.actor == "token:root"), "{logged:?}");
+    for t in [None, Some("mmt_unknown")] {
+        let r = call(base, "get", path, t, None, None).await;
+        problem(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+}

@@ -36,7 +36,6 @@ pub fn read(headers: &HeaderMap, value: &impl Serialize) -> Result<Response, Api
 }
 
 /// A change to a resource that exists as `current`: only with an `If-Match` that is current.
-#[allow(dead_code)] // for the updates (PUT/PATCH/DELETE) as they are added
 pub fn check(headers: &HeaderMap, current: &impl Serialize) -> Result<(), ApiError> {
     let tag = of(current)?;
     match headers.get(header::IF_MATCH) {

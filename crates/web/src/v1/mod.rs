@@ -13,6 +13,7 @@ mod jobs;
 mod learners;
 mod pagination;
 mod problem;
+mod users;
 
 use axum::Router;
 use axum::routing::get;
@@ -43,6 +44,7 @@ pub use problem::Problem;
         (name = "invoices", description = "Invoices and their story"),
         (name = "learners", description = "Learners, their accounts, enrolments and certificates"),
         (name = "jobs", description = "The enrolment job queue: failing and dead jobs, retry and discard"),
+        (name = "users", description = "The admin's users (admin scope)"),
     )
 )]
 struct ApiDoc;
@@ -94,6 +96,8 @@ pub fn parts() -> (Router<Arc<Engine>>, Document) {
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
         .routes(routes!(jobs::discard))
+        .routes(routes!(users::list))
+        .routes(routes!(users::one, users::change))
         .split_for_parts()
 }
 
