@@ -272,6 +272,12 @@ async fn every_route_answers_its_view_names_the_field_at_fault_and_refuses_bad_t
         "not-found",
     );
 
+    // Certificates: none is due yet (no completion), so an empty page; a bad limit names it.
+    let certificates = get("/api/v1/certificates?learner=ada@example.org&limit=10".into()).await;
+    assert_eq!(certificates.status, StatusCode::OK, "{}", certificates.body);
+    assert_eq!(certificates.body, json!({"items": [], "next_cursor": null}));
+    invalid(&get("/api/v1/certificates?limit=x".into()).await, "limit");
+
     // The dashboard counts as the engine does.
     let dash = get("/api/v1/dashboard".into()).await;
     assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
@@ -328,6 +334,7 @@ async fn every_route_answers_its_view_names_the_field_at_fault_and_refuses_bad_t
         ("get", "/api/v1/learners".to_owned()),
         ("get", "/api/v1/learners/ada@example.org".to_owned()),
         ("get", "/api/v1/jobs".to_owned()),
+        ("get", "/api/v1/certificates".to_owned()),
         ("post", "/api/v1/jobs/retry".to_owned()),
         ("post", "/api/v1/jobs/discard".to_owned()),
     ];

@@ -4,6 +4,7 @@
 //! route and its documentation are registered together ([`parts`]). Summaries and descriptions
 //! come from the doc comments, in English; the reference page's own labels are translated.
 
+mod certificates;
 mod dashboard;
 mod docs;
 mod enrolments;
@@ -44,6 +45,7 @@ pub use problem::Problem;
         (name = "invoices", description = "Invoices and their story"),
         (name = "learners", description = "Learners, their accounts, enrolments and certificates"),
         (name = "jobs", description = "The enrolment job queue: failing and dead jobs, retry and discard"),
+        (name = "certificates", description = "Certificates issued on completion"),
         (name = "users", description = "The admin's users (admin scope)"),
     )
 )]
@@ -96,6 +98,7 @@ pub fn parts() -> (Router<Arc<Engine>>, Document) {
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
         .routes(routes!(jobs::discard))
+        .routes(routes!(certificates::list))
         .routes(routes!(users::list))
         .routes(routes!(users::one, users::change))
         .split_for_parts()

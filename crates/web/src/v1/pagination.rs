@@ -61,6 +61,18 @@ impl Position {
     }
 }
 
+impl Position {
+    /// The cursor of the next page, when the engine said more rows follow.
+    pub fn next_if(self, more: bool) -> Option<String> {
+        self.next(if more { i64::MAX } else { 0 })
+    }
+
+    /// The rows before this page.
+    pub fn offset(self) -> i64 {
+        (i64::from(self.page) - 1) * i64::from(self.per_page)
+    }
+}
+
 /// A page of a list.
 #[derive(Serialize, ToSchema)]
 pub struct Page<T: ToSchema> {
