@@ -278,6 +278,18 @@ async fn every_route_answers_its_view_names_the_field_at_fault_and_refuses_bad_t
     assert_eq!(certificates.body, json!({"items": [], "next_cursor": null}));
     invalid(&get("/api/v1/certificates?limit=x".into()).await, "limit");
 
+    // Mappings: the engine's, each once.
+    let mappings = get("/api/v1/mappings".into()).await;
+    assert_eq!(mappings.status, StatusCode::OK, "{}", mappings.body);
+    let expected = s.app.mapping_list().await.unwrap();
+    let items = mappings.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), expected.len());
+    assert!(
+        items.iter().any(|m| m["product"] == "PY-101" && m["course"] == "PY101"),
+        "{}",
+        mappings.body
+    );
+
     // The dashboard counts as the engine does.
     let dash = get("/api/v1/dashboard".into()).await;
     assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
@@ -335,6 +347,7 @@ async fn every_route_answers_its_view_names_the_field_at_fault_and_refuses_bad_t
         ("get", "/api/v1/learners/ada@example.org".to_owned()),
         ("get", "/api/v1/jobs".to_owned()),
         ("get", "/api/v1/certificates".to_owned()),
+        ("get", "/api/v1/mappings".to_owned()),
         ("post", "/api/v1/jobs/retry".to_owned()),
         ("post", "/api/v1/jobs/discard".to_owned()),
     ];

@@ -12,6 +12,7 @@ mod etag;
 mod invoices;
 mod jobs;
 mod learners;
+mod mappings;
 mod pagination;
 mod problem;
 mod users;
@@ -45,6 +46,7 @@ pub use problem::Problem;
         (name = "invoices", description = "Invoices and their story"),
         (name = "learners", description = "Learners, their accounts, enrolments and certificates"),
         (name = "jobs", description = "The enrolment job queue: failing and dead jobs, retry and discard"),
+        (name = "mappings", description = "Products mapped to Moodle courses"),
         (name = "certificates", description = "Certificates issued on completion"),
         (name = "users", description = "The admin's users (admin scope)"),
     )
@@ -99,6 +101,7 @@ pub fn parts() -> (Router<Arc<Engine>>, Document) {
         .routes(routes!(jobs::retry))
         .routes(routes!(jobs::discard))
         .routes(routes!(certificates::list))
+        .routes(routes!(mappings::list))
         .routes(routes!(users::list))
         .routes(routes!(users::one, users::change))
         .split_for_parts()
