@@ -10,6 +10,7 @@ pub mod idempotency;
 mod pages;
 pub mod seats;
 pub mod session;
+pub mod v1;
 pub mod verify;
 pub mod webhooks;
 
@@ -68,6 +69,7 @@ pub fn router(engine: Arc<Engine>) -> Router {
     Router::new()
         .merge(certificate_routes())
         .merge(admin::routes())
+        .merge(v1::routes().layer(axum::middleware::from_fn_with_state(engine.clone(), idempotency::guard)))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
         .route("/metrics", get(api::metrics))

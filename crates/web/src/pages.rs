@@ -31,7 +31,7 @@ impl askama::filters::Escaper for HtmlEntities {
 const STYLESHEET: &str = include_str!("../assets/app.css");
 const CHART_STYLESHEET: &str = include_str!("../assets/charts.css");
 
-fn css(body: &'static str) -> Response {
+pub(crate) fn css(body: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),

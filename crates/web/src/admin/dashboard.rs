@@ -20,11 +20,11 @@ use std::sync::Arc;
 
 #[derive(Deserialize, Default)]
 pub struct DashboardQuery {
-    site: Option<String>,
+    pub(crate) site: Option<String>,
     /// `YYYY-MM-DD`, inclusive.
-    from: Option<String>,
+    pub(crate) from: Option<String>,
     /// `YYYY-MM-DD`, inclusive.
-    to: Option<String>,
+    pub(crate) to: Option<String>,
 }
 
 /// A chart with its heading.
@@ -73,6 +73,18 @@ fn range(q: &DashboardQuery, now: Timestamp) -> (NaiveDate, NaiveDate) {
     (from, to)
 }
 
+/// The range asked for (else the last twelve months), as dates and as the engine's filter; the
+/// page and the API ask the same.
+pub(crate) fn filter_of(q: &DashboardQuery, now: Timestamp) -> (NaiveDate, NaiveDate, DashboardFilter) {
+    let (from, to) = range(q, now);
+    let filter = DashboardFilter {
+        site: q.site.clone().filter(|s| !s.is_empty()),
+        from: Timestamp(midnight(from)),
+        to: Timestamp(midnight(to) + 86_400),
+    };
+    (from, to, filter)
+}
+
 pub async fn show(
     State(engine): State<Arc<Engine>>,
     user: User<Read>,
@@ -80,13 +92,8 @@ pub async fn show(
     Query(q): Query<DashboardQuery>,
 ) -> Result<Html<String>, PageError> {
     let c = Chrome::new(&user, &headers, "/");
-    let (from, to) = range(&q, engine.now());
-    let site = q.site.clone().filter(|s| !s.is_empty());
-    let filter = DashboardFilter {
-        site: site.clone(),
-        from: Timestamp(midnight(from)),
-        to: Timestamp(midnight(to) + 86_400),
-    };
+    let (from, to, filter) = filter_of(&q, engine.now());
+    let site = filter.site.clone();
     let dashboard = engine.dashboard(&filter).await?;
     let page = DashboardPage {
         cards: cards(&c, &dashboard),

@@ -6,7 +6,7 @@ mod certificates;
 mod chrome;
 mod connections;
 mod csv_file;
-mod dashboard;
+pub(crate) mod dashboard;
 mod deliveries;
 mod enrolments;
 mod events;
