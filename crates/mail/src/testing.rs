@@ -101,8 +101,9 @@ impl SmtpServer {
             .filter_map(|sub| std::fs::read_dir(self.maildir().join(sub)).ok())
             .flat_map(|dir| dir.filter_map(Result::ok).map(|e| e.path()))
             .collect();
-        // Maildir names start with the delivery time, so the name orders them.
-        files.sort();
+        // Maildir names start with the delivery time, `<seconds>.M<microseconds>P…`; Python
+        // writes the microseconds unpadded, so they are compared as numbers, not as text.
+        files.sort_by_key(|path| delivery_time(path));
         files.iter().map(|path| parse(path)).collect()
     }
 
@@ -201,5 +202,33 @@ fn parse(path: &Path) -> ReceivedMail {
         text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
         html: message.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
         attachments,
+    }
+}
+
+/// When a Maildir file was delivered, from its name: (seconds, microseconds); unknown names first.
+fn delivery_time(path: &std::path::Path) -> (u64, u64) {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let mut parts = name.split('.');
+    let seconds = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let micros = parts
+        .next()
+        .and_then(|m| m.strip_prefix('M'))
+        .and_then(|m| m.split('P').next())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    (seconds, micros)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::delivery_time;
+    use std::path::Path;
+
+    #[test]
+    fn maildir_names_order_by_their_time_as_numbers() {
+        let early = Path::new("new/1796601600.M99999P12Q1.host");
+        let late = Path::new("new/1796601600.M100000P12Q2.host");
+        assert!(delivery_time(early) < delivery_time(late));
+        assert!(early > late, "as text they would sort the other way");
     }
 }
