@@ -509,3 +509,101 @@ async fn the_admin_pages_add_a_subscriber_show_its_secret_once_and_redeliver() {
     assert_eq!(removed.status, reqwest::StatusCode::SEE_OTHER);
     assert!(a.app.subscribers().await.unwrap().is_empty());
 }
+
+/// `/api/v1`: the subscribers, the deliveries page by page, and sending the delivered ones
+/// again, as the engine holds them.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_lists_subscribers_and_deliveries_and_sends_them_again() {
+    let clock = clock();
+    let secret = new_secret();
+    let (url, _rx) = receiver(vec![secret.clone()], clock.clone()).await;
+    let s = Scene::start(clock, |c| {
+        c.subscribers.push(subscriber("crm", &url, vec![secret], &[]))
+    })
+    .await;
+    let ada = s.world.customers[0].1.clone();
+    let py = s.world.invoice(&s.customer(&ada), &["PY-101", "JS-101"]).unwrap();
+    s.world.fs.pay(py, true).unwrap();
+    s.pass().await;
+    s.deliver_all().await;
+    let (base, _task) = crate::kit::http::serve(&s.app).await;
+    let read = crate::api_v1::token(&s.app, "bi", mm_core::Scope::Read, None).await;
+    let write = crate::api_v1::token(&s.app, "ops", mm_core::Scope::Write, None).await;
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let r = http.get(format!("{base}{path}")).bearer_auth(&read).send();
+        async move {
+            let r = r.await.unwrap();
+            (r.status(), r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+
+    let (status, subs) = get("/api/v1/subscribers".into()).await;
+    assert_eq!(status, StatusCode::OK, "{subs}");
+    assert_eq!(subs["items"][0]["name"], "crm", "{subs}");
+    assert_eq!(subs["items"][0]["origin"], "config", "{subs}");
+
+    // Page by page, one at a time, the same deliveries as the engine's, newest first.
+    let stored = s
+        .app
+        .event_deliveries(&DeliveryFilter::default(), None, 200)
+        .await
+        .unwrap()
+        .deliveries;
+    assert!(stored.len() >= 2, "two enrolments, two events: {stored:?}");
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = get(format!("/api/v1/event-deliveries?limit=1&cursor={cursor}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, stored.iter().map(|d| d.id).collect::<Vec<_>>());
+    let (status, bad) = get("/api/v1/event-deliveries?state=lost".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad["field"], "state", "{bad}");
+
+    let post = |token: &str, body: serde_json::Value| {
+        http.post(format!("{base}/api/v1/event-deliveries/redeliver"))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let refused = post(&read, serde_json::json!({})).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let typo = post(&write, serde_json::json!({"state": "sent"})).await.unwrap();
+    assert_eq!(typo.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(typo.json::<serde_json::Value>().await.unwrap()["field"], "state");
+    let again = post(&write, serde_json::json!({"subscriber": "crm", "state": "delivered"}))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    let count = again.json::<serde_json::Value>().await.unwrap()["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(count, stored.len() as u64, "every delivered one");
+    let pending = s
+        .app
+        .event_deliveries(
+            &DeliveryFilter {
+                subscriber: None,
+                state: Some(DeliveryState::Pending),
+            },
+            None,
+            200,
+        )
+        .await
+        .unwrap()
+        .deliveries;
+    assert_eq!(pending.len(), stored.len(), "each one is on its way again");
+}

@@ -103,7 +103,7 @@ impl JobTarget {
 /// How many jobs an action touched.
 #[derive(Serialize, ToSchema)]
 pub struct Touched {
-    count: u64,
+    pub(super) count: u64,
 }
 
 /// Queues dead jobs again, due now: one entitlement's, or all of them.

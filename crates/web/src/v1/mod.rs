@@ -9,6 +9,7 @@ mod dashboard;
 mod docs;
 mod enrolments;
 mod etag;
+mod events;
 mod invoices;
 mod jobs;
 mod learners;
@@ -48,6 +49,7 @@ pub use problem::Problem;
         (name = "mappings", description = "Products mapped to Moodle courses"),
         (name = "certificates", description = "Certificates issued on completion"),
         (name = "users", description = "The admin's users (admin scope)"),
+        (name = "events", description = "Outbound events: subscribers, deliveries and redelivery"),
     )
 )]
 struct ApiDoc;
@@ -135,6 +137,9 @@ pub fn parts() -> (Router<Arc<Engine>>, Document) {
         .routes(routes!(mappings::list))
         .routes(routes!(users::list))
         .routes(routes!(users::one, users::change))
+        .routes(routes!(events::subscribers))
+        .routes(routes!(events::deliveries))
+        .routes(routes!(events::redeliver))
         .split_for_parts();
     // The conventions reach the operations only once they are registered.
     Conventions.modify(&mut doc);
