@@ -528,3 +528,68 @@ async fn a_v1_action_sent_again_with_its_idempotency_key_is_answered_from_the_fi
     assert!(names("post", "/api/v1/jobs/retry").contains(&"Idempotency-Key".to_owned()));
     assert!(!names("get", "/api/v1/jobs").contains(&"Idempotency-Key".to_owned()));
 }
+
+/// The audit logs page by page, newest first, as the engine holds them; a token's action is
+/// in the operators' log under its name.
+#[tokio::test]
+async fn the_audit_logs_page_backwards_and_name_the_token_that_acted() {
+    let s = served("audit.sqlite").await;
+    let write = token(&s.app, "nightly", Scope::Write, None).await;
+    let read = token(&s.app, "bi", Scope::Read, None).await;
+    let done = call(
+        &s.base,
+        "post",
+        "/api/v1/jobs/retry",
+        Some(&write),
+        Some(json!({"all": true})),
+        None,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    let changes = s.app.audit_search_before(None, None, 1000).await.unwrap();
+    assert!(changes.len() >= 3, "three learners were enrolled: {changes:?}");
+    let mut ids = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let path = format!("/api/v1/audit/changes?limit=2&cursor={cursor}");
+        let page = call(&s.base, "get", &path, Some(&read), None, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        ids.extend(
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap()),
+        );
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(ids, changes.iter().map(|c| c.id).collect::<Vec<_>>());
+
+    let actions = call(
+        &s.base,
+        "get",
+        "/api/v1/audit/actions?search=job.retry",
+        Some(&read),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(actions.status, StatusCode::OK, "{}", actions.body);
+    let first = &actions.body["items"][0];
+    assert_eq!(first["actor"], "token:nightly", "{}", actions.body);
+    assert_eq!(first["action"], "job.retry", "{}", actions.body);
+    let bad = call(
+        &s.base,
+        "get",
+        "/api/v1/audit/actions?cursor=yesterday",
+        Some(&read),
+        None,
+        None,
+    )
+    .await;
+    invalid(&bad, "cursor");
+}

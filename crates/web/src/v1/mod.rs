@@ -4,6 +4,7 @@
 //! route and its documentation are registered together ([`parts`]). Summaries and descriptions
 //! come from the doc comments, in English; the reference page's own labels are translated.
 
+mod audit;
 mod certificates;
 mod dashboard;
 mod docs;
@@ -49,6 +50,7 @@ pub use problem::Problem;
         (name = "mappings", description = "Products mapped to Moodle courses"),
         (name = "certificates", description = "Certificates issued on completion"),
         (name = "users", description = "The admin's users (admin scope)"),
+        (name = "audit", description = "The audit logs: changes made in Moodle, and operators' actions"),
         (name = "events", description = "Outbound events: subscribers, deliveries and redelivery"),
     )
 )]
@@ -140,6 +142,8 @@ pub fn parts() -> (Router<Arc<Engine>>, Document) {
         .routes(routes!(events::subscribers))
         .routes(routes!(events::deliveries))
         .routes(routes!(events::redeliver))
+        .routes(routes!(audit::changes))
+        .routes(routes!(audit::actions))
         .split_for_parts();
     // The conventions reach the operations only once they are registered.
     Conventions.modify(&mut doc);
