@@ -63,7 +63,7 @@ fn page<R, V: ToSchema>(mut rows: Vec<R>, limit: usize, id: impl Fn(&R) -> i64, 
 
 /// One change made (or tried) in Moodle.
 #[derive(Serialize, ToSchema)]
-pub struct ChangeView {
+pub struct AuditChangeView {
     id: i64,
     /// Unix seconds.
     at: i64,
@@ -82,8 +82,8 @@ pub struct ChangeView {
     error: Option<String>,
 }
 
-fn change(r: AuditRecord) -> ChangeView {
-    ChangeView {
+fn change(r: AuditRecord) -> AuditChangeView {
+    AuditChangeView {
         id: r.id,
         at: r.at,
         site: r.site,
@@ -102,7 +102,7 @@ fn change(r: AuditRecord) -> ChangeView {
 /// The changes made in Moodle, newest first.
 #[utoipa::path(get, path = "/api/v1/audit/changes", tag = "audit", params(AuditParams),
     responses(
-        (status = 200, description = "A page of changes", body = Page<ChangeView>),
+        (status = 200, description = "A page of changes", body = Page<AuditChangeView>),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
@@ -126,7 +126,7 @@ pub async fn changes(
 
 /// One thing an operator did (a user, the command line or an API token).
 #[derive(Serialize, ToSchema)]
-pub struct ActionView {
+pub struct AuditActionView {
     id: i64,
     /// Unix seconds.
     at: i64,
@@ -139,8 +139,8 @@ pub struct ActionView {
     ok: bool,
 }
 
-fn action(r: OperatorActionRecord) -> ActionView {
-    ActionView {
+fn action(r: OperatorActionRecord) -> AuditActionView {
+    AuditActionView {
         id: r.id,
         at: r.at,
         actor: r.actor,
@@ -154,7 +154,7 @@ fn action(r: OperatorActionRecord) -> ActionView {
 /// What operators did, newest first.
 #[utoipa::path(get, path = "/api/v1/audit/actions", tag = "audit", params(AuditParams),
     responses(
-        (status = 200, description = "A page of operator actions", body = Page<ActionView>),
+        (status = 200, description = "A page of operator actions", body = Page<AuditActionView>),
         (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
