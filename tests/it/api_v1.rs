@@ -593,3 +593,100 @@ async fn the_audit_logs_page_backwards_and_name_the_token_that_acted() {
     .await;
     invalid(&bad, "cursor");
 }
+
+/// An admin adds a mapping and removes it under `If-Match`; config.toml's stay; a bad field is
+/// named.
+#[tokio::test]
+async fn mappings_are_added_and_removed_by_an_admin_token_under_if_match() {
+    let s = served("mappings-api.sqlite").await;
+    let admin = token(&s.app, "ops", Scope::Admin, None).await;
+    let write = token(&s.app, "script", Scope::Write, None).await;
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", s.base);
+    let body = json!({"product": "PY-201", "site": "main", "course": "PY101", "duration": "30d"});
+
+    let refused = http
+        .post(url("/api/v1/mappings"))
+        .bearer_auth(&write)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let wrong = json!({"product": "PY-201", "site": "main", "course": "NOPE999"});
+    let wrong = http
+        .post(url("/api/v1/mappings"))
+        .bearer_auth(&admin)
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json::<Value>().await.unwrap()["field"], "course");
+
+    let made = http
+        .post(url("/api/v1/mappings"))
+        .bearer_auth(&admin)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    assert_eq!(
+        (made["origin"].as_str(), made["duration_secs"].as_i64()),
+        (Some("ui"), Some(30 * 86_400))
+    );
+    let in_force = s.app.mapping_list().await.unwrap();
+    assert!(
+        in_force.iter().any(|m| m.mapping.product == "PY-201"),
+        "the engine holds it"
+    );
+
+    let path = "/api/v1/mappings/PY-201/main/PY101";
+    let read = call(&s.base, "get", path, Some(&admin), None, None).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    let tag = read.etag.unwrap();
+    let delete = |if_match: Option<&str>| {
+        let mut r = http.delete(url(path)).bearer_auth(&admin);
+        if let Some(t) = if_match {
+            r = r.header(reqwest::header::IF_MATCH, t);
+        }
+        r.send()
+    };
+    assert_eq!(delete(None).await.unwrap().status(), StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(
+        delete(Some("\"stale\"")).await.unwrap().status(),
+        StatusCode::PRECONDITION_FAILED
+    );
+    assert_eq!(delete(Some(&tag)).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let gone = call(&s.base, "get", path, Some(&admin), None, None).await;
+    problem(&gone, StatusCode::NOT_FOUND, "not-found");
+    assert!(
+        !s.app
+            .mapping_list()
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.mapping.product == "PY-201")
+    );
+
+    // A mapping of config.toml is changed there.
+    let declared = &s.app.mapping_list().await.unwrap()[0].mapping;
+    let path = format!(
+        "/api/v1/mappings/{}/{}/{}",
+        declared.product, declared.site, declared.course
+    );
+    let tag = call(&s.base, "get", &path, Some(&admin), None, None)
+        .await
+        .etag
+        .unwrap();
+    let kept = http
+        .delete(url(&path))
+        .bearer_auth(&admin)
+        .header(reqwest::header::IF_MATCH, tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), StatusCode::CONFLICT);
+}
