@@ -165,6 +165,8 @@ async fn the_document_lists_every_route_and_every_operation_answers_as_documente
                 "{method} {path} should succeed: {status} {text}"
             );
             let Some((media, content)) = documented["content"].as_object().and_then(|c| c.iter().next()) else {
+                // An answer without a body (204): its status is documented, nothing more to check.
+                walked += 1;
                 continue;
             };
             assert!(
