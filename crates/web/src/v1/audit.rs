@@ -1,8 +1,8 @@
 //! The audit logs: what was changed in Moodle (and why), and what operators did.
 
 use super::etag;
-use super::pagination::{Page, Position};
-use super::problem::{internal, invalid};
+use super::pagination::{Keyset, Page};
+use super::problem::internal;
 use crate::error::ApiError;
 use crate::session::{ApiCaller, Read};
 use axum::extract::{Query, State};
@@ -25,38 +25,33 @@ pub struct AuditParams {
     cursor: Option<String>,
 }
 
-/// The page asked for: how many, older than which entry.
+/// The page asked for: how many, older than which entry, matching what.
 struct Window {
     search: Option<String>,
-    before: Option<i64>,
-    limit: usize,
+    keyset: Keyset,
 }
 
 impl AuditParams {
     fn window(self) -> Result<Window, ApiError> {
-        let limit = Position::parse(None, self.limit.as_deref())?.per_page;
-        // The cursor is the last id shown: the next page is older.
-        let before = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                c.parse::<i64>()
-                    .map_err(|_| invalid("cursor", "pass `next_cursor` as it came"))?,
-            ),
-            None => None,
-        };
         Ok(Window {
+            keyset: Keyset::parse(self.cursor.as_deref(), self.limit.as_deref())?,
             search: self.search.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
-            before,
-            limit: usize::try_from(limit).unwrap_or(usize::MAX),
         })
+    }
+
+    /// How many rows to read: one more than the page, to know whether a next one exists.
+    fn rows(w: &Window) -> i64 {
+        i64::from(w.keyset.limit) + 1
     }
 }
 
 /// One page of `rows` read with one row more than `limit`: the extra one says a next page exists.
-fn page<R, V: ToSchema>(mut rows: Vec<R>, limit: usize, id: impl Fn(&R) -> i64, view: impl Fn(R) -> V) -> Page<V> {
+fn page<R, V: ToSchema>(mut rows: Vec<R>, w: &Window, id: impl Fn(&R) -> i64, view: impl Fn(R) -> V) -> Page<V> {
+    let limit = usize::try_from(w.keyset.limit).unwrap_or(usize::MAX);
     let more = rows.len() > limit;
     rows.truncate(limit);
     Page {
-        next_cursor: more.then(|| rows.last().map(|r| id(r).to_string())).flatten(),
+        next_cursor: more.then(|| rows.last().map(|r| Keyset::cursor_after(id(r)))).flatten(),
         items: rows.into_iter().map(view).collect(),
     }
 }
@@ -121,7 +116,7 @@ pub async fn changes(
         )
         .await
         .map_err(internal)?;
-    etag::read(&headers, &page(rows, w.limit, |r| r.id, change))
+    etag::read(&headers, &page(rows, &w, |r| r.id, change))
 }
 
 /// One thing an operator did (a user, the command line or an API token).
@@ -173,5 +168,5 @@ pub async fn actions(
         )
         .await
         .map_err(internal)?;
-    etag::read(&headers, &page(rows, w.limit, |r| r.id, action))
+    etag::read(&headers, &page(rows, &w, |r| r.id, action))
 }

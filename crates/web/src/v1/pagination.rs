@@ -81,6 +81,33 @@ pub struct Page<T: ToSchema> {
     pub next_cursor: Option<String>,
 }
 
+/// Where a keyset page starts: below the last id shown (lists kept newest first, as the audit
+/// logs and the event deliveries), and how many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyset {
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+impl Keyset {
+    pub fn parse(cursor: Option<&str>, limit: Option<&str>) -> Result<Keyset, ApiError> {
+        let limit = Position::parse(None, limit)?.per_page;
+        let before = match cursor.filter(|c| !c.is_empty()) {
+            Some(c) => Some(
+                c.parse::<i64>()
+                    .map_err(|_| invalid("cursor", "pass `next_cursor` as it came"))?,
+            ),
+            None => None,
+        };
+        Ok(Keyset { before, limit })
+    }
+
+    /// The cursor of the page after the one that ends at `last`.
+    pub fn cursor_after(last: i64) -> String {
+        last.to_string()
+    }
+}
+
 /// A sort parameter: a column, descending when it starts with `-`.
 pub fn sort_of<'a>(given: Option<&'a str>, columns: &[&str]) -> Result<(Option<&'a str>, bool), ApiError> {
     let Some(s) = given.filter(|s| !s.is_empty()) else {
