@@ -109,11 +109,7 @@ pub async fn changes(
 ) -> Result<Response, ApiError> {
     let w = p.window()?;
     let rows = engine
-        .audit_search_before(
-            w.search.as_deref(),
-            w.before,
-            i64::try_from(w.limit + 1).unwrap_or(i64::MAX),
-        )
+        .audit_search_before(w.search.as_deref(), w.keyset.before, AuditParams::rows(&w))
         .await
         .map_err(internal)?;
     etag::read(&headers, &page(rows, &w, |r| r.id, change))
@@ -161,11 +157,7 @@ pub async fn actions(
 ) -> Result<Response, ApiError> {
     let w = p.window()?;
     let rows = engine
-        .operator_actions_before(
-            w.search.as_deref(),
-            w.before,
-            i64::try_from(w.limit + 1).unwrap_or(i64::MAX),
-        )
+        .operator_actions_before(w.search.as_deref(), w.keyset.before, AuditParams::rows(&w))
         .await
         .map_err(internal)?;
     etag::read(&headers, &page(rows, &w, |r| r.id, action))

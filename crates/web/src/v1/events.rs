@@ -2,7 +2,7 @@
 
 use super::etag;
 use super::jobs::Touched;
-use super::pagination::{Page, Position};
+use super::pagination::{Keyset, Page};
 use super::problem::{Body, internal, invalid};
 use crate::error::ApiError;
 use crate::session::{ApiCaller, Operate, Read};
@@ -150,25 +150,17 @@ pub async fn deliveries(
     headers: HeaderMap,
     Query(p): Query<DeliveryParams>,
 ) -> Result<Response, ApiError> {
-    let limit = Position::parse(None, p.limit.as_deref())?.per_page;
-    // The cursor is the last id shown: the next page starts below it.
-    let before = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| invalid("cursor", "pass `next_cursor` as it came"))?,
-        ),
-        None => None,
-    };
+    let at = Keyset::parse(p.cursor.as_deref(), p.limit.as_deref())?;
     let filter = DeliveryFilter {
         subscriber: subscriber_of(p.subscriber),
         state: state_of(p.state.as_deref()).map_err(|e| invalid("state", e))?,
     };
     let page = engine
-        .event_deliveries(&filter, before, i64::from(limit))
+        .event_deliveries(&filter, at.before, i64::from(at.limit))
         .await
         .map_err(internal)?;
     let body = Page {
-        next_cursor: page.next.map(|id| id.to_string()),
+        next_cursor: page.next.map(Keyset::cursor_after),
         items: page.deliveries.into_iter().map(delivery).collect(),
     };
     etag::read(&headers, &body)
