@@ -59,6 +59,16 @@ async fn the_document_lists_every_route_and_every_operation_answers_as_documente
         "every registered route is in the served document"
     );
 
+    // Every read carries an ETag, so the document lets every read answer 304.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if let Some(get) = item.get("get") {
+            assert!(
+                get["responses"].get("304").is_some(),
+                "GET {path} does not document 304"
+            );
+        }
+    }
+
     // Values for the path parameters, read from the running service.
     let enrolments: Value = http
         .get(format!("{}/api/v1/enrolments?learner=ada", s.base))

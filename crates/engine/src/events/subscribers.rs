@@ -99,7 +99,9 @@ pub enum EventError {
     UnknownEventType(String),
     #[error("no subscriber named `{0}` was added in the admin")]
     NotFound(String),
-    #[error("no delivery {0}")]
+    #[error(
+        "there is no event delivery {0}: list the deliveries on the admin's /events page or at GET /api/v1/event-deliveries"
+    )]
     NoDelivery(i64),
     #[error(
         "no secret key is configured to seal the signing secret with: make one with `moodle-management secret keygen --out /etc/moodle-management/key`, set `[secrets] key_file` to it, and restart"

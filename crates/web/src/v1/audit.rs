@@ -98,7 +98,6 @@ fn change(r: AuditRecord) -> AuditChangeView {
 #[utoipa::path(get, path = "/api/v1/audit/changes", tag = "audit", params(AuditParams),
     responses(
         (status = 200, description = "A page of changes", body = Page<AuditChangeView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn changes(
@@ -146,7 +145,6 @@ fn action(r: OperatorActionRecord) -> AuditActionView {
 #[utoipa::path(get, path = "/api/v1/audit/actions", tag = "audit", params(AuditParams),
     responses(
         (status = 200, description = "A page of operator actions", body = Page<AuditActionView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn actions(

@@ -86,7 +86,6 @@ fn text(given: Option<String>) -> Option<String> {
 #[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", params(ListParams),
     responses(
         (status = 200, description = "A page of certificates", body = Page<CertificateView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(

@@ -107,7 +107,6 @@ fn date(field: &str, given: Option<String>) -> Result<Option<String>, ApiError> 
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", params(DashboardParams),
     responses(
         (status = 200, description = "The figures", body = DashboardView),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn figures(

@@ -193,7 +193,6 @@ impl ListParams {
 #[utoipa::path(get, path = "/api/v1/enrolments", tag = "enrolments", params(ListParams),
     responses(
         (status = 200, description = "A page of entitlements", body = Page<EnrolmentView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
@@ -267,7 +266,6 @@ pub struct EnrolmentDetailView {
     ),
     responses(
         (status = 200, description = "The entitlement", body = EnrolmentDetailView),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such entitlement", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn one(

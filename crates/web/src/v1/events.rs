@@ -55,7 +55,6 @@ fn subscriber(s: SubscriberEntry) -> SubscriberView {
 #[utoipa::path(get, path = "/api/v1/subscribers", tag = "events",
     responses(
         (status = 200, description = "The subscribers", body = Page<SubscriberView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
     ))]
 pub async fn subscribers(
     State(engine): State<Arc<Engine>>,
@@ -141,7 +140,6 @@ fn subscriber_of(given: Option<String>) -> Option<String> {
 #[utoipa::path(get, path = "/api/v1/event-deliveries", tag = "events", params(DeliveryParams),
     responses(
         (status = 200, description = "A page of deliveries", body = Page<DeliveryView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn deliveries(

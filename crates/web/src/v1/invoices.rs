@@ -42,7 +42,6 @@ pub struct InvoiceHitView {
 #[utoipa::path(get, path = "/api/v1/invoices", tag = "invoices", params(SearchParams),
     responses(
         (status = 200, description = "The invoices found", body = Page<InvoiceHitView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn search(
@@ -185,7 +184,6 @@ fn story(s: InvoiceStory) -> StoryView {
     ),
     responses(
         (status = 200, description = "The story", body = StoryView),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "Never seen", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn story_of(

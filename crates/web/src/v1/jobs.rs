@@ -33,7 +33,6 @@ pub struct JobView {
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs",
     responses(
         (status = 200, description = "The failing and dead jobs", body = Page<JobView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
     ))]
 pub async fn list(
     State(engine): State<Arc<Engine>>,

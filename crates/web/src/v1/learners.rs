@@ -47,7 +47,6 @@ pub struct LearnerView {
 #[utoipa::path(get, path = "/api/v1/learners", tag = "learners", params(ListParams),
     responses(
         (status = 200, description = "A page of learners", body = Page<LearnerView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A parameter does not parse; `field` names it", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
@@ -218,7 +217,6 @@ fn detail(d: LearnerDetail) -> LearnerDetailView {
     params(("email" = String, Path, description = "The learner's email")),
     responses(
         (status = 200, description = "The learner", body = LearnerDetailView),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No learner of that email", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn one(

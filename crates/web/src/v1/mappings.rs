@@ -75,7 +75,6 @@ fn view(s: StoredMapping) -> MappingView {
 #[utoipa::path(get, path = "/api/v1/mappings", tag = "mappings",
     responses(
         (status = 200, description = "The mappings", body = Page<MappingView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
     ))]
 pub async fn list(
     State(engine): State<Arc<Engine>>,
@@ -206,7 +205,6 @@ async fn find(engine: &Engine, product: &str, site: &str, course: &str) -> Resul
     ),
     responses(
         (status = 200, description = "The mapping", body = MappingView),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such mapping", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn one(

@@ -56,7 +56,8 @@ pub use problem::Problem;
 )]
 struct ApiDoc;
 
-/// What every operation shares, added once: the bearer scheme, the problem answers for a
+/// What every operation shares, added once: the bearer scheme, 304 on every read, the problem
+/// answers for a
 /// missing, unknown or expired token (401) and a scope too narrow (403), and on each one that
 /// acts the optional `Idempotency-Key` header (`crate::idempotency::guard`).
 struct Conventions;
@@ -69,6 +70,16 @@ impl Modify for Conventions {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
         for item in doc.paths.paths.values_mut() {
+            // Every read answers with an ETag (`etag::read`), so every read may answer 304.
+            if let Some(get) = item.get.as_mut() {
+                get.responses.responses.entry("304".to_owned()).or_insert_with(|| {
+                    RefOr::T(
+                        utoipa::openapi::ResponseBuilder::new()
+                            .description("Not modified (If-None-Match)")
+                            .build(),
+                    )
+                });
+            }
             for operation in [&mut item.post, &mut item.patch, &mut item.delete]
                 .into_iter()
                 .flatten()

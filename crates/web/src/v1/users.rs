@@ -57,7 +57,6 @@ fn refusal(e: AdminError) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses(
         (status = 200, description = "The users", body = Page<UserView>),
-        (status = 304, description = "Not modified (If-None-Match)"),
     ))]
 pub async fn list(
     State(engine): State<Arc<Engine>>,
@@ -77,7 +76,6 @@ pub async fn list(
     params(("email" = String, Path, description = "The user's email")),
     responses(
         (status = 200, description = "The user", body = UserView),
-        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 404, description = "No such user", body = super::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn one(
