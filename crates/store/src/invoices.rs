@@ -349,7 +349,8 @@ async fn replace_lines(tx: &mut Transaction<'static, Any>, invoices: &[LinesOf<'
     delta.apply(tx).await
 }
 
-/// Deletes the lines of these invoices of one source; returns the revenue they took away.
+/// Deletes the lines of these invoices of one source; returns the revenue they took away (read
+/// before the delete: MySQL has no `DELETE … RETURNING`).
 /// One source per statement: `source = … AND invoice_id IN (…)` walks the primary key, where
 /// PostgreSQL reads row-value lists (`(source, invoice_id) IN ((…), …)`) far more slowly.
 async fn remove_lines(
